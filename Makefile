@@ -1,0 +1,41 @@
+# Thin wrapper over CMake. `make run` and `make test` are the two commands of the README.
+BUILD   ?= build
+TSAN    ?= build-tsan
+JOBS    ?= $(shell nproc)
+CMAKE   := cmake
+export OMP_WAIT_POLICY ?= PASSIVE
+
+.PHONY: all setup deps configure build data run test test-tsan bench clean
+
+all: build
+
+deps:
+	@scripts/setup.sh base
+
+configure: deps
+	@test -f $(BUILD)/build.ninja || $(CMAKE) --preset release
+
+build: configure
+	@$(CMAKE) --build $(BUILD) -j $(JOBS)
+	@scripts/fetch-data.sh $(BUILD)/epochscope
+
+setup: build
+
+run: build
+	./$(BUILD)/epochscope $(ARGS)
+
+test: build test-tsan
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+# The torch-free concurrency tests again under ThreadSanitizer.
+test-tsan: deps
+	@test -f $(TSAN)/build.ninja || $(CMAKE) --preset tsan
+	@$(CMAKE) --build $(TSAN) -j $(JOBS)
+	cd $(TSAN) && ctest --output-on-failure -j $(JOBS)
+
+bench: build
+	@scripts/setup.sh bench
+	@bench/run.sh $(BUILD)
+
+clean:
+	rm -rf $(BUILD) $(TSAN) build-asan

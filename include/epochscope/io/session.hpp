@@ -1,0 +1,66 @@
+// Contract: the session file (schema in docs/session-format.md). A session is written while
+// training runs: the header first, then each frame appended and flushed as soon as it is
+// published, so a killed process loses at most the frame in progress. Reading loads every complete
+// record, drops a damaged tail and says how many bytes it dropped; a file that is not a session, or
+// of an unknown major version, is refused with a one-line epochscope::Error.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "epochscope/store/frame.hpp"
+
+namespace epochscope::io {
+
+inline constexpr int kFormatMajor = 1;
+inline constexpr int kFormatMinor = 0;
+inline constexpr const char* kMagic = "epochscope-session";
+
+/// Free-form facts about how the session was made (training options, tool version).
+using SessionMeta = std::map<std::string, std::string>;
+
+class SessionWriter {
+ public:
+  /// Creates (truncates) `path` and writes the header. Throws epochscope::Error if it cannot.
+  SessionWriter(const std::filesystem::path& path, const store::PointSet& points, const SessionMeta& meta);
+  ~SessionWriter();
+  SessionWriter(const SessionWriter&) = delete;
+  SessionWriter& operator=(const SessionWriter&) = delete;
+
+  /// Encodes, appends and flushes one frame. Throws epochscope::Error on a write failure; what was
+  /// written before stays readable.
+  void append(const store::Frame& frame);
+
+  const std::filesystem::path& path() const { return path_; }
+  std::uint64_t bytes_written() const { return bytes_; }
+  /// Encoded size of the last appended frame per layer, in bytes.
+  const std::map<std::string, std::uint64_t>& last_layer_bytes() const { return last_layer_bytes_; }
+
+ private:
+  void write_record(const std::vector<char>& payload);
+  std::filesystem::path path_;
+  int fd_ = -1;
+  std::uint64_t bytes_ = 0;
+  std::map<std::string, std::uint64_t> last_layer_bytes_;
+};
+
+struct Session {
+  int version_major = kFormatMajor;
+  int version_minor = kFormatMinor;
+  std::shared_ptr<const store::PointSet> points;
+  std::vector<store::FramePtr> frames;
+  SessionMeta meta;
+  std::uint64_t file_bytes = 0;
+  std::map<std::string, std::uint64_t> layer_bytes;  ///< encoded bytes per layer, summed over the frames
+  std::uint64_t dropped_bytes = 0;  ///< bytes of a damaged or truncated tail that were not loaded
+  std::string warning;              ///< empty, or one line saying what was dropped and why
+};
+
+/// Reads a whole session. Throws epochscope::Error if the file is not a readable session.
+Session read_session(const std::filesystem::path& path);
+
+}  // namespace epochscope::io

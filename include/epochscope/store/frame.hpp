@@ -1,0 +1,75 @@
+// Contract: what one training session is about (the tracked points: images, labels, split) and one
+// immutable frame of it (every tracked point's activations per layer after one epoch, plus the
+// epoch's metrics). Frames are shared as shared_ptr<const Frame> and never change once published.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "epochscope/core/matrix.hpp"
+
+namespace epochscope::data {
+struct Dataset;
+}
+
+namespace epochscope::store {
+
+struct LayerInfo {
+  std::string name;  ///< "output" (softmax), "logits", "hidden", ...
+  int width = 0;
+};
+
+/// The tracked points of a session: fixed for its whole life.
+struct PointSet {
+  std::string dataset;
+  std::vector<std::string> class_names;
+  int height = 28;
+  int width = 28;
+  std::vector<std::uint8_t> labels;        ///< one per point
+  std::vector<std::uint8_t> heldout;       ///< 1 = held-out point, 0 = training point
+  std::vector<std::uint32_t> source_index; ///< index into the dataset's part (train or t10k) it came from
+  std::vector<std::uint8_t> images;        ///< size() x (height*width), row-major bytes
+  std::vector<LayerInfo> layers;           ///< the layers every frame holds, in order
+
+  std::size_t size() const { return labels.size(); }
+  std::size_t image_size() const { return static_cast<std::size_t>(height) * static_cast<std::size_t>(width); }
+  std::size_t heldout_count() const;
+  int class_count() const { return static_cast<int>(class_names.size()); }
+};
+
+/// Picks up to `count` points from the dataset: all of them when it has no more, otherwise a seeded
+/// sample that keeps the split's and the classes' proportions. Training points first, then held-out.
+PointSet make_point_set(const data::Dataset& dataset, std::size_t count, std::uint64_t seed);
+
+struct FrameMetrics {
+  double train_loss = 0;        ///< mean cross-entropy over the tracked training points (eval mode)
+  double train_accuracy = 0;
+  double heldout_loss = 0;      ///< the same over the tracked held-out points
+  double heldout_accuracy = 0;
+  std::vector<double> per_class_accuracy;  ///< held-out accuracy per true class
+  std::vector<std::uint32_t> confusion;    ///< classes x classes, row = true class, col = predicted (held-out)
+  double wall_seconds = 0;                 ///< since training started, when the frame was published
+  double epoch_seconds = 0;                ///< duration of the epoch's training pass
+};
+
+struct Frame {
+  int index = 0;  ///< 0 = the untrained network, then one per epoch
+  int epoch = 0;  ///< epochs completed
+  std::map<std::string, Matrix, std::less<>> layers;  ///< name -> points x width
+  std::vector<std::uint8_t> predicted;                ///< argmax of the output per point
+  FrameMetrics metrics;
+
+  /// nullptr when the frame has no such layer.
+  const Matrix* layer(std::string_view name) const {
+    auto it = layers.find(name);
+    return it == layers.end() ? nullptr : &it->second;
+  }
+};
+
+using FramePtr = std::shared_ptr<const Frame>;
+
+}  // namespace epochscope::store

@@ -1,0 +1,79 @@
+// Contract: trains the CNN on its own thread and publishes one immutable frame per epoch (frame 0 is
+// the untrained network) into an EpochStore. Torch stays behind this header (pimpl): including it
+// costs nothing. Pause, resume and stop work from any thread; stop takes effect within a batch
+// (well under a second). progress() never blocks training.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "epochscope/data/dataset.hpp"
+#include "epochscope/store/epoch_store.hpp"
+
+namespace epochscope::train {
+
+enum class OptimizerKind { adam, sgd };
+
+/// Defaults make learning visibly gradual over the whole run on the 8,000-image MNIST (see README):
+/// large batches and a small Adam step, so held-out accuracy after epoch 1 is far below its final
+/// value and still rising in the last epochs.
+struct TrainOptions {
+  int epochs = 45;
+  int batch_size = 512;
+  double learning_rate = 1e-4;
+  OptimizerKind optimizer = OptimizerKind::adam;
+  double momentum = 0.9;        ///< SGD only
+  std::uint64_t seed = 1;       ///< weights, shuffling, dropout and the tracked sample
+  int threads = 0;              ///< libtorch intra-op threads; 0 = every core
+  std::size_t tracked = 10000;  ///< points whose activations every frame records
+  int eval_batch = 1000;        ///< images per forward pass when recording a frame
+};
+
+enum class TrainState { idle, running, paused, finished, stopped, failed };
+
+/// A consistent-enough view of the training loop, read lock-free.
+struct TrainProgress {
+  TrainState state = TrainState::idle;
+  int epoch = 0;       ///< epoch in progress (1-based) or last finished
+  int epochs = 0;
+  int batch = 0;       ///< batches done in the current epoch
+  int batches = 0;     ///< batches per epoch
+  double loss = 0;     ///< running mean training loss of the current epoch
+  double accuracy = 0; ///< running training accuracy of the current epoch
+  double images_per_second = 0;
+  double elapsed_seconds = 0;
+};
+
+const char* to_string(TrainState s);
+const char* to_string(OptimizerKind k);
+
+class Trainer {
+ public:
+  /// Builds the tracked point set and an empty store. Throws epochscope::Error on bad options.
+  Trainer(data::Dataset dataset, TrainOptions options);
+  ~Trainer();  ///< stops and joins
+  Trainer(const Trainer&) = delete;
+  Trainer& operator=(const Trainer&) = delete;
+
+  const TrainOptions& options() const;
+  std::shared_ptr<store::EpochStore> store() const;
+
+  void start();
+  void pause();
+  void resume();
+  /// Asks the thread to stop; returns at once.
+  void request_stop();
+  /// Waits for the thread to end.
+  void join();
+
+  TrainProgress progress() const;
+  /// The failure that ended training (state failed), else empty.
+  std::string error() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace epochscope::train

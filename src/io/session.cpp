@@ -1,0 +1,365 @@
+#include "epochscope/io/session.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <msgpack.hpp>
+
+#include "epochscope/io/codec.hpp"
+
+namespace epochscope::io {
+namespace {
+
+using Packer = msgpack::packer<msgpack::sbuffer>;
+
+void pack_str(Packer& pk, const std::string& s) { pk.pack(s); }
+
+void pack_bin(Packer& pk, const std::uint8_t* data, std::size_t size) {
+  pk.pack_bin(static_cast<std::uint32_t>(size));
+  pk.pack_bin_body(reinterpret_cast<const char*>(data), static_cast<std::uint32_t>(size));
+}
+
+void pack_floats(Packer& pk, const std::vector<float>& v) {
+  pack_bin(pk, reinterpret_cast<const std::uint8_t*>(v.data()), v.size() * sizeof(float));
+}
+
+void pack_matrix(Packer& pk, const EncodedMatrix& e) {
+  pk.pack_map(e.encoding == "q16" ? 6 : 4);
+  pack_str(pk, "enc"); pack_str(pk, e.encoding);
+  pack_str(pk, "rows"); pk.pack(e.rows);
+  pack_str(pk, "cols"); pk.pack(e.cols);
+  if (e.encoding == "q16") {
+    pack_str(pk, "lo"); pack_floats(pk, e.lo);
+    pack_str(pk, "step"); pack_floats(pk, e.step);
+  }
+  pack_str(pk, "data"); pack_bin(pk, e.data.data(), e.data.size());
+}
+
+// ---- reading helpers: every access is checked and throws Error on a wrong type ----------------
+
+using Obj = msgpack::object;
+
+const Obj* find(const Obj& map, const char* key) {
+  if (map.type != msgpack::type::MAP) throw Error("record is not a map");
+  for (std::uint32_t i = 0; i < map.via.map.size; ++i) {
+    const auto& kv = map.via.map.ptr[i];
+    if (kv.key.type == msgpack::type::STR && kv.key.via.str.size == std::strlen(key) &&
+        std::memcmp(kv.key.via.str.ptr, key, kv.key.via.str.size) == 0) {
+      return &kv.val;
+    }
+  }
+  return nullptr;
+}
+
+const Obj& need(const Obj& map, const char* key) {
+  const Obj* o = find(map, key);
+  if (o == nullptr) throw Error(std::string("missing field '") + key + "'");
+  return *o;
+}
+
+template <typename T>
+T get(const Obj& map, const char* key) {
+  try {
+    return need(map, key).as<T>();
+  } catch (const msgpack::type_error&) {
+    throw Error(std::string("field '") + key + "' has the wrong type");
+  }
+}
+
+template <typename T>
+T get_or(const Obj& map, const char* key, T fallback) {
+  const Obj* o = find(map, key);
+  if (o == nullptr) return fallback;
+  try {
+    return o->as<T>();
+  } catch (const msgpack::type_error&) {
+    throw Error(std::string("field '") + key + "' has the wrong type");
+  }
+}
+
+std::vector<std::uint8_t> get_bin(const Obj& map, const char* key) {
+  const Obj& o = need(map, key);
+  if (o.type != msgpack::type::BIN) throw Error(std::string("field '") + key + "' is not binary");
+  return {reinterpret_cast<const std::uint8_t*>(o.via.bin.ptr),
+          reinterpret_cast<const std::uint8_t*>(o.via.bin.ptr) + o.via.bin.size};
+}
+
+std::vector<float> get_floats(const Obj& map, const char* key) {
+  auto bytes = get_bin(map, key);
+  if (bytes.size() % sizeof(float) != 0) throw Error(std::string("field '") + key + "' has a ragged length");
+  std::vector<float> v(bytes.size() / sizeof(float));
+  std::memcpy(v.data(), bytes.data(), bytes.size());
+  return v;
+}
+
+EncodedMatrix get_matrix(const Obj& o) {
+  EncodedMatrix e;
+  e.encoding = get<std::string>(o, "enc");
+  e.rows = get<std::uint32_t>(o, "rows");
+  e.cols = get<std::uint32_t>(o, "cols");
+  if (e.encoding == "q16") {
+    e.lo = get_floats(o, "lo");
+    e.step = get_floats(o, "step");
+  }
+  e.data = get_bin(o, "data");
+  return e;
+}
+
+msgpack::unpack_limit limits() {
+  // Bulk data travels as bin; arrays and maps stay small. Bounds what a hostile file can allocate.
+  return msgpack::unpack_limit(1u << 16, 1u << 12, 1u << 20, 1u << 31, 1u << 16, 16);
+}
+
+std::shared_ptr<store::PointSet> parse_header(const Obj& h, Session& s) {
+  if (get_or<std::string>(h, "type", "") != "header") throw Error("first record is not a session header");
+  const Obj& version = need(h, "version");
+  auto v = version.as<std::vector<int>>();
+  if (v.size() < 2) throw Error("malformed version");
+  s.version_major = v[0];
+  s.version_minor = v[1];
+  if (s.version_major != kFormatMajor) {
+    throw Error("session format version " + std::to_string(v[0]) + "." + std::to_string(v[1]) +
+                " is not supported (this build reads " + std::to_string(kFormatMajor) + ".x)");
+  }
+  auto ps = std::make_shared<store::PointSet>();
+  ps->dataset = get<std::string>(h, "dataset");
+  ps->class_names = get<std::vector<std::string>>(h, "classes");
+  if (ps->class_names.empty() || ps->class_names.size() > 256) throw Error("implausible class count");
+  ps->height = get<int>(h, "image_height");
+  ps->width = get<int>(h, "image_width");
+  if (ps->height <= 0 || ps->width <= 0 || ps->height > 1024 || ps->width > 1024) throw Error("implausible image size");
+  const auto points = get<std::uint32_t>(h, "points");
+  ps->labels = get_bin(h, "labels");
+  ps->heldout = get_bin(h, "split");
+  if (ps->labels.size() != points || ps->heldout.size() != points) throw Error("labels or split do not match the point count");
+  for (auto l : ps->labels) {
+    if (l >= ps->class_names.size()) throw Error("label out of range");
+  }
+  auto src = get_bin(h, "source_index");
+  if (src.size() != std::size_t{points} * 4) throw Error("source_index does not match the point count");
+  ps->source_index.resize(points);
+  std::memcpy(ps->source_index.data(), src.data(), src.size());
+  const auto packed_images = get_bin(h, "images");
+  ps->images = inflate_bytes(packed_images.data(), packed_images.size(), std::size_t{points} * ps->image_size());
+  for (const auto& [name, width] : get<std::vector<std::pair<std::string, int>>>(h, "layers")) {
+    if (width <= 0 || width > 1 << 20) throw Error("implausible layer width");
+    ps->layers.push_back({name, width});
+  }
+  s.meta = get_or<SessionMeta>(h, "meta", {});
+  return ps;
+}
+
+store::FramePtr parse_frame(const Obj& f, const store::PointSet& ps, Session& s) {
+  auto frame = std::make_shared<store::Frame>();
+  frame->index = get<int>(f, "index");
+  frame->epoch = get<int>(f, "epoch");
+  auto& m = frame->metrics;
+  m.train_loss = get<double>(f, "train_loss");
+  m.train_accuracy = get<double>(f, "train_accuracy");
+  m.heldout_loss = get<double>(f, "heldout_loss");
+  m.heldout_accuracy = get<double>(f, "heldout_accuracy");
+  m.per_class_accuracy = get<std::vector<double>>(f, "per_class_accuracy");
+  m.confusion = get<std::vector<std::uint32_t>>(f, "confusion");
+  m.wall_seconds = get<double>(f, "wall_seconds");
+  m.epoch_seconds = get_or<double>(f, "epoch_seconds", 0.0);
+  frame->predicted = get_bin(f, "predicted");
+  if (frame->predicted.size() != ps.size()) throw Error("predicted classes do not match the point count");
+  const Obj& layers = need(f, "layers");
+  for (const auto& info : ps.layers) {
+    const Obj* lo = find(layers, info.name.c_str());
+    if (lo == nullptr) throw Error("frame lacks layer '" + info.name + "'");
+    auto encoded = get_matrix(*lo);
+    s.layer_bytes[info.name] += encoded.data.size() + 4 * (encoded.lo.size() + encoded.step.size()) + 32;
+    Matrix mat = decode_matrix(encoded, std::uint64_t{ps.size()} * static_cast<std::uint64_t>(info.width));
+    if (mat.rows() != static_cast<Eigen::Index>(ps.size()) || mat.cols() != info.width) {
+      throw Error("layer '" + info.name + "' has the wrong shape");
+    }
+    frame->layers.emplace(info.name, std::move(mat));
+  }
+  return frame;
+}
+
+}  // namespace
+
+// ---- writer ---------------------------------------------------------------------------------
+
+SessionWriter::SessionWriter(const std::filesystem::path& path, const store::PointSet& ps, const SessionMeta& meta)
+    : path_(path) {
+  if (path.has_parent_path()) {
+    std::error_code ec;
+    std::filesystem::create_directories(path.parent_path(), ec);
+  }
+  fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd_ < 0) throw Error(path.string() + ": cannot create session file (" + std::strerror(errno) + ")");
+
+  msgpack::sbuffer magic;
+  msgpack::pack(magic, std::string(kMagic));
+  std::vector<char> m(magic.data(), magic.data() + magic.size());
+  std::size_t done = 0;
+  while (done < m.size()) {
+    const ssize_t w = ::write(fd_, m.data() + done, m.size() - done);
+    if (w <= 0) throw Error(path.string() + ": write error (" + std::strerror(errno) + ")");
+    done += static_cast<std::size_t>(w);
+  }
+  bytes_ += m.size();
+
+  msgpack::sbuffer buf;
+  Packer pk(buf);
+  pk.pack_map(14);
+  pack_str(pk, "type"); pack_str(pk, "header");
+  pack_str(pk, "format"); pack_str(pk, kMagic);
+  pack_str(pk, "version"); pk.pack(std::vector<int>{kFormatMajor, kFormatMinor});
+  pack_str(pk, "dataset"); pack_str(pk, ps.dataset);
+  pack_str(pk, "classes"); pk.pack(ps.class_names);
+  pack_str(pk, "image_height"); pk.pack(ps.height);
+  pack_str(pk, "image_width"); pk.pack(ps.width);
+  pack_str(pk, "points"); pk.pack(static_cast<std::uint32_t>(ps.size()));
+  pack_str(pk, "labels"); pack_bin(pk, ps.labels.data(), ps.labels.size());
+  pack_str(pk, "split"); pack_bin(pk, ps.heldout.data(), ps.heldout.size());
+  pack_str(pk, "source_index");
+  pack_bin(pk, reinterpret_cast<const std::uint8_t*>(ps.source_index.data()), ps.source_index.size() * 4);
+  const auto images = deflate_bytes(ps.images.data(), ps.images.size());
+  pack_str(pk, "images"); pack_bin(pk, images.data(), images.size());
+  pack_str(pk, "layers");
+  pk.pack_array(static_cast<std::uint32_t>(ps.layers.size()));
+  for (const auto& l : ps.layers) {
+    pk.pack_array(2);
+    pack_str(pk, l.name);
+    pk.pack(l.width);
+  }
+  pack_str(pk, "meta"); pk.pack(meta);
+  write_record(std::vector<char>(buf.data(), buf.data() + buf.size()));
+}
+
+SessionWriter::~SessionWriter() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+void SessionWriter::write_record(const std::vector<char>& payload) {
+  msgpack::sbuffer buf;
+  Packer pk(buf);
+  pk.pack_array(2);
+  pk.pack(static_cast<std::uint32_t>(crc32(0L, reinterpret_cast<const Bytef*>(payload.data()),
+                                           static_cast<uInt>(payload.size()))));
+  pk.pack_bin(static_cast<std::uint32_t>(payload.size()));
+  pk.pack_bin_body(payload.data(), static_cast<std::uint32_t>(payload.size()));
+  std::size_t done = 0;
+  while (done < buf.size()) {
+    const ssize_t w = ::write(fd_, buf.data() + done, buf.size() - done);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) throw Error(path_.string() + ": write error (" + std::strerror(errno) + ")");
+    done += static_cast<std::size_t>(w);
+  }
+  ::fdatasync(fd_);
+  bytes_ += buf.size();
+}
+
+void SessionWriter::append(const store::Frame& frame) {
+  msgpack::sbuffer buf;
+  Packer pk(buf);
+  const auto& m = frame.metrics;
+  pk.pack_map(13);
+  pack_str(pk, "type"); pack_str(pk, "frame");
+  pack_str(pk, "index"); pk.pack(frame.index);
+  pack_str(pk, "epoch"); pk.pack(frame.epoch);
+  pack_str(pk, "train_loss"); pk.pack(m.train_loss);
+  pack_str(pk, "train_accuracy"); pk.pack(m.train_accuracy);
+  pack_str(pk, "heldout_loss"); pk.pack(m.heldout_loss);
+  pack_str(pk, "heldout_accuracy"); pk.pack(m.heldout_accuracy);
+  pack_str(pk, "per_class_accuracy"); pk.pack(m.per_class_accuracy);
+  pack_str(pk, "confusion"); pk.pack(m.confusion);
+  pack_str(pk, "wall_seconds"); pk.pack(m.wall_seconds);
+  pack_str(pk, "epoch_seconds"); pk.pack(m.epoch_seconds);
+  pack_str(pk, "predicted"); pack_bin(pk, frame.predicted.data(), frame.predicted.size());
+  pack_str(pk, "layers");
+  pk.pack_map(static_cast<std::uint32_t>(frame.layers.size()));
+  last_layer_bytes_.clear();
+  for (const auto& [name, mat] : frame.layers) {
+    const std::size_t before = buf.size();
+    pack_str(pk, name);
+    pack_matrix(pk, encode_matrix(mat));
+    last_layer_bytes_[name] = buf.size() - before;
+  }
+  write_record(std::vector<char>(buf.data(), buf.data() + buf.size()));
+}
+
+// ---- reader ---------------------------------------------------------------------------------
+
+Session read_session(const std::filesystem::path& path) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) throw Error(path.string() + ": no such file");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error(path.string() + ": cannot open");
+  std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+
+  Session s;
+  s.file_bytes = bytes.size();
+  std::size_t offset = 0;
+  // The magic string comes first.
+  try {
+    auto oh = msgpack::unpack(bytes.data(), bytes.size(), offset, nullptr, nullptr, limits());
+    if (oh.get().type != msgpack::type::STR || oh.get().as<std::string>() != kMagic) throw Error("");
+  } catch (...) {
+    throw Error(path.string() + ": not an epochscope session file");
+  }
+
+  std::shared_ptr<store::PointSet> points;
+  std::string problem;
+  while (offset < bytes.size()) {
+    const std::size_t record_start = offset;
+    try {
+      auto oh = msgpack::unpack(bytes.data(), bytes.size(), offset, nullptr, nullptr, limits());
+      const Obj& rec = oh.get();
+      if (rec.type != msgpack::type::ARRAY || rec.via.array.size != 2 ||
+          rec.via.array.ptr[1].type != msgpack::type::BIN) {
+        throw Error("malformed record envelope");
+      }
+      const auto crc = rec.via.array.ptr[0].as<std::uint32_t>();
+      const auto& body = rec.via.array.ptr[1].via.bin;
+      if (crc32(0L, reinterpret_cast<const Bytef*>(body.ptr), body.size) != crc) throw Error("checksum mismatch");
+      std::size_t inner = 0;
+      auto ph = msgpack::unpack(body.ptr, body.size, inner, nullptr, nullptr, limits());
+      const Obj& payload = ph.get();
+      if (!points) {
+        points = parse_header(payload, s);
+        continue;
+      }
+      const auto type = get_or<std::string>(payload, "type", "");
+      if (type == "frame") {
+        auto frame = parse_frame(payload, *points, s);
+        if (frame->index != static_cast<int>(s.frames.size())) throw Error("frame out of order");
+        s.frames.push_back(std::move(frame));
+      }
+      // Unknown record types (newer minor versions) are skipped.
+    } catch (const msgpack::insufficient_bytes&) {
+      problem = "truncated record";
+      offset = record_start;
+      break;
+    } catch (const Error& e) {
+      if (!points) throw Error(path.string() + ": " + (e.what()[0] ? e.what() : "unreadable header"));
+      problem = e.what();
+      offset = record_start;
+      break;
+    } catch (const std::exception& e) {
+      if (!points) throw Error(path.string() + ": unreadable session header");
+      problem = std::string("unreadable record (") + e.what() + ")";
+      offset = record_start;
+      break;
+    }
+  }
+  if (!points) throw Error(path.string() + ": truncated before the session header was complete");
+  s.points = std::move(points);
+  s.dropped_bytes = bytes.size() - offset;
+  if (s.dropped_bytes > 0) {
+    s.warning = path.string() + ": dropped " + std::to_string(s.dropped_bytes) + " bytes after frame " +
+                std::to_string(static_cast<int>(s.frames.size()) - 1) + " (" + problem + "); loaded " +
+                std::to_string(s.frames.size()) + " complete frames";
+  }
+  return s;
+}
+
+}  // namespace epochscope::io

@@ -1,0 +1,276 @@
+#include "epochscope/train/trainer.hpp"
+
+#include <ATen/Parallel.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <numeric>
+#include <random>
+#include <stop_token>
+#include <thread>
+
+#include "epochscope/store/metrics.hpp"
+#include "model.hpp"
+
+namespace epochscope::train {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// MNIST's usual normalisation.
+constexpr float kMean = 0.1307f;
+constexpr float kStd = 0.3081f;
+
+torch::Tensor to_tensor(const std::vector<std::uint8_t>& bytes, std::size_t count, int h, int w) {
+  auto t = torch::from_blob(const_cast<std::uint8_t*>(bytes.data()),
+                            {static_cast<long>(count), 1, h, w}, torch::kUInt8)
+               .to(torch::kFloat32);
+  return t.div_(255.0f).sub_(kMean).div_(kStd);
+}
+
+Matrix to_matrix(const torch::Tensor& t) {
+  auto c = t.contiguous().to(torch::kFloat32);
+  Matrix m(c.size(0), c.size(1));
+  std::memcpy(m.data(), c.data_ptr<float>(), sizeof(float) * static_cast<std::size_t>(m.size()));
+  return m;
+}
+
+}  // namespace
+
+const char* to_string(TrainState s) {
+  switch (s) {
+    case TrainState::idle: return "idle";
+    case TrainState::running: return "running";
+    case TrainState::paused: return "paused";
+    case TrainState::finished: return "finished";
+    case TrainState::stopped: return "stopped";
+    case TrainState::failed: return "failed";
+  }
+  return "?";
+}
+
+const char* to_string(OptimizerKind k) { return k == OptimizerKind::adam ? "adam" : "sgd"; }
+
+struct Trainer::Impl {
+  data::Dataset dataset;
+  TrainOptions options;
+  std::shared_ptr<store::EpochStore> store;
+  std::jthread thread;
+
+  std::atomic<TrainState> state{TrainState::idle};
+  std::atomic<bool> paused{false};
+  std::mutex pause_mutex;
+  std::condition_variable_any pause_cv;
+
+  std::atomic<int> epoch{0}, batch{0}, batches{0};
+  std::atomic<double> loss{0}, accuracy{0}, images_per_second{0};
+  Clock::time_point started;
+  std::atomic<double> elapsed{0};
+  mutable std::mutex error_mutex;
+  std::string error;
+
+  void run(std::stop_token stop);
+  // Returns false when stopped.
+  bool wait_if_paused(const std::stop_token& stop) {
+    if (!paused.load()) return !stop.stop_requested();
+    state = TrainState::paused;
+    std::unique_lock lock(pause_mutex);
+    pause_cv.wait(lock, stop, [&] { return !paused.load(); });
+    if (stop.stop_requested()) return false;
+    state = TrainState::running;
+    return true;
+  }
+  // Evaluates every tracked point; nullptr when stopped.
+  store::FramePtr record(ConvNet& model, const torch::Tensor& tracked_x, int index, double epoch_seconds,
+                         const std::stop_token& stop);
+};
+
+store::FramePtr Trainer::Impl::record(ConvNet& model, const torch::Tensor& tracked_x, int index,
+                                      double epoch_seconds, const std::stop_token& stop) {
+  torch::NoGradGuard no_grad;
+  model->eval();
+  const auto n = tracked_x.size(0);
+  std::vector<torch::Tensor> hidden, logits;
+  for (long begin = 0; begin < n; begin += options.eval_batch) {
+    if (stop.stop_requested()) return nullptr;
+    const long end = std::min<long>(n, begin + options.eval_batch);
+    auto r = model->forward(tracked_x.slice(0, begin, end));
+    hidden.push_back(r.hidden);
+    logits.push_back(r.logits);
+  }
+  auto frame = std::make_shared<store::Frame>();
+  frame->index = index;
+  frame->epoch = index;
+  Matrix lg = to_matrix(torch::cat(logits));
+  frame->metrics = store::compute_metrics(store->points(), lg, frame->predicted);
+  frame->layers.emplace("output", store::softmax(lg));
+  frame->layers.emplace("logits", std::move(lg));
+  frame->layers.emplace("hidden", to_matrix(torch::cat(hidden)));
+  frame->metrics.epoch_seconds = epoch_seconds;
+  frame->metrics.wall_seconds = std::chrono::duration<double>(Clock::now() - started).count();
+  return frame;
+}
+
+void Trainer::Impl::run(std::stop_token stop) {
+  try {
+    // Threads are per calling thread in libtorch: set them here, on the training thread.
+    const int threads = options.threads > 0 ? options.threads
+                                            : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    at::set_num_threads(threads);
+    torch::manual_seed(options.seed);
+    std::mt19937_64 rng(options.seed);
+
+    const auto& points = store->points();
+    ConvNet model(dataset.height, dataset.width, dataset.class_count());
+    const auto train_x = to_tensor(dataset.train_images, dataset.train_count(), dataset.height, dataset.width);
+    const auto train_y = torch::from_blob(dataset.train_labels.data(), {static_cast<long>(dataset.train_count())},
+                                          torch::kUInt8).to(torch::kLong);
+    const auto tracked_x = to_tensor(points.images, points.size(), points.height, points.width);
+
+    std::unique_ptr<torch::optim::Optimizer> optimizer;
+    if (options.optimizer == OptimizerKind::adam) {
+      optimizer = std::make_unique<torch::optim::Adam>(model->parameters(),
+                                                       torch::optim::AdamOptions(options.learning_rate));
+    } else {
+      optimizer = std::make_unique<torch::optim::SGD>(
+          model->parameters(), torch::optim::SGDOptions(options.learning_rate).momentum(options.momentum));
+    }
+
+    started = Clock::now();
+    auto frame0 = record(model, tracked_x, 0, 0.0, stop);
+    if (!frame0) {
+      state = TrainState::stopped;
+      return;
+    }
+    store->publish(frame0);
+
+    const long n = train_x.size(0);
+    const int per_epoch = static_cast<int>((n + options.batch_size - 1) / options.batch_size);
+    batches = per_epoch;
+    std::vector<long> order(static_cast<std::size_t>(n));
+    std::iota(order.begin(), order.end(), 0L);
+    for (int e = 1; e <= options.epochs; ++e) {
+      epoch = e;
+      batch = 0;
+      model->train();
+      std::shuffle(order.begin(), order.end(), rng);
+      auto perm = torch::from_blob(order.data(), {n}, torch::kLong);
+      double loss_sum = 0, correct = 0, seen = 0;
+      const auto epoch_start = Clock::now();
+      for (int b = 0; b < per_epoch; ++b) {
+        if (!wait_if_paused(stop)) {
+          state = TrainState::stopped;
+          return;
+        }
+        const long begin = static_cast<long>(b) * options.batch_size;
+        const long end = std::min<long>(n, begin + options.batch_size);
+        auto idx = perm.slice(0, begin, end);
+        auto x = train_x.index_select(0, idx);
+        auto y = train_y.index_select(0, idx);
+        optimizer->zero_grad();
+        auto logits = model->forward(x).logits;
+        auto l = torch::nn::functional::cross_entropy(logits, y);
+        l.backward();
+        optimizer->step();
+        const double bs = static_cast<double>(end - begin);
+        loss_sum += l.item<double>() * bs;
+        correct += logits.argmax(1).eq(y).sum().item<double>();
+        seen += bs;
+        batch = b + 1;
+        loss = loss_sum / seen;
+        accuracy = correct / seen;
+        const double secs = std::chrono::duration<double>(Clock::now() - epoch_start).count();
+        images_per_second = secs > 0 ? seen / secs : 0.0;
+        elapsed = std::chrono::duration<double>(Clock::now() - started).count();
+      }
+      const double epoch_seconds = std::chrono::duration<double>(Clock::now() - epoch_start).count();
+      auto frame = record(model, tracked_x, e, epoch_seconds, stop);
+      if (!frame) {
+        state = TrainState::stopped;
+        return;
+      }
+      store->publish(frame);
+    }
+    state = TrainState::finished;
+  } catch (const std::exception& e) {
+    {
+      std::lock_guard lock(error_mutex);
+      error = e.what();
+    }
+    state = TrainState::failed;
+  }
+}
+
+Trainer::Trainer(data::Dataset dataset, TrainOptions options) : impl_(std::make_unique<Impl>()) {
+  if (options.epochs < 0 || options.epochs > 100000) throw Error("epochs must be between 0 and 100000");
+  if (options.batch_size < 1 || options.batch_size > 1 << 16) throw Error("batch size must be between 1 and 65536");
+  if (!(options.learning_rate > 0 && options.learning_rate < 100)) throw Error("learning rate must be in (0, 100)");
+  if (options.threads < 0 || options.threads > 1024) throw Error("threads must be between 0 (auto) and 1024");
+  if (options.eval_batch < 1) throw Error("eval batch must be positive");
+  if (dataset.train_count() == 0) throw Error("dataset '" + dataset.name + "' has no training images");
+  if (dataset.height < 10 || dataset.width < 10) throw Error("images must be at least 10x10 for the CNN");
+  auto points = std::make_shared<store::PointSet>(store::make_point_set(dataset, options.tracked, options.seed));
+  points->layers = {{"output", dataset.class_count()}, {"logits", dataset.class_count()}, {"hidden", 64}};
+  impl_->store = std::make_shared<store::EpochStore>(std::move(points));
+  impl_->dataset = std::move(dataset);
+  impl_->options = options;
+}
+
+Trainer::~Trainer() {
+  request_stop();
+  join();
+}
+
+const TrainOptions& Trainer::options() const { return impl_->options; }
+std::shared_ptr<store::EpochStore> Trainer::store() const { return impl_->store; }
+
+void Trainer::start() {
+  if (impl_->thread.joinable()) return;
+  impl_->state = TrainState::running;
+  impl_->thread = std::jthread([this](std::stop_token st) {
+    impl_->run(st);
+    impl_->store->close();
+  });
+}
+
+void Trainer::pause() { impl_->paused = true; }
+
+void Trainer::resume() {
+  {
+    std::lock_guard lock(impl_->pause_mutex);
+    impl_->paused = false;
+  }
+  impl_->pause_cv.notify_all();
+}
+
+void Trainer::request_stop() {
+  if (impl_->thread.joinable()) impl_->thread.request_stop();
+}
+
+void Trainer::join() {
+  if (impl_->thread.joinable()) impl_->thread.join();
+}
+
+TrainProgress Trainer::progress() const {
+  TrainProgress p;
+  p.state = impl_->state.load();
+  p.epoch = impl_->epoch.load();
+  p.epochs = impl_->options.epochs;
+  p.batch = impl_->batch.load();
+  p.batches = impl_->batches.load();
+  p.loss = impl_->loss.load();
+  p.accuracy = impl_->accuracy.load();
+  p.images_per_second = impl_->images_per_second.load();
+  p.elapsed_seconds = impl_->elapsed.load();
+  return p;
+}
+
+std::string Trainer::error() const {
+  std::lock_guard lock(impl_->error_mutex);
+  return impl_->error;
+}
+
+}  // namespace epochscope::train
