@@ -35,7 +35,7 @@ test-tsan: deps
 
 bench: build
 	@scripts/setup.sh bench
-	@bench/run.sh $(BUILD)
+	@/usr/bin/python3 bench/run.py $(BUILD)
 
 clean:
 	rm -rf $(BUILD) $(TSAN) build-asan

@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdlib>
 #include <iostream>
+#include <string>
 
 #include "commands.hpp"
 #include "epochscope/core/matrix.hpp"
@@ -13,8 +14,14 @@ namespace {
 
 // libgomp reads OMP_WAIT_POLICY when it loads, before main(): re-exec once with it set, so the
 // training threads sleep instead of spinning when something else wants the cores (PLATFORM.md).
-void ensure_passive_openmp(char** argv) {
+// Only commands that train need it (the others should start fast).
+void ensure_passive_openmp(int argc, char** argv) {
   if (std::getenv("OMP_WAIT_POLICY") != nullptr) return;
+  const std::string first = argc > 1 ? argv[1] : "";
+  if (first == "info" || first == "export" || first == "data" || first == "--help" || first == "-h" ||
+      first == "--version") {
+    return;
+  }
   ::setenv("OMP_WAIT_POLICY", "PASSIVE", 1);
   ::execv("/proc/self/exe", argv);  // returns only on failure; then carry on as we are
 }
@@ -47,7 +54,7 @@ void add_train_options(CLI::App& cmd, epochscope::app::TrainCommand& t) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  ensure_passive_openmp(argv);
+  ensure_passive_openmp(argc, argv);
   namespace app = epochscope::app;
 
   CLI::App cli{"epochscope: watch a neural network learn"};

@@ -1,0 +1,133 @@
+// Drives the real epochscope executable as a user or a script would.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "test_util.hpp"
+
+using epochscope::testing::read_bytes;
+using epochscope::testing::scratch_dir;
+using epochscope::testing::write_bytes;
+
+namespace {
+
+struct Result {
+  int code = -1;
+  std::string out;  // stdout
+  std::string err;  // stderr
+};
+
+Result run(const std::string& args, const std::filesystem::path& dir) {
+  const auto err_file = dir / "stderr.txt";
+  const std::string cmd = std::string("'") + EPOCHSCOPE_EXE + "' " + args + " 2>'" + err_file.string() + "'";
+  Result r;
+  FILE* p = popen(cmd.c_str(), "r");
+  if (p == nullptr) return r;
+  std::array<char, 4096> buf{};
+  std::size_t n;
+  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
+  const int status = pclose(p);
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  r.err = read_bytes(err_file);
+  return r;
+}
+
+int count_lines(const std::string& s) { return static_cast<int>(std::count(s.begin(), s.end(), '\n')); }
+
+}  // namespace
+
+TEST(Cli, UsageErrorsExitTwoWithAOneLineHint) {
+  const auto dir = scratch_dir();
+  for (const char* args : {"--bogus", "train --epochs 3", "train --epochs abc --out x.epochscope",
+                           "export f --layer nonsense --out x.csv", "info", "train --optimizer rmsprop --out x",
+                           "train --dataset cifar --out x", "frobnicate"}) {
+    const auto r = run(args, dir);
+    EXPECT_EQ(r.code, 2) << args << ": " << r.err;
+    EXPECT_EQ(count_lines(r.err), 1) << args << ": " << r.err;
+    EXPECT_NE(r.err.find("--help"), std::string::npos) << args << ": " << r.err;
+  }
+  const auto help = run("--help", dir);
+  EXPECT_EQ(help.code, 0);
+  EXPECT_NE(help.out.find("train"), std::string::npos);
+}
+
+TEST(Cli, BadFilesExitOneWithAOneLineMessage) {
+  const auto dir = scratch_dir();
+  write_bytes(dir / "garbage", "this is not a session\n");
+  for (const std::string& args : {"info '" + (dir / "missing").string() + "'", "info '" + (dir / "garbage").string() + "'",
+                                 "export '" + (dir / "garbage").string() + "' --out '" + (dir / "x.csv").string() + "'",
+                                 "train --data-dir '" + dir.string() + "' --out '" + (dir / "s").string() + "'"}) {
+    const auto r = run(args, dir);
+    EXPECT_EQ(r.code, 1) << args << ": " << r.err;
+    EXPECT_EQ(count_lines(r.err), 1) << args << ": " << r.err;
+    EXPECT_EQ(r.err.rfind("epochscope: ", 0), 0u) << r.err;
+  }
+}
+
+TEST(Cli, TrainInfoExportEndToEnd) {
+  const auto dir = scratch_dir();
+  const auto ds = epochscope::testing::synthetic_dataset(400, 100);
+  epochscope::testing::write_idx_dir(ds, dir / "data", true);
+  const auto session = dir / "run.epochscope";
+  const auto t = run("train --data-dir '" + (dir / "data").string() +
+                         "' --epochs 2 --batch-size 50 --lr 0.001 --threads 1 --tracked 300 --seed 4 --out '" +
+                         session.string() + "'",
+                     dir);
+  ASSERT_EQ(t.code, 0) << t.err;
+  EXPECT_NE(t.err.find("epoch   2/2"), std::string::npos) << t.err;
+
+  const auto info = run("info '" + session.string() + "' --json", dir);
+  ASSERT_EQ(info.code, 0) << info.err;
+  const auto j = nlohmann::json::parse(info.out);
+  EXPECT_EQ(j["format_version"], "1.0");
+  EXPECT_EQ(j["dataset"], "mnist");
+  EXPECT_EQ(j["classes"].size(), 10u);
+  EXPECT_EQ(j["points"], 300);
+  EXPECT_EQ(j["heldout_points"], 60);
+  EXPECT_EQ(j["layers"]["output"], 10);
+  EXPECT_EQ(j["layers"]["logits"], 10);
+  EXPECT_EQ(j["layers"]["hidden"], 64);
+  ASSERT_EQ(j["frames"].size(), 3u);
+  for (const char* key : {"index", "epoch", "train_loss", "train_accuracy", "heldout_loss", "heldout_accuracy"}) {
+    EXPECT_TRUE(j["frames"][1].contains(key)) << key;
+  }
+  EXPECT_EQ(j["frames"][2]["epoch"], 2);
+  EXPECT_LT(j["frames"][2]["train_loss"].get<double>(), j["frames"][0]["train_loss"].get<double>());
+  EXPECT_EQ(j["dropped_bytes"], 0);
+
+  const auto human = run("info '" + session.string() + "'", dir);
+  EXPECT_EQ(human.code, 0);
+  EXPECT_NE(human.out.find("held-out acc"), std::string::npos);
+
+  const auto csv = dir / "hidden.csv";
+  const auto e = run("export '" + session.string() + "' --layer hidden --frame last --out '" + csv.string() + "'", dir);
+  ASSERT_EQ(e.code, 0) << e.err;
+  std::istringstream lines(read_bytes(csv));
+  std::string header, row;
+  std::getline(lines, header);
+  EXPECT_EQ(header.rfind("index,label,split,hidden_0,", 0), 0u) << header;
+  int rows = 0;
+  while (std::getline(lines, row)) {
+    ++rows;
+    EXPECT_EQ(std::count(row.begin(), row.end(), ','), 2 + 64) << row;
+  }
+  EXPECT_EQ(rows, 300);
+  const auto input = run("export '" + session.string() + "' --layer input --frame 0 --out '" + (dir / "in.csv").string() + "'", dir);
+  EXPECT_EQ(input.code, 0) << input.err;
+  const auto bad_frame = run("export '" + session.string() + "' --frame 9 --out '" + (dir / "x.csv").string() + "'", dir);
+  EXPECT_EQ(bad_frame.code, 1);
+  EXPECT_NE(bad_frame.err.find("frames 0 to 2"), std::string::npos) << bad_frame.err;
+
+  // A truncated copy still opens, with what it dropped.
+  const auto bytes = read_bytes(session);
+  write_bytes(dir / "cut.epochscope", bytes.substr(0, bytes.size() - 1000));
+  const auto cut = run("info '" + (dir / "cut.epochscope").string() + "' --json", dir);
+  ASSERT_EQ(cut.code, 0) << cut.err;
+  const auto jc = nlohmann::json::parse(cut.out);
+  EXPECT_EQ(jc["frames"].size(), 2u);
+  EXPECT_GT(jc["dropped_bytes"].get<int>(), 0);
+}

@@ -1,0 +1,132 @@
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <thread>
+
+#include "epochscope/train/trainer.hpp"
+#include "test_util.hpp"
+
+using namespace epochscope;
+using namespace std::chrono_literals;
+
+namespace {
+
+train::TrainOptions small_options() {
+  train::TrainOptions o;
+  o.epochs = 2;
+  o.batch_size = 50;
+  o.learning_rate = 1e-3;
+  o.threads = 1;
+  o.tracked = 400;
+  o.eval_batch = 128;
+  return o;
+}
+
+void wait_until_done(train::Trainer& t, std::chrono::seconds limit) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < deadline) {
+    const auto s = t.progress().state;
+    if (s == train::TrainState::finished || s == train::TrainState::failed || s == train::TrainState::stopped) return;
+    std::this_thread::sleep_for(20ms);
+  }
+}
+
+}  // namespace
+
+TEST(Trainer, TwoEpochsLowerTheLossAndPublishWellShapedFrames) {
+  train::Trainer t(epochscope::testing::synthetic_dataset(1000, 200), small_options());
+  auto store = t.store();
+  EXPECT_EQ(store->points().size(), 400u);
+  EXPECT_GT(store->points().heldout_count(), 0u);
+  t.start();
+  wait_until_done(t, 120s);
+  t.join();
+  ASSERT_EQ(t.progress().state, train::TrainState::finished) << t.error();
+  const auto frames = store->snapshot();
+  ASSERT_EQ(frames.size(), 3u);  // untrained + 2 epochs
+  EXPECT_TRUE(store->closed());
+  for (std::size_t i = 0; i < frames.size(); ++i) {
+    const auto& f = *frames[i];
+    EXPECT_EQ(f.index, static_cast<int>(i));
+    ASSERT_NE(f.layer("output"), nullptr);
+    EXPECT_EQ(f.layer("output")->rows(), 400);
+    EXPECT_EQ(f.layer("output")->cols(), 10);
+    EXPECT_EQ(f.layer("logits")->cols(), 10);
+    EXPECT_EQ(f.layer("hidden")->cols(), 64);
+    EXPECT_TRUE(f.layer("hidden")->allFinite());
+    EXPECT_GE(f.layer("hidden")->minCoeff(), 0.0f);  // after ReLU
+    EXPECT_NEAR(f.layer("output")->row(7).sum(), 1.0f, 1e-4f);
+    EXPECT_EQ(f.predicted.size(), 400u);
+    EXPECT_EQ(f.metrics.confusion.size(), 100u);
+  }
+  EXPECT_LT(frames[2]->metrics.train_loss, frames[0]->metrics.train_loss * 0.8);
+  EXPECT_GT(frames[2]->metrics.heldout_accuracy, frames[0]->metrics.heldout_accuracy);
+  EXPECT_GT(frames[2]->metrics.wall_seconds, frames[1]->metrics.wall_seconds);
+}
+
+TEST(Trainer, SameSeedSameFrames) {
+  auto run = [] {
+    train::Trainer t(epochscope::testing::synthetic_dataset(300, 100), [] {
+      auto o = small_options();
+      o.epochs = 1;
+      return o;
+    }());
+    t.start();
+    t.join();
+    return t.store()->snapshot();
+  };
+  const auto a = run();
+  const auto b = run();
+  ASSERT_EQ(a.size(), 2u);
+  ASSERT_EQ(b.size(), 2u);
+  EXPECT_LE((*a[1]->layer("logits") - *b[1]->layer("logits")).cwiseAbs().maxCoeff(), 1e-4f);
+}
+
+TEST(Trainer, PausesResumesAndStopsWithinASecond) {
+  auto o = small_options();
+  o.epochs = 1000;
+  o.batch_size = 20;
+  train::Trainer t(epochscope::testing::synthetic_dataset(2000, 100), o);
+  t.start();
+  ASSERT_TRUE(t.store()->wait_for(1, 60s));
+  // Progress is readable while training runs.
+  std::this_thread::sleep_for(300ms);
+  const auto p = t.progress();
+  EXPECT_EQ(p.state, train::TrainState::running);
+  EXPECT_EQ(p.batches, 100);
+  t.pause();
+  std::this_thread::sleep_for(400ms);
+  EXPECT_EQ(t.progress().state, train::TrainState::paused);
+  const auto batch_paused = t.progress().batch;
+  const auto epoch_paused = t.progress().epoch;
+  std::this_thread::sleep_for(300ms);
+  EXPECT_EQ(t.progress().batch, batch_paused);
+  EXPECT_EQ(t.progress().epoch, epoch_paused);
+  t.resume();
+  std::this_thread::sleep_for(300ms);
+  EXPECT_EQ(t.progress().state, train::TrainState::running);
+  const auto before = std::chrono::steady_clock::now();
+  t.request_stop();
+  t.join();
+  const double stop_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - before).count();
+  EXPECT_LT(stop_seconds, 1.0);
+  EXPECT_EQ(t.progress().state, train::TrainState::stopped);
+  // Stopping while paused works too.
+  train::Trainer t2(epochscope::testing::synthetic_dataset(500, 100), o);
+  t2.start();
+  t2.pause();
+  std::this_thread::sleep_for(200ms);
+  const auto before2 = std::chrono::steady_clock::now();
+  t2.request_stop();
+  t2.join();
+  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - before2).count(), 1.0);
+}
+
+TEST(Trainer, RejectsBadOptions) {
+  auto o = small_options();
+  o.batch_size = 0;
+  EXPECT_THROW(train::Trainer(epochscope::testing::synthetic_dataset(10, 10), o), Error);
+  o = small_options();
+  o.learning_rate = -1;
+  EXPECT_THROW(train::Trainer(epochscope::testing::synthetic_dataset(10, 10), o), Error);
+}
