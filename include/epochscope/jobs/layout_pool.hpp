@@ -1,0 +1,107 @@
+// Contract: the worker pool that computes layouts for every (method, layer, dims) chain over the
+// frames of an EpochStore as they arrive. Each chain is coherent: frame t is warm-started from
+// frame t-1's layout and aligned to it (Procrustes), so motion between frames means something.
+// The frame the user looks at goes first (set_focus); chains nobody has asked for are not computed;
+// release() cancels. Workers publish intermediate layouts every slice so views can animate
+// convergence. Results are immutable snapshots (shared_ptr<const ...>): readers never block
+// workers and never see a half-written layout. Neighbour lists are computed once per
+// (layer, frame) and shared by the methods that need them.
+#pragma once
+
+#include <atomic>
+#include <compare>
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "epochscope/core/matrix.hpp"
+#include "epochscope/store/epoch_store.hpp"
+
+namespace epochscope::jobs {
+
+enum class Method { star, pca, mds, sammon, graph, tsne, umap };
+
+/// "star", "pca", "mds", "sammon", "graph", "tsne", "umap".
+const char* method_name(Method m);
+/// Human label: "Star coordinates", "PCA", "MDS", "Sammon", "kNN graph", "t-SNE", "UMAP".
+const char* method_label(Method m);
+std::optional<Method> parse_method(std::string_view name);
+/// Every method, in menu order.
+const std::vector<Method>& all_methods();
+
+struct LayoutKey {
+  Method method = Method::pca;
+  std::string layer = "output";  ///< "output", "logits", "hidden" or "input" (raw pixels)
+  int dims = 2;                  ///< 2 or 3
+  auto operator<=>(const LayoutKey&) const = default;
+};
+
+/// One frame's layout of one chain, as of the last slice.
+struct LayoutResult {
+  int frame = 0;
+  std::shared_ptr<const Matrix> positions;  ///< N x dims, aligned to the previous frame
+  int iteration = 0;
+  int total_iterations = 0;
+  bool final = false;                       ///< converged (no more slices will come)
+  double cost = std::numeric_limits<double>::quiet_NaN();  ///< KL divergence, stress, ...
+  std::string cost_name;
+  double recall_at_10 = std::numeric_limits<double>::quiet_NaN();  ///< once final
+  double knn_accuracy = std::numeric_limits<double>::quiet_NaN();  ///< once final
+  double displacement = std::numeric_limits<double>::quiet_NaN();  ///< vs frame-1, once final
+  /// Graph layout only: the kNN edges (i < j) drawn by the view.
+  std::shared_ptr<const std::vector<std::pair<int, int>>> edges;
+  double seconds = 0;                       ///< compute time so far
+};
+
+struct ChainStatus {
+  int frames_available = 0;  ///< frames in the store
+  int frames_final = 0;      ///< frames whose layout is final
+  int working_frame = -1;    ///< frame being computed now, -1 when idle
+  int iteration = 0;         ///< of the working frame
+  int total_iterations = 0;
+};
+
+struct PoolOptions {
+  int workers = 1;              ///< worker threads (on 2 cores: 1, so drawing keeps a core)
+  int threads_per_job = 1;      ///< threads a single projection may use
+  int slice_iterations = 25;    ///< iterations between published intermediate layouts
+  std::uint64_t seed = 1;       ///< seed of every method
+  bool quality = true;          ///< compute recall@10 / 10-NN accuracy / displacement when final
+};
+
+class LayoutPool {
+ public:
+  LayoutPool(std::shared_ptr<const store::EpochStore> store, PoolOptions options = {});
+  ~LayoutPool();  ///< cancels everything and joins the workers
+  LayoutPool(const LayoutPool&) = delete;
+  LayoutPool& operator=(const LayoutPool&) = delete;
+
+  /// Starts (or keeps) computing this chain over every frame, present and future.
+  void request(const LayoutKey& key);
+  /// Stops computing this chain; what is computed stays cached.
+  void release(const LayoutKey& key);
+  /// The frame the user is looking at: its chains' work on that frame goes first.
+  void set_focus(int frame);
+
+  /// Latest layout of `frame` in this chain (intermediate or final), nullptr if none yet.
+  std::shared_ptr<const LayoutResult> get(const LayoutKey& key, int frame) const;
+  ChainStatus status(const LayoutKey& key) const;
+  /// Increases whenever any layout is published: a cheap "something changed" for redraws.
+  std::uint64_t version() const { return version_.load(std::memory_order_acquire); }
+
+  /// Waits until every requested chain has final layouts for all frames present (tests, CLI).
+  /// Returns false on timeout.
+  bool wait_idle(double timeout_seconds) const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+  std::atomic<std::uint64_t> version_{0};
+};
+
+}  // namespace epochscope::jobs
