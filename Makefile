@@ -4,6 +4,8 @@ TSAN    ?= build-tsan
 JOBS    ?= $(shell nproc)
 CMAKE   := cmake
 export OMP_WAIT_POLICY ?= PASSIVE
+# ccache keys on paths relative to the checkout, so every clone shares the cache.
+export CCACHE_BASEDIR ?= $(CURDIR)
 
 .PHONY: all setup deps configure build data run test test-tsan bench clean
 

@@ -9,7 +9,7 @@ BASE_PACKAGES=(
   libmsgpack-cxx-dev libboost-dev libgtest-dev libcli11-dev libfmt-dev libspdlog-dev libstb-dev
   nlohmann-json3-dev zlib1g-dev
   dataset-fashion-mnist
-  xvfb xauth xdotool libgl1-mesa-dri
+  xvfb xauth xdotool libgl1-mesa-dri fonts-dejavu-core
 )
 BENCH_PACKAGES=(
   python3-torch python3-numpy python3-sklearn umap-learn python3-igraph python3-msgpack

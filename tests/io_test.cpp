@@ -190,3 +190,36 @@ TEST(Session, RefusesAnUnknownMajorVersionAndReadsNewerMinor) {
   EXPECT_EQ(s.points->size(), 1u);
   EXPECT_EQ(s.dropped_bytes, 0u);
 }
+
+TEST(Session, LayoutsRoundTripAndOldFramesStayIntact) {
+  const auto dir = scratch_dir();
+  const auto ps = synthetic_points(120);
+  io::LayoutRecord l;
+  l.method = "graph";
+  l.layer = "hidden";
+  l.dims = 2;
+  l.frame = 1;
+  l.positions = Matrix::Random(120, 2) * 40.0f;
+  l.recall_at_10 = 0.5;
+  l.knn_accuracy = 0.9;
+  l.cost_name = "stress";
+  l.cost = 0.25;
+  l.edges = {{0, 5}, {3, 119}};
+  {
+    io::SessionWriter w(dir / "s", ps, {});
+    w.append(synthetic_frame(ps, 0));
+    w.append(synthetic_frame(ps, 1));
+    w.append_layout(l);
+  }
+  const auto s = io::read_session(dir / "s");
+  ASSERT_EQ(s.frames.size(), 2u);
+  ASSERT_EQ(s.layouts.size(), 1u);
+  const auto& r = s.layouts[0];
+  EXPECT_EQ(r.method, "graph");
+  EXPECT_EQ(r.layer, "hidden");
+  EXPECT_EQ(r.frame, 1);
+  EXPECT_LE((r.positions - l.positions).cwiseAbs().maxCoeff(), 1e-3f);
+  EXPECT_DOUBLE_EQ(r.recall_at_10, 0.5);
+  EXPECT_TRUE(std::isnan(r.displacement));
+  EXPECT_EQ(r.edges, l.edges);
+}

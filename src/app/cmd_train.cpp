@@ -9,30 +9,13 @@
 #include "epochscope/core/paths.hpp"
 #include "epochscope/io/session.hpp"
 #include "progress_bar.hpp"
+#include "session_recorder.hpp"
 
 namespace epochscope::app {
 namespace {
 
 std::atomic<int> g_signal{0};  // written by the signal handler only
 extern "C" void on_signal(int sig) { g_signal.store(sig); }
-
-std::filesystem::path default_session_path() {
-  const std::time_t now = std::time(nullptr);
-  return data_home() / "sessions" / fmt::format("session-{:%Y%m%d-%H%M%S}.epochscope", fmt::localtime(now));
-}
-
-io::SessionMeta meta_of(const TrainCommand& cmd) {
-  const auto& o = cmd.options;
-  return {{"tool", "epochscope 0.1.0"},
-          {"model", "conv32-pool-conv64-pool-dense64-dropout-dense"},
-          {"epochs", std::to_string(o.epochs)},
-          {"batch_size", std::to_string(o.batch_size)},
-          {"learning_rate", fmt::format("{}", o.learning_rate)},
-          {"optimizer", train::to_string(o.optimizer)},
-          {"momentum", fmt::format("{}", o.momentum)},
-          {"seed", std::to_string(o.seed)},
-          {"data_dir", cmd.dataset.data_dir.string()}};
-}
 
 }  // namespace
 
@@ -43,7 +26,7 @@ int run_train(const TrainCommand& cmd) {
   train::Trainer trainer(std::move(dataset), cmd.options);
   auto store = trainer.store();
   const auto out = cmd.out.empty() ? default_session_path() : cmd.out;
-  std::unique_ptr<io::SessionWriter> writer = std::make_unique<io::SessionWriter>(out, store->points(), meta_of(cmd));
+  SessionRecorder writer(out, store->points(), session_meta(cmd));
 
   ProgressBar bar(!cmd.quiet);
   bar.line(fmt::format("epochscope: training on {} ({} training, {} held-out images), tracking {} points, {} epochs; "
@@ -55,22 +38,12 @@ int run_train(const TrainCommand& cmd) {
   trainer.start();
 
   std::size_t written = 0;
-  std::map<std::string, double> layer_bytes;
   bool stop_requested = false;
   while (true) {
     store->wait_for(written + 1, std::chrono::milliseconds(150));
     while (written < store->size()) {
       auto frame = store->frame(written);
-      if (writer) {
-        try {
-          writer->append(*frame);
-          for (const auto& [name, b] : writer->last_layer_bytes()) layer_bytes[name] += static_cast<double>(b);
-        } catch (const std::exception& e) {
-          bar.line(fmt::format("epochscope: warning: {}; training goes on in memory, frames from {} on are not saved",
-                               e.what(), frame->index));
-          writer.reset();
-        }
-      }
+      if (auto warning = writer.append(*frame)) bar.line(fmt::format("epochscope: warning: {}", *warning));
       const auto& m = frame->metrics;
       bar.line(fmt::format("epoch {:>3}/{}: train loss {:.4f} acc {:5.1f}% | held-out loss {:.4f} acc {:5.1f}% | {:.2f} s",
                            frame->epoch, cmd.options.epochs, m.train_loss, 100 * m.train_accuracy, m.heldout_loss,
@@ -94,19 +67,19 @@ int run_train(const TrainCommand& cmd) {
     fmt::print(stderr, "epochscope: training failed: {}\n", trainer.error());
     return 1;
   }
-  if (written > 0 && writer) {
+  if (written > 0 && writer.ok()) {
     std::string sizes;
-    for (const auto& [name, b] : layer_bytes) {
+    for (const auto& [name, b] : writer.layer_bytes()) {
       sizes += fmt::format(" {}={:.2f}", name, b / double(written) / double(store->points().size()));
     }
     bar.line(fmt::format("epochscope: wrote {} frames, {:.1f} MB, to {} (bytes per point per frame:{})", written,
-                         double(writer->bytes_written()) / 1e6, out.string(), sizes));
+                         double(writer.bytes_written()) / 1e6, out.string(), sizes));
   }
   if (stop_requested) {
     bar.line(fmt::format("epochscope: stopped by signal {}; the session holds {} frames", g_signal.load(), written));
     return 128 + g_signal.load();
   }
-  return writer ? 0 : 1;
+  return writer.ok() ? 0 : 1;
 }
 
 }  // namespace epochscope::app

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "epochscope/data/dataset.hpp"
+#include "epochscope/jobs/methods.hpp"
 #include "epochscope/train/trainer.hpp"
 
 namespace epochscope::app {
@@ -27,6 +28,22 @@ struct ExportCommand {
   std::filesystem::path out;
 };
 int run_export(const ExportCommand& cmd);
+
+struct ProjectCommand {
+  std::filesystem::path file;
+  std::string method;
+  std::string layer = "output";
+  std::string frames = "last";  ///< "all" (the coherent chain), "last" or a frame index
+  int dims = 2;
+  std::uint64_t seed = 1;
+  int threads = 0;              ///< 0 = every core
+  jobs::MethodSettings settings;
+  std::filesystem::path out;    ///< .csv or .msgpack; empty: figures only
+  bool json = false;            ///< per-frame figures as one JSON array on stdout
+  bool independent = false;     ///< with frames "all": each frame from scratch (no warm start)
+  bool quiet = false;
+};
+int run_project(const ProjectCommand& cmd);
 
 int run_import_npm(const std::filesystem::path& npm_dir, const std::filesystem::path& out, std::uint64_t seed,
                    std::size_t heldout);

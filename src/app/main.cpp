@@ -1,5 +1,5 @@
-// epochscope: the command line. With no subcommand it trains the default MNIST (headless until the
-// window lands) and writes a session; see README.md.
+// epochscope: the command line. With no subcommand it opens the window and trains the default MNIST
+// (writing a session as `train` does), or shows a saved session (--session); see README.md.
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -8,6 +8,7 @@
 #include <string>
 
 #include "commands.hpp"
+#include "gui.hpp"
 #include "epochscope/core/matrix.hpp"
 
 namespace {
@@ -18,8 +19,10 @@ namespace {
 void ensure_passive_openmp(int argc, char** argv) {
   if (std::getenv("OMP_WAIT_POLICY") != nullptr) return;
   const std::string first = argc > 1 ? argv[1] : "";
-  if (first == "info" || first == "export" || first == "data" || first == "--help" || first == "-h" ||
-      first == "--version") {
+  bool offline = false;  // the window showing a saved session trains nothing
+  for (int i = 1; i < argc; ++i) offline = offline || std::string(argv[i]) == "--session";
+  if (first == "info" || first == "export" || first == "data" || first == "project" || first == "render" ||
+      first == "--help" || first == "-h" || first == "--version" || offline) {
     return;
   }
   ::setenv("OMP_WAIT_POLICY", "PASSIVE", 1);
@@ -62,10 +65,17 @@ int main(int argc, char** argv) {
   cli.require_subcommand(0, 1);
   cli.fallthrough();
 
-  app::TrainCommand default_train;
+  app::GuiCommand gui;
+  auto& default_train = gui.train;
   add_train_options(cli, default_train);
-  cli.add_option("--out", default_train.out, "Session file to write (default: a new file under "
+  cli.add_option("--out", default_train.out, "Session file the window's training writes (default: a new file under "
                                              "~/.local/share/epochscope/sessions)");
+  cli.add_option("--session", gui.session, "Open this session file in the window (no training)");
+  cli.add_flag("--stats", gui.stats, "Print frame-time percentiles and epoch times on exit");
+  cli.add_option("--screenshot-dir", gui.screenshot_dir, "Where F12 / Ctrl+S save screenshots "
+                                                         "(default ~/.local/share/epochscope/screenshots)");
+  cli.add_option("--test-state", gui.test_state, "GUI tests: write a JSON state dump here every frame")->group("");
+  cli.add_option("--exit-after", gui.exit_after, "Close the window after this many seconds")->group("");
 
   app::TrainCommand train;
   auto* train_cmd = cli.add_subcommand("train", "Train the CNN headlessly and write a session file");
@@ -86,6 +96,57 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   export_cmd->add_option("--frame", exp.frame, "Frame index or 'last'")->capture_default_str();
   export_cmd->add_option("--out", exp.out, "CSV file to write")->required();
+
+  app::ProjectCommand proj;
+  auto* project_cmd = cli.add_subcommand("project", "Lay out one layer of a session with one method");
+  project_cmd->add_option("FILE", proj.file, "Session file")->required();
+  project_cmd->add_option("--method", proj.method, "star, pca, mds, sammon, graph, tsne or umap")
+      ->required()
+      ->check(CLI::IsMember({"star", "pca", "mds", "sammon", "graph", "tsne", "umap"}));
+  project_cmd->add_option("--layer", proj.layer, "output, logits, hidden or input (raw pixels)")
+      ->check(CLI::IsMember({"output", "logits", "hidden", "input"}))
+      ->capture_default_str();
+  project_cmd->add_option("--frames", proj.frames, "all (the coherent chain), last, or a frame index")
+      ->capture_default_str();
+  project_cmd->add_option("--dims", proj.dims, "2 or 3")->check(CLI::IsMember({2, 3}))->capture_default_str();
+  project_cmd->add_option("--seed", proj.seed, "Seed of every method")->capture_default_str();
+  project_cmd->add_option("--threads", proj.threads, "Threads (0 = every core)")->check(CLI::Range(0, 1024))
+      ->capture_default_str();
+  auto& ms = proj.settings;
+  project_cmd->add_option("--perplexity", ms.tsne.perplexity, "t-SNE perplexity")->check(CLI::Range(2.0, 1000.0))
+      ->capture_default_str();
+  project_cmd->add_option("--exaggeration", ms.tsne.exaggeration, "t-SNE exaggeration after the early phase")
+      ->check(CLI::Range(0.1, 100.0))->capture_default_str();
+  project_cmd->add_option("--tsne-iterations", ms.tsne.iterations, "t-SNE iterations")->check(CLI::Range(1, 100000))
+      ->capture_default_str();
+  project_cmd->add_option("--n-neighbors", ms.umap.n_neighbors, "UMAP neighbours")->check(CLI::Range(2, 500))
+      ->capture_default_str();
+  project_cmd->add_option("--min-dist", ms.umap.min_dist, "UMAP min_dist")->check(CLI::Range(0.0, 10.0))
+      ->capture_default_str();
+  project_cmd->add_option("--graph-k", ms.graph.k, "kNN graph: neighbours per point")->check(CLI::Range(1, 100))
+      ->capture_default_str();
+  project_cmd->add_option("--mds-iterations", ms.mds.iterations, "MDS/Sammon iterations")->check(CLI::Range(1, 100000))
+      ->capture_default_str();
+  project_cmd->add_flag("--standardize", ms.pca.standardize, "PCA: standardise each dimension first");
+  project_cmd->add_option("--out", proj.out, "Layouts as FILE.csv (frame,index,label,x,y[,z]) or FILE.msgpack");
+  project_cmd->add_flag("--independent", proj.independent,
+                        "With --frames all: compute every frame from scratch (to measure coherence)");
+  project_cmd->add_flag("--json", proj.json, "Per-frame figures as one JSON array on stdout");
+  project_cmd->add_flag("--quiet", proj.quiet, "No progress bar");
+
+  app::RenderCommand render;
+  auto* render_cmd = cli.add_subcommand("render", "Render one view of a session to a PNG (hidden window)");
+  render_cmd->add_option("FILE", render.file, "Session file")->required();
+  render_cmd->add_option("--method", render.method, "star, pca, mds, sammon, graph, tsne or umap")
+      ->check(CLI::IsMember({"star", "pca", "mds", "sammon", "graph", "tsne", "umap"}))
+      ->capture_default_str();
+  render_cmd->add_option("--layer", render.layer, "output, logits or hidden")
+      ->check(CLI::IsMember({"output", "logits", "hidden"}))
+      ->capture_default_str();
+  render_cmd->add_option("--frame", render.frame, "Frame index or 'last'")->capture_default_str();
+  render_cmd->add_option("--size", render.size, "Image size WIDTHxHEIGHT")->capture_default_str();
+  render_cmd->add_option("--png", render.png, "PNG file to write")->required();
+  render_cmd->add_option("--timeout", render.timeout, "Seconds to wait for the layout")->capture_default_str();
 
   auto* data_cmd = cli.add_subcommand("data", "Dataset preparation (used by the set-up)");
   data_cmd->require_subcommand(1);
@@ -117,8 +178,10 @@ int main(int argc, char** argv) {
     if (*train_cmd) return app::run_train(train);
     if (*info_cmd) return app::run_info(info_file, info_json);
     if (*export_cmd) return app::run_export(exp);
+    if (*project_cmd) return app::run_project(proj);
     if (*npm_cmd) return app::run_import_npm(npm_dir, npm_out, npm_seed, npm_heldout);
-    return app::run_train(default_train);
+    if (*render_cmd) return app::run_render(render);
+    return app::run_gui(gui);
   } catch (const std::exception& e) {
     std::cerr << "epochscope: " << e.what() << "\n";
     return 1;

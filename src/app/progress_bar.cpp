@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 
 namespace epochscope::app {
@@ -27,6 +28,17 @@ void ProgressBar::draw(const train::TrainProgress& p, double eta_seconds) {
   fmt::print(stderr, "\r\033[Kepoch {}/{} [{}] batch {}/{} loss {:.4f} acc {:5.1f}% {:6.0f} img/s ETA {}", p.epoch,
              p.epochs, bar, p.batch, p.batches, p.loss, 100 * p.accuracy, p.images_per_second,
              format_duration(eta_seconds));
+  std::fflush(stderr);
+  drawn_ = true;
+}
+
+void ProgressBar::draw_custom(const std::string& text, double fraction) {
+  if (!enabled_) return;
+  constexpr int kWidth = 24;
+  const int filled = static_cast<int>(std::clamp(fraction, 0.0, 1.0) * kWidth);
+  std::string bar(static_cast<std::size_t>(filled), '#');
+  bar.resize(kWidth, '.');
+  fmt::print(stderr, "\r\033[K[{}] {}", bar, text);
   std::fflush(stderr);
   drawn_ = true;
 }

@@ -14,6 +14,8 @@ class ProgressBar {
   explicit ProgressBar(bool enabled);
   /// Redraws the bar; `eta_seconds` < 0 means unknown.
   void draw(const train::TrainProgress& p, double eta_seconds);
+  /// Redraws a bar with free text and a fraction in 0..1.
+  void draw_custom(const std::string& text, double fraction);
   /// Prints a whole line (clearing the bar first).
   void line(const std::string& text);
   void finish();

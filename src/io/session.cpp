@@ -183,6 +183,43 @@ store::FramePtr parse_frame(const Obj& f, const store::PointSet& ps, Session& s)
   return frame;
 }
 
+LayoutRecord parse_layout(const Obj& o, const store::PointSet& ps) {
+  LayoutRecord l;
+  l.method = get<std::string>(o, "method");
+  l.layer = get<std::string>(o, "layer");
+  l.dims = get<int>(o, "dims");
+  l.frame = get<int>(o, "frame");
+  if (l.dims < 1 || l.dims > 3 || l.frame < 0) throw Error("malformed layout record");
+  l.positions = decode_matrix(get_matrix(need(o, "positions")), std::uint64_t{ps.size()} * 3);
+  if (l.positions.rows() != static_cast<Eigen::Index>(ps.size()) || l.positions.cols() != l.dims) {
+    throw Error("layout has the wrong shape");
+  }
+  l.recall_at_10 = get<double>(o, "recall_at_10");
+  l.knn_accuracy = get<double>(o, "knn_accuracy");
+  l.displacement = get<double>(o, "displacement");
+  l.cost_name = get<std::string>(o, "cost_name");
+  l.cost = get<double>(o, "cost");
+  l.seconds = get_or<double>(o, "seconds", 0.0);
+  const Obj& e = need(o, "edges");
+  if (e.type != msgpack::type::ARRAY || e.via.array.size != 2 || e.via.array.ptr[1].type != msgpack::type::BIN) {
+    throw Error("malformed layout edges");
+  }
+  const auto count = e.via.array.ptr[0].as<std::uint32_t>();
+  if (count > ps.size() * 100) throw Error("implausible edge count");
+  const auto& bin = e.via.array.ptr[1].via.bin;
+  const auto flat = inflate_bytes(reinterpret_cast<const std::uint8_t*>(bin.ptr), bin.size, std::size_t{count} * 8);
+  l.edges.resize(count);
+  for (std::uint32_t i = 0; i < count; ++i) {
+    std::int32_t ab[2];
+    std::memcpy(ab, flat.data() + i * 8, 8);
+    if (ab[0] < 0 || ab[1] < 0 || static_cast<std::size_t>(ab[0]) >= ps.size() || static_cast<std::size_t>(ab[1]) >= ps.size()) {
+      throw Error("layout edge out of range");
+    }
+    l.edges[i] = {ab[0], ab[1]};
+  }
+  return l;
+}
+
 }  // namespace
 
 // ---- writer ---------------------------------------------------------------------------------
@@ -258,6 +295,37 @@ void SessionWriter::write_record(const std::vector<char>& payload) {
   bytes_ += buf.size();
 }
 
+void SessionWriter::append_layout(const LayoutRecord& l) {
+  msgpack::sbuffer buf;
+  Packer pk(buf);
+  pk.pack_map(13);
+  pack_str(pk, "type"); pack_str(pk, "layout");
+  pack_str(pk, "method"); pack_str(pk, l.method);
+  pack_str(pk, "layer"); pack_str(pk, l.layer);
+  pack_str(pk, "dims"); pk.pack(l.dims);
+  pack_str(pk, "frame"); pk.pack(l.frame);
+  pack_str(pk, "positions"); pack_matrix(pk, encode_matrix(l.positions));
+  pack_str(pk, "recall_at_10"); pk.pack(l.recall_at_10);
+  pack_str(pk, "knn_accuracy"); pk.pack(l.knn_accuracy);
+  pack_str(pk, "displacement"); pk.pack(l.displacement);
+  pack_str(pk, "cost_name"); pack_str(pk, l.cost_name);
+  pack_str(pk, "cost"); pk.pack(l.cost);
+  pack_str(pk, "seconds"); pk.pack(l.seconds);
+  std::vector<std::int32_t> flat;
+  flat.reserve(l.edges.size() * 2);
+  for (const auto& [a, b] : l.edges) {
+    flat.push_back(a);
+    flat.push_back(b);
+  }
+  const auto edges = deflate_bytes(reinterpret_cast<const std::uint8_t*>(flat.data()), flat.size() * 4);
+  pack_str(pk, "edges");
+  pk.pack_array(2);
+  pk.pack(static_cast<std::uint32_t>(l.edges.size()));
+  pack_bin(pk, edges.data(), edges.size());
+  std::lock_guard lock(mutex_);
+  write_record(std::vector<char>(buf.data(), buf.data() + buf.size()));
+}
+
 void SessionWriter::append(const store::Frame& frame) {
   msgpack::sbuffer buf;
   Packer pk(buf);
@@ -277,6 +345,7 @@ void SessionWriter::append(const store::Frame& frame) {
   pack_str(pk, "predicted"); pack_bin(pk, frame.predicted.data(), frame.predicted.size());
   pack_str(pk, "layers");
   pk.pack_map(static_cast<std::uint32_t>(frame.layers.size()));
+  std::lock_guard lock(mutex_);
   last_layer_bytes_.clear();
   for (const auto& [name, mat] : frame.layers) {
     const std::size_t before = buf.size();
@@ -334,6 +403,7 @@ Session read_session(const std::filesystem::path& path) {
         if (frame->index != static_cast<int>(s.frames.size())) throw Error("frame out of order");
         s.frames.push_back(std::move(frame));
       }
+      if (type == "layout") s.layouts.push_back(parse_layout(payload, *points));
       // Unknown record types (newer minor versions) are skipped.
     } catch (const msgpack::insufficient_bytes&) {
       problem = "truncated record";

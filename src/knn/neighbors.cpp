@@ -1,89 +1,318 @@
 #include "epochscope/knn/neighbors.hpp"
 
-#include <flann/flann.hpp>
-
 #include <algorithm>
+#include <array>
+#include <atomic>
+#include <cmath>
+#include <limits>
 #include <numeric>
 #include <thread>
-#include <unordered_set>
+
+#include "knn_detail.hpp"
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#define EPOCHSCOPE_KNN_X86 1
+#endif
 
 namespace epochscope::knn {
+using detail::parallel_rows;
+using detail::run_workers;
+
 namespace {
 
-// Runs fn(begin, end) over [0, n) split into `threads` contiguous parts.
-template <typename Fn>
-void parallel_rows(std::size_t n, int threads, Fn fn) {
-  const std::size_t t = static_cast<std::size_t>(std::max(1, threads));
-  if (t == 1 || n < 256) {
-    fn(std::size_t{0}, n);
-    return;
+// ---- exact search ------------------------------------------------------------------------------
+//
+// The squared distance is |a|^2 + |b|^2 - 2 a.b; the dot products come from a blocked matrix
+// product over pairs of row blocks (I, J) with I <= J, so every pair is computed once and serves
+// both of its rows. Each worker keeps its own sorted candidate list per row (ties broken by index)
+// and the lists are merged at the end, so the result does not depend on how blocks were shared
+// out. The surviving candidates' distances are then recomputed directly (no cancellation error)
+// and re-sorted.
+
+constexpr int kPanel = 24;                 // columns per packed panel (3 AVX registers)
+constexpr int kBlock = 8 * kPanel;         // rows per block (192)
+constexpr int kDepth = 256;                // dimensions per pass (a panel slice stays in L1)
+constexpr int kExtra = 2;                  // candidates kept beyond k before the exact re-check
+
+/// Sorted (distance, index) lists of length `width` for every row; the last entry is the bar a
+/// new candidate has to pass.
+struct Candidates {
+  int width = 0;
+  std::vector<float> dist;
+  std::vector<std::int32_t> idx;
+
+  Candidates(std::size_t n, int w)
+      : width(w), dist(n * static_cast<std::size_t>(w), std::numeric_limits<float>::infinity()),
+        idx(n * static_cast<std::size_t>(w), std::numeric_limits<std::int32_t>::max()) {}
+
+  float bar(std::size_t row) const { return dist[row * static_cast<std::size_t>(width) + static_cast<std::size_t>(width) - 1]; }
+
+  void offer(std::size_t row, float d, std::int32_t j) {
+    float* dr = dist.data() + row * static_cast<std::size_t>(width);
+    std::int32_t* ir = idx.data() + row * static_cast<std::size_t>(width);
+    int p = width - 1;
+    if (d > dr[p] || (d == dr[p] && j >= ir[p])) return;
+    while (p > 0 && (dr[p - 1] > d || (dr[p - 1] == d && ir[p - 1] > j))) {
+      dr[p] = dr[p - 1];
+      ir[p] = ir[p - 1];
+      --p;
+    }
+    dr[p] = d;
+    ir[p] = j;
   }
-  std::vector<std::thread> pool;
-  for (std::size_t w = 0; w < t; ++w) {
-    const std::size_t b = n * w / t, e = n * (w + 1) / t;
-    pool.emplace_back([=] { fn(b, e); });
+};
+
+/// The data with constant columns dropped and centred (distances unchanged, smaller norms), its
+/// rows put in a locality order (leaves of a median-split tree, so a block holds near neighbours and
+/// the first pass finds good candidates), a copy packed as panels of kPanel rows stored
+/// dimension-major, and the squared row norms. Row r of `x` is input row order[r].
+struct Prepared {
+  Matrix x;                          // n x d
+  std::vector<std::int32_t> order;   // n
+  std::vector<float> panels;         // ceil(n / kPanel) panels of d x kPanel
+  std::vector<float> norms;          // n
+};
+
+// Sorts order[lo, hi) into the leaf order of a tree that splits at the median of the dimension of
+// largest spread.
+void locality_order(const Matrix& x, std::vector<std::int32_t>& order, std::size_t lo, std::size_t hi) {
+  constexpr std::size_t kLeaf = kBlock / 4;
+  if (hi - lo <= kLeaf) return;
+  Eigen::RowVectorXf mn = x.row(order[lo]), mx = mn;
+  for (std::size_t s = lo + 1; s < hi; ++s) {
+    mn = mn.cwiseMin(x.row(order[s]));
+    mx = mx.cwiseMax(x.row(order[s]));
   }
-  for (auto& th : pool) th.join();
+  Eigen::Index dim = 0;
+  if ((mx - mn).maxCoeff(&dim) <= 0) return;
+  const std::size_t mid = lo + (hi - lo) / 2;
+  const auto first = order.begin() + static_cast<std::ptrdiff_t>(lo);
+  std::nth_element(first, order.begin() + static_cast<std::ptrdiff_t>(mid), order.begin() + static_cast<std::ptrdiff_t>(hi),
+                   [&](std::int32_t a, std::int32_t b) { return x(a, dim) < x(b, dim) || (x(a, dim) == x(b, dim) && a < b); });
+  locality_order(x, order, lo, mid);
+  locality_order(x, order, mid, hi);
 }
 
-void exact_knn(const Matrix& x, NeighborList& out, int threads) {
-  const auto n = static_cast<Eigen::Index>(out.n);
-  const int k = out.k;
-  const Eigen::VectorXf norms = x.rowwise().squaredNorm();
-  constexpr Eigen::Index kBlock = 256;
-  parallel_rows(out.n, threads, [&](std::size_t begin, std::size_t end) {
-    Matrix dots;
-    std::vector<std::pair<float, std::int32_t>> cand(static_cast<std::size_t>(n));
-    for (auto b0 = static_cast<Eigen::Index>(begin); b0 < static_cast<Eigen::Index>(end); b0 += kBlock) {
-      const Eigen::Index rows = std::min<Eigen::Index>(kBlock, static_cast<Eigen::Index>(end) - b0);
-      dots.noalias() = x.middleRows(b0, rows) * x.transpose();
-      for (Eigen::Index r = 0; r < rows; ++r) {
-        const Eigen::Index i = b0 + r;
-        for (Eigen::Index j = 0; j < n; ++j) {
-          const float d2 = std::max(0.f, norms(i) + norms(j) - 2 * dots(r, j));
-          cand[static_cast<std::size_t>(j)] = {j == i ? std::numeric_limits<float>::infinity() : d2, static_cast<std::int32_t>(j)};
+Prepared prepare(const Matrix& data) {
+  const Eigen::Index n = data.rows();
+  // Column ranges and means in one row-major pass.
+  Eigen::RowVectorXf mn = data.row(0), mx = mn;
+  Eigen::RowVectorXd sum = Eigen::RowVectorXd::Zero(data.cols());
+  for (Eigen::Index i = 0; i < n; ++i) {
+    mn = mn.cwiseMin(data.row(i));
+    mx = mx.cwiseMax(data.row(i));
+    sum += data.row(i).cast<double>();
+  }
+  std::vector<Eigen::Index> keep;
+  for (Eigen::Index c = 0; c < data.cols(); ++c) {
+    if (mx(c) > mn(c)) keep.push_back(c);
+  }
+  if (keep.empty()) keep.push_back(0);  // every point identical: one (constant) column will do
+  const auto d = static_cast<Eigen::Index>(keep.size());
+  Eigen::RowVectorXf mean(d);
+  for (Eigen::Index c = 0; c < d; ++c) mean(c) = static_cast<float>(sum(keep[static_cast<std::size_t>(c)]) / static_cast<double>(n));
+  Prepared p;
+  p.order.resize(static_cast<std::size_t>(n));
+  std::iota(p.order.begin(), p.order.end(), 0);
+  locality_order(data, p.order, 0, p.order.size());
+  p.x.resize(n, d);
+  for (Eigen::Index r = 0; r < n; ++r) {
+    const auto src = data.row(p.order[static_cast<std::size_t>(r)]);
+    for (Eigen::Index c = 0; c < d; ++c) p.x(r, c) = src(keep[static_cast<std::size_t>(c)]) - mean(c);
+  }
+  p.norms.resize(static_cast<std::size_t>(n));
+  for (Eigen::Index i = 0; i < n; ++i) p.norms[static_cast<std::size_t>(i)] = static_cast<float>(p.x.row(i).cast<double>().squaredNorm());
+  const std::size_t n_panels = (static_cast<std::size_t>(n) + kPanel - 1) / kPanel;
+  const auto du = static_cast<std::size_t>(d);
+  p.panels.assign(n_panels * du * kPanel, 0.f);
+  for (Eigen::Index i = 0; i < n; ++i) {
+    float* panel = p.panels.data() + static_cast<std::size_t>(i / kPanel) * du * kPanel;
+    const auto lane = static_cast<std::size_t>(i % kPanel);
+    for (std::size_t c = 0; c < du; ++c) panel[c * kPanel + lane] = p.x(i, static_cast<Eigen::Index>(c));
+  }
+  return p;
+}
+
+#ifdef EPOCHSCOPE_KNN_X86
+// c[4][kPanel] (+)= q[4 rows][0, depth) . panel[0, depth)[kPanel]
+__attribute__((target("avx2,fma"))) void kernel_4x24(const float* const q[4], const float* panel, int depth,
+                                                     float* c, std::size_t c_stride, bool accumulate) {
+  __m256 acc[4][3];
+  for (int r = 0; r < 4; ++r) {
+    for (int v = 0; v < 3; ++v) acc[r][v] = accumulate ? _mm256_loadu_ps(c + static_cast<std::size_t>(r) * c_stride + 8 * static_cast<std::size_t>(v)) : _mm256_setzero_ps();
+  }
+  for (int t = 0; t < depth; ++t) {
+    const float* pt = panel + static_cast<std::size_t>(t) * kPanel;
+    const __m256 p0 = _mm256_loadu_ps(pt), p1 = _mm256_loadu_ps(pt + 8), p2 = _mm256_loadu_ps(pt + 16);
+    for (int r = 0; r < 4; ++r) {
+      const __m256 b = _mm256_broadcast_ss(q[r] + t);
+      acc[r][0] = _mm256_fmadd_ps(b, p0, acc[r][0]);
+      acc[r][1] = _mm256_fmadd_ps(b, p1, acc[r][1]);
+      acc[r][2] = _mm256_fmadd_ps(b, p2, acc[r][2]);
+    }
+  }
+  for (int r = 0; r < 4; ++r) {
+    for (int v = 0; v < 3; ++v) _mm256_storeu_ps(c + static_cast<std::size_t>(r) * c_stride + 8 * static_cast<std::size_t>(v), acc[r][v]);
+  }
+}
+
+// dots (kBlock x kBlock, row-major) = rows [i0, i0+ni) . rows [j0, j0+nj)^T through the panels.
+__attribute__((target("avx2,fma"))) void block_dots_avx2(const Prepared& p, Eigen::Index i0, Eigen::Index ni,
+                                                         Eigen::Index j0, Eigen::Index nj, float* dots) {
+  const auto d = static_cast<std::size_t>(p.x.cols());
+  const Eigen::Index panels = (nj + kPanel - 1) / kPanel;
+  for (std::size_t t0 = 0; t0 < d; t0 += kDepth) {
+    const int depth = static_cast<int>(std::min<std::size_t>(kDepth, d - t0));
+    for (Eigen::Index pj = 0; pj < panels; ++pj) {
+      const float* panel = p.panels.data() + static_cast<std::size_t>(j0 / kPanel + pj) * d * kPanel + t0 * kPanel;
+      for (Eigen::Index r = 0; r < ni; r += 4) {
+        const float* q[4];
+        for (int s = 0; s < 4; ++s) q[s] = p.x.row(i0 + std::min<Eigen::Index>(r + s, ni - 1)).data() + t0;
+        kernel_4x24(q, panel, depth, dots + static_cast<std::size_t>(r) * kBlock + static_cast<std::size_t>(pj) * kPanel, kBlock, t0 > 0);
+      }
+    }
+  }
+}
+
+bool has_avx2() { return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"); }
+#else
+bool has_avx2() { return false; }
+#endif
+
+void block_dots_generic(const Prepared& p, Eigen::Index i0, Eigen::Index ni, Eigen::Index j0, Eigen::Index nj, float* dots) {
+  Eigen::Map<Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>, 0, Eigen::OuterStride<>> out(
+      dots, ni, nj, Eigen::OuterStride<>(kBlock));
+  out.noalias() = p.x.middleRows(i0, ni) * p.x.middleRows(j0, nj).transpose();
+}
+
+// Offers every pair of block (I, J) to both rows' candidate lists. Inlined into a plain and an AVX2
+// entry point so that the screening loop is vectorised for the machine it runs on.
+[[gnu::always_inline]] inline void select_block_body(const Prepared& p, Eigen::Index i0, Eigen::Index ni, Eigen::Index j0, Eigen::Index nj,
+                  const float* dots, Candidates& cand) {
+  const bool diagonal = i0 == j0;
+  // Column norms and bars padded to whole panels (the padding never passes: its bar is -inf).
+  alignas(32) float norm_j[kBlock], bar_j[kBlock], d2[kPanel];
+  for (Eigen::Index c = 0; c < kBlock; ++c) {
+    norm_j[c] = c < nj ? p.norms[static_cast<std::size_t>(j0 + c)] : 0.f;
+    bar_j[c] = c < nj ? cand.bar(static_cast<std::size_t>(j0 + c)) : -std::numeric_limits<float>::infinity();
+  }
+  for (Eigen::Index r = 0; r < ni; ++r) {
+    const auto i = static_cast<std::size_t>(i0 + r);
+    const float ni2 = p.norms[i];
+    const float* row = dots + static_cast<std::size_t>(r) * kBlock;
+    float bar_i = cand.bar(i);
+    for (Eigen::Index c0 = 0; c0 < nj; c0 += kPanel) {
+      if (diagonal && c0 + kPanel <= r + 1) continue;
+      // Branch-free screen of a panel's worth of pairs; most pass neither bar.
+      int hits = 0;
+      for (int s = 0; s < kPanel; ++s) {
+        d2[s] = std::max(0.f, ni2 + norm_j[c0 + s] - 2.f * row[c0 + s]);
+        hits += static_cast<int>(d2[s] <= bar_i) | static_cast<int>(d2[s] <= bar_j[c0 + s]);
+      }
+      if (hits == 0) continue;
+      for (int s = 0; s < kPanel; ++s) {
+        const Eigen::Index c = c0 + s;
+        if (c >= nj || (diagonal && c <= r)) continue;
+        const auto j = static_cast<std::size_t>(j0 + c);
+        if (d2[s] <= bar_i) {
+          cand.offer(i, d2[s], p.order[j]);
+          bar_i = cand.bar(i);
         }
-        std::partial_sort(cand.begin(), cand.begin() + k, cand.end());
-        for (int j = 0; j < k; ++j) {
-          const std::size_t o = static_cast<std::size_t>(i) * static_cast<std::size_t>(k) + static_cast<std::size_t>(j);
-          out.indices[o] = cand[static_cast<std::size_t>(j)].second;
-          out.distances[o] = std::sqrt(cand[static_cast<std::size_t>(j)].first);
+        if (d2[s] <= bar_j[c]) {
+          cand.offer(j, d2[s], p.order[i]);
+          bar_j[c] = cand.bar(j);
         }
       }
     }
-  });
+  }
 }
 
-void kdtree_knn(const Matrix& x, NeighborList& out, const KnnOptions& o) {
-  const std::size_t n = out.n, d = static_cast<std::size_t>(x.cols());
+void select_block_generic(const Prepared& p, Eigen::Index i0, Eigen::Index ni, Eigen::Index j0, Eigen::Index nj,
+                          const float* dots, Candidates& cand) {
+  select_block_body(p, i0, ni, j0, nj, dots, cand);
+}
+
+#ifdef EPOCHSCOPE_KNN_X86
+__attribute__((target("avx2,fma"))) void select_block_avx2(const Prepared& p, Eigen::Index i0, Eigen::Index ni, Eigen::Index j0,
+                                                           Eigen::Index nj, const float* dots, Candidates& cand) {
+  select_block_body(p, i0, ni, j0, nj, dots, cand);
+}
+#endif
+
+void exact_knn(const Matrix& data, NeighborList& out, int threads) {
+  const Prepared p = prepare(data);
+  const Eigen::Index n = p.x.rows();
+  const int width = std::min(out.k + kExtra, static_cast<int>(n) - 1);
+  const Eigen::Index blocks = (n + kBlock - 1) / kBlock;
+  const bool avx2 = has_avx2();
+  auto dots_of = [&](Eigen::Index a, Eigen::Index b, std::vector<float>& dots) {
+    const Eigen::Index i0 = a * kBlock, j0 = b * kBlock;
+    const Eigen::Index ni = std::min<Eigen::Index>(kBlock, n - i0), nj = std::min<Eigen::Index>(kBlock, n - j0);
+#ifdef EPOCHSCOPE_KNN_X86
+    if (avx2) {
+      block_dots_avx2(p, i0, ni, j0, nj, dots.data());
+    } else {
+      block_dots_generic(p, i0, ni, j0, nj, dots.data());
+    }
+#else
+    (void)avx2;
+    block_dots_generic(p, i0, ni, j0, nj, dots.data());
+#endif
+    return std::array<Eigen::Index, 4>{i0, ni, j0, nj};
+  };
+  auto select = [&](const std::array<Eigen::Index, 4>& b, const std::vector<float>& dots, Candidates& cand) {
+#ifdef EPOCHSCOPE_KNN_X86
+    if (avx2) return select_block_avx2(p, b[0], b[1], b[2], b[3], dots.data(), cand);
+#endif
+    select_block_generic(p, b[0], b[1], b[2], b[3], dots.data(), cand);
+  };
+  const int t_count = std::max(1, std::min<int>(threads, static_cast<int>(blocks)));
+  // Pass 1: each block against itself (blocks hold near neighbours, so this sets tight bars).
+  Candidates seeded(static_cast<std::size_t>(n), width);
+  std::atomic<Eigen::Index> next_block{0};
+  run_workers(t_count, [&](int) {
+    std::vector<float> dots(static_cast<std::size_t>(kBlock) * kBlock, 0.f);
+    for (Eigen::Index a = next_block++; a < blocks; a = next_block++) {
+      select(dots_of(a, a, dots), dots, seeded);
+    }
+  });
+  // Pass 2: every pair of distinct blocks, each worker into its own copy of the lists.
+  std::vector<std::pair<Eigen::Index, Eigen::Index>> tasks;
+  for (Eigen::Index a = 0; a < blocks; ++a) {
+    for (Eigen::Index b = a + 1; b < blocks; ++b) tasks.emplace_back(a, b);
+  }
+  std::vector<Candidates> lists(static_cast<std::size_t>(t_count), seeded);
+  std::atomic<std::size_t> next{0};
+  run_workers(t_count, [&](int w) {
+    std::vector<float> dots(static_cast<std::size_t>(kBlock) * kBlock, 0.f);
+    Candidates& cand = lists[static_cast<std::size_t>(w)];
+    for (std::size_t t = next++; t < tasks.size(); t = next++) {
+      select(dots_of(tasks[t].first, tasks[t].second, dots), dots, cand);
+    }
+  });
+  // Merge the workers' lists, recompute the distances exactly and keep the k nearest.
+  std::vector<std::int32_t> position(static_cast<std::size_t>(n));
+  for (std::size_t r = 0; r < position.size(); ++r) position[static_cast<std::size_t>(p.order[r])] = static_cast<std::int32_t>(r);
   const int k = out.k;
-  flann::Matrix<float> data(const_cast<float*>(x.data()), n, d);
-  std::srand(static_cast<unsigned>(o.seed));  // FLANN's randomized trees draw from rand()
-  flann::seed_random(static_cast<unsigned>(o.seed));
-  flann::Index<flann::L2<float>> index(data, flann::KDTreeIndexParams(o.trees));
-  index.buildIndex();
-  parallel_rows(n, o.threads, [&](std::size_t begin, std::size_t end) {
-    const std::size_t m = end - begin;
-    std::vector<int> idx(m * static_cast<std::size_t>(k + 1));
-    std::vector<float> dist(m * static_cast<std::size_t>(k + 1));
-    flann::Matrix<int> mi(idx.data(), m, static_cast<std::size_t>(k + 1));
-    flann::Matrix<float> md(dist.data(), m, static_cast<std::size_t>(k + 1));
-    flann::Matrix<float> q(const_cast<float*>(x.data()) + begin * d, m, d);
-    index.knnSearch(q, mi, md, static_cast<std::size_t>(k + 1), flann::SearchParams(o.checks));
-    for (std::size_t r = 0; r < m; ++r) {
-      const std::size_t i = begin + r;
-      int w = 0;
-      for (int j = 0; j <= k && w < k; ++j) {
-        const int nb = mi[r][j];
-        if (nb < 0 || static_cast<std::size_t>(nb) == i) continue;
-        out.indices[i * static_cast<std::size_t>(k) + static_cast<std::size_t>(w)] = nb;
-        out.distances[i * static_cast<std::size_t>(k) + static_cast<std::size_t>(w)] = std::sqrt(std::max(0.f, md[r][j]));
-        ++w;
+  parallel_rows(static_cast<std::size_t>(n), t_count, [&](std::size_t begin, std::size_t end) {
+    std::vector<std::pair<float, std::int32_t>> pool;
+    for (std::size_t r = begin; r < end; ++r) {
+      pool.clear();
+      for (const Candidates& c : lists) {
+        for (int s = 0; s < width; ++s) {
+          const std::int32_t j = c.idx[r * static_cast<std::size_t>(width) + static_cast<std::size_t>(s)];
+          if (j == std::numeric_limits<std::int32_t>::max()) continue;
+          if (std::any_of(pool.begin(), pool.end(), [j](const auto& e) { return e.second == j; })) continue;
+          const float d2 = (p.x.row(static_cast<Eigen::Index>(r)) - p.x.row(position[static_cast<std::size_t>(j)])).squaredNorm();
+          pool.emplace_back(d2, j);
+        }
       }
-      // Duplicated points can push self out of the first k+1: fill from the list as it is.
-      for (int j = 0; w < k; ++j, ++w) {
-        out.indices[i * static_cast<std::size_t>(k) + static_cast<std::size_t>(w)] = mi[r][j] < 0 ? 0 : mi[r][j];
-        out.distances[i * static_cast<std::size_t>(k) + static_cast<std::size_t>(w)] = std::sqrt(std::max(0.f, md[r][j]));
+      std::sort(pool.begin(), pool.end());
+      const auto i = static_cast<std::size_t>(p.order[r]);
+      for (int s = 0; s < k; ++s) {
+        out.indices[i * static_cast<std::size_t>(k) + static_cast<std::size_t>(s)] = pool[static_cast<std::size_t>(s)].second;
+        out.distances[i * static_cast<std::size_t>(k) + static_cast<std::size_t>(s)] = std::sqrt(pool[static_cast<std::size_t>(s)].first);
       }
     }
   });
@@ -110,17 +339,18 @@ NeighborList NeighborList::truncated(int k_prime) const {
 NeighborList build_knn(const Matrix& data, const KnnOptions& options) {
   if (data.rows() < 2) throw Error("kNN needs at least 2 points");
   if (!data.allFinite()) throw Error("kNN input holds NaN or Inf values");
+  if (data.cols() < 1) throw Error("kNN input has no columns");
   NeighborList out;
   out.n = static_cast<std::size_t>(data.rows());
   out.k = std::clamp(options.k, 1, static_cast<int>(data.rows()) - 1);
   out.indices.resize(out.n * static_cast<std::size_t>(out.k));
   out.distances.resize(out.n * static_cast<std::size_t>(out.k));
   KnnMethod m = options.method;
-  if (m == KnnMethod::automatic) m = (data.cols() > 64 || data.rows() < 3000) ? KnnMethod::exact : KnnMethod::kdtree;
+  if (m == KnnMethod::automatic) m = detail::prefer_kdtree(data.rows(), data.cols()) ? KnnMethod::kdtree : KnnMethod::exact;
   if (m == KnnMethod::exact) {
     exact_knn(data, out, options.threads);
   } else {
-    kdtree_knn(data, out, options);
+    detail::kdtree_knn(data, out, options);
   }
   return out;
 }

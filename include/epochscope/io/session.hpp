@@ -5,10 +5,13 @@
 // of an unknown major version, is refused with a one-line epochscope::Error.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <limits>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -23,6 +26,23 @@ inline constexpr const char* kMagic = "epochscope-session";
 /// Free-form facts about how the session was made (training options, tool version).
 using SessionMeta = std::map<std::string, std::string>;
 
+/// One cached layout of one frame (saved so reopening a session does not recompute it).
+struct LayoutRecord {
+  std::string method;  ///< "tsne", "umap", ...
+  std::string layer;   ///< "output", "logits", "hidden", "input"
+  int dims = 2;
+  int frame = 0;
+  Matrix positions;    ///< N x dims (stored within 1e-3, see codec.hpp)
+  double recall_at_10 = std::numeric_limits<double>::quiet_NaN();
+  double knn_accuracy = std::numeric_limits<double>::quiet_NaN();
+  double displacement = std::numeric_limits<double>::quiet_NaN();
+  std::string cost_name;
+  double cost = std::numeric_limits<double>::quiet_NaN();
+  double seconds = 0;
+  std::vector<std::pair<int, int>> edges;  ///< kNN graph layouts only
+};
+
+/// Thread-safe: frames and layouts may be appended from different threads.
 class SessionWriter {
  public:
   /// Creates (truncates) `path` and writes the header. Throws epochscope::Error if it cannot.
@@ -35,16 +55,20 @@ class SessionWriter {
   /// written before stays readable.
   void append(const store::Frame& frame);
 
+  /// Appends and flushes one final layout (format 1.0 readers that predate layouts skip it).
+  void append_layout(const LayoutRecord& layout);
+
   const std::filesystem::path& path() const { return path_; }
-  std::uint64_t bytes_written() const { return bytes_; }
+  std::uint64_t bytes_written() const { return bytes_.load(); }
   /// Encoded size of the last appended frame per layer, in bytes.
   const std::map<std::string, std::uint64_t>& last_layer_bytes() const { return last_layer_bytes_; }
 
  private:
   void write_record(const std::vector<char>& payload);
+  std::mutex mutex_;
   std::filesystem::path path_;
   int fd_ = -1;
-  std::uint64_t bytes_ = 0;
+  std::atomic<std::uint64_t> bytes_{0};
   std::map<std::string, std::uint64_t> last_layer_bytes_;
 };
 
@@ -53,6 +77,7 @@ struct Session {
   int version_minor = kFormatMinor;
   std::shared_ptr<const store::PointSet> points;
   std::vector<store::FramePtr> frames;
+  std::vector<LayoutRecord> layouts;  ///< cached layouts, in the order they were written
   SessionMeta meta;
   std::uint64_t file_bytes = 0;
   std::map<std::string, std::uint64_t> layer_bytes;  ///< encoded bytes per layer, summed over the frames

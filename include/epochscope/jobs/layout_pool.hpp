@@ -10,6 +10,7 @@
 
 #include <atomic>
 #include <compare>
+#include <functional>
 #include <cstdint>
 #include <limits>
 #include <memory>
@@ -20,19 +21,10 @@
 #include <vector>
 
 #include "epochscope/core/matrix.hpp"
+#include "epochscope/jobs/methods.hpp"
 #include "epochscope/store/epoch_store.hpp"
 
 namespace epochscope::jobs {
-
-enum class Method { star, pca, mds, sammon, graph, tsne, umap };
-
-/// "star", "pca", "mds", "sammon", "graph", "tsne", "umap".
-const char* method_name(Method m);
-/// Human label: "Star coordinates", "PCA", "MDS", "Sammon", "kNN graph", "t-SNE", "UMAP".
-const char* method_label(Method m);
-std::optional<Method> parse_method(std::string_view name);
-/// Every method, in menu order.
-const std::vector<Method>& all_methods();
 
 struct LayoutKey {
   Method method = Method::pca;
@@ -72,6 +64,11 @@ struct PoolOptions {
   int slice_iterations = 25;    ///< iterations between published intermediate layouts
   std::uint64_t seed = 1;       ///< seed of every method
   bool quality = true;          ///< compute recall@10 / 10-NN accuracy / displacement when final
+  /// Called on a worker thread whenever a layout becomes final (e.g. to save it in the session
+  /// file). Must be thread-safe and quick.
+  std::function<void(const LayoutKey&, std::shared_ptr<const LayoutResult>)> on_final;
+  /// Per-method options (their dims, seed and threads are set from the key and the fields above).
+  MethodSettings methods;
 };
 
 class LayoutPool {
@@ -87,6 +84,10 @@ class LayoutPool {
   void release(const LayoutKey& key);
   /// The frame the user is looking at: its chains' work on that frame goes first.
   void set_focus(int frame);
+
+  /// Seeds the cache with a final layout computed earlier (e.g. read from a session file), so it
+  /// is not computed again. Frames must be preloaded in order for the chain to continue from them.
+  void preload(const LayoutKey& key, std::shared_ptr<const LayoutResult> result);
 
   /// Latest layout of `frame` in this chain (intermediate or final), nullptr if none yet.
   std::shared_ptr<const LayoutResult> get(const LayoutKey& key, int frame) const;

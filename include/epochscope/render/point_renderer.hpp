@@ -1,0 +1,109 @@
+// Contract: the GPU side of a projection view. A PointCloud holds one view's 2-D positions (one
+// buffer, re-uploaded in place when the layout moves); a PointStyleBuffer holds every point's colour
+// and flags plus the draw order (an index list: filtered points left out, emphasised points last so
+// they are drawn on top), shared by all views; an EdgeBuffer holds index pairs for graph edges.
+// PointRenderer draws all listed points of a view in ONE glDrawElements(GL_POINTS) call as round,
+// anti-aliased sprites (held-out points as rings), or as their digit images from an ImageAtlas.
+// LineRenderer draws edges between a cloud's points in one call. Positions map to the viewport by
+// ndc = position * scale + offset. All calls need the GL context current on the calling thread.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <span>
+
+#include "epochscope/render/gl_object.hpp"
+
+namespace epochscope::render {
+
+class ImageAtlas;
+
+/// Per-point style: straight RGBA8 colour and flags (see kFlag*).
+struct PointStyle {
+  std::uint8_t r = 255, g = 255, b = 255, a = 255;
+  std::uint8_t flags = 0;
+  std::uint8_t pad[3] = {0, 0, 0};
+};
+inline constexpr std::uint8_t kFlagHollow = 1;  ///< drawn as a ring (held-out points)
+inline constexpr std::uint8_t kFlagLarge = 2;   ///< drawn 1.6x larger (emphasised)
+
+class PointStyleBuffer {
+ public:
+  PointStyleBuffer();
+  void set_styles(std::span<const PointStyle> styles);
+  /// Indices of the points to draw, in drawing order.
+  void set_order(std::span<const std::uint32_t> order);
+  std::size_t order_count() const { return order_count_; }
+  unsigned style_buffer() const { return styles_.id(); }
+  unsigned order_buffer() const { return order_.id(); }
+
+ private:
+  GlBuffer styles_;
+  GlBuffer order_;
+  std::size_t order_count_ = 0;
+};
+
+class EdgeBuffer {
+ public:
+  EdgeBuffer();
+  /// Pairs of point indices (i, j), flattened.
+  void set_edges(std::span<const std::uint32_t> pairs);
+  std::size_t index_count() const { return count_; }
+  unsigned buffer() const { return indices_.id(); }
+
+ private:
+  GlBuffer indices_;
+  std::size_t count_ = 0;
+};
+
+class PointCloud {
+ public:
+  /// `styles` must outlive the cloud (its buffer is bound into the cloud's vertex array).
+  explicit PointCloud(const PointStyleBuffer& styles);
+  /// xy: n points, interleaved x0 y0 x1 y1 ... (n must equal the style buffer's point count).
+  void set_positions(std::span<const float> xy);
+  std::size_t size() const { return size_; }
+  unsigned vertex_array() const { return vao_.id(); }
+  const PointStyleBuffer& styles() const { return *styles_; }
+
+ private:
+  const PointStyleBuffer* styles_;
+  GlVertexArray vao_;
+  GlBuffer positions_;
+  std::size_t size_ = 0;
+  std::size_t capacity_ = 0;
+};
+
+/// Where and how a view draws: viewport in framebuffer pixels, data -> NDC mapping.
+struct ViewParams {
+  Viewport viewport;
+  float scale[2] = {1, 1};
+  float offset[2] = {0, 0};
+};
+
+class PointRenderer {
+ public:
+  explicit PointRenderer(const std::filesystem::path& shader_dir);
+  /// Draws the cloud's listed points. point_px: diameter in pixels (clamped to the driver's maximum);
+  /// atlas non-null: draw digit images of that size instead of discs.
+  void draw(const PointCloud& cloud, const ViewParams& view, float point_px, const ImageAtlas* atlas = nullptr) const;
+  float max_point_size() const { return max_point_size_; }
+
+ private:
+  GlProgram program_;
+  int u_scale_, u_offset_, u_size_, u_mode_, u_atlas_, u_cols_, u_tile_;
+  float max_point_size_ = 64;
+};
+
+class LineRenderer {
+ public:
+  explicit LineRenderer(const std::filesystem::path& shader_dir);
+  /// Draws the edges between the cloud's points in one call, colour RGBA 0..1.
+  void draw(const PointCloud& cloud, const EdgeBuffer& edges, const ViewParams& view, const float rgba[4]) const;
+
+ private:
+  GlProgram program_;
+  int u_scale_, u_offset_, u_color_;
+};
+
+}  // namespace epochscope::render

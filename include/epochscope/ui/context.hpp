@@ -1,0 +1,71 @@
+// Contract: what the panels read and ask for in one frame, besides the linked UiState: the data
+// source (store snapshot, layout pool, image atlas), the training status the app fills in, and the
+// requests panels leave for the app (training commands, screenshots). Filled by the app on the
+// main thread each frame; panels never wait on anything. `hooks` collects screen rectangles of key
+// widgets for the --test-state dump (GUI tests drive the window with xdotool through them).
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "epochscope/jobs/layout_pool.hpp"
+#include "epochscope/store/epoch_store.hpp"
+#include "epochscope/ui/view_transform.hpp"
+
+namespace epochscope::render {
+class ImageAtlas;
+}
+
+namespace epochscope::ui {
+
+struct TrainingStatus {
+  bool live = false;           ///< a trainer exists (false for an offline session)
+  std::string state = "idle";  ///< idle, running, paused, finished, stopped, failed
+  int epoch = 0, epochs = 0, batch = 0, batches = 0;
+  double loss = 0, accuracy = 0, images_per_second = 0;
+  double eta_seconds = -1;     ///< -1 while unknown
+  std::string error;
+};
+
+/// The options the control panel edits; applied on (re)start.
+struct TrainSettings {
+  int dataset = 0;  ///< 0 = mnist, 1 = fashion
+  int epochs = 45;
+  int batch_size = 512;
+  float learning_rate = 1e-4f;
+  int optimizer = 0;  ///< 0 = adam, 1 = sgd
+  int seed = 1;
+};
+
+enum class TrainRequest { none, start, pause, resume, stop, restart };
+
+struct UiContext {
+  std::shared_ptr<const store::EpochStore> store;  ///< null until a source exists
+  jobs::LayoutPool* pool = nullptr;
+  const render::ImageAtlas* atlas = nullptr;
+  std::vector<store::FramePtr> frames;  ///< snapshot of the store, refreshed when it grows
+  std::string source_label;             ///< "Training mnist" or "Session: file"
+  std::string message;                  ///< one line shown above the views (errors, warnings)
+  bool message_is_error = false;
+
+  TrainingStatus training;
+  TrainSettings train_settings;
+  TrainRequest request = TrainRequest::none;
+
+  bool screenshot_requested = false;
+  std::string last_screenshot;  ///< path of the last saved screenshot, shown as a note
+  double now = 0;               ///< seconds since start
+  double dt = 0;                ///< seconds since the previous frame
+  bool animating = false;       ///< set by whoever needs another frame soon
+  bool test_mode = false;       ///< fill the per-view reports used by --test-state
+  bool tooltip_shown = false;   ///< a point tooltip was drawn this frame
+  int tooltip_point = -1;
+  std::map<std::string, Rect> hooks;
+
+  int frame_count() const { return static_cast<int>(frames.size()); }
+  const store::PointSet* points() const { return store ? &store->points() : nullptr; }
+};
+
+}  // namespace epochscope::ui

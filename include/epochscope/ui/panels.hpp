@@ -1,0 +1,44 @@
+// Contract: the panels of the window, one per file in src/ui, each a function that draws into the
+// current ImGui window/child and returns early when it has nothing to show. They read UiContext,
+// edit the linked UiState and leave requests in UiContext; none blocks or touches GL directly.
+#pragma once
+
+#include <imgui.h>
+
+#include <span>
+
+#include "epochscope/ui/context.hpp"
+#include "epochscope/ui/ui_state.hpp"
+
+namespace epochscope::ui {
+
+/// Training: source, state, progress (epoch, batch, images/s, ETA), start/pause/resume/stop/restart, options.
+void draw_control_panel(UiContext& ctx, UiState& state);
+/// Training and held-out loss and accuracy per epoch, with the current frame marked.
+void draw_metrics_panel(UiContext& ctx, UiState& state);
+/// The current frame's held-out confusion matrix as a heat map; clicking a cell selects its points.
+void draw_confusion_panel(UiContext& ctx, UiState& state);
+/// Frame slider over every frame so far, play/pause, speed, stepping.
+void draw_epoch_bar(UiContext& ctx, UiState& state);
+/// Class legend (hover highlights, click pins), split filter, misclassified toggle, drawing options.
+void draw_legend_panel(UiContext& ctx, UiState& state);
+/// The selected point: image, class probabilities as a star chart, p(true class) over the epochs.
+void draw_inspector_panel(UiContext& ctx, UiState& state);
+/// The tooltip of a hovered point: enlarged image, true/predicted class, confidence, split.
+void draw_point_tooltip(UiContext& ctx, const UiState& state, int point);
+
+/// One line of a chart.
+struct ChartSeries {
+  std::span<const float> values;
+  ImU32 color;
+  const char* label;
+};
+/// A small line chart with a frame marker (vertical line at `marker`, -1 for none), y range
+/// [y_min, y_max], labels of the first and last value in `y_format`. Returns the hovered x index or -1.
+int draw_chart(const char* id, std::span<const ChartSeries> series, ImVec2 size, float y_min, float y_max,
+               int marker, const char* y_format);
+
+/// The digit image of a point, `size` pixels square (nearest filtering: crisp when enlarged).
+void draw_point_image(const UiContext& ctx, int point, float size);
+
+}  // namespace epochscope::ui

@@ -1,0 +1,135 @@
+// Contract: one projection view: a method and a layer chosen in its header, its state in words with
+// a small progress bar, and a canvas that shows every tracked point of the frame on the epoch bar
+// (interpolated between frames while playing, animating intermediate layouts while a method
+// converges). Pan with drag, zoom with the wheel around the cursor, double-click to fit. Hover,
+// selection, traces and class highlight are linked through UiState. Star-coordinate views compute
+// their layout here (Y = X A) so their anchors can be dragged; other methods come from the
+// LayoutPool. The points go to the GPU through render/ in one draw call from an ImDrawList callback.
+#pragma once
+
+#include <imgui.h>
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "epochscope/render/point_renderer.hpp"
+#include "epochscope/ui/context.hpp"
+#include "epochscope/ui/picking.hpp"
+#include "epochscope/ui/traces.hpp"
+#include "epochscope/ui/ui_state.hpp"
+
+namespace epochscope::ui {
+
+/// What a view shows, for the status line and the --test-state dump.
+struct ViewReport {
+  std::string method, layer, status;
+  Rect canvas;
+  Rect method_combo;
+  int layout_frame = -1;  ///< frame whose layout is drawn (-1: none yet)
+  bool final = false;
+  double recall = -1;
+  bool images = false;
+  int hovered_ring = -1;                        ///< point ringed in this view
+  std::vector<std::pair<int, Vec2>> samples;    ///< isolated visible points and their screen positions
+  std::vector<int> trace_lengths;               ///< per selected point: frames in its trace
+};
+
+struct ViewRenderers {
+  const render::PointStyleBuffer* styles = nullptr;
+  const render::PointRenderer* points = nullptr;
+  const render::LineRenderer* lines = nullptr;
+};
+
+class ProjectionView {
+ public:
+  ProjectionView(int slot, ViewRenderers renderers);
+  ~ProjectionView();
+  ProjectionView(const ProjectionView&) = delete;
+  ProjectionView& operator=(const ProjectionView&) = delete;
+
+  /// Points the view at a (new) pool and store; requests its chain. nullptr: no source.
+  void set_source(jobs::LayoutPool* pool);
+  jobs::LayoutPool* source() const { return pool_; }
+  /// Releases the pool chain (before the pool goes away).
+  void release();
+  /// Header (method, layer, state) + canvas, filling `size` at the cursor. `header` false: canvas only.
+  void draw(UiContext& ctx, UiState& state, ImVec2 size, bool header = true);
+  const ViewReport& report() const { return report_; }
+  const ViewConfig& config() const { return config_; }
+  void set_config(const ViewConfig& config);
+  /// Whether the layout of `frame` is final (headless render waits for it).
+  bool final_layout_of(const UiContext& ctx, int frame);
+  /// Called from the ImDrawList callback: draws the points with GL.
+  void render_gl() const;
+
+ private:
+  struct Shown {
+    std::shared_ptr<const Matrix> positions;
+    std::shared_ptr<const jobs::LayoutResult> result;  ///< pool result (null for local star layouts)
+  };
+  Shown layout_of(const UiContext& ctx, int frame, bool compute_now);
+  void update_positions(UiContext& ctx, const UiState& state);
+  void draw_header(UiContext& ctx, UiState& state);
+  void draw_canvas(UiContext& ctx, UiState& state, ImVec2 size);
+  void handle_input(UiContext& ctx, UiState& state, const Rect& rect, bool hovered, bool active);
+  void draw_overlays(UiContext& ctx, const UiState& state, const Rect& rect);
+  void draw_traces(UiContext& ctx, const UiState& state, const Rect& rect);
+  void draw_star_anchors(const UiContext& ctx, const Rect& rect, bool handles);
+  void fill_samples(const UiContext& ctx, const UiState& state, const Rect& rect);
+  int pick(const UiContext& ctx, const UiState& state, Vec2 mouse);
+  int anchor_at(Vec2 mouse, const Rect& rect) const;
+  jobs::LayoutKey key() const { return {config_.method, config_.layer, 2}; }
+  bool is_star() const { return config_.method == jobs::Method::star; }
+  float point_pixels(const UiState& state) const;
+  bool image_mode(const UiState& state) const;
+  // Star coordinates, computed here.
+  void reset_anchors(int dims);
+  std::shared_ptr<const Matrix> star_layout_of(const UiContext& ctx, int frame, bool compute_now);
+
+  int slot_;
+  ViewRenderers renderers_;
+  ViewConfig config_;
+  jobs::LayoutPool* pool_ = nullptr;
+  bool requested_ = false;
+
+  std::unique_ptr<render::PointCloud> cloud_;
+  std::unique_ptr<render::EdgeBuffer> edges_;
+  std::shared_ptr<const std::vector<std::pair<int, int>>> edges_source_;
+
+  Shown a_, b_;                 ///< layouts of the frames around the display frame
+  float t_ = -1;                ///< interpolation weight last uploaded
+  int shown_frame_ = -1;        ///< frame whose layout a_ is
+  std::vector<float> xy_;       ///< positions on the GPU, interleaved
+  Bounds bounds_;
+  PointGrid grid_;
+  bool grid_dirty_ = true;
+  std::vector<std::uint8_t> visible_;  ///< filter mask used by picking
+  int visible_filter_ = -1;
+
+  ViewTransform camera_;
+  bool auto_fit_ = true;
+  float fit_scale_ = 1;         ///< scale of the fitted camera (zoom = camera_.scale / fit_scale_)
+  bool camera_valid_ = false;
+  Rect canvas_;
+  render::ViewParams gl_params_;
+  bool draw_images_ = false;
+  const render::ImageAtlas* gl_atlas_ = nullptr;
+  float gl_point_px_ = 4;
+  bool draw_edges_ = false;
+
+  // Star anchors (D x 2) and the per-frame layouts made with them.
+  Matrix anchors_;
+  bool anchors_moved_ = false;
+  unsigned anchors_generation_ = 1;
+  int dragging_anchor_ = -1;
+  std::vector<std::shared_ptr<const Matrix>> star_layouts_;
+  std::vector<unsigned> star_generation_;
+  std::map<int, std::shared_ptr<const Matrix>> star_normalized_;  ///< small cache, a few frames
+
+  bool panning_ = false;
+  ViewReport report_;
+};
+
+}  // namespace epochscope::ui

@@ -1,0 +1,86 @@
+// Contract: the linked state every panel and view shares, as one plain struct with defaults, plus
+// the few rules that keep it consistent (no ImGui, no GL: unit-tested). The epoch bar follows the
+// newest frame until the user moves it (and again once they return to the newest); playback
+// advances a fractional phase between frames; hover, class highlight, the misclassified toggle,
+// the split filter and the selection are shared by every view.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "epochscope/jobs/layout_pool.hpp"
+
+namespace epochscope::ui {
+
+enum class SplitFilter { all, heldout, training };
+
+struct ViewConfig {
+  jobs::Method method = jobs::Method::pca;
+  std::string layer = "output";
+  bool operator==(const ViewConfig&) const = default;
+};
+
+inline constexpr int kMaxViews = 4;
+
+struct UiState {
+  // ---- epoch bar
+  int frame = 0;              ///< frame shown (the lower one while playing)
+  float phase = 0;            ///< 0..1 towards frame + 1 while playing
+  bool follow_latest = true;  ///< jump to each new frame as it arrives
+  bool playing = false;
+  float play_speed = 2.0f;    ///< frames per second
+
+  // ---- linked hover, highlight, selection (point and class indices; -1 = none)
+  int hovered = -1;       ///< the point under the cursor as of the last frame (drawn ringed everywhere)
+  int next_hovered = -1;  ///< being found during this frame
+  int hovered_class = -1; ///< legend entry under the cursor
+  int pinned_class = -1;  ///< legend entry clicked
+  bool show_misclassified = false;
+  SplitFilter filter = SplitFilter::all;
+  std::vector<int> selection;
+
+  // ---- views and drawing
+  int view_count = 4;
+  std::array<ViewConfig, kMaxViews> views{{{jobs::Method::star, "output"},
+                                           {jobs::Method::pca, "output"},
+                                           {jobs::Method::tsne, "output"},
+                                           {jobs::Method::umap, "output"}}};
+  bool images = false;      ///< draw every point as its digit image
+  float point_size = 4.5f;  ///< pixels
+  bool show_edges = true;   ///< kNN-graph views draw their edges
+
+  /// Called when the store holds `count` frames: follows the newest unless the user moved away.
+  void on_frames(int count);
+  /// The user picked frame f (slider, keys): stops following unless f is the newest.
+  void set_frame(int f, int count);
+  void step(int delta, int count);
+  /// Space: play from here (from frame 0 when at the end), or pause.
+  void toggle_play(int count);
+  /// Advances playback by dt seconds. Returns true while the picture moves.
+  bool advance(double dt, int count);
+  /// Fractional frame shown.
+  float display_frame() const { return static_cast<float>(frame) + phase; }
+
+  /// Swaps in the hover found this frame (call once at the start of each frame).
+  void begin_frame();
+  /// The class shown in colour while the others are grey, -1 for none (hover beats pin).
+  int highlight_class() const { return hovered_class >= 0 ? hovered_class : pinned_class; }
+  /// Legend click: pins the class, or unpins it when already pinned.
+  void toggle_pin(int cls);
+
+  /// Click on a point (-1 = empty space): select it alone, or add/remove it with `additive`.
+  void click_point(int point, bool additive);
+  void select_points(std::span<const int> points, bool additive);
+  void clear_selection() { selection.clear(); }
+  bool is_selected(int point) const;
+
+  /// Whether point i is drawn under the split filter.
+  bool passes_filter(bool heldout) const {
+    return filter == SplitFilter::all || (filter == SplitFilter::heldout) == heldout;
+  }
+};
+
+}  // namespace epochscope::ui

@@ -1,0 +1,55 @@
+// Contract: the whole window's content: the training panel on the left (controls, metrics,
+// confusion matrix), 1, 2 or 4 projection views in the middle, the legend and the inspector on the
+// right, the epoch bar along the bottom. Owns the views and the GL objects they share (renderers,
+// the per-point style buffer, rebuilt only when highlight, filter, frame or data change). Keys:
+// Left/Right step frames, Space plays, Esc clears the selection. Needs a current GL context.
+#pragma once
+
+#include <array>
+#include <filesystem>
+#include <memory>
+
+#include "epochscope/render/point_renderer.hpp"
+#include "epochscope/ui/context.hpp"
+#include "epochscope/ui/projection_view.hpp"
+#include "epochscope/ui/ui_state.hpp"
+
+namespace epochscope::ui {
+
+class Workspace {
+ public:
+  explicit Workspace(const std::filesystem::path& shader_dir);
+  ~Workspace();
+  Workspace(const Workspace&) = delete;
+  Workspace& operator=(const Workspace&) = delete;
+
+  /// A new data source (store + pool in ctx): every view re-requests its chain.
+  void set_source(UiContext& ctx, const UiState& state);
+  /// Releases the views' chains before the pool goes away.
+  void release_source();
+  /// The full window for this frame (call between ImGui::NewFrame and ImGui::Render).
+  void draw(UiContext& ctx, UiState& state);
+  /// Only view `slot`, filling the window, with a caption (headless render).
+  void draw_single_view(UiContext& ctx, UiState& state, int slot, const std::string& caption);
+  ProjectionView& view(int slot) { return *views_[static_cast<std::size_t>(slot)]; }
+
+ private:
+  void update_styles(const UiContext& ctx, const UiState& state);
+  void handle_keys(UiContext& ctx, UiState& state);
+  void draw_views(UiContext& ctx, UiState& state, ImVec2 size);
+
+  render::PointRenderer points_;
+  render::LineRenderer lines_;
+  render::PointStyleBuffer styles_;
+  std::array<std::unique_ptr<ProjectionView>, kMaxViews> views_;
+  struct StyleKey {
+    const void* frame = nullptr;
+    const void* points = nullptr;
+    int highlight = -2;
+    bool misclassified = false;
+    int filter = -1;
+    bool operator==(const StyleKey&) const = default;
+  } style_key_;
+};
+
+}  // namespace epochscope::ui

@@ -1,0 +1,36 @@
+#version 330 core
+// Round, anti-aliased discs (rings for held-out points), or the point's digit image from the atlas.
+in vec4 vColor;
+flat in uint vFlags;
+flat in float vSize;
+flat in int vIndex;
+
+uniform int uImages;
+uniform sampler2D uAtlas;
+uniform int uAtlasCols;
+uniform vec2 uAtlasTile;
+
+out vec4 fragColor;
+
+void main() {
+  if (uImages == 1) {
+    vec2 tile = vec2(float(vIndex % uAtlasCols), float(vIndex / uAtlasCols));
+    vec2 inner = clamp(gl_PointCoord, vec2(0.5 / 28.0), vec2(1.0 - 0.5 / 28.0));
+    float ink = texture(uAtlas, (tile + inner) * uAtlasTile).r;
+    // The digit in its class colour on a faint dark tile, so overlapping images stay readable.
+    vec3 rgb = mix(vec3(0.08, 0.09, 0.11), vColor.rgb, ink);
+    fragColor = vec4(rgb, vColor.a * (0.55 + 0.45 * ink));
+    return;
+  }
+  float radius = 0.5 * vSize;                          // pixels
+  float r = length(gl_PointCoord * 2.0 - 1.0) * radius;  // distance from the centre, pixels
+  float outer = clamp(radius - 0.5 - r + 0.5, 0.0, 1.0);
+  float alpha = outer;
+  if ((vFlags & 1u) != 0u) {
+    float width = max(1.4, 0.3 * radius);
+    float inner = clamp(r - (radius - 0.5 - width) + 0.5, 0.0, 1.0);
+    alpha *= inner;
+  }
+  if (alpha <= 0.0) discard;
+  fragColor = vec4(vColor.rgb, vColor.a * alpha);
+}

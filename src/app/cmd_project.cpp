@@ -1,0 +1,229 @@
+#include <fmt/format.h>
+
+#include <chrono>
+#include <fstream>
+#include <iostream>
+#include <msgpack.hpp>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "commands.hpp"
+#include "epochscope/io/session.hpp"
+#include "epochscope/jobs/layout_pool.hpp"
+#include "epochscope/project/align.hpp"
+#include "epochscope/project/quality.hpp"
+#include "progress_bar.hpp"
+
+namespace epochscope::app {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct FrameOutcome {
+  int frame = 0;
+  Matrix positions;
+  double seconds = 0;
+  double recall = 0, accuracy = 0, displacement = std::numeric_limits<double>::quiet_NaN();
+  std::string cost_name;
+  double cost = 0;
+};
+
+Matrix pixels_of(const store::PointSet& ps) {
+  Matrix m(static_cast<Eigen::Index>(ps.size()), static_cast<Eigen::Index>(ps.image_size()));
+  for (std::size_t i = 0; i < ps.images.size(); ++i) m.data()[i] = ps.images[i] / 255.0f;
+  return m;
+}
+
+// One frame from scratch: kNN, initialisation and every iteration, timed together.
+FrameOutcome project_one(const ProjectCommand& cmd, jobs::Method method, const jobs::MethodSettings& settings,
+                         const Matrix& input, const store::PointSet& ps, int frame, ProgressBar& bar) {
+  FrameOutcome out;
+  out.frame = frame;
+  const auto start = Clock::now();
+  project::ProjectionInput in;
+  in.data = &input;
+  const int k = jobs::neighbors_needed(method, settings);
+  std::shared_ptr<const knn::NeighborList> nb;
+  if (k > 0) {
+    knn::KnnOptions ko;
+    ko.k = std::max(k, 10);
+    ko.threads = settings.threads;
+    ko.seed = settings.seed;
+    nb = std::make_shared<const knn::NeighborList>(knn::build_knn(input, ko));
+    in.neighbors = nb;
+  }
+  auto p = jobs::make_projection(method, settings);
+  out.positions = p->initialize(in);
+  while (!p->done()) {
+    p->run(out.positions, p->iteration() + 25);
+    if (!cmd.quiet) {
+      bar.draw_custom(fmt::format("{} frame {}: iteration {}/{}", jobs::method_label(method), frame, p->iteration(),
+                                  p->total_iterations()),
+                      double(p->iteration()) / std::max(1, p->total_iterations()));
+    }
+  }
+  out.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  const auto st = p->stats(out.positions);
+  out.cost_name = st.cost_name;
+  out.cost = st.cost;
+  if (!nb || nb->k < 10) {
+    knn::KnnOptions ko;
+    ko.k = 10;
+    ko.threads = settings.threads;
+    nb = std::make_shared<const knn::NeighborList>(knn::build_knn(input, ko));
+  }
+  const auto q = project::evaluate_layout(out.positions, *nb, ps.labels, nullptr, {.threads = settings.threads});
+  out.recall = q.recall_at_10;
+  out.accuracy = q.knn_accuracy;
+  return out;
+}
+
+void write_csv(const std::filesystem::path& path, const std::vector<FrameOutcome>& frames, const store::PointSet& ps) {
+  const auto tmp = path.string() + ".tmp";
+  {
+    std::ofstream out(tmp);
+    if (!out) throw Error(path.string() + ": cannot open for writing");
+    const auto dims = frames.empty() ? 2 : frames[0].positions.cols();
+    out << "frame,index,label,x,y" << (dims == 3 ? ",z" : "") << "\n";
+    fmt::memory_buffer line;
+    for (const auto& f : frames) {
+      for (Eigen::Index i = 0; i < f.positions.rows(); ++i) {
+        line.clear();
+        fmt::format_to(std::back_inserter(line), "{},{},{}", f.frame, i, ps.class_names[ps.labels[static_cast<std::size_t>(i)]]);
+        for (Eigen::Index c = 0; c < dims; ++c) fmt::format_to(std::back_inserter(line), ",{:.6g}", f.positions(i, c));
+        line.push_back('\n');
+        out.write(line.data(), static_cast<std::streamsize>(line.size()));
+      }
+    }
+    if (!out) throw Error(path.string() + ": write error");
+  }
+  std::filesystem::rename(tmp, path);
+}
+
+void write_msgpack(const std::filesystem::path& path, const ProjectCommand& cmd, const std::vector<FrameOutcome>& frames) {
+  msgpack::sbuffer buf;
+  msgpack::packer<msgpack::sbuffer> pk(buf);
+  pk.pack_map(5);
+  pk.pack(std::string("method")); pk.pack(cmd.method);
+  pk.pack(std::string("layer")); pk.pack(cmd.layer);
+  pk.pack(std::string("dims")); pk.pack(cmd.dims);
+  pk.pack(std::string("seed")); pk.pack(cmd.seed);
+  pk.pack(std::string("frames"));
+  pk.pack_array(static_cast<std::uint32_t>(frames.size()));
+  for (const auto& f : frames) {
+    pk.pack_map(6);
+    pk.pack(std::string("frame")); pk.pack(f.frame);
+    pk.pack(std::string("rows")); pk.pack(static_cast<std::uint32_t>(f.positions.rows()));
+    pk.pack(std::string("cols")); pk.pack(static_cast<std::uint32_t>(f.positions.cols()));
+    pk.pack(std::string("positions"));  // row-major little-endian float32
+    const auto bytes = static_cast<std::uint32_t>(f.positions.size() * sizeof(float));
+    pk.pack_bin(bytes);
+    pk.pack_bin_body(reinterpret_cast<const char*>(f.positions.data()), bytes);
+    pk.pack(std::string("recall_at_10")); pk.pack(f.recall);
+    pk.pack(std::string("knn_accuracy")); pk.pack(f.accuracy);
+  }
+  const auto tmp = path.string() + ".tmp";
+  std::ofstream out(tmp, std::ios::binary);
+  out.write(buf.data(), static_cast<std::streamsize>(buf.size()));
+  out.close();
+  if (!out) throw Error(path.string() + ": write error");
+  std::filesystem::rename(tmp, path);
+}
+
+}  // namespace
+
+int run_project(const ProjectCommand& cmd) {
+  const auto method = jobs::parse_method(cmd.method);
+  if (!method) throw Error("unknown method '" + cmd.method + "'");
+  const auto session = io::read_session(cmd.file);
+  if (!session.warning.empty()) fmt::print(stderr, "epochscope: warning: {}\n", session.warning);
+  const auto& ps = *session.points;
+  if (session.frames.empty()) throw Error(cmd.file.string() + ": the session holds no frames");
+  if (cmd.layer != "input" && session.frames.back()->layer(cmd.layer) == nullptr) {
+    throw Error("the session has no layer '" + cmd.layer + "'");
+  }
+  jobs::MethodSettings settings = cmd.settings;
+  settings.dims = cmd.dims;
+  settings.seed = cmd.seed;
+  settings.threads = cmd.threads > 0 ? cmd.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  ProgressBar bar(!cmd.quiet);
+  std::vector<FrameOutcome> outcomes;
+  const Matrix pixels = cmd.layer == "input" ? pixels_of(ps) : Matrix();
+
+  if (cmd.frames == "all" && cmd.independent) {
+    // Every frame from scratch, then aligned to the previous one: what coherence is measured against.
+    for (std::size_t f = 0; f < session.frames.size(); ++f) {
+      const Matrix& input = cmd.layer == "input" ? pixels : *session.frames[f]->layer(cmd.layer);
+      auto o = project_one(cmd, *method, settings, input, ps, static_cast<int>(f), bar);
+      if (!outcomes.empty()) {
+        o.positions = project::align_to(o.positions, outcomes.back().positions);
+        o.displacement = project::layout_displacement(o.positions, outcomes.back().positions);
+      }
+      outcomes.push_back(std::move(o));
+    }
+  } else if (cmd.frames != "all") {
+    const auto f = parse_frame_choice(cmd.frames, session.frames.size());
+    const Matrix& input = cmd.layer == "input" ? pixels : *session.frames[f]->layer(cmd.layer);
+    outcomes.push_back(project_one(cmd, *method, settings, input, ps, static_cast<int>(f), bar));
+  } else {
+    // The coherent chain: every frame warm-started from and aligned to the one before.
+    auto store = std::make_shared<store::EpochStore>(session.points);
+    for (const auto& fr : session.frames) store->publish(fr);
+    store->close();
+    jobs::PoolOptions po;
+    po.workers = 1;
+    po.threads_per_job = settings.threads;
+    po.seed = cmd.seed;
+    po.methods = settings;
+    jobs::LayoutPool pool(store, po);
+    const jobs::LayoutKey key{*method, cmd.layer, cmd.dims};
+    pool.request(key);
+    const int total = static_cast<int>(session.frames.size());
+    while (!pool.wait_idle(0.1)) {
+      const auto st = pool.status(key);
+      bar.draw_custom(fmt::format("{} {}: {}/{} frames, frame {} iteration {}/{}", jobs::method_label(*method), cmd.layer,
+                                  st.frames_final, total, st.working_frame, st.iteration, st.total_iterations),
+                      double(st.frames_final) / total);
+    }
+    for (int f = 0; f < total; ++f) {
+      const auto r = pool.get(key, f);
+      if (!r) throw Error("the layout of frame " + std::to_string(f) + " could not be computed");
+      FrameOutcome o;
+      o.frame = f;
+      o.positions = *r->positions;
+      o.seconds = r->seconds;
+      o.recall = r->recall_at_10;
+      o.accuracy = r->knn_accuracy;
+      o.displacement = r->displacement;
+      o.cost_name = r->cost_name;
+      o.cost = r->cost;
+      outcomes.push_back(std::move(o));
+    }
+  }
+  bar.finish();
+  nlohmann::ordered_json report = nlohmann::ordered_json::array();
+  for (const auto& o : outcomes) {
+    if (cmd.json) {
+      report.push_back({{"frame", o.frame}, {"seconds", o.seconds}, {"recall_at_10", o.recall},
+                        {"knn_accuracy", o.accuracy},
+                        {"displacement", std::isnan(o.displacement) ? nlohmann::ordered_json() : nlohmann::ordered_json(o.displacement)},
+                        {"cost_name", o.cost_name}, {"cost", o.cost}});
+    } else {
+      fmt::print(stderr, "frame {:>3}: {:7.3f} s  recall@10 {:.3f}  10-NN accuracy {:.3f}{}{}\n", o.frame, o.seconds,
+                 o.recall, o.accuracy,
+                 std::isnan(o.displacement) ? std::string() : fmt::format("  displacement {:.4f}", o.displacement),
+                 o.cost_name.empty() ? std::string() : fmt::format("  {} {:.4g}", o.cost_name, o.cost));
+    }
+  }
+  if (cmd.json) std::cout << report.dump() << "\n";
+  if (!cmd.out.empty()) {
+    if (cmd.out.extension() == ".msgpack") {
+      write_msgpack(cmd.out, cmd, outcomes);
+    } else {
+      write_csv(cmd.out, outcomes, ps);
+    }
+  }
+  return 0;
+}
+
+}  // namespace epochscope::app

@@ -1,0 +1,103 @@
+// `epochscope render FILE --method M [--layer L] [--frame N|last] [--size WxH] --png OUT.png`:
+// one view of a session, drawn in a hidden window into an offscreen framebuffer and saved.
+#define GLFW_INCLUDE_NONE
+#include <GLFW/glfw3.h>
+#include <fmt/core.h>
+#include <imgui.h>
+
+#include <chrono>
+#include <cmath>
+#include <iostream>
+#include <thread>
+
+#include "epochscope/render/atlas.hpp"
+#include "epochscope/render/screenshot.hpp"
+#include "epochscope/render/shader.hpp"
+#include "epochscope/ui/workspace.hpp"
+#include "gui.hpp"
+#include "gui_source.hpp"
+
+namespace epochscope::app {
+namespace {
+
+std::pair<int, int> parse_size(const std::string& s) {
+  int w = 0, h = 0;
+  char x = 0;
+  if (std::sscanf(s.c_str(), "%d%c%d", &w, &x, &h) != 3 || (x != 'x' && x != 'X') || w < 64 || h < 64 || w > 8192 ||
+      h > 8192) {
+    throw Error("--size must be WIDTHxHEIGHT between 64 and 8192 pixels, not '" + s + "'");
+  }
+  return {w, h};
+}
+
+std::filesystem::path exe_dir() {
+  std::error_code ec;
+  auto p = std::filesystem::read_symlink("/proc/self/exe", ec);
+  return ec ? std::filesystem::current_path() : p.parent_path();
+}
+
+}  // namespace
+
+int run_render(const RenderCommand& cmd) {
+  const auto method = jobs::parse_method(cmd.method);
+  if (!method) throw Error("unknown method '" + cmd.method + "' (star, pca, mds, sammon, graph, tsne, umap)");
+  const auto [width, height] = parse_size(cmd.size);
+  auto source = DataSource::open_session(cmd.file);
+  const auto store = source->store();
+  if (store->size() == 0) throw Error("the session " + cmd.file.string() + " holds no frames");
+  const int frame = static_cast<int>(parse_frame_choice(cmd.frame, store->size()));
+  if (!source->warning().empty()) std::cerr << "epochscope: " << source->warning() << "\n";
+
+  GuiWindow window(width, height, false, nullptr);
+  render::OffscreenTarget target(width, height);
+  ui::Workspace workspace(render::find_shader_dir(exe_dir()));
+  ui::UiState state;
+  state.views[0] = {*method, cmd.layer};
+  state.view_count = 1;
+  state.follow_latest = false;
+  state.frame = frame;
+  ui::UiContext ctx;
+  ctx.store = store;
+  ctx.pool = &source->pool();
+  ctx.frames = store->snapshot();
+  const auto& points = store->points();
+  render::ImageAtlas atlas(points.images, points.size(), points.height, points.width);
+  ctx.atlas = &atlas;
+  workspace.set_source(ctx, state);
+  ctx.pool->set_focus(frame);
+
+  const auto start = std::chrono::steady_clock::now();
+  int settled = 0;
+  while (settled < 4) {
+    glfwPollEvents();
+    const double waited = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (waited > cmd.timeout) {
+      throw Error(fmt::format("no final {} layout of frame {} after {:.0f} s", cmd.method, frame, waited));
+    }
+    const bool ready = workspace.view(0).final_layout_of(ctx, frame);
+    if (!ready) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      continue;
+    }
+    const auto& f = *ctx.frames[static_cast<std::size_t>(frame)];
+    const auto& report = workspace.view(0).report();
+    std::string caption = fmt::format("{} of the {} layer, frame {} (epoch {}), held-out accuracy {:.1f}%",
+                                      jobs::method_label(*method), cmd.layer, frame, f.epoch,
+                                      100 * f.metrics.heldout_accuracy);
+    if (report.recall >= 0) caption += fmt::format(", recall@10 {:.2f}", report.recall);
+    target.bind();
+    window.begin_frame();
+    ctx.dt = 1.0;
+    workspace.draw_single_view(ctx, state, 0, caption);
+    window.end_frame();
+    ++settled;
+  }
+  const auto pixels = render::read_pixels(0, 0, width, height);
+  render::OffscreenTarget::unbind();
+  render::write_png(cmd.png, width, height, pixels);
+  std::cerr << "epochscope: wrote " << cmd.png.string() << "\n";
+  workspace.release_source();
+  return 0;
+}
+
+}  // namespace epochscope::app

@@ -1,0 +1,65 @@
+// Contract: the window (GLFW + glad OpenGL 3.3 core + Dear ImGui) and the headless `render`
+// subcommand. The App owns everything (window, GL objects, workspace, trainer or session, layout
+// pool, session recorder); only the main thread touches GLFW, GL and ImGui and it never waits on
+// a worker or the trainer. Without a display both commands print one line naming DISPLAY and
+// suggesting xvfb-run or the headless subcommands, and return 1.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "commands.hpp"
+#include "epochscope/ui/context.hpp"
+
+struct GLFWwindow;
+
+namespace epochscope::app {
+
+struct GuiCommand {
+  TrainCommand train;                   ///< what a live run trains (the default action)
+  std::filesystem::path session;        ///< non-empty: open this session offline, no training
+  bool stats = false;                   ///< print frame-time percentiles and epoch times on exit
+  std::filesystem::path test_state;     ///< write a JSON state dump here every frame (GUI tests)
+  std::filesystem::path screenshot_dir; ///< where F12 / Ctrl+S save (default data_home()/screenshots)
+  double exit_after = 0;                ///< close the window after this many seconds (0 = never)
+};
+int run_gui(const GuiCommand& cmd);
+
+struct RenderCommand {
+  std::filesystem::path file;
+  std::string method = "pca";
+  std::string layer = "output";
+  std::string frame = "last";
+  std::string size = "1000x800";
+  std::filesystem::path png;
+  double timeout = 900;  ///< seconds to wait for the layout
+};
+int run_render(const RenderCommand& cmd);
+
+/// A GLFW window with a current GL 3.3 core context and Dear ImGui set up on it; tears everything
+/// down in reverse order. Throws epochscope::Error with the one-line no-display message.
+class GuiWindow {
+ public:
+  GuiWindow(int width, int height, bool visible, const char* ini_path);
+  ~GuiWindow();
+  GuiWindow(const GuiWindow&) = delete;
+  GuiWindow& operator=(const GuiWindow&) = delete;
+  GLFWwindow* handle() const { return window_; }
+  /// Set by input callbacks (mouse, keys, resize): something may have changed on screen.
+  bool take_events();
+  void note_event() { events_ = true; }
+  void begin_frame();
+  void end_frame();  ///< ImGui::Render + clear + draw (the caller swaps or reads back)
+  void swap();
+
+ private:
+  GLFWwindow* window_ = nullptr;
+  bool imgui_ready_ = false;
+  bool events_ = true;
+};
+
+/// The no-display message (one line).
+std::string no_display_message();
+
+}  // namespace epochscope::app

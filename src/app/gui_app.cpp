@@ -1,0 +1,309 @@
+// The window's App: owns the window, the workspace, the data source; runs the frame loop (redraw on
+// change, capped at 60 fps), executes the panels' requests, saves screenshots and preferences.
+#define GLFW_INCLUDE_NONE
+#include <GLFW/glfw3.h>
+#include <fmt/chrono.h>
+#include <fmt/core.h>
+#include <imgui.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <ctime>
+#include <iostream>
+#include <thread>
+#include <vector>
+
+#include "epochscope/core/paths.hpp"
+#include "epochscope/render/atlas.hpp"
+#include "epochscope/render/screenshot.hpp"
+#include "epochscope/render/shader.hpp"
+#include "epochscope/ui/frame_stats.hpp"
+#include "epochscope/ui/settings.hpp"
+#include "epochscope/ui/workspace.hpp"
+#include "gui.hpp"
+#include "gui_source.hpp"
+#include "gui_test_state.hpp"
+
+namespace epochscope::app {
+namespace {
+
+std::filesystem::path exe_dir() {
+  std::error_code ec;
+  auto p = std::filesystem::read_symlink("/proc/self/exe", ec);
+  return ec ? std::filesystem::current_path() : p.parent_path();
+}
+
+using Clock = std::chrono::steady_clock;
+
+std::atomic<int> g_close_signal{0};  // written by the signal handler only
+extern "C" void on_close_signal(int sig) { g_close_signal.store(sig); }
+
+class App {
+ public:
+  explicit App(const GuiCommand& cmd)
+      : cmd_(cmd), settings_(ui::load_settings(ui::settings_path(), &settings_warning_)),
+        ini_path_(ui::imgui_ini_path().string()),
+        window_(settings_.window_width, settings_.window_height, true, ini_path_.c_str()),
+        workspace_(render::find_shader_dir(exe_dir())) {
+    std::error_code ec;
+    std::filesystem::create_directories(ui::imgui_ini_path().parent_path(), ec);
+    ui::apply_settings(settings_, state_);
+    ctx_.test_mode = !cmd.test_state.empty();
+    const auto& o = cmd.train.options;
+    ctx_.train_settings = {cmd.train.dataset.name == "fashion" ? 1 : 0, o.epochs, o.batch_size,
+                           static_cast<float>(o.learning_rate), o.optimizer == train::OptimizerKind::sgd ? 1 : 0,
+                           static_cast<int>(o.seed)};
+    if (!settings_warning_.empty()) set_message(settings_warning_, false);
+    if (!cmd.session.empty()) {
+      open([&] { return DataSource::open_session(cmd.session); }, "cannot open the session");
+    } else {
+      open([&] { return DataSource::train(cmd.train); }, "cannot start training");
+    }
+  }
+
+  ~App() {
+    workspace_.release_source();
+    ctx_.pool = nullptr;
+    source_.reset();
+    retired_.clear();  // joins
+  }
+
+  int run();
+
+ private:
+  template <class F>
+  void open(F make, const char* what) {
+    try {
+      auto next = make();
+      replace_source(std::move(next));
+    } catch (const std::exception& e) {
+      std::cerr << "epochscope: " << what << ": " << e.what() << "\n";
+      set_message(fmt::format("{}: {}", what, e.what()), true);
+    }
+  }
+  void replace_source(std::unique_ptr<DataSource> next);
+  void set_message(std::string m, bool error) {
+    ctx_.message = std::move(m);
+    ctx_.message_is_error = error;
+  }
+  void handle_request();
+  bool poll_changes();
+  void frame(double now, double dt);
+  void save_screenshot();
+
+  GuiCommand cmd_;
+  std::string settings_warning_;
+  ui::GuiSettings settings_;
+  std::string ini_path_;
+  GuiWindow window_;
+  ui::Workspace workspace_;
+  ui::UiState state_;
+  ui::UiContext ctx_;
+  std::unique_ptr<DataSource> source_;
+  std::unique_ptr<render::ImageAtlas> atlas_;
+  std::vector<std::jthread> retired_;  ///< old sources being destroyed off the main thread
+  ui::FrameStats stats_;
+  std::size_t seen_frames_ = 0;
+  std::uint64_t seen_version_ = 0;
+  std::string seen_status_;
+  bool screenshot_key_down_ = false;
+};
+
+void App::replace_source(std::unique_ptr<DataSource> next) {
+  workspace_.release_source();
+  ctx_.pool = nullptr;
+  if (source_) {
+    retired_.emplace_back([old = std::move(source_)]() mutable { old.reset(); });
+  }
+  source_ = std::move(next);
+  ctx_.store = source_->store();
+  ctx_.pool = &source_->pool();
+  ctx_.frames.clear();
+  ctx_.source_label = source_->label();
+  const auto& points = ctx_.store->points();
+  atlas_ = std::make_unique<render::ImageAtlas>(points.images, points.size(), points.height, points.width);
+  ctx_.atlas = atlas_.get();
+  state_.selection.clear();
+  state_.frame = 0;
+  state_.follow_latest = true;
+  state_.playing = false;
+  seen_frames_ = 0;
+  workspace_.set_source(ctx_, state_);
+  const auto w = source_->warning();
+  if (w.empty()) {
+    set_message("", false);
+  } else {
+    set_message(w, false);
+    std::cerr << "epochscope: " << w << "\n";
+  }
+}
+
+void App::handle_request() {
+  const auto request = std::exchange(ctx_.request, ui::TrainRequest::none);
+  if (request == ui::TrainRequest::none) return;
+  auto* trainer = source_ ? source_->trainer() : nullptr;
+  switch (request) {
+    case ui::TrainRequest::start:
+      if (trainer != nullptr) trainer->start();
+      break;
+    case ui::TrainRequest::pause:
+      if (trainer != nullptr) trainer->pause();
+      break;
+    case ui::TrainRequest::resume:
+      if (trainer != nullptr) trainer->resume();
+      break;
+    case ui::TrainRequest::stop:
+      if (trainer != nullptr) trainer->request_stop();
+      break;
+    case ui::TrainRequest::restart: {
+      TrainCommand t = cmd_.train;
+      const auto& s = ctx_.train_settings;
+      t.dataset.name = s.dataset == 1 ? "fashion" : "mnist";
+      if (s.dataset == 1) t.dataset.data_dir.clear();
+      t.options.epochs = s.epochs;
+      t.options.batch_size = s.batch_size;
+      t.options.learning_rate = s.learning_rate;
+      t.options.optimizer = s.optimizer == 1 ? train::OptimizerKind::sgd : train::OptimizerKind::adam;
+      t.options.seed = static_cast<std::uint64_t>(s.seed);
+      t.out.clear();  // a new session file for a new run
+      open([&] { return DataSource::train(t); }, "cannot start training");
+      break;
+    }
+    case ui::TrainRequest::none:
+      break;
+  }
+}
+
+// Whether anything a frame would show has changed since the last frame.
+bool App::poll_changes() {
+  bool changed = false;
+  if (ctx_.store && ctx_.store->size() != seen_frames_) {
+    ctx_.frames = ctx_.store->snapshot();
+    seen_frames_ = ctx_.frames.size();
+    changed = true;
+  }
+  if (ctx_.pool != nullptr && ctx_.pool->version() != seen_version_) {
+    seen_version_ = ctx_.pool->version();
+    changed = true;
+  }
+  if (source_) {
+    ctx_.training = source_->status();
+    const auto key = fmt::format("{}{}{}{}", ctx_.training.state, ctx_.training.epoch, ctx_.training.batch,
+                                 ctx_.training.error);
+    if (key != seen_status_) {
+      seen_status_ = key;
+      changed = true;
+    }
+  }
+  return changed;
+}
+
+void App::save_screenshot() {
+  int w = 0, h = 0;
+  glfwGetFramebufferSize(window_.handle(), &w, &h);
+  const auto dir = cmd_.screenshot_dir.empty() ? data_home() / "screenshots" : cmd_.screenshot_dir;
+  const auto path = dir / fmt::format("epochscope-{:%Y%m%d-%H%M%S}-{}.png", fmt::localtime(std::time(nullptr)),
+                                      stats_.count());
+  try {
+    render::write_png(path, w, h, render::read_pixels(0, 0, w, h));
+    ctx_.last_screenshot = path.string();
+    std::cerr << "epochscope: saved " << path.string() << "\n";
+  } catch (const std::exception& e) {
+    set_message(e.what(), true);
+  }
+}
+
+void App::frame(double now, double dt) {
+  const auto t0 = Clock::now();
+  ctx_.now = now;
+  ctx_.dt = dt;
+  ctx_.animating = false;
+  window_.begin_frame();
+  workspace_.draw(ctx_, state_);
+  // F12 or Ctrl+S: screenshot (GLFW key codes; ImGui 1.86 has no named F12/S keys).
+  const ImGuiIO& io = ImGui::GetIO();
+  const bool key = ImGui::IsKeyDown(GLFW_KEY_F12) || (io.KeyCtrl && ImGui::IsKeyDown(GLFW_KEY_S));
+  if (key && !screenshot_key_down_ && !io.WantTextInput) ctx_.screenshot_requested = true;
+  screenshot_key_down_ = key;
+  window_.end_frame();
+  if (std::exchange(ctx_.screenshot_requested, false)) save_screenshot();
+  window_.swap();
+  const double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+  stats_.add(ms);
+  if (!cmd_.test_state.empty()) {
+    int w = 0, h = 0;
+    glfwGetWindowSize(window_.handle(), &w, &h);
+    write_test_state(cmd_.test_state, ctx_, state_, workspace_, w, h, stats_);
+  }
+  handle_request();
+  if (source_ && ctx_.message.empty()) {
+    const auto w = source_->warning();
+    if (!w.empty()) set_message(w, false);
+  }
+}
+
+int App::run() {
+  const auto start = Clock::now();
+  auto last = start;
+  int extra_frames = 3;  // ImGui settles hover and layout over a couple of frames
+  double last_tick = 0;
+  constexpr double kMinFrame = 1.0 / 60.0;
+  std::signal(SIGINT, on_close_signal);  // Ctrl-C / SIGTERM close the window cleanly
+  std::signal(SIGTERM, on_close_signal);
+  while (glfwWindowShouldClose(window_.handle()) == GLFW_FALSE && g_close_signal.load() == 0) {
+    const double now = std::chrono::duration<double>(Clock::now() - start).count();
+    if (cmd_.exit_after > 0 && now >= cmd_.exit_after) break;
+    const double since = std::chrono::duration<double>(Clock::now() - last).count();
+    if (since < kMinFrame) {
+      glfwWaitEventsTimeout(kMinFrame - since);
+      continue;
+    }
+    glfwPollEvents();
+    bool draw = window_.take_events();
+    if (draw) extra_frames = std::max(extra_frames, 3);
+    draw = poll_changes() || draw || extra_frames > 0;
+    if (ctx_.test_mode && now - last_tick > 0.5) draw = true;  // keep the state dump fresh
+    if (!draw) {
+      glfwWaitEventsTimeout(0.1);
+      continue;
+    }
+    last_tick = now;
+    const auto t = Clock::now();
+    frame(now, std::min(0.1, std::chrono::duration<double>(t - last).count()));
+    last = t;
+    extra_frames = ctx_.animating ? 2 : std::max(0, extra_frames - 1);
+  }
+  int w = 0, h = 0;
+  glfwGetWindowSize(window_.handle(), &w, &h);
+  settings_.window_width = w;
+  settings_.window_height = h;
+  ui::capture_settings(state_, settings_);
+  ui::save_settings(ui::settings_path(), settings_);
+  if (cmd_.stats) {
+    std::cout << "frame times: " << stats_.summary() << "\n";
+    if (ctx_.store) {
+      std::string epochs;
+      for (const auto& f : ctx_.store->snapshot()) {
+        if (f->index > 0) epochs += fmt::format(" {:.2f}", f->metrics.epoch_seconds);
+      }
+      std::cout << "epoch times (s):" << (epochs.empty() ? " none" : epochs) << "\n";
+    }
+  }
+  return 0;
+}
+
+}  // namespace
+
+int run_gui(const GuiCommand& cmd) {
+  try {
+    App app(cmd);
+    return app.run();
+  } catch (const std::exception& e) {
+    std::cerr << "epochscope: " << e.what() << "\n";
+    return 1;
+  }
+}
+
+}  // namespace epochscope::app

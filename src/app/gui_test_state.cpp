@@ -1,0 +1,76 @@
+#include "gui_test_state.hpp"
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+namespace epochscope::app {
+namespace {
+
+nlohmann::json rect_json(const ui::Rect& r) { return {r.min.x, r.min.y, r.max.x, r.max.y}; }
+
+}  // namespace
+
+void write_test_state(const std::filesystem::path& path, const ui::UiContext& ctx, const ui::UiState& state,
+                      ui::Workspace& workspace, int width, int height, const ui::FrameStats& stats) {
+  nlohmann::json j;
+  j["frames"] = ctx.frame_count();
+  j["frame"] = state.frame;
+  j["phase"] = state.phase;
+  j["playing"] = state.playing;
+  j["follow_latest"] = state.follow_latest;
+  j["hovered"] = state.hovered;
+  j["tooltip"] = ctx.tooltip_shown;
+  j["tooltip_point"] = ctx.tooltip_point;
+  j["highlight_class"] = state.highlight_class();
+  j["pinned_class"] = state.pinned_class;
+  j["misclassified"] = state.show_misclassified;
+  j["selection"] = state.selection;
+  j["view_count"] = state.view_count;
+  j["window"] = {width, height};
+  j["training"] = {{"live", ctx.training.live}, {"state", ctx.training.state}, {"epoch", ctx.training.epoch}};
+  j["message"] = ctx.message;
+  j["source"] = ctx.source_label;
+  j["last_screenshot"] = ctx.last_screenshot;
+  j["frame_ms"] = {{"count", stats.count()}, {"p50", stats.percentile(50)}, {"p95", stats.percentile(95)},
+                   {"max", stats.max()}};
+  if (const auto* points = ctx.points()) {
+    j["points"] = points->size();
+    if (!state.selection.empty() && !ctx.frames.empty()) {
+      const auto p = static_cast<std::size_t>(state.selection.back());
+      j["selected_label"] = p < points->size() ? points->labels[p] : -1;
+    }
+  }
+  auto views = nlohmann::json::array();
+  for (int i = 0; i < state.view_count; ++i) {
+    const auto& r = workspace.view(i).report();
+    nlohmann::json v;
+    v["method"] = r.method;
+    v["layer"] = r.layer;
+    v["status"] = r.status;
+    v["canvas"] = rect_json(r.canvas);
+    v["method_combo"] = rect_json(r.method_combo);
+    v["layout_frame"] = r.layout_frame;
+    v["final"] = r.final;
+    v["recall"] = r.recall;
+    v["images"] = r.images;
+    v["hovered_ring"] = r.hovered_ring;
+    v["trace_lengths"] = r.trace_lengths;
+    auto samples = nlohmann::json::array();
+    for (const auto& [point, pos] : r.samples) samples.push_back({{"point", point}, {"x", pos.x}, {"y", pos.y}});
+    v["samples"] = samples;
+    views.push_back(v);
+  }
+  j["views"] = views;
+  nlohmann::json hooks;
+  for (const auto& [name, r] : ctx.hooks) hooks[name] = rect_json(r);
+  j["hooks"] = hooks;
+  const auto tmp = path.string() + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << j.dump() << "\n";
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+}
+
+}  // namespace epochscope::app

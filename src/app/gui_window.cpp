@@ -1,0 +1,121 @@
+#define GLFW_INCLUDE_NONE
+#include <GLFW/glfw3.h>
+#include <backends/imgui_impl_glfw.h>
+#include <backends/imgui_impl_opengl3.h>
+#include <imgui.h>
+
+#include <cstdlib>
+
+#include "epochscope/core/matrix.hpp"
+#include "epochscope/render/gl_object.hpp"
+#include "epochscope/ui/palette.hpp"
+#include "epochscope/ui/style.hpp"
+#include "gui.hpp"
+
+namespace epochscope::app {
+namespace {
+
+GuiWindow* self(GLFWwindow* w) { return static_cast<GuiWindow*>(glfwGetWindowUserPointer(w)); }
+void on_cursor(GLFWwindow* w, double, double) { self(w)->note_event(); }
+void on_button(GLFWwindow* w, int, int, int) { self(w)->note_event(); }
+void on_scroll(GLFWwindow* w, double, double) { self(w)->note_event(); }
+void on_key(GLFWwindow* w, int, int, int, int) { self(w)->note_event(); }
+void on_char(GLFWwindow* w, unsigned) { self(w)->note_event(); }
+void on_size(GLFWwindow* w, int, int) { self(w)->note_event(); }
+void on_focus(GLFWwindow* w, int) { self(w)->note_event(); }
+void on_enter(GLFWwindow* w, int) { self(w)->note_event(); }
+
+}  // namespace
+
+std::string no_display_message() {
+  const char* display = std::getenv("DISPLAY");
+  return std::string("cannot open a window: ") +
+         (display == nullptr || *display == '\0' ? "DISPLAY is not set" : "no X display at DISPLAY=" + std::string(display)) +
+         "; run under a desktop session, or `xvfb-run -a epochscope ...`, or use the headless subcommands "
+         "(`epochscope train`, `info`, `export`)";
+}
+
+GuiWindow::GuiWindow(int width, int height, bool visible, const char* ini_path) {
+  const char* display = std::getenv("DISPLAY");
+  const char* wayland = std::getenv("WAYLAND_DISPLAY");
+  if ((display == nullptr || *display == '\0') && (wayland == nullptr || *wayland == '\0')) throw Error(no_display_message());
+  glfwSetErrorCallback(nullptr);
+  if (glfwInit() == GLFW_FALSE) throw Error(no_display_message());
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
+  glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
+  glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GLFW_TRUE);
+  glfwWindowHint(GLFW_VISIBLE, visible ? GLFW_TRUE : GLFW_FALSE);
+  glfwWindowHint(GLFW_SAMPLES, 0);
+  if (width <= 0 || height <= 0) {
+    int x = 0, y = 0, w = 1280, h = 800;
+    if (GLFWmonitor* m = glfwGetPrimaryMonitor()) glfwGetMonitorWorkarea(m, &x, &y, &w, &h);
+    width = std::max(960, w * 9 / 10);
+    height = std::max(640, h * 9 / 10);
+    if (w > 0 && h > 0) {
+      width = std::min(width, w);
+      height = std::min(height, h);
+    }
+  }
+  window_ = glfwCreateWindow(width, height, "epochscope", nullptr, nullptr);
+  if (window_ == nullptr) {
+    glfwTerminate();
+    throw Error("cannot create an OpenGL 3.3 core window (" + no_display_message() + ")");
+  }
+  glfwSetWindowUserPointer(window_, this);
+  glfwMakeContextCurrent(window_);
+  glfwSwapInterval(1);
+  if (render::load_gl(reinterpret_cast<render::GlProcLoader>(glfwGetProcAddress)) < 33) {
+    glfwDestroyWindow(window_);
+    glfwTerminate();
+    throw Error("OpenGL 3.3 core is not available on this display");
+  }
+  // Our callbacks first: ImGui's backend chains to them.
+  glfwSetCursorPosCallback(window_, on_cursor);
+  glfwSetMouseButtonCallback(window_, on_button);
+  glfwSetScrollCallback(window_, on_scroll);
+  glfwSetKeyCallback(window_, on_key);
+  glfwSetCharCallback(window_, on_char);
+  glfwSetFramebufferSizeCallback(window_, on_size);
+  glfwSetWindowFocusCallback(window_, on_focus);
+  glfwSetCursorEnterCallback(window_, on_enter);
+  IMGUI_CHECKVERSION();
+  ImGui::CreateContext();
+  ImGui::GetIO().IniFilename = ini_path;
+  ui::apply_style(15.0f);
+  ImGui_ImplGlfw_InitForOpenGL(window_, true);
+  ImGui_ImplOpenGL3_Init("#version 330 core");
+  imgui_ready_ = true;
+}
+
+GuiWindow::~GuiWindow() {
+  if (imgui_ready_) {
+    ImGui_ImplOpenGL3_Shutdown();
+    ImGui_ImplGlfw_Shutdown();
+    ImGui::DestroyContext();
+  }
+  if (window_ != nullptr) glfwDestroyWindow(window_);
+  glfwTerminate();
+}
+
+bool GuiWindow::take_events() { return std::exchange(events_, false); }
+
+void GuiWindow::begin_frame() {
+  ImGui_ImplOpenGL3_NewFrame();
+  ImGui_ImplGlfw_NewFrame();
+  ImGui::NewFrame();
+}
+
+void GuiWindow::end_frame() {
+  ImGui::Render();
+  int w = 0, h = 0;
+  glfwGetFramebufferSize(window_, &w, &h);
+  render::set_viewport(w, h);
+  const auto bg = ui::Rgba8{27, 29, 34, 255};
+  render::clear(bg.r / 255.0f, bg.g / 255.0f, bg.b / 255.0f);
+  ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+}
+
+void GuiWindow::swap() { glfwSwapBuffers(window_); }
+
+}  // namespace epochscope::app

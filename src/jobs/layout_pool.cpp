@@ -1,0 +1,418 @@
+#include "epochscope/jobs/layout_pool.hpp"
+
+#include <chrono>
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include "epochscope/jobs/methods.hpp"
+#include "epochscope/project/align.hpp"
+#include "epochscope/project/quality.hpp"
+
+namespace epochscope::jobs {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using ResultPtr = std::shared_ptr<const LayoutResult>;
+
+struct Chain {
+  bool requested = false;
+  bool busy = false;  // a worker owns the job state below
+  std::vector<ResultPtr> results;  // index = frame
+  int frames_final = 0;
+  std::size_t pca_basis_frames = 0;  // PCA: how many frames the current basis covered
+  // Job state, touched only by the worker that set `busy`.
+  std::unique_ptr<project::Projection> job;
+  store::FramePtr job_frame_ptr;
+  std::shared_ptr<const Matrix> job_input;
+  Matrix job_layout;
+  int job_frame = -1;
+  double job_seconds = 0;
+  // Published progress of the job (under the pool mutex).
+  int status_iteration = 0;
+  int status_total = 0;
+};
+
+}  // namespace
+
+struct LayoutPool::Impl {
+  std::shared_ptr<const store::EpochStore> store;
+  PoolOptions options;
+  MethodSettings settings;
+  std::atomic<std::uint64_t>* version = nullptr;
+
+  mutable std::mutex mutex;
+  mutable std::condition_variable cv;
+  std::map<LayoutKey, Chain> chains;
+  std::map<std::pair<std::string, int>, std::shared_ptr<const knn::NeighborList>> knn_cache;
+  std::shared_ptr<const Matrix> pixels;  // the "input" layer, built once
+  int focus = -1;
+  std::vector<std::jthread> workers;
+
+  void worker(std::stop_token stop);
+  Chain* pick(std::size_t frames_available);
+  void work_on(const LayoutKey& key, Chain& chain, std::size_t frames_available);
+  std::shared_ptr<const Matrix> layer_matrix(const store::FramePtr& frame, const std::string& layer);
+  std::shared_ptr<const knn::NeighborList> neighbors(const std::string& layer, int frame, const Matrix& data, int k);
+  int knn_k_for(const std::string& layer);
+  void publish(const LayoutKey& key, Chain& chain, int frame, ResultPtr result, bool final);
+  ResultPtr make_result(const LayoutKey& key, Chain& chain, int frame, Matrix positions, bool final,
+                        const Matrix& input, const ResultPtr& previous);
+};
+
+std::shared_ptr<const Matrix> LayoutPool::Impl::layer_matrix(const store::FramePtr& frame, const std::string& layer) {
+  if (layer == "input") {
+    std::lock_guard lock(mutex);
+    if (!pixels) {
+      const auto& ps = store->points();
+      auto m = std::make_shared<Matrix>(static_cast<Eigen::Index>(ps.size()), static_cast<Eigen::Index>(ps.image_size()));
+      for (std::size_t i = 0; i < ps.images.size(); ++i) m->data()[i] = ps.images[i] / 255.0f;
+      pixels = std::move(m);
+    }
+    return pixels;
+  }
+  const Matrix* m = frame->layer(layer);
+  if (m == nullptr) throw Error("frames have no layer '" + layer + "'");
+  // Alias the frame's matrix: the frame (immutable) stays alive through the shared owner.
+  return std::shared_ptr<const Matrix>(frame, m);
+}
+
+int LayoutPool::Impl::knn_k_for(const std::string& layer) {
+  std::lock_guard lock(mutex);
+  int k = 10;  // recall@10 and 10-NN accuracy
+  for (const auto& [key, chain] : chains) {
+    if (chain.requested && key.layer == layer) k = std::max(k, neighbors_needed(key.method, settings));
+  }
+  return k;
+}
+
+std::shared_ptr<const knn::NeighborList> LayoutPool::Impl::neighbors(const std::string& layer, int frame,
+                                                                     const Matrix& data, int k) {
+  const auto cache_key = std::make_pair(layer, layer == "input" ? 0 : frame);
+  {
+    std::lock_guard lock(mutex);
+    auto it = knn_cache.find(cache_key);
+    if (it != knn_cache.end() && it->second->k >= std::min<int>(k, static_cast<int>(data.rows()) - 1)) return it->second;
+  }
+  knn::KnnOptions o;
+  o.k = k;
+  o.threads = options.threads_per_job;
+  o.seed = options.seed;
+  auto list = std::make_shared<const knn::NeighborList>(knn::build_knn(data, o));
+  std::lock_guard lock(mutex);
+  knn_cache[cache_key] = list;
+  return list;
+}
+
+ResultPtr LayoutPool::Impl::make_result(const LayoutKey& key, Chain& chain, int frame, Matrix positions, bool final,
+                                        const Matrix& input, const ResultPtr& previous) {
+  auto r = std::make_shared<LayoutResult>();
+  r->frame = frame;
+  r->final = final;
+  r->seconds = chain.job_seconds;
+  if (chain.job) {
+    r->iteration = chain.job->iteration();
+    r->total_iterations = chain.job->total_iterations();
+    if (final) {
+      const auto st = chain.job->stats(positions);
+      r->cost_name = st.cost_name;
+      if (!st.cost_name.empty()) r->cost = st.cost;
+    }
+    if (key.method == Method::graph) {
+      if (auto* g = dynamic_cast<project::GraphLayout*>(chain.job.get())) {
+        r->edges = std::make_shared<const std::vector<std::pair<int, int>>>(g->edges());
+      }
+    }
+  }
+  if (final && options.quality && positions.allFinite()) {
+    const auto nb = neighbors(key.layer, frame, input, 10);
+    const auto& labels = store->points().labels;
+    project::QualityOptions qo;
+    qo.threads = options.threads_per_job;
+    qo.seed = options.seed;
+    const auto q = project::evaluate_layout(positions, *nb, labels,
+                                            previous && previous->final ? previous->positions.get() : nullptr, qo);
+    r->recall_at_10 = q.recall_at_10;
+    r->knn_accuracy = q.knn_accuracy;
+    r->displacement = q.displacement;
+  }
+  r->positions = std::make_shared<const Matrix>(std::move(positions));
+  return r;
+}
+
+void LayoutPool::Impl::publish(const LayoutKey& key, Chain& chain, int frame, ResultPtr result, bool final) {
+  if (final && options.on_final) options.on_final(key, result);
+  {
+    std::lock_guard lock(mutex);
+    if (chain.results.size() <= static_cast<std::size_t>(frame)) chain.results.resize(static_cast<std::size_t>(frame) + 1);
+    chain.results[static_cast<std::size_t>(frame)] = std::move(result);
+    if (final && frame == chain.frames_final) chain.frames_final = frame + 1;
+  }
+  version->fetch_add(1, std::memory_order_acq_rel);
+}
+
+void LayoutPool::Impl::work_on(const LayoutKey& key, Chain& chain, std::size_t frames_available) {
+  const auto frames = store->snapshot();
+  frames_available = std::min(frames_available, frames.size());
+  if (key.method == Method::pca) {
+    // One basis fitted on the latest frame, applied to every frame: points do not spin.
+    const auto latest = frames[frames_available - 1];
+    const auto ref = layer_matrix(latest, key.layer);
+    const auto basis = project::fit_pca(*ref, key.dims, settings.pca.standardize);
+    double explained = 0;
+    for (double v : basis.explained_variance_ratio) explained += v;
+    std::size_t fitted_before;
+    int focus_frame;
+    {
+      std::lock_guard lock(mutex);
+      fitted_before = chain.pca_basis_frames;
+      focus_frame = focus;
+    }
+    for (std::size_t f = 0; f < frames_available; ++f) {
+      const auto input = layer_matrix(frames[f], key.layer);
+      ResultPtr prev, old;
+      {
+        std::lock_guard lock(mutex);
+        if (f > 0 && f - 1 < chain.results.size()) prev = chain.results[f - 1];
+        if (f < chain.results.size()) old = chain.results[f];
+      }
+      // Quality is measured for new frames and the one in view; older frames keep the figures of
+      // the basis they were first shown with (refitting moves them only slightly), which keeps a
+      // refit after each epoch at a few milliseconds per frame.
+      const bool measure = f >= fitted_before || static_cast<int>(f) == focus_frame || !old;
+      auto r = std::make_shared<LayoutResult>(*make_result(key, chain, static_cast<int>(f),
+                                                            project::apply_pca(basis, *input), measure, *input, prev));
+      r->final = true;
+      if (!measure) {
+        r->recall_at_10 = old->recall_at_10;
+        r->knn_accuracy = old->knn_accuracy;
+        r->displacement = old->displacement;
+      }
+      r->cost_name = "explained variance";
+      r->cost = explained;
+      publish(key, chain, static_cast<int>(f), std::move(r), true);
+    }
+    std::lock_guard lock(mutex);
+    chain.pca_basis_frames = frames_available;
+    chain.frames_final = static_cast<int>(frames_available);
+    return;
+  }
+
+  if (!chain.job) {
+    int t = 0;
+    ResultPtr previous;
+    {
+      std::lock_guard lock(mutex);
+      t = chain.frames_final;
+      if (t > 0) previous = chain.results[static_cast<std::size_t>(t - 1)];
+    }
+    const auto frame = frames[static_cast<std::size_t>(t)];
+    if (key.layer == "input" && t > 0 && previous) {
+      // The input does not change between frames: the same layout, computed once.
+      auto r = std::make_shared<LayoutResult>(*previous);
+      r->frame = t;
+      r->displacement = 0;
+      publish(key, chain, t, std::move(r), true);
+      return;
+    }
+    chain.job_input = layer_matrix(frame, key.layer);
+    chain.job_frame_ptr = frame;
+    chain.job_frame = t;
+    chain.job_seconds = 0;
+    const auto start = Clock::now();
+    project::ProjectionInput in;
+    in.data = chain.job_input.get();
+    if (is_iterative(key.method) && previous) in.warm_start = previous->positions.get();
+    const int k = neighbors_needed(key.method, settings);
+    if (k > 0) in.neighbors = neighbors(key.layer, t, *chain.job_input, std::max(k, knn_k_for(key.layer)));
+    auto method_settings = settings;
+    method_settings.dims = key.dims;
+    chain.job = make_projection(key.method, method_settings);
+    chain.job_layout = chain.job->initialize(in);
+    chain.job_seconds += std::chrono::duration<double>(Clock::now() - start).count();
+  }
+  const auto start = Clock::now();
+  const int t = chain.job_frame;
+  chain.job->run(chain.job_layout, chain.job->iteration() + options.slice_iterations);
+  chain.job_seconds += std::chrono::duration<double>(Clock::now() - start).count();
+  const bool final = chain.job->done();
+  ResultPtr previous;
+  {
+    std::lock_guard lock(mutex);
+    if (t > 0) previous = chain.results[static_cast<std::size_t>(t - 1)];
+    chain.status_iteration = chain.job->iteration();
+    chain.status_total = chain.job->total_iterations();
+  }
+  Matrix shown = chain.job_layout;
+  if (previous && is_iterative(key.method) && shown.allFinite()) shown = project::align_to(shown, *previous->positions);
+  auto r = make_result(key, chain, t, std::move(shown), final, *chain.job_input, previous);
+  publish(key, chain, t, std::move(r), final);
+  if (final) {
+    chain.job.reset();
+    chain.job_input.reset();
+    chain.job_frame_ptr.reset();
+    chain.job_frame = -1;
+  }
+}
+
+Chain* LayoutPool::Impl::pick(std::size_t frames_available) {
+  // Chains with work: iterative/star ones whose next frame exists, PCA ones whose basis is stale.
+  Chain* best = nullptr;
+  int best_rank = 0;
+  for (auto& [key, chain] : chains) {
+    if (!chain.requested || chain.busy) continue;
+    const bool has_work = key.method == Method::pca ? chain.pca_basis_frames < frames_available
+                                                    : static_cast<std::size_t>(chain.frames_final) < frames_available;
+    if (!has_work) continue;
+    // The frame the user looks at goes first: chains that have not reached it rank by how far
+    // behind they are; chains past it come after.
+    const int behind = chain.frames_final <= focus ? 0 : 1;
+    const int rank = behind * 1000000 + chain.frames_final;
+    if (best == nullptr || rank < best_rank) {
+      best = &chain;
+      best_rank = rank;
+    }
+  }
+  return best;
+}
+
+void LayoutPool::Impl::worker(std::stop_token stop) {
+  while (!stop.stop_requested()) {
+    const std::size_t available = store->size();
+    Chain* chain = nullptr;
+    LayoutKey key;
+    {
+      std::unique_lock lock(mutex);
+      chain = pick(available);
+      if (chain == nullptr) {
+        cv.wait_for(lock, std::chrono::milliseconds(50));
+        continue;
+      }
+      chain->busy = true;
+      for (const auto& [k, c] : chains) {
+        if (&c == chain) key = k;
+      }
+    }
+    try {
+      work_on(key, *chain, available);
+    } catch (const std::exception&) {
+      // A method that cannot handle this input: leave the chain where it is, stop asking.
+      std::lock_guard lock(mutex);
+      chain->requested = false;
+      chain->job.reset();
+    }
+    {
+      std::lock_guard lock(mutex);
+      chain->busy = false;
+      if (!chain->requested) {
+        chain->job.reset();  // cancelled: drop the work in progress
+        chain->job_input.reset();
+        chain->job_frame_ptr.reset();
+        chain->job_frame = -1;
+      }
+    }
+    cv.notify_all();
+  }
+}
+
+LayoutPool::LayoutPool(std::shared_ptr<const store::EpochStore> store, PoolOptions options)
+    : impl_(std::make_unique<Impl>()) {
+  if (!store) throw Error("LayoutPool needs a store");
+  impl_->store = std::move(store);
+  impl_->options = options;
+  impl_->settings = options.methods;
+  impl_->settings.seed = options.seed;
+  impl_->settings.threads = std::max(1, options.threads_per_job);
+  impl_->version = &version_;
+  for (int i = 0; i < std::max(1, options.workers); ++i) {
+    impl_->workers.emplace_back([this](std::stop_token st) { impl_->worker(st); });
+  }
+}
+
+LayoutPool::~LayoutPool() {
+  for (auto& w : impl_->workers) w.request_stop();
+  impl_->cv.notify_all();
+  impl_->workers.clear();  // joins
+}
+
+void LayoutPool::request(const LayoutKey& key) {
+  {
+    std::lock_guard lock(impl_->mutex);
+    impl_->chains[key].requested = true;
+  }
+  impl_->cv.notify_all();
+}
+
+void LayoutPool::release(const LayoutKey& key) {
+  std::lock_guard lock(impl_->mutex);
+  auto it = impl_->chains.find(key);
+  if (it != impl_->chains.end()) it->second.requested = false;
+}
+
+void LayoutPool::set_focus(int frame) {
+  std::lock_guard lock(impl_->mutex);
+  impl_->focus = frame;
+}
+
+void LayoutPool::preload(const LayoutKey& key, std::shared_ptr<const LayoutResult> result) {
+  if (!result || !result->positions) return;
+  {
+    std::lock_guard lock(impl_->mutex);
+    auto& chain = impl_->chains[key];
+    const auto f = static_cast<std::size_t>(result->frame);
+    if (chain.results.size() <= f) chain.results.resize(f + 1);
+    chain.results[f] = std::move(result);
+    while (static_cast<std::size_t>(chain.frames_final) < chain.results.size() &&
+           chain.results[static_cast<std::size_t>(chain.frames_final)] &&
+           chain.results[static_cast<std::size_t>(chain.frames_final)]->final) {
+      ++chain.frames_final;
+    }
+    if (key.method == Method::pca) chain.pca_basis_frames = static_cast<std::size_t>(chain.frames_final);
+  }
+  version_.fetch_add(1, std::memory_order_acq_rel);
+}
+
+std::shared_ptr<const LayoutResult> LayoutPool::get(const LayoutKey& key, int frame) const {
+  std::lock_guard lock(impl_->mutex);
+  auto it = impl_->chains.find(key);
+  if (it == impl_->chains.end() || frame < 0 || static_cast<std::size_t>(frame) >= it->second.results.size()) {
+    return nullptr;
+  }
+  return it->second.results[static_cast<std::size_t>(frame)];
+}
+
+ChainStatus LayoutPool::status(const LayoutKey& key) const {
+  ChainStatus s;
+  s.frames_available = static_cast<int>(impl_->store->size());
+  std::lock_guard lock(impl_->mutex);
+  auto it = impl_->chains.find(key);
+  if (it == impl_->chains.end()) return s;
+  const auto& c = it->second;
+  s.frames_final = c.frames_final;
+  s.working_frame = c.busy || c.job ? (c.job_frame >= 0 ? c.job_frame : c.frames_final) : -1;
+  s.iteration = c.job ? c.status_iteration : 0;
+  s.total_iterations = c.job ? c.status_total : 0;
+  return s;
+}
+
+bool LayoutPool::wait_idle(double timeout_seconds) const {
+  const auto deadline = Clock::now() + std::chrono::duration<double>(timeout_seconds);
+  while (Clock::now() < deadline) {
+    const std::size_t available = impl_->store->size();
+    bool idle = true;
+    {
+      std::lock_guard lock(impl_->mutex);
+      for (const auto& [key, c] : impl_->chains) {
+        if (!c.requested) continue;
+        const std::size_t done = key.method == Method::pca ? c.pca_basis_frames : static_cast<std::size_t>(c.frames_final);
+        if (c.busy || done < available) idle = false;
+      }
+    }
+    if (idle) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return false;
+}
+
+}  // namespace epochscope::jobs

@@ -1,0 +1,403 @@
+#include "epochscope/project/tsne.hpp"
+
+#include <algorithm>
+#include <climits>
+#include <cmath>
+#include <cstring>
+#include <numeric>
+#include <random>
+#include <string>
+
+#include "epochscope/project/barnes_hut.hpp"
+#include "epochscope/project/pca.hpp"
+
+namespace epochscope::project {
+
+// ---- affinities --------------------------------------------------------------------------------
+
+namespace {
+
+// Row i of P_{j|i}: exp(-beta d2_j) / sum, beta found so that the entropy H (nats) equals
+// log(perplexity): safeguarded Newton steps (dH/dbeta = -beta Var(d2)), bisection inside the bracket
+// when a step leaves it.
+void calibrate_row(const float* dist, int k, double target, double* d2, double* e, float* out) {
+  double d2min = std::numeric_limits<double>::max(), d2mean = 0;
+  for (int j = 0; j < k; ++j) {
+    d2[j] = double(dist[j]) * dist[j];
+    d2min = std::min(d2min, d2[j]);
+  }
+  for (int j = 0; j < k; ++j) {
+    d2[j] -= d2min;  // shifts every exponent equally: the row is unchanged
+    d2mean += d2[j] / k;
+  }
+  double beta = d2mean > 0 ? 1.0 / d2mean : 1.0, lo = 0, hi = std::numeric_limits<double>::infinity();
+  double sum = 1;
+  for (int it = 0; it < 100; ++it) {
+    sum = 0;
+    double m1 = 0, m2 = 0;
+    for (int j = 0; j < k; ++j) {
+      e[j] = std::exp(-beta * d2[j]);
+      sum += e[j];
+      m1 += d2[j] * e[j];
+      m2 += d2[j] * d2[j] * e[j];
+    }
+    m1 /= sum;
+    m2 /= sum;
+    const double h = std::log(sum) + beta * m1;
+    if (std::abs(h - target) < 1e-5) break;
+    if (h > target) {
+      lo = beta;  // too flat: sharpen
+    } else {
+      hi = beta;
+    }
+    const double var = m2 - m1 * m1;
+    double next = var > 0 ? beta + (h - target) / (beta * var) : -1;
+    if (!(next > lo && next < hi)) next = std::isinf(hi) ? beta * 2 : (lo + hi) / 2;
+    beta = next;
+  }
+  for (int j = 0; j < k; ++j) out[j] = static_cast<float>(e[j] / sum);
+}
+
+}  // namespace
+
+std::vector<float> conditional_affinities(const knn::NeighborList& nn, double perplexity, int threads) {
+  if (nn.n == 0 || nn.k < 1) throw Error("t-SNE: empty neighbour list");
+  if (!(perplexity > 0) || perplexity >= nn.k) {
+    throw Error("t-SNE: perplexity " + std::to_string(perplexity) + " must be in (0, k = " + std::to_string(nn.k) +
+                ")");
+  }
+  std::vector<float> p(nn.n * static_cast<std::size_t>(nn.k));
+  const double target = std::log(perplexity);
+  constexpr std::size_t kChunk = 256;
+  WorkerPool pool(threads);
+  pool.parallel_for((nn.n + kChunk - 1) / kChunk, [&](std::size_t c, int) {
+    std::vector<double> d2(static_cast<std::size_t>(nn.k)), e(static_cast<std::size_t>(nn.k));
+    for (std::size_t i = c * kChunk; i < std::min(nn.n, (c + 1) * kChunk); ++i) {
+      const std::size_t o = i * static_cast<std::size_t>(nn.k);
+      calibrate_row(nn.distances.data() + o, nn.k, target, d2.data(), e.data(), p.data() + o);
+    }
+  });
+  return p;
+}
+
+SparseAffinities symmetrize_affinities(const knn::NeighborList& nn, const std::vector<float>& cond) {
+  if (cond.size() != nn.n * static_cast<std::size_t>(nn.k))
+    throw Error("t-SNE: affinities do not match the neighbour list");
+  const std::size_t n = nn.n, k = static_cast<std::size_t>(nn.k);
+  using Entry = std::pair<std::int32_t, float>;
+  // Reverse entries (j <- i) in CSR; filled for i ascending, so every row comes out sorted.
+  std::vector<std::int64_t> rev_ptr(n + 1, 0);
+  for (std::size_t i = 0; i < n; ++i) {
+    for (std::size_t a = 0; a < k; ++a) {
+      const auto j = static_cast<std::size_t>(nn.indices[i * k + a]);
+      if (j != i && j < n) ++rev_ptr[j + 1];
+    }
+  }
+  std::partial_sum(rev_ptr.begin(), rev_ptr.end(), rev_ptr.begin());
+  std::vector<Entry> rev(static_cast<std::size_t>(rev_ptr[n]));
+  {
+    std::vector<std::int64_t> fill(rev_ptr.begin(), rev_ptr.end() - 1);
+    for (std::size_t i = 0; i < n; ++i) {
+      for (std::size_t a = 0; a < k; ++a) {
+        const auto j = static_cast<std::size_t>(nn.indices[i * k + a]);
+        if (j != i && j < n) rev[static_cast<std::size_t>(fill[j]++)] = {static_cast<std::int32_t>(i), cond[i * k + a]};
+      }
+    }
+  }
+  SparseAffinities s;
+  s.n = n;
+  s.row_ptr.assign(n + 1, 0);
+  s.cols.reserve(rev.size() * 2);
+  s.values.reserve(rev.size() * 2);
+  const double scale = 1.0 / (2.0 * static_cast<double>(n));
+  std::vector<Entry> fwd;
+  // Row i: its own (sorted) neighbours merged with the reverse entries; duplicates are summed.
+  for (std::size_t i = 0; i < n; ++i) {
+    fwd.clear();
+    for (std::size_t a = 0; a < k; ++a) {
+      const auto j = static_cast<std::size_t>(nn.indices[i * k + a]);
+      if (j != i && j < n) fwd.emplace_back(static_cast<std::int32_t>(j), cond[i * k + a]);
+    }
+    std::sort(fwd.begin(), fwd.end(), [](const Entry& x, const Entry& y) {
+      return x.first < y.first || (x.first == y.first && x.second < y.second);
+    });
+    auto f = fwd.begin();
+    auto r = rev.begin() + rev_ptr[i];
+    const auto re = rev.begin() + rev_ptr[i + 1];
+    while (f != fwd.end() || r != re) {
+      const std::int32_t col = std::min(f != fwd.end() ? f->first : INT32_MAX, r != re ? r->first : INT32_MAX);
+      double v = 0;
+      for (; f != fwd.end() && f->first == col; ++f) v += f->second;
+      for (; r != re && r->first == col; ++r) v += r->second;
+      s.cols.push_back(col);
+      s.values.push_back(static_cast<float>(v * scale));
+    }
+    s.row_ptr[i + 1] = static_cast<std::int64_t>(s.cols.size());
+  }
+  return s;
+}
+
+// ---- the projection ----------------------------------------------------------------------------
+
+namespace {
+
+// ---- attractive forces ------------------------------------------------------------------------
+// attr = sum_j p_ij q_ij (y_i - y_j) over row i of P, q_ij = 1 / (1 + |y_i - y_j|^2), eight entries
+// at a time (kLanes), then the rest one by one. V is v4f (two per step) on baseline x86-64 or v8f
+// with AVX2; the lanes are summed in one fixed order, so both give identical results.
+
+constexpr int kLanes = 8;
+using v4f = float __attribute__((vector_size(16)));
+using v8f = float __attribute__((vector_size(32)));
+using AttractFn = void (*)(const float*, const std::int64_t*, const std::int32_t*, const float*, std::size_t, float*);
+
+template <int D, typename V>
+[[gnu::always_inline]] inline void attract_row(const float* pos, const std::int64_t* row_ptr, const std::int32_t* cols,
+                                               const float* vals, std::size_t i, float* attr) {
+  constexpr int kW = sizeof(V) / sizeof(float), kH = kLanes / kW;
+  auto e = static_cast<std::size_t>(row_ptr[i]);
+  const auto end = static_cast<std::size_t>(row_ptr[i + 1]);
+  const float* yi = pos + i * D;
+  V acc[kH][D];
+  for (int h = 0; h < kH; ++h) {
+    for (int k = 0; k < D; ++k) acc[h][k] = V{};
+  }
+  for (; e + kLanes <= end; e += kLanes) {
+    for (int h = 0; h < kH; ++h) {
+      V diff[D], r2 = V{} + 1.f;
+      for (int k = 0; k < D; ++k) {
+        V other;
+        for (int l = 0; l < kW; ++l) {
+          const auto j = static_cast<std::size_t>(cols[e + static_cast<std::size_t>(h * kW + l)]);
+          other[l] = pos[j * D + static_cast<std::size_t>(k)];
+        }
+        diff[k] = yi[k] - other;
+        r2 += diff[k] * diff[k];
+      }
+      V p;
+      std::memcpy(&p, vals + e + static_cast<std::size_t>(h * kW), sizeof(V));
+      const V w = p / r2;
+      for (int k = 0; k < D; ++k) acc[h][k] += w * diff[k];
+    }
+  }
+  for (int k = 0; k < D; ++k) {
+    float lane[kLanes];
+    for (int h = 0; h < kH; ++h) std::memcpy(lane + h * kW, &acc[h][k], sizeof(V));
+    attr[k] = ((lane[0] + lane[1]) + (lane[2] + lane[3])) + ((lane[4] + lane[5]) + (lane[6] + lane[7]));
+  }
+  for (; e < end; ++e) {
+    const float* b = pos + static_cast<std::size_t>(cols[e]) * D;
+    float diff[D], r2 = 1;
+    for (int k = 0; k < D; ++k) {
+      diff[k] = yi[k] - b[k];
+      r2 += diff[k] * diff[k];
+    }
+    const float w = vals[e] / r2;
+    for (int k = 0; k < D; ++k) attr[k] += w * diff[k];
+  }
+}
+
+template <int D>
+void attract_sse(const float* pos, const std::int64_t* rp, const std::int32_t* cols, const float* vals, std::size_t i,
+                 float* attr) {
+  attract_row<D, v4f>(pos, rp, cols, vals, i, attr);
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#define EPOCHSCOPE_TSNE_AVX2 1
+template <int D>
+__attribute__((target("avx2"))) void attract_avx2(const float* pos, const std::int64_t* rp, const std::int32_t* cols,
+                                                  const float* vals, std::size_t i, float* attr) {
+  attract_row<D, v8f>(pos, rp, cols, vals, i, attr);
+}
+#endif
+
+template <int D>
+AttractFn pick_attract() {
+#ifdef EPOCHSCOPE_TSNE_AVX2
+  if (__builtin_cpu_supports("avx2")) return attract_avx2<D>;
+#endif
+  return attract_sse<D>;
+}
+
+class Tsne final : public Projection {
+ public:
+  explicit Tsne(const TsneOptions& o)
+      : opt_(o),
+        attract_(o.dims == 3 ? pick_attract<3>() : pick_attract<2>()),
+        pool_(std::max(1, o.threads)),
+        bh_({.dims = o.dims == 3 ? 3 : 2, .theta = o.theta}) {
+    if (o.dims != 2 && o.dims != 3) throw Error("t-SNE: dims must be 2 or 3");
+    if (!(o.perplexity > 0)) throw Error("t-SNE: perplexity must be > 0");
+    if (o.learning_rate && !(*o.learning_rate > 0)) throw Error("t-SNE: learning rate must be > 0");
+    if (o.iterations < 0 || o.warm_iterations < 0 || o.early_iterations < 0)
+      throw Error("t-SNE: negative iteration count");
+    if (!(o.early_exaggeration > 0) || !(o.exaggeration > 0)) throw Error("t-SNE: exaggeration must be > 0");
+    if (!(o.lambda >= 0)) throw Error("t-SNE: lambda must be >= 0");
+  }
+
+  Matrix initialize(const ProjectionInput& input) override {
+    if (!input.data) throw Error("t-SNE: no input data");
+    const Matrix& x = *input.data;
+    const auto n = static_cast<std::size_t>(x.rows());
+    const auto d = static_cast<Eigen::Index>(opt_.dims);
+    if (n < 4) throw Error("t-SNE: needs at least 4 points, got " + std::to_string(n));
+    if (input.warm_start) {
+      if (input.warm_start->rows() != x.rows() || input.warm_start->cols() != d) {
+        throw Error("t-SNE: warm start must be " + std::to_string(n) + " x " + std::to_string(d));
+      }
+      if (!input.warm_start->allFinite()) throw Error("t-SNE: warm start holds NaN or Inf values");
+    }
+    const auto nn = neighbors(input);
+    // Few points: the perplexity shrinks to what the neighbour lists can hold.
+    const double perplexity = std::max(1.0, std::min(opt_.perplexity, (nn.k - 1) / 3.0 + 1e-9));
+    auto p = symmetrize_affinities(nn, conditional_affinities(nn, perplexity, opt_.threads));
+    Matrix y = input.warm_start ? *input.warm_start : initial_layout(x);
+    // Nothing above changed the object: a throw leaves it as it was.
+    n_ = n;
+    p_ = std::move(p);
+    warm_ = input.warm_start != nullptr;
+    prev_ = warm_ ? y : Matrix();
+    lr_ = opt_.learning_rate.value_or(std::max(200.0, static_cast<double>(n_) / opt_.early_exaggeration));
+    total_ = warm_ ? opt_.warm_iterations : opt_.iterations;
+    iter_ = 0;
+    const std::size_t size = n_ * static_cast<std::size_t>(d);
+    update_.assign(size, 0.f);
+    gains_.assign(size, 1.f);
+    rep_.assign(size, 0.f);
+    sums_.assign(n_, 0.f);
+    next_.resize(size);
+    return y;
+  }
+
+  void run(Matrix& y, int limit) override {
+    if (p_.n == 0) throw Error("t-SNE: run() before initialize()");
+    if (static_cast<std::size_t>(y.rows()) != n_ || y.cols() != opt_.dims)
+      throw Error("t-SNE: layout has the wrong shape");
+    while (iter_ < std::min(limit, total_)) {
+      step(y);
+      ++iter_;
+    }
+  }
+
+  int iteration() const override { return iter_; }
+  int total_iterations() const override { return total_; }
+
+  // KL(P || Q) with Q's normaliser Z taken from one Barnes-Hut pass (an estimate, as in openTSNE).
+  ProjectionStats stats(const Matrix& y) const override {
+    if (p_.n == 0 || static_cast<std::size_t>(y.rows()) != n_ || y.cols() != opt_.dims) return {"KL divergence", 0};
+    BarnesHut bh({.dims = opt_.dims, .theta = opt_.theta});
+    std::vector<float> f(n_ * static_cast<std::size_t>(opt_.dims)), s(n_);
+    bh.compute(y.data(), n_, RepulsionKernel::student_t, f.data(), s.data());
+    const double z = std::accumulate(s.begin(), s.end(), 0.0);
+    double kl = 0;
+    for (std::size_t i = 0; i < n_; ++i) {
+      for (auto e = p_.row_ptr[i]; e < p_.row_ptr[i + 1]; ++e) {
+        const double p = p_.values[static_cast<std::size_t>(e)];
+        if (p <= 0) continue;
+        const auto j = static_cast<Eigen::Index>(p_.cols[static_cast<std::size_t>(e)]);
+        const double q = 1.0 / (1.0 + (y.row(static_cast<Eigen::Index>(i)) - y.row(j)).squaredNorm()) / z;
+        kl += p * std::log(p / std::max(q, 1e-300));
+      }
+    }
+    return {"KL divergence", kl};
+  }
+
+ private:
+  knn::NeighborList neighbors(const ProjectionInput& input) const {
+    const auto n = static_cast<std::size_t>(input.data->rows());
+    const int k = static_cast<int>(std::min<double>(static_cast<double>(n - 1), std::ceil(3 * opt_.perplexity)));
+    if (input.neighbors && input.neighbors->n == n && input.neighbors->k >= k) return input.neighbors->truncated(k);
+    return knn::build_knn(*input.data, {.k = k, .threads = opt_.threads, .seed = opt_.seed});
+  }
+
+  Matrix initial_layout(const Matrix& x) const {
+    const auto d = static_cast<Eigen::Index>(opt_.dims);
+    const auto n = static_cast<double>(x.rows());
+    Matrix y;
+    if (opt_.init == TsneInit::pca && x.cols() >= d) {
+      y = apply_pca(fit_pca(x, opt_.dims), x);
+      const double mean = y.col(0).mean();
+      const double sd = std::sqrt((y.col(0).array() - mean).square().sum() / n);
+      if (sd > 0 && y.allFinite()) {
+        y *= static_cast<float>(1e-4 / sd);
+        return y;
+      }
+    }
+    std::mt19937_64 rng(opt_.seed);
+    std::normal_distribution<float> g(0.f, 1e-4f);
+    y.resize(x.rows(), d);
+    for (Eigen::Index i = 0; i < y.size(); ++i) y.data()[i] = g(rng);
+    return y;
+  }
+
+  void step(Matrix& y) {
+    if (opt_.dims == 2) {
+      step_dims<2>(y);
+    } else {
+      step_dims<3>(y);
+    }
+  }
+
+  template <int D>
+  void step_dims(Matrix& y) {
+    const bool early = !warm_ && iter_ < opt_.early_iterations;
+    const auto exaggeration = static_cast<float>(early ? opt_.early_exaggeration : opt_.exaggeration);
+    const auto momentum = static_cast<float>(early ? opt_.early_momentum : opt_.momentum);
+    const auto lr = static_cast<float>(lr_);
+    const float* pos = y.data();
+    bh_.compute(pos, n_, RepulsionKernel::student_t, rep_.data(), sums_.data(), &pool_);
+    double z = 0;
+    for (float s : sums_) z += s;
+    const auto inv_z = static_cast<float>(1.0 / std::max(z, 1e-300));
+    const bool pull = warm_ && opt_.lambda > 0;
+    const auto pull_w = static_cast<float>(2 * opt_.lambda / static_cast<double>(n_));
+
+    constexpr std::size_t kChunk = 256;
+    pool_.parallel_for((n_ + kChunk - 1) / kChunk, [&](std::size_t c, int) {
+      for (std::size_t i = c * kChunk; i < std::min(n_, (c + 1) * kChunk); ++i) {
+        float attr[D];
+        attract_(pos, p_.row_ptr.data(), p_.cols.data(), p_.values.data(), i, attr);
+        for (std::size_t k = 0; k < D; ++k) {
+          const std::size_t o = i * D + k;
+          float grad = exaggeration * attr[k] - rep_[o] * inv_z;
+          if (pull) grad += pull_w * (pos[o] - prev_.data()[o]);
+          float& gain = gains_[o];
+          gain = (grad > 0) != (update_[o] > 0) ? gain + 0.2f : std::max(gain * 0.8f, 0.01f);
+          update_[o] = momentum * update_[o] - lr * gain * grad;
+          next_[o] = pos[o] + update_[o];
+        }
+      }
+    });
+    // Recentre (not under a movement penalty, which anchors the layout itself).
+    double mean[D] = {};
+    if (!pull) {
+      for (std::size_t i = 0; i < n_; ++i) {
+        for (std::size_t k = 0; k < D; ++k) mean[k] += next_[i * D + k];
+      }
+    }
+    float* out = y.data();
+    for (std::size_t k = 0; k < D; ++k) {
+      const auto m = static_cast<float>(mean[k] / static_cast<double>(n_));
+      for (std::size_t i = 0; i < n_; ++i) out[i * D + k] = next_[i * D + k] - m;
+    }
+  }
+
+  TsneOptions opt_;
+  AttractFn attract_ = nullptr;
+  WorkerPool pool_;
+  BarnesHut bh_;
+  SparseAffinities p_;
+  std::size_t n_ = 0;
+  int iter_ = 0, total_ = 0;
+  bool warm_ = false;
+  double lr_ = 200;
+  Matrix prev_;
+  std::vector<float> update_, gains_, rep_, sums_, next_;
+};
+
+}  // namespace
+
+std::unique_ptr<Projection> make_tsne(const TsneOptions& options) { return std::make_unique<Tsne>(options); }
+
+}  // namespace epochscope::project

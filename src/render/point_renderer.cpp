@@ -1,0 +1,139 @@
+#include "epochscope/render/point_renderer.hpp"
+
+#include <glad/gl.h>
+
+#include <algorithm>
+
+#include "epochscope/render/atlas.hpp"
+#include "epochscope/render/shader.hpp"
+
+namespace epochscope::render {
+namespace {
+
+// Replaces a buffer's contents; reallocates only when it grows (else uploads in place).
+void upload(GLenum target, unsigned buffer, const void* data, std::size_t bytes, std::size_t& capacity) {
+  glBindBuffer(target, buffer);
+  if (bytes > capacity) {
+    glBufferData(target, static_cast<GLsizeiptr>(bytes), data, GL_DYNAMIC_DRAW);
+    capacity = bytes;
+  } else if (bytes > 0) {
+    glBufferSubData(target, 0, static_cast<GLsizeiptr>(bytes), data);
+  }
+}
+
+void begin_view(const ViewParams& view) {
+  glViewport(view.viewport.x, view.viewport.y, view.viewport.width, view.viewport.height);
+  glEnable(GL_SCISSOR_TEST);
+  glScissor(view.viewport.x, view.viewport.y, view.viewport.width, view.viewport.height);
+  glEnable(GL_BLEND);
+  glBlendEquation(GL_FUNC_ADD);
+  glBlendFuncSeparate(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA, GL_ONE, GL_ONE_MINUS_SRC_ALPHA);
+  glDisable(GL_DEPTH_TEST);
+  glDisable(GL_CULL_FACE);
+}
+
+}  // namespace
+
+PointStyleBuffer::PointStyleBuffer() : styles_(gl_create<GlKind::buffer>()), order_(gl_create<GlKind::buffer>()) {}
+
+void PointStyleBuffer::set_styles(std::span<const PointStyle> styles) {
+  glBindBuffer(GL_ARRAY_BUFFER, styles_.id());
+  glBufferData(GL_ARRAY_BUFFER, static_cast<GLsizeiptr>(styles.size_bytes()), styles.data(), GL_DYNAMIC_DRAW);
+}
+
+void PointStyleBuffer::set_order(std::span<const std::uint32_t> order) {
+  // The element buffer is bound through a vertex array; use the array target to upload.
+  glBindBuffer(GL_ARRAY_BUFFER, order_.id());
+  glBufferData(GL_ARRAY_BUFFER, static_cast<GLsizeiptr>(order.size_bytes()), order.data(), GL_DYNAMIC_DRAW);
+  order_count_ = order.size();
+}
+
+EdgeBuffer::EdgeBuffer() : indices_(gl_create<GlKind::buffer>()) {}
+
+void EdgeBuffer::set_edges(std::span<const std::uint32_t> pairs) {
+  glBindBuffer(GL_ARRAY_BUFFER, indices_.id());
+  glBufferData(GL_ARRAY_BUFFER, static_cast<GLsizeiptr>(pairs.size_bytes()), pairs.data(), GL_DYNAMIC_DRAW);
+  count_ = pairs.size();
+}
+
+PointCloud::PointCloud(const PointStyleBuffer& styles)
+    : styles_(&styles), vao_(gl_create<GlKind::vertex_array>()), positions_(gl_create<GlKind::buffer>()) {
+  glBindVertexArray(vao_.id());
+  glBindBuffer(GL_ARRAY_BUFFER, positions_.id());
+  glEnableVertexAttribArray(0);
+  glVertexAttribPointer(0, 2, GL_FLOAT, GL_FALSE, 2 * sizeof(float), nullptr);
+  glBindBuffer(GL_ARRAY_BUFFER, styles.style_buffer());
+  glEnableVertexAttribArray(1);
+  glVertexAttribPointer(1, 4, GL_UNSIGNED_BYTE, GL_TRUE, sizeof(PointStyle), nullptr);
+  glEnableVertexAttribArray(2);
+  glVertexAttribIPointer(2, 1, GL_UNSIGNED_BYTE, sizeof(PointStyle), reinterpret_cast<const void*>(4));
+  glBindVertexArray(0);
+}
+
+void PointCloud::set_positions(std::span<const float> xy) {
+  upload(GL_ARRAY_BUFFER, positions_.id(), xy.data(), xy.size_bytes(), capacity_);
+  size_ = xy.size() / 2;
+}
+
+PointRenderer::PointRenderer(const std::filesystem::path& shader_dir)
+    : program_(load_program(shader_dir, "points.vert.glsl", "points.frag.glsl")) {
+  u_scale_ = uniform_location(program_, "uScale");
+  u_offset_ = uniform_location(program_, "uOffset");
+  u_size_ = uniform_location(program_, "uPointSize");
+  u_mode_ = uniform_location(program_, "uImages");
+  u_atlas_ = uniform_location(program_, "uAtlas");
+  u_cols_ = uniform_location(program_, "uAtlasCols");
+  u_tile_ = uniform_location(program_, "uAtlasTile");
+  GLfloat range[2] = {1, 64};
+  glGetFloatv(GL_POINT_SIZE_RANGE, range);
+  max_point_size_ = range[1];
+}
+
+void PointRenderer::draw(const PointCloud& cloud, const ViewParams& view, float point_px, const ImageAtlas* atlas) const {
+  const auto count = cloud.styles().order_count();
+  if (count == 0 || cloud.size() == 0) return;
+  begin_view(view);
+  glEnable(GL_PROGRAM_POINT_SIZE);
+  glUseProgram(program_.id());
+  glUniform2f(u_scale_, view.scale[0], view.scale[1]);
+  glUniform2f(u_offset_, view.offset[0], view.offset[1]);
+  // Large points shrink the range a little so the 1.6x emphasis still fits the driver's maximum.
+  glUniform1f(u_size_, std::clamp(point_px, 1.0f, max_point_size_ / 1.6f));
+  glUniform1i(u_mode_, atlas != nullptr ? 1 : 0);
+  if (atlas != nullptr) {
+    glActiveTexture(GL_TEXTURE0);
+    glBindTexture(GL_TEXTURE_2D, atlas->texture());
+    glUniform1i(u_atlas_, 0);
+    glUniform1i(u_cols_, atlas->columns());
+    glUniform2f(u_tile_, atlas->tile_u(), atlas->tile_v());
+  }
+  glBindVertexArray(cloud.vertex_array());
+  glBindBuffer(GL_ELEMENT_ARRAY_BUFFER, cloud.styles().order_buffer());
+  glDrawElements(GL_POINTS, static_cast<GLsizei>(count), GL_UNSIGNED_INT, nullptr);
+  glBindVertexArray(0);
+}
+
+LineRenderer::LineRenderer(const std::filesystem::path& shader_dir)
+    : program_(load_program(shader_dir, "lines.vert.glsl", "lines.frag.glsl")) {
+  u_scale_ = uniform_location(program_, "uScale");
+  u_offset_ = uniform_location(program_, "uOffset");
+  u_color_ = uniform_location(program_, "uColor");
+}
+
+void LineRenderer::draw(const PointCloud& cloud, const EdgeBuffer& edges, const ViewParams& view,
+                        const float rgba[4]) const {
+  if (edges.index_count() == 0 || cloud.size() == 0) return;
+  begin_view(view);
+  glUseProgram(program_.id());
+  glUniform2f(u_scale_, view.scale[0], view.scale[1]);
+  glUniform2f(u_offset_, view.offset[0], view.offset[1]);
+  glUniform4f(u_color_, rgba[0], rgba[1], rgba[2], rgba[3]);
+  glBindVertexArray(cloud.vertex_array());
+  glBindBuffer(GL_ELEMENT_ARRAY_BUFFER, edges.buffer());
+  glDrawElements(GL_LINES, static_cast<GLsizei>(edges.index_count()), GL_UNSIGNED_INT, nullptr);
+  // Leave the points' order bound as the vertex array's element buffer.
+  glBindBuffer(GL_ELEMENT_ARRAY_BUFFER, cloud.styles().order_buffer());
+  glBindVertexArray(0);
+}
+
+}  // namespace epochscope::render

@@ -1,0 +1,93 @@
+// Training controls: source, state, progress, commands and the options applied on (re)start.
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "epochscope/ui/panels.hpp"
+
+namespace epochscope::ui {
+namespace {
+
+std::string duration(double seconds) {
+  if (seconds < 0 || !std::isfinite(seconds)) return "--";
+  const auto s = static_cast<long>(std::lround(seconds));
+  if (s >= 3600) return fmt::format("{}h {:02}m", s / 3600, (s / 60) % 60);
+  if (s >= 60) return fmt::format("{}m {:02}s", s / 60, s % 60);
+  return fmt::format("{}s", s);
+}
+
+void hook(UiContext& ctx, const char* name) {
+  const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+  ctx.hooks[name] = {{a.x, a.y}, {b.x, b.y}};
+}
+
+}  // namespace
+
+void draw_control_panel(UiContext& ctx, UiState& state) {
+  (void)state;
+  auto& t = ctx.training;
+  ImGui::PushTextWrapPos(0);
+  ImGui::TextUnformatted(ctx.source_label.empty() ? "No data" : ctx.source_label.c_str());
+  ImGui::PopTextWrapPos();
+  if (t.live) {
+    const ImVec4 color = t.state == "running"  ? ImVec4(0.45f, 0.85f, 0.55f, 1)
+                         : t.state == "failed" ? ImVec4(1.0f, 0.45f, 0.4f, 1)
+                                               : ImVec4(0.9f, 0.8f, 0.45f, 1);
+    ImGui::TextColored(color, "%s", t.state.c_str());
+    ImGui::SameLine();
+    ImGui::TextDisabled("epoch %d/%d, batch %d/%d", t.epoch, t.epochs, t.batch, t.batches);
+    const double done = t.epochs > 0 ? (std::max(0, t.epoch - 1) + (t.batches > 0 ? double(t.batch) / t.batches : 0.0)) / t.epochs : 0.0;
+    const bool over = t.state == "finished";
+    const std::string overlay = over ? "done" : fmt::format("{:.0f}%", 100 * done);
+    ImGui::ProgressBar(over ? 1.0f : static_cast<float>(std::clamp(done, 0.0, 1.0)), ImVec2(-1, 0), overlay.c_str());
+    hook(ctx, "progress");
+    ImGui::Text("%.0f images/s   ETA %s", t.images_per_second, duration(t.eta_seconds).c_str());
+    ImGui::TextDisabled("loss %.4f   train acc %.1f%%", t.loss, 100 * t.accuracy);
+    if (!t.error.empty()) ImGui::TextColored(ImVec4(1.0f, 0.45f, 0.4f, 1), "%s", t.error.c_str());
+    const bool running = t.state == "running", paused = t.state == "paused";
+    const bool ended = t.state == "finished" || t.state == "stopped" || t.state == "failed";
+    if (t.state == "idle") {
+      if (ImGui::Button("Start")) ctx.request = TrainRequest::start;
+      ImGui::SameLine();
+    }
+    if (running && ImGui::Button("Pause")) ctx.request = TrainRequest::pause;
+    if (paused && ImGui::Button("Resume")) ctx.request = TrainRequest::resume;
+    if (running || paused) {
+      ImGui::SameLine();
+      if (ImGui::Button("Stop")) ctx.request = TrainRequest::stop;
+      ImGui::SameLine();
+    }
+    if (ImGui::Button(ended ? "Train again" : "Restart")) ctx.request = TrainRequest::restart;
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("A new run with the options below (the current one stops)");
+  } else {
+    ImGui::TextDisabled("Offline: no training in this window");
+    if (ImGui::Button("Train a new run")) ctx.request = TrainRequest::restart;
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Start training with the options below in this window");
+  }
+
+  if (ImGui::CollapsingHeader("Training options")) {
+    auto& o = ctx.train_settings;
+    const char* datasets[] = {"mnist (10,000 digits)", "fashion (Fashion-MNIST)"};
+    ImGui::SetNextItemWidth(-90);
+    ImGui::Combo("dataset", &o.dataset, datasets, 2);
+    ImGui::SetNextItemWidth(-90);
+    ImGui::InputInt("epochs", &o.epochs, 1, 10);
+    o.epochs = std::clamp(o.epochs, 1, 10000);
+    ImGui::SetNextItemWidth(-90);
+    ImGui::InputInt("batch size", &o.batch_size, 32, 256);
+    o.batch_size = std::clamp(o.batch_size, 1, 65536);
+    ImGui::SetNextItemWidth(-90);
+    ImGui::InputFloat("learning rate", &o.learning_rate, 0, 0, "%.1e");
+    o.learning_rate = std::clamp(o.learning_rate, 1e-7f, 10.0f);
+    const char* optimizers[] = {"adam", "sgd (momentum 0.9)"};
+    ImGui::SetNextItemWidth(-90);
+    ImGui::Combo("optimizer", &o.optimizer, optimizers, 2);
+    ImGui::SetNextItemWidth(-90);
+    ImGui::InputInt("seed", &o.seed);
+    o.seed = std::max(o.seed, 0);
+    ImGui::TextDisabled("Applied by Restart / Train again.");
+  }
+}
+
+}  // namespace epochscope::ui

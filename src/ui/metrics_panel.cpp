@@ -1,0 +1,36 @@
+// Loss and accuracy per epoch (training and held-out), from the frames' metrics.
+#include <algorithm>
+#include <vector>
+
+#include "epochscope/ui/panels.hpp"
+
+namespace epochscope::ui {
+
+void draw_metrics_panel(UiContext& ctx, UiState& state) {
+  if (ctx.frames.empty()) {
+    ImGui::TextDisabled("Loss and accuracy appear after the first frame.");
+    return;
+  }
+  std::vector<float> train_loss, heldout_loss, train_acc, heldout_acc;
+  float max_loss = 0.1f;
+  for (const auto& f : ctx.frames) {
+    train_loss.push_back(static_cast<float>(f->metrics.train_loss));
+    heldout_loss.push_back(static_cast<float>(f->metrics.heldout_loss));
+    train_acc.push_back(static_cast<float>(100 * f->metrics.train_accuracy));
+    heldout_acc.push_back(static_cast<float>(100 * f->metrics.heldout_accuracy));
+    max_loss = std::max({max_loss, train_loss.back(), heldout_loss.back()});
+  }
+  const auto& cur = ctx.frames[static_cast<std::size_t>(std::clamp(state.frame, 0, ctx.frame_count() - 1))]->metrics;
+  ImGui::Text("Frame %d: held-out accuracy %.1f%%, loss %.3f", state.frame, 100 * cur.heldout_accuracy, cur.heldout_loss);
+  const float w = ImGui::GetContentRegionAvail().x;
+  const ImU32 train_color = IM_COL32(86, 180, 233, 255), heldout_color = IM_COL32(230, 159, 0, 255);
+  const ChartSeries loss[] = {{train_loss, train_color, "train loss"}, {heldout_loss, heldout_color, "held-out"}};
+  int h = draw_chart("loss", loss, ImVec2(w, 92), 0.0f, max_loss * 1.05f, state.frame, "%.4f");
+  const ChartSeries acc[] = {{train_acc, train_color, "train acc %"}, {heldout_acc, heldout_color, "held-out"}};
+  const int h2 = draw_chart("accuracy", acc, ImVec2(w, 92), 0.0f, 100.0f, state.frame, "%.1f%%");
+  if (h < 0) h = h2;
+  // Clicking the chart jumps the epoch bar there.
+  if (h >= 0 && ImGui::IsMouseClicked(ImGuiMouseButton_Left)) state.set_frame(h, ctx.frame_count());
+}
+
+}  // namespace epochscope::ui

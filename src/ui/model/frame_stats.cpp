@@ -1,0 +1,28 @@
+#include "epochscope/ui/frame_stats.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+namespace epochscope::ui {
+
+double FrameStats::percentile(double p) const {
+  if (samples_.empty()) return 0;
+  std::vector<double> sorted = samples_;
+  std::sort(sorted.begin(), sorted.end());
+  const double rank = std::ceil(std::clamp(p, 0.0, 100.0) / 100.0 * static_cast<double>(sorted.size()));
+  const auto idx = static_cast<std::size_t>(std::max(rank, 1.0)) - 1;
+  return sorted[std::min(idx, sorted.size() - 1)];
+}
+
+double FrameStats::max() const { return samples_.empty() ? 0 : *std::max_element(samples_.begin(), samples_.end()); }
+
+std::string FrameStats::summary() const {
+  const auto over = std::count_if(samples_.begin(), samples_.end(), [](double v) { return v > 100.0; });
+  char buf[200];
+  std::snprintf(buf, sizeof buf, "frames %zu, p50 %.1f ms, p95 %.1f ms, p99 %.1f ms, max %.1f ms, over 100 ms: %ld",
+                samples_.size(), percentile(50), percentile(95), percentile(99), max(), static_cast<long>(over));
+  return buf;
+}
+
+}  // namespace epochscope::ui

@@ -1,0 +1,85 @@
+#include "epochscope/ui/settings.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "epochscope/core/paths.hpp"
+
+namespace epochscope::ui {
+
+std::filesystem::path settings_path() { return config_home() / "gui.json"; }
+std::filesystem::path imgui_ini_path() { return config_home() / "imgui.ini"; }
+
+GuiSettings load_settings(const std::filesystem::path& path, std::string* warning) {
+  GuiSettings s;
+  std::ifstream in(path);
+  if (!in) return s;
+  try {
+    const auto j = nlohmann::json::parse(in);
+    s.window_width = std::clamp(j.value("window_width", 0), 0, 16384);
+    s.window_height = std::clamp(j.value("window_height", 0), 0, 16384);
+    s.view_count = j.value("view_count", 4);
+    if (s.view_count != 1 && s.view_count != 2 && s.view_count != 4) s.view_count = 4;
+    if (j.contains("views") && j["views"].is_array()) {
+      for (std::size_t i = 0; i < std::min<std::size_t>(j["views"].size(), kMaxViews); ++i) {
+        const auto& v = j["views"][i];
+        if (auto m = jobs::parse_method(v.value("method", std::string{}))) s.views[i].method = *m;
+        const auto layer = v.value("layer", std::string{"output"});
+        if (layer == "output" || layer == "logits" || layer == "hidden") s.views[i].layer = layer;
+      }
+    }
+    s.images = j.value("images", false);
+    s.point_size = std::clamp(j.value("point_size", 4.5f), 1.5f, 16.0f);
+    s.play_speed = std::clamp(j.value("play_speed", 2.0f), 0.25f, 30.0f);
+    s.show_edges = j.value("show_edges", true);
+  } catch (const std::exception& e) {
+    if (warning != nullptr) *warning = "ignoring the damaged settings file " + path.string();
+    return GuiSettings{};
+  }
+  return s;
+}
+
+bool save_settings(const std::filesystem::path& path, const GuiSettings& s) {
+  nlohmann::json j;
+  j["window_width"] = s.window_width;
+  j["window_height"] = s.window_height;
+  j["view_count"] = s.view_count;
+  j["views"] = nlohmann::json::array();
+  for (const auto& v : s.views) j["views"].push_back({{"method", jobs::method_name(v.method)}, {"layer", v.layer}});
+  j["images"] = s.images;
+  j["point_size"] = s.point_size;
+  j["play_speed"] = s.play_speed;
+  j["show_edges"] = s.show_edges;
+  std::error_code ec;
+  std::filesystem::create_directories(path.parent_path(), ec);
+  const auto tmp = path.string() + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    if (!out) return false;
+    out << j.dump(2) << "\n";
+    if (!out) return false;
+  }
+  std::filesystem::rename(tmp, path, ec);
+  return !ec;
+}
+
+void apply_settings(const GuiSettings& s, UiState& state) {
+  state.view_count = s.view_count;
+  state.views = s.views;
+  state.images = s.images;
+  state.point_size = s.point_size;
+  state.play_speed = s.play_speed;
+  state.show_edges = s.show_edges;
+}
+
+void capture_settings(const UiState& state, GuiSettings& s) {
+  s.view_count = state.view_count;
+  s.views = state.views;
+  s.images = state.images;
+  s.point_size = state.point_size;
+  s.play_speed = state.play_speed;
+  s.show_edges = state.show_edges;
+}
+
+}  // namespace epochscope::ui

@@ -1,0 +1,62 @@
+#include "epochscope/ui/traces.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace epochscope::ui {
+
+float ease(float t) {
+  t = std::clamp(t, 0.0f, 1.0f);
+  return t * t * (3.0f - 2.0f * t);
+}
+
+void interpolate(const Matrix& a, const Matrix* b, float t, std::vector<float>& out) {
+  const auto n = static_cast<std::size_t>(a.rows());
+  out.resize(2 * n);
+  const bool blend = b != nullptr && b->rows() == a.rows() && b->cols() >= 2 && t > 0.0f;
+  if (a.cols() < 2) {
+    std::fill(out.begin(), out.end(), 0.0f);
+    return;
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto r = static_cast<Eigen::Index>(i);
+    float x = a(r, 0), y = a(r, 1);
+    if (blend) {
+      x += ((*b)(r, 0) - x) * t;
+      y += ((*b)(r, 1) - y) * t;
+    }
+    out[2 * i] = x;
+    out[2 * i + 1] = y;
+  }
+}
+
+std::vector<TracePoint> assemble_trace(std::span<const Matrix* const> layouts, std::size_t index) {
+  std::vector<TracePoint> trace;
+  trace.reserve(layouts.size());
+  for (std::size_t f = 0; f < layouts.size(); ++f) {
+    const Matrix* m = layouts[f];
+    if (m == nullptr || static_cast<std::size_t>(m->rows()) <= index || m->cols() < 2) continue;
+    const auto r = static_cast<Eigen::Index>(index);
+    trace.push_back({static_cast<int>(f), {(*m)(r, 0), (*m)(r, 1)}});
+  }
+  return trace;
+}
+
+Vec2 trace_position_at(std::span<const TracePoint> trace, float f) {
+  constexpr float nan = std::numeric_limits<float>::quiet_NaN();
+  if (trace.empty()) return {nan, nan};
+  if (f <= static_cast<float>(trace.front().frame)) return trace.front().position;
+  if (f >= static_cast<float>(trace.back().frame)) return trace.back().position;
+  for (std::size_t k = 1; k < trace.size(); ++k) {
+    const auto& b = trace[k];
+    if (static_cast<float>(b.frame) >= f) {
+      const auto& a = trace[k - 1];
+      const float t = (f - static_cast<float>(a.frame)) / static_cast<float>(std::max(1, b.frame - a.frame));
+      return {a.position.x + (b.position.x - a.position.x) * t, a.position.y + (b.position.y - a.position.y) * t};
+    }
+  }
+  return trace.back().position;
+}
+
+}  // namespace epochscope::ui

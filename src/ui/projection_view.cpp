@@ -1,0 +1,262 @@
+// ProjectionView: choosing the chain, fetching layouts, uploading positions, the header and the GL
+// callback. Input handling and overlays are in view_canvas.cpp.
+#include "epochscope/ui/projection_view.hpp"
+
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "epochscope/project/star.hpp"
+#include "epochscope/render/atlas.hpp"
+
+namespace epochscope::ui {
+namespace {
+
+constexpr const char* kLayers[] = {"output", "logits", "hidden"};
+
+}  // namespace
+
+ProjectionView::ProjectionView(int slot, ViewRenderers renderers) : slot_(slot), renderers_(renderers) {
+  cloud_ = std::make_unique<render::PointCloud>(*renderers_.styles);
+  edges_ = std::make_unique<render::EdgeBuffer>();
+}
+
+ProjectionView::~ProjectionView() { release(); }
+
+void ProjectionView::release() {
+  if (pool_ != nullptr && requested_) pool_->release(key());
+  requested_ = false;
+}
+
+void ProjectionView::set_source(jobs::LayoutPool* pool) {
+  release();
+  pool_ = pool;
+  a_ = b_ = {};
+  t_ = -1;
+  shown_frame_ = -1;
+  star_layouts_.clear();
+  star_generation_.clear();
+  star_normalized_.clear();
+  anchors_ = Matrix();
+  auto_fit_ = true;
+  camera_valid_ = false;
+  if (pool_ != nullptr) {
+    pool_->request(key());  // star too: the pool's result carries recall@10
+    requested_ = true;
+  }
+}
+
+void ProjectionView::set_config(const ViewConfig& config) {
+  if (config == config_) return;
+  auto* pool = pool_;
+  release();
+  config_ = config;
+  set_source(pool);
+}
+
+std::shared_ptr<const Matrix> ProjectionView::star_layout_of(const UiContext& ctx, int frame, bool compute_now) {
+  const auto& f = ctx.frames[static_cast<std::size_t>(frame)];
+  const Matrix* data = f->layer(config_.layer);
+  if (data == nullptr || data->rows() == 0) return nullptr;
+  if (anchors_.rows() != data->cols()) reset_anchors(static_cast<int>(data->cols()));
+  const auto n = ctx.frames.size();
+  if (star_layouts_.size() < n) {
+    star_layouts_.resize(n);
+    star_generation_.resize(n, 0);
+  }
+  const auto i = static_cast<std::size_t>(frame);
+  if (star_layouts_[i] && star_generation_[i] == anchors_generation_) return star_layouts_[i];
+  if (!compute_now) return star_layouts_[i];  // stale (or null) until there is time
+  auto& normalized = star_normalized_[frame];
+  if (!normalized) {
+    if (star_normalized_.size() > 6) {
+      for (auto it = star_normalized_.begin(); it != star_normalized_.end(); ++it) {
+        if (it->first != frame && std::abs(it->first - frame) > 1) {
+          star_normalized_.erase(it);
+          break;
+        }
+      }
+    }
+    star_normalized_[frame] = std::make_shared<const Matrix>(project::star_normalized(*data));
+  }
+  star_layouts_[i] = std::make_shared<const Matrix>(project::star_layout(*star_normalized_[frame], anchors_));
+  star_generation_[i] = anchors_generation_;
+  return star_layouts_[i];
+}
+
+void ProjectionView::reset_anchors(int dims) {
+  anchors_ = project::default_star_anchors(std::max(dims, 1));
+  anchors_moved_ = false;
+  ++anchors_generation_;
+}
+
+ProjectionView::Shown ProjectionView::layout_of(const UiContext& ctx, int frame, bool compute_now) {
+  if (frame < 0 || frame >= ctx.frame_count()) return {};
+  if (is_star()) return {star_layout_of(ctx, frame, compute_now), nullptr};
+  if (pool_ == nullptr) return {};
+  auto r = pool_->get(key(), frame);
+  if (!r || !r->positions || r->positions->rows() == 0) return {};
+  return {r->positions, r};
+}
+
+bool ProjectionView::final_layout_of(const UiContext& ctx, int frame) {
+  if (is_star()) return layout_of(ctx, frame, true).positions != nullptr;
+  auto shown = layout_of(ctx, frame, false);
+  return shown.result && shown.result->final;
+}
+
+float ProjectionView::point_pixels(const UiState& state) const { return state.point_size; }
+
+bool ProjectionView::image_mode(const UiState& state) const {
+  const float zoom = camera_.scale / std::max(fit_scale_, 1e-9f);
+  return state.images || zoom >= 6.0f;
+}
+
+void ProjectionView::update_positions(UiContext& ctx, const UiState& state) {
+  const int n = ctx.frame_count();
+  if (n == 0) return;
+  const int f0 = std::clamp(state.frame, 0, n - 1);
+  Shown a = layout_of(ctx, f0, true);
+  int frame = f0;
+  if (!a.positions) {  // not computed yet: keep showing the newest earlier frame that is
+    for (int f = f0 - 1; f >= 0 && !a.positions; --f) {
+      a = layout_of(ctx, f, false);
+      frame = f;
+    }
+  }
+  if (!a.positions) {
+    a_ = {};
+    shown_frame_ = -1;
+    return;
+  }
+  Shown b;
+  float t = 0;
+  if (frame == f0 && state.phase > 0 && f0 + 1 < n) {
+    b = layout_of(ctx, f0 + 1, true);
+    if (b.positions && b.positions->rows() == a.positions->rows()) t = ease(state.phase);
+  }
+  if (a.positions != a_.positions || b.positions != b_.positions || t != t_) {
+    interpolate(*a.positions, t > 0 ? b.positions.get() : nullptr, t, xy_);
+    cloud_->set_positions(xy_);
+    bounds_ = Bounds::of(xy_);
+    grid_dirty_ = true;
+  }
+  a_ = std::move(a);
+  b_ = std::move(b);
+  t_ = t;
+  shown_frame_ = frame;
+  // Graph edges follow the result they belong to.
+  auto edges = a_.result ? a_.result->edges : nullptr;
+  if (edges != edges_source_) {
+    std::vector<std::uint32_t> pairs;
+    if (edges) {
+      pairs.reserve(edges->size() * 2);
+      for (const auto& [i, j] : *edges) {
+        pairs.push_back(static_cast<std::uint32_t>(i));
+        pairs.push_back(static_cast<std::uint32_t>(j));
+      }
+    }
+    edges_->set_edges(pairs);
+    edges_source_ = edges;
+  }
+}
+
+void ProjectionView::draw(UiContext& ctx, UiState& state, ImVec2 size, bool header) {
+  ImGui::PushID(slot_);
+  const ImVec2 start = ImGui::GetCursorPos();
+  if (header) draw_header(ctx, state);
+  const ImVec2 used = {0, ImGui::GetCursorPos().y - start.y};
+  update_positions(ctx, state);
+  draw_canvas(ctx, state, ImVec2(size.x, std::max(40.0f, size.y - used.y)));
+  ImGui::PopID();
+}
+
+void ProjectionView::draw_header(UiContext& ctx, UiState& state) {
+  const float w = ImGui::GetContentRegionAvail().x;
+  ViewConfig next = config_;
+  ImGui::SetNextItemWidth(std::min(170.0f, w * 0.45f));
+  if (ImGui::BeginCombo("##method", jobs::method_label(config_.method))) {
+    for (auto m : jobs::all_methods()) {
+      if (ImGui::Selectable(jobs::method_label(m), m == config_.method)) next.method = m;
+      ctx.hooks[fmt::format("view{}_method_{}", slot_, jobs::method_name(m))] = {
+          {ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y}, {ImGui::GetItemRectMax().x, ImGui::GetItemRectMax().y}};
+    }
+    ImGui::EndCombo();
+  }
+  report_.method_combo = {{ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y},
+                          {ImGui::GetItemRectMax().x, ImGui::GetItemRectMax().y}};
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(std::min(110.0f, w * 0.3f));
+  if (ImGui::BeginCombo("##layer", config_.layer.c_str())) {
+    for (const char* layer : kLayers) {
+      if (ImGui::Selectable(layer, config_.layer == layer)) next.layer = layer;
+    }
+    ImGui::EndCombo();
+  }
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Layer: softmax output, logits, or the 64-unit hidden layer");
+  if (!(next == config_)) {
+    set_config(next);
+    state.views[static_cast<std::size_t>(slot_)] = next;
+    update_positions(ctx, state);
+  }
+
+  // State in words, e.g. "t-SNE: 31/46 frames, animating frame 31, iteration 430/750".
+  const int n = ctx.frame_count();
+  std::string status;
+  float progress = 0;
+  report_.recall = -1;
+  report_.final = false;
+  if (n == 0) {
+    status = "waiting for the first frame";
+  } else if (is_star()) {
+    int ready = 0;
+    for (std::size_t i = 0; i < star_layouts_.size(); ++i) ready += star_layouts_[i] && star_generation_[i] == anchors_generation_;
+    status = fmt::format("Star: {}/{} frames{}", ready, n, anchors_moved_ ? ", anchors moved" : "");
+    progress = static_cast<float>(ready) / static_cast<float>(n);
+    report_.final = shown_frame_ >= 0;
+    auto r = pool_ != nullptr && !anchors_moved_ ? pool_->get(key(), shown_frame_) : nullptr;
+    if (r && std::isfinite(r->recall_at_10)) report_.recall = r->recall_at_10;
+  } else if (pool_ != nullptr) {
+    const auto st = pool_->status(key());
+    const char* label = jobs::method_label(config_.method);
+    status = fmt::format("{}: {}/{} frames", label, st.frames_final, st.frames_available);
+    if (a_.result && !a_.result->final) {
+      status += fmt::format(", animating frame {}, iteration {}/{}", shown_frame_, a_.result->iteration,
+                            a_.result->total_iterations);
+    } else if (st.working_frame >= 0 && st.working_frame != shown_frame_) {
+      status += fmt::format(", computing frame {} ({}/{})", st.working_frame, st.iteration, st.total_iterations);
+    }
+    if (shown_frame_ >= 0 && shown_frame_ != std::clamp(state.frame, 0, n - 1)) {
+      status += fmt::format(" - showing frame {} until {} is ready", shown_frame_, state.frame);
+    }
+    double partial = st.total_iterations > 0 && st.working_frame >= 0
+                         ? static_cast<double>(st.iteration) / st.total_iterations : 0.0;
+    progress = static_cast<float>((st.frames_final + partial) / std::max(1, st.frames_available));
+    report_.final = a_.result && a_.result->final && shown_frame_ == state.frame;
+    if (a_.result && a_.result->final && std::isfinite(a_.result->recall_at_10)) report_.recall = a_.result->recall_at_10;
+  }
+  if (report_.recall >= 0) status += fmt::format("  |  recall@10 {:.2f}", report_.recall);
+  ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.70f, 0.73f, 0.78f, 1.0f));
+  ImGui::TextUnformatted(status.c_str());
+  ImGui::PopStyleColor();
+  ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(0, 0));
+  ImGui::ProgressBar(std::clamp(progress, 0.0f, 1.0f), ImVec2(-1, 3), "");
+  ImGui::PopStyleVar();
+  report_.status = status;
+  report_.method = jobs::method_name(config_.method);
+  report_.layer = config_.layer;
+  report_.layout_frame = shown_frame_;
+  if (progress < 1.0f && n > 0) ctx.animating = true;
+}
+
+void ProjectionView::render_gl() const {
+  if (!a_.positions || xy_.empty()) return;
+  if (draw_edges_) {
+    const float color[4] = {0.55f, 0.60f, 0.70f, 0.16f};
+    renderers_.lines->draw(*cloud_, *edges_, gl_params_, color);
+  }
+  renderers_.points->draw(*cloud_, gl_params_, gl_point_px_, draw_images_ ? gl_atlas_ : nullptr);
+}
+
+}  // namespace epochscope::ui

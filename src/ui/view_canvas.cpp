@@ -1,0 +1,286 @@
+// ProjectionView's canvas: camera, mouse input (pan, zoom, pick, select, drag star anchors) and the
+// overlays drawn over the GL points (hover ring, selection, traces, star anchors).
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "epochscope/render/atlas.hpp"
+#include "epochscope/ui/projection_view.hpp"
+#include "epochscope/ui/style.hpp"
+
+namespace epochscope::ui {
+namespace {
+
+constexpr int kMaxTraces = 64;
+
+void render_callback(const ImDrawList*, const ImDrawCmd* cmd) {
+  static_cast<const ProjectionView*>(cmd->UserCallbackData)->render_gl();
+}
+
+ImVec2 im(Vec2 v) { return {v.x, v.y}; }
+
+}  // namespace
+
+int ProjectionView::pick(const UiContext& ctx, const UiState& state, Vec2 mouse) {
+  const auto* points = ctx.points();
+  if (points == nullptr || xy_.empty() || !camera_valid_) return -1;
+  const int filter = static_cast<int>(state.filter);
+  if (visible_filter_ != filter || visible_.size() != points->size()) {
+    visible_.resize(points->size());
+    for (std::size_t i = 0; i < points->size(); ++i) visible_[i] = state.passes_filter(points->heldout[i] != 0);
+    visible_filter_ = filter;
+    grid_dirty_ = true;
+  }
+  if (grid_dirty_ && visible_.size() == xy_.size() / 2) {
+    grid_.build(xy_, visible_);
+    grid_dirty_ = false;
+  }
+  const float radius_px = std::max(6.0f, 0.5f * gl_point_px_ + 3.0f);
+  return grid_.nearest(camera_.to_data(mouse, canvas_), radius_px / camera_.scale);
+}
+
+int ProjectionView::anchor_at(Vec2 mouse, const Rect& rect) const {
+  if (!is_star()) return -1;
+  int best = -1;
+  float best_d = 9.0f;
+  for (Eigen::Index k = 0; k < anchors_.rows(); ++k) {
+    const Vec2 s = camera_.to_screen({anchors_(k, 0), anchors_(k, 1)}, rect);
+    const float d = std::hypot(s.x - mouse.x, s.y - mouse.y);
+    if (d < best_d) {
+      best_d = d;
+      best = static_cast<int>(k);
+    }
+  }
+  return best;
+}
+
+void ProjectionView::draw_canvas(UiContext& ctx, UiState& state, ImVec2 size) {
+  const ImVec2 p0 = ImGui::GetCursorScreenPos();
+  const Rect rect{{p0.x, p0.y}, {p0.x + size.x, p0.y + size.y}};
+  canvas_ = rect;
+  report_.canvas = rect;
+  ImGui::InvisibleButton("canvas", size);
+  const bool hovered = ImGui::IsItemHovered();
+  const bool active = ImGui::IsItemActive();
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  dl->AddRectFilled(p0, im(rect.max), to_imu32(kViewBackground), 4.0f);
+
+  // Camera: follows the layout (smoothly) until the user pans or zooms; double-click restores that.
+  Bounds fit_bounds = bounds_;
+  if (is_star() && fit_bounds.valid()) {
+    fit_bounds.extend({-1.12f, -1.12f});
+    fit_bounds.extend({1.12f, 1.12f});
+  }
+  if (fit_bounds.valid()) {
+    const auto fit = ViewTransform::fit(fit_bounds, rect, 26.0f);
+    fit_scale_ = fit.scale;
+    if (!camera_valid_) {
+      camera_ = fit;
+      camera_valid_ = true;
+    } else if (auto_fit_) {
+      if (camera_.near(fit, 0.5f, rect)) {
+        camera_ = fit;
+      } else {
+        camera_ = camera_.toward(fit, std::clamp(static_cast<float>(ctx.dt) * 8.0f, 0.05f, 1.0f));
+        ctx.animating = true;
+      }
+    }
+  }
+  handle_input(ctx, state, rect, hovered, active);
+
+  const ImGuiIO& io = ImGui::GetIO();
+  const float sx = io.DisplayFramebufferScale.x, sy = io.DisplayFramebufferScale.y;
+  gl_params_.viewport = {static_cast<int>(std::lround(rect.min.x * sx)),
+                         static_cast<int>(std::lround((io.DisplaySize.y - rect.max.y) * sy)),
+                         static_cast<int>(std::lround(rect.width() * sx)), static_cast<int>(std::lround(rect.height() * sy))};
+  camera_.ndc(rect, gl_params_.scale, gl_params_.offset);
+  const float zoom = camera_.scale / std::max(fit_scale_, 1e-9f);
+  draw_images_ = image_mode(state) && ctx.atlas != nullptr;
+  gl_atlas_ = ctx.atlas;
+  gl_point_px_ = draw_images_ ? std::clamp(11.0f * std::sqrt(zoom), 14.0f, 160.0f)
+                              : state.point_size * std::clamp(std::pow(zoom, 0.25f), 1.0f, 2.5f);
+  draw_edges_ = config_.method == jobs::Method::graph && state.show_edges;
+  report_.images = draw_images_;
+
+  if (a_.positions) {
+    dl->PushClipRect(p0, im(rect.max), true);
+    if (is_star()) draw_star_anchors(ctx, rect, false);
+    dl->AddCallback(render_callback, this);
+    dl->AddCallback(ImDrawCallback_ResetRenderState, nullptr);
+    if (is_star()) draw_star_anchors(ctx, rect, true);
+    draw_traces(ctx, state, rect);
+    draw_overlays(ctx, state, rect);
+    dl->PopClipRect();
+  } else {
+    const char* text = ctx.frame_count() == 0 ? "Waiting for the first frame..." : "Computing the first layout...";
+    const ImVec2 ts = ImGui::CalcTextSize(text);
+    dl->AddText(ImVec2(rect.center().x - ts.x / 2, rect.center().y - ts.y / 2), IM_COL32(160, 165, 175, 255), text);
+  }
+  if (ctx.test_mode) fill_samples(ctx, state, rect);
+}
+
+void ProjectionView::handle_input(UiContext& ctx, UiState& state, const Rect& rect, bool hovered, bool active) {
+  const ImGuiIO& io = ImGui::GetIO();
+  const Vec2 mouse{io.MousePos.x, io.MousePos.y};
+  if (hovered && io.MouseWheel != 0.0f && camera_valid_) {
+    camera_.zoom_at(mouse, rect, std::pow(1.2f, io.MouseWheel));
+    auto_fit_ = false;
+  }
+  if (ImGui::IsItemActivated()) {
+    dragging_anchor_ = anchor_at(mouse, rect);
+    panning_ = false;
+  }
+  if (active && ImGui::IsMouseDragging(ImGuiMouseButton_Left, 2.0f)) {
+    if (dragging_anchor_ >= 0 && dragging_anchor_ < anchors_.rows()) {
+      const Vec2 d = camera_.to_data(mouse, rect);
+      anchors_(dragging_anchor_, 0) = d.x;
+      anchors_(dragging_anchor_, 1) = d.y;
+      anchors_moved_ = true;
+      ++anchors_generation_;
+      update_positions(ctx, state);  // the layout follows the drag in this very frame
+    } else if (camera_valid_) {
+      camera_.pan({io.MouseDelta.x, io.MouseDelta.y});
+      auto_fit_ = false;
+      panning_ = true;
+    }
+  }
+  if (ImGui::IsItemDeactivated()) {
+    if (io.MouseDragMaxDistanceSqr[0] < 16.0f && dragging_anchor_ < 0) {
+      const int p = pick(ctx, state, mouse);
+      if (p >= 0) state.click_point(p, io.KeyShift);
+    }
+    dragging_anchor_ = -1;
+    panning_ = false;
+  }
+  if (hovered && ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left)) auto_fit_ = true;
+  if (ImGui::BeginPopupContextItem("view menu")) {
+    if (ImGui::MenuItem("Fit to the points", "double-click")) auto_fit_ = true;
+    if (is_star() && ImGui::MenuItem("Reset the anchors", nullptr, false, anchors_moved_)) {
+      reset_anchors(static_cast<int>(anchors_.rows()));
+    }
+    ImGui::MenuItem("Digit images", nullptr, &state.images);
+    if (config_.method == jobs::Method::graph) ImGui::MenuItem("Graph edges", nullptr, &state.show_edges);
+    ImGui::EndPopup();
+  }
+  if (hovered && !panning_ && dragging_anchor_ < 0) {
+    const int p = pick(ctx, state, mouse);
+    if (p >= 0) state.next_hovered = p;
+    const int anchor = anchor_at(mouse, rect);
+    if (anchor >= 0 && p < 0) ImGui::SetTooltip("Drag the anchor of dimension %d; right-click to reset", anchor);
+  }
+}
+
+void ProjectionView::draw_overlays(UiContext& ctx, const UiState& state, const Rect& rect) {
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const auto* points = ctx.points();
+  const std::size_t n = xy_.size() / 2;
+  const float r = 0.5f * gl_point_px_;
+  for (std::size_t k = 0; k < state.selection.size() && k < 512; ++k) {
+    const auto i = static_cast<std::size_t>(state.selection[k]);
+    if (i >= n) continue;
+    const Vec2 s = camera_.to_screen({xy_[2 * i], xy_[2 * i + 1]}, rect);
+    const ImU32 c = points != nullptr ? to_imu32(class_color(points->labels[i])) : IM_COL32_WHITE;
+    dl->AddCircleFilled(im(s), r + 2.5f, c, 20);
+    dl->AddCircle(im(s), r + 3.5f, IM_COL32(255, 255, 255, 235), 24, 2.0f);
+  }
+  const int hovered = state.next_hovered >= 0 ? state.next_hovered : state.hovered;
+  report_.hovered_ring = -1;
+  if (hovered >= 0 && static_cast<std::size_t>(hovered) < n) {
+    const auto i = static_cast<std::size_t>(hovered);
+    const Vec2 s = camera_.to_screen({xy_[2 * i], xy_[2 * i + 1]}, rect);
+    dl->AddCircle(im(s), r + 7.0f, IM_COL32(0, 0, 0, 200), 28, 4.0f);
+    dl->AddCircle(im(s), r + 7.0f, IM_COL32(255, 255, 255, 255), 28, 2.0f);
+    report_.hovered_ring = hovered;
+  }
+}
+
+void ProjectionView::draw_traces(UiContext& ctx, const UiState& state, const Rect& rect) {
+  report_.trace_lengths.clear();
+  if (state.selection.empty() || ctx.points() == nullptr) return;
+  const int n = ctx.frame_count();
+  std::vector<Shown> held(static_cast<std::size_t>(n));
+  std::vector<const Matrix*> layouts(static_cast<std::size_t>(n), nullptr);
+  int budget = 3;  // star layouts recomputed after an anchor drag: a few per frame
+  for (int f = 0; f < n; ++f) {
+    const bool compute = is_star() && budget > 0 &&
+                         (static_cast<std::size_t>(f) >= star_generation_.size() ||
+                          star_generation_[static_cast<std::size_t>(f)] != anchors_generation_);
+    if (compute) {
+      --budget;
+      ctx.animating = true;
+    }
+    held[static_cast<std::size_t>(f)] = layout_of(ctx, f, compute);
+    layouts[static_cast<std::size_t>(f)] = held[static_cast<std::size_t>(f)].positions.get();
+  }
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  std::vector<ImVec2> line;
+  for (std::size_t k = 0; k < state.selection.size() && k < static_cast<std::size_t>(kMaxTraces); ++k) {
+    const auto i = static_cast<std::size_t>(state.selection[k]);
+    const auto trace = assemble_trace(layouts, i);
+    report_.trace_lengths.push_back(static_cast<int>(trace.size()));
+    if (trace.size() < 2) continue;
+    const Rgba8 c = class_color(ctx.points()->labels[i]);
+    line.clear();
+    for (const auto& tp : trace) line.push_back(im(camera_.to_screen(tp.position, rect)));
+    dl->AddPolyline(line.data(), static_cast<int>(line.size()), IM_COL32(0, 0, 0, 150), 0, 4.0f);
+    dl->AddPolyline(line.data(), static_cast<int>(line.size()), to_imu32(c, 230), 0, 2.0f);
+    for (std::size_t j = 0; j < line.size(); ++j) {
+      const bool first = j == 0;
+      dl->AddCircleFilled(line[j], first ? 3.5f : 2.2f, first ? IM_COL32(255, 255, 255, 220) : to_imu32(c, 255), 10);
+    }
+  }
+}
+
+void ProjectionView::draw_star_anchors(const UiContext& ctx, const Rect& rect, bool handles) {
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const Vec2 origin = camera_.to_screen({0, 0}, rect);
+  if (!handles) {
+    dl->AddCircle(im(origin), camera_.scale, IM_COL32(120, 126, 140, 70), 128, 1.0f);
+    for (Eigen::Index k = 0; k < anchors_.rows(); ++k) {
+      const Vec2 a = camera_.to_screen({anchors_(k, 0), anchors_(k, 1)}, rect);
+      dl->AddLine(im(origin), im(a), IM_COL32(120, 126, 140, 45), 1.0f);
+    }
+    return;
+  }
+  const auto* points = ctx.points();
+  const auto d = anchors_.rows();
+  const bool classes = points != nullptr && d == points->class_count();
+  const ImVec2 mouse = ImGui::GetIO().MousePos;
+  for (Eigen::Index k = 0; k < d; ++k) {
+    const Vec2 a = camera_.to_screen({anchors_(k, 0), anchors_(k, 1)}, rect);
+    const bool hot = std::hypot(a.x - mouse.x, a.y - mouse.y) < 9.0f || dragging_anchor_ == k;
+    const float radius = d > 16 ? 3.5f : 6.0f;
+    const ImU32 fill = classes ? to_imu32(class_color(static_cast<int>(k))) : IM_COL32(200, 204, 214, 255);
+    dl->AddCircleFilled(im(a), radius + (hot ? 2.0f : 0.0f), fill, 16);
+    dl->AddCircle(im(a), radius + (hot ? 2.0f : 0.0f), IM_COL32(15, 16, 20, 255), 16, 1.5f);
+    if (d <= 16) {
+      const std::string label = classes ? points->class_names[static_cast<std::size_t>(k)] : fmt::format("d{}", k);
+      const float dx = a.x - origin.x, dy = a.y - origin.y;
+      const float len = std::max(std::hypot(dx, dy), 1.0f);
+      const ImVec2 ts = ImGui::CalcTextSize(label.c_str());
+      const ImVec2 at(a.x + dx / len * (radius + 10) - ts.x / 2, a.y + dy / len * (radius + 10) - ts.y / 2);
+      dl->AddText(at, IM_COL32(230, 232, 236, 255), label.c_str());
+    }
+  }
+}
+
+void ProjectionView::fill_samples(const UiContext& ctx, const UiState& state, const Rect& rect) {
+  report_.samples.clear();
+  const std::size_t n = xy_.size() / 2;
+  if (n == 0 || !camera_valid_) return;
+  pick(ctx, state, {rect.min.x - 1000, rect.min.y - 1000});  // makes sure the grid is current
+  const std::size_t stride = std::max<std::size_t>(1, n / 400);
+  for (std::size_t i = 0; i < n && report_.samples.size() < 6; i += stride) {
+    if (!visible_.empty() && visible_[i] == 0) continue;
+    const Vec2 s = camera_.to_screen({xy_[2 * i], xy_[2 * i + 1]}, rect);
+    if (s.x < rect.min.x + 30 || s.x > rect.max.x - 30 || s.y < rect.min.y + 30 || s.y > rect.max.y - 30) continue;
+    // A point the cursor picks when it rests on the pixel right of it (as the GUI test moves it).
+    const Vec2 pixel{std::round(s.x), std::round(s.y)};
+    const float radius_px = std::max(6.0f, 0.5f * gl_point_px_ + 3.0f);
+    if (grid_.nearest(camera_.to_data({pixel.x + 1, pixel.y}, rect), radius_px / camera_.scale) != static_cast<int>(i)) continue;
+    report_.samples.push_back({static_cast<int>(i), pixel});
+  }
+}
+
+}  // namespace epochscope::ui

@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# GUI test: the real window under Xvfb, driven with xdotool as a user would. Trains a tiny synthetic
+# dataset live, then hovers a point (tooltip, ring in every view), clicks it (selection, trace),
+# moves the epoch slider and the arrow keys, switches a view's method, highlights and pins a legend
+# class, clears the selection, saves a screenshot, and closes. The app reports where things are on
+# screen and what happened through --test-state (a JSON dump written every frame).
+# Usage: gui_window_test.sh path/to/epochscope scratch-dir     (exit 77 = skipped)
+set -euo pipefail
+exe=$(readlink -f "$1")
+tmp=$2
+here=$(cd "$(dirname "$0")" && pwd)
+if [[ "${GUI_TEST_INNER:-}" != 1 ]]; then
+  for tool in xvfb-run xdotool python3; do
+    command -v "$tool" >/dev/null || { echo "skipped: $tool is not installed"; exit 77; }
+  done
+  rm -rf "$tmp" && mkdir -p "$tmp"
+  GUI_TEST_INNER=1 exec xvfb-run -a -s "-screen 0 1280x800x24" bash "$0" "$exe" "$tmp"
+fi
+
+export XDG_CONFIG_HOME="$tmp/config" EPOCHSCOPE_DATA_HOME="$tmp/data-home"
+state="$tmp/state.json"
+py() { python3 "$here/gui_driver.py" "$state" "$@"; }
+
+python3 "$here/gui_driver.py" - make-idx "$tmp/data"
+"$exe" --data-dir "$tmp/data" --epochs 4 --batch-size 128 --tracked 800 --out "$tmp/live.epochscope" \
+  --test-state "$state" --screenshot-dir "$tmp/shots" --stats >"$tmp/stdout.txt" 2>"$tmp/stderr.txt" &
+app=$!
+trap 'kill $app 2>/dev/null || true' EXIT
+wid=$(xdotool search --sync --name '^epochscope$' | head -1)
+echo "window $wid"
+
+step() { echo "-- $*"; }
+move() { xdotool mousemove --window "$wid" --sync "$1" "$2"; sleep 0.3; xdotool mousemove --window "$wid" --sync "$(($1 + 1))" "$2"; sleep 0.4; }
+click() { xdotool mousedown 1; sleep 0.3; xdotool mouseup 1; sleep 0.5; }
+key() { xdotool keydown "$1"; sleep 0.15; xdotool keyup "$1"; sleep 0.4; }
+
+step "frames arrive and every view shows a layout"
+py wait 'j["frames"] >= 3 and all(v["layout_frame"] >= 0 for v in j["views"])' 240
+step "training finishes (5 frames) and the PCA view is final (so points stop moving)"
+py wait 'j["frames"] == 5 and j["training"]["state"] == "finished" and j["views"][1]["final"] and len(j["views"][1]["samples"]) > 0' 240
+
+step "hover a point: tooltip, and the same point ringed in every view"
+read -r point x y < <(py sample 1)
+move "$x" "$y"
+py wait "j['hovered'] == $point and j['tooltip'] and j['tooltip_point'] == $point" 10
+py wait "all(v['hovered_ring'] == $point for v in j['views'])" 10
+
+step "click it: selected, with a trace in every view"
+click
+py wait "j['selection'] == [$point] and all(len(v['trace_lengths']) == 1 and v['trace_lengths'][0] >= 2 for v in j['views'])" 20
+
+step "the epoch slider: click its left end -> frame 0, no longer following"
+read -r sx sy < <(py left epoch_slider)
+move "$sx" "$sy"
+click
+py wait "j['frame'] == 0 and not j['follow_latest']" 10
+step "Right arrow steps one frame"
+move 640 5
+key Right
+py wait "j['frame'] == 1" 10
+
+step "switch view 3 to PCA through its method menu"
+read -r cx cy < <(py center combo3)
+move "$cx" "$cy"
+click
+py wait "'view3_method_pca' in j['hooks']" 10
+read -r mx my < <(py center view3_method_pca)
+move "$mx" "$my"
+click
+py wait "j['views'][3]['method'] == 'pca'" 10
+py wait "j['views'][3]['layout_frame'] >= 0" 120
+
+step "hover legend class 3: highlighted; click pins it"
+read -r lx ly < <(py center legend_3)
+move "$lx" "$ly"
+py wait "j['highlight_class'] == 3" 10
+click
+py wait "j['pinned_class'] == 3" 10
+move 640 5
+py wait "j['highlight_class'] == 3 and j['hovered'] == -1" 10
+
+step "Esc clears the selection (and the pin)"
+key Escape
+py wait "j['selection'] == [] and j['pinned_class'] == -1" 10
+
+step "F12 saves a screenshot that is not blank"
+key F12
+py wait "j['last_screenshot'] != ''" 10
+shot=$(py get 'j["last_screenshot"]')
+py check-png "$shot"
+cp "$shot" "$tmp/screenshot.png"
+
+step "close: exit code 0, frame-time statistics printed"
+kill -TERM $app
+wait $app
+trap - EXIT
+grep -q "frame times: frames" "$tmp/stdout.txt"
+cat "$tmp/stdout.txt"
+test -s "$tmp/live.epochscope"
+test -f "$XDG_CONFIG_HOME/epochscope/gui.json"
+echo "gui_window_test: all passed"

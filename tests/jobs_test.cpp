@@ -1,0 +1,154 @@
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "epochscope/jobs/layout_pool.hpp"
+#include "epochscope/store/metrics.hpp"
+#include "test_util.hpp"
+
+using namespace epochscope;
+using namespace std::chrono_literals;
+
+namespace {
+
+// Frames whose layers hold ten well separated classes that drift a little from frame to frame.
+store::FramePtr clustered_frame(const store::PointSet& ps, int index) {
+  auto f = std::make_shared<store::Frame>(epochscope::testing::synthetic_frame(ps, index));
+  std::mt19937 rng(static_cast<std::uint32_t>(100 + index));
+  std::normal_distribution<float> g(0.f, 1.f);
+  Matrix logits(static_cast<Eigen::Index>(ps.size()), 10);
+  for (Eigen::Index i = 0; i < logits.rows(); ++i) {
+    for (int c = 0; c < 10; ++c) logits(i, c) = g(rng) + (c == ps.labels[static_cast<std::size_t>(i)] ? 8.f + 0.2f * index : 0.f);
+  }
+  f->layers["logits"] = logits;
+  f->layers["output"] = store::softmax(logits);
+  return f;
+}
+
+std::shared_ptr<store::EpochStore> make_store(std::size_t points, int frames) {
+  auto ps = std::make_shared<store::PointSet>(epochscope::testing::synthetic_points(points));
+  auto s = std::make_shared<store::EpochStore>(ps);
+  for (int i = 0; i < frames; ++i) s->publish(clustered_frame(*ps, i));
+  return s;
+}
+
+jobs::PoolOptions quick_options() {
+  jobs::PoolOptions o;
+  o.slice_iterations = 20;
+  o.methods.tsne.iterations = 300;
+  o.methods.tsne.early_iterations = 100;
+  o.methods.tsne.warm_iterations = 60;
+  o.methods.umap.n_epochs = 100;
+  o.methods.mds.iterations = 60;
+  return o;
+}
+
+}  // namespace
+
+TEST(LayoutPool, EveryMethodLaysOutEveryFrame) {
+  auto store = make_store(300, 3);
+  jobs::LayoutPool pool(store, quick_options());
+  for (auto m : jobs::all_methods()) pool.request({m, "output", 2});
+  pool.request({jobs::Method::pca, "hidden", 3});
+  ASSERT_TRUE(pool.wait_idle(240));
+  for (auto m : jobs::all_methods()) {
+    const jobs::LayoutKey key{m, "output", 2};
+    EXPECT_EQ(pool.status(key).frames_final, 3) << jobs::method_name(m);
+    for (int f = 0; f < 3; ++f) {
+      const auto r = pool.get(key, f);
+      ASSERT_NE(r, nullptr) << jobs::method_name(m) << " frame " << f;
+      EXPECT_TRUE(r->final);
+      EXPECT_EQ(r->frame, f);
+      ASSERT_EQ(r->positions->rows(), 300);
+      EXPECT_EQ(r->positions->cols(), 2);
+      EXPECT_TRUE(r->positions->allFinite()) << jobs::method_name(m);
+      EXPECT_GE(r->recall_at_10, 0.0);
+      EXPECT_LE(r->recall_at_10, 1.0);
+      if (f > 0) {
+        EXPECT_FALSE(std::isnan(r->displacement)) << jobs::method_name(m);
+      }
+    }
+    // By the last frame the classes separate (the synthetic logits favour the label more and more).
+    // (A 3-NN graph drawn by forces keeps clusters together less tightly than the others.)
+    EXPECT_GT(pool.get(key, 2)->knn_accuracy, m == jobs::Method::graph ? 0.75 : 0.9) << jobs::method_name(m);
+  }
+  EXPECT_FALSE(pool.get({jobs::Method::graph, "output", 2}, 1)->edges->empty());
+  EXPECT_EQ(pool.get({jobs::Method::pca, "hidden", 3}, 2)->positions->cols(), 3);
+  EXPECT_EQ(pool.get({jobs::Method::pca, "output", 2}, 0)->cost_name, "explained variance");
+}
+
+TEST(LayoutPool, FollowsNewFramesAndTheInputLayerIsComputedOnce) {
+  auto ps = std::make_shared<store::PointSet>(epochscope::testing::synthetic_points(200));
+  auto store = std::make_shared<store::EpochStore>(ps);
+  store->publish(clustered_frame(*ps, 0));
+  jobs::LayoutPool pool(store, quick_options());
+  const jobs::LayoutKey umap{jobs::Method::umap, "output", 2}, input{jobs::Method::umap, "input", 2};
+  pool.request(umap);
+  pool.request(input);
+  ASSERT_TRUE(pool.wait_idle(120));
+  EXPECT_EQ(pool.status(umap).frames_final, 1);
+  const auto v = pool.version();
+  for (int i = 1; i < 3; ++i) store->publish(clustered_frame(*ps, i));
+  ASSERT_TRUE(pool.wait_idle(120));
+  EXPECT_GT(pool.version(), v);
+  EXPECT_EQ(pool.status(umap).frames_final, 3);
+  EXPECT_EQ(pool.status(input).frames_final, 3);
+  EXPECT_EQ(*pool.get(input, 2)->positions, *pool.get(input, 0)->positions);
+  EXPECT_EQ(pool.get(input, 2)->displacement, 0.0);
+}
+
+TEST(LayoutPool, PublishesIntermediateLayoutsAndCancels) {
+  auto store = make_store(400, 2);
+  auto o = quick_options();
+  o.slice_iterations = 5;
+  o.methods.tsne.iterations = 5000;
+  jobs::LayoutPool pool(store, o);
+  const jobs::LayoutKey key{jobs::Method::tsne, "output", 2};
+  pool.request(key);
+  std::shared_ptr<const jobs::LayoutResult> r;
+  for (int i = 0; i < 2000 && !(r = pool.get(key, 0)); ++i) std::this_thread::sleep_for(5ms);
+  ASSERT_NE(r, nullptr);
+  EXPECT_FALSE(r->final);
+  EXPECT_LT(r->iteration, r->total_iterations);
+  const auto st = pool.status(key);
+  EXPECT_EQ(st.working_frame, 0);
+  EXPECT_EQ(st.total_iterations, 5000);
+  pool.release(key);
+  std::this_thread::sleep_for(200ms);  // a slice in flight may still land
+  const auto v = pool.version();
+  std::this_thread::sleep_for(300ms);
+  EXPECT_EQ(pool.version(), v) << "a released chain keeps computing";
+  EXPECT_TRUE(pool.wait_idle(1));  // nothing requested is outstanding
+  EXPECT_NE(pool.get(key, 0), nullptr);  // what was computed stays cached
+  // Another chain still gets computed.
+  pool.request({jobs::Method::star, "output", 2});
+  ASSERT_TRUE(pool.wait_idle(30));
+  EXPECT_NE(pool.get({jobs::Method::star, "output", 2}, 1), nullptr);
+}
+
+TEST(LayoutPool, LaggingChainsGoFirst) {
+  auto store = make_store(200, 4);
+  auto o = quick_options();
+  jobs::LayoutPool pool(store, o);
+  // Star is instant; MDS takes a while per frame. With the focus on frame 0 both chains' first
+  // frames come before any chain's later frames.
+  pool.set_focus(0);
+  pool.request({jobs::Method::mds, "output", 2});
+  pool.request({jobs::Method::sammon, "output", 2});
+  for (int i = 0; i < 4000; ++i) {
+    if (pool.get({jobs::Method::mds, "output", 2}, 1) || pool.get({jobs::Method::sammon, "output", 2}, 1)) break;
+    std::this_thread::sleep_for(2ms);
+  }
+  // Whichever chain reached frame 1 first, the other had frame 0 done by then.
+  const bool mds_first = pool.get({jobs::Method::mds, "output", 2}, 1) != nullptr;
+  const jobs::LayoutKey other{mds_first ? jobs::Method::sammon : jobs::Method::mds, "output", 2};
+  const auto r0 = pool.get(other, 0);
+  ASSERT_NE(r0, nullptr);
+  ASSERT_TRUE(pool.wait_idle(120));
+}
+
+TEST(Methods, NamesRoundTrip) {
+  for (auto m : jobs::all_methods()) EXPECT_EQ(jobs::parse_method(jobs::method_name(m)), m);
+  EXPECT_FALSE(jobs::parse_method("lle").has_value());
+  EXPECT_THROW(jobs::make_projection(jobs::Method::star, {.dims = 3}), Error);
+}

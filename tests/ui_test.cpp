@@ -1,0 +1,214 @@
+// The window's pure logic: camera, picking, traces, interpolation, linked state, settings, stats.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <random>
+
+#include "epochscope/ui/frame_stats.hpp"
+#include "epochscope/ui/picking.hpp"
+#include "epochscope/ui/settings.hpp"
+#include "epochscope/ui/traces.hpp"
+#include "epochscope/ui/ui_state.hpp"
+#include "epochscope/ui/view_transform.hpp"
+#include "test_util.hpp"
+
+using namespace epochscope;
+using namespace epochscope::ui;
+
+namespace {
+const Rect kRect{{100, 50}, {500, 350}};  // 400 x 300 pixels
+
+void expect_near(Vec2 a, Vec2 b, float tol = 1e-3f) {
+  EXPECT_NEAR(a.x, b.x, tol);
+  EXPECT_NEAR(a.y, b.y, tol);
+}
+}  // namespace
+
+TEST(ViewTransform, ScreenAndDataAreInverse) {
+  ViewTransform t{{3, -2}, 17};
+  expect_near(t.to_screen({3, -2}, kRect), kRect.center());
+  const Vec2 s = t.to_screen({4, -1}, kRect);
+  EXPECT_GT(s.x, kRect.center().x);
+  EXPECT_LT(s.y, kRect.center().y);  // data y up, screen y down
+  expect_near(t.to_data(s, kRect), {4, -1});
+}
+
+TEST(ViewTransform, ZoomKeepsTheCursorFixedAndPanMovesByPixels) {
+  ViewTransform t{{0, 0}, 10};
+  const Vec2 cursor{420, 100};
+  const Vec2 under = t.to_data(cursor, kRect);
+  t.zoom_at(cursor, kRect, 2.5f);
+  EXPECT_FLOAT_EQ(t.scale, 25.0f);
+  expect_near(t.to_data(cursor, kRect), under);
+  const Vec2 before = t.to_screen({1, 1}, kRect);
+  t.pan({12, -7});
+  expect_near(t.to_screen({1, 1}, kRect), {before.x + 12, before.y - 7});
+}
+
+TEST(ViewTransform, FitShowsEveryPointInsideTheMargin) {
+  const std::vector<float> xy = {-5, 2, 15, 4, 3, -8, 0, 0};
+  const auto t = ViewTransform::fit(Bounds::of(xy), kRect, 20);
+  for (std::size_t i = 0; i < xy.size(); i += 2) {
+    const Vec2 s = t.to_screen({xy[i], xy[i + 1]}, kRect);
+    EXPECT_GE(s.x, kRect.min.x + 19.9f);
+    EXPECT_LE(s.x, kRect.max.x - 19.9f);
+    EXPECT_GE(s.y, kRect.min.y + 19.9f);
+    EXPECT_LE(s.y, kRect.max.y - 19.9f);
+  }
+  // The tighter axis touches the margin: 20 data units over 360 pixels.
+  EXPECT_NEAR(t.scale, 360.0f / 20.0f, 1e-3f);
+  float s[2], o[2];
+  t.ndc(kRect, s, o);
+  // The centre maps to NDC 0, the rectangle's right edge to +1.
+  EXPECT_NEAR(t.center.x * s[0] + o[0], 0, 1e-5);
+  const Vec2 right = t.to_data({kRect.max.x, kRect.center().y}, kRect);
+  EXPECT_NEAR(right.x * s[0] + o[0], 1.0f, 1e-4);
+}
+
+TEST(Picking, GridAgreesWithBruteForce) {
+  std::mt19937 rng(5);
+  std::normal_distribution<float> g(0, 3);
+  std::vector<float> xy;
+  std::vector<std::uint8_t> visible;
+  for (int i = 0; i < 5000; ++i) {
+    xy.push_back(g(rng) + (i % 3) * 6.0f);
+    xy.push_back(g(rng));
+    visible.push_back(i % 7 == 0 ? 0 : 1);
+  }
+  xy[10] = xy[12];  // an exact duplicate: ties go to the lower index
+  xy[11] = xy[13];
+  PointGrid grid;
+  grid.build(xy, visible);
+  std::uniform_real_distribution<float> u(-10, 22);
+  for (int q = 0; q < 2000; ++q) {
+    const Vec2 p{u(rng), u(rng) * 0.5f};
+    const float radius = q % 2 == 0 ? 0.05f : 0.8f;
+    ASSERT_EQ(grid.nearest(p, radius), nearest_brute_force(xy, visible, p, radius)) << q;
+  }
+  EXPECT_EQ(grid.nearest({xy[12], xy[13]}, 1e-4f), 5);
+  EXPECT_EQ(grid.nearest({1000, 1000}, 1.0f), -1);
+  const auto inside = grid.within({0, 0}, 1.0f);
+  for (int i : inside) EXPECT_LE(std::hypot(xy[2 * i], xy[2 * i + 1]), 1.0f + 1e-5f);
+  PointGrid empty;
+  empty.build({});
+  EXPECT_EQ(empty.nearest({0, 0}, 10), -1);
+}
+
+TEST(Traces, InterpolateAndAssembleAcrossFrames) {
+  Matrix a(3, 2), b(3, 2);
+  a << 0, 0, 1, 1, 2, 2;
+  b << 10, 0, 1, 3, 2, 2;
+  std::vector<float> out;
+  interpolate(a, &b, 0.5f, out);
+  ASSERT_EQ(out.size(), 6u);
+  EXPECT_FLOAT_EQ(out[0], 5);
+  EXPECT_FLOAT_EQ(out[3], 2);
+  interpolate(a, nullptr, 0.7f, out);
+  EXPECT_FLOAT_EQ(out[0], 0);
+  EXPECT_FLOAT_EQ(ease(0), 0);
+  EXPECT_FLOAT_EQ(ease(1), 1);
+  EXPECT_FLOAT_EQ(ease(0.5f), 0.5f);
+
+  const Matrix* layouts[4] = {&a, nullptr, &b, &a};  // frame 1 not computed yet
+  const auto trace = assemble_trace(layouts, 1);
+  ASSERT_EQ(trace.size(), 3u);
+  EXPECT_EQ(trace[0].frame, 0);
+  EXPECT_EQ(trace[1].frame, 2);
+  EXPECT_FLOAT_EQ(trace[1].position.y, 3);
+  expect_near(trace_position_at(trace, 1.0f), {1, 2});  // halfway across the gap
+  expect_near(trace_position_at(trace, 9.0f), {1, 1});
+  EXPECT_TRUE(assemble_trace(layouts, 7).empty());
+}
+
+TEST(UiState, EpochBarFollowsTheNewestFrameUntilMoved) {
+  UiState s;
+  s.on_frames(3);
+  EXPECT_EQ(s.frame, 2);
+  s.set_frame(0, 3);
+  EXPECT_FALSE(s.follow_latest);
+  s.on_frames(5);
+  EXPECT_EQ(s.frame, 0);  // stays where the user put it
+  s.step(+10, 5);
+  EXPECT_EQ(s.frame, 4);
+  EXPECT_TRUE(s.follow_latest);  // back at the newest: follows again
+  s.on_frames(6);
+  EXPECT_EQ(s.frame, 5);
+}
+
+TEST(UiState, PlaybackInterpolatesAndStopsAtTheEnd) {
+  UiState s;
+  s.on_frames(4);
+  s.play_speed = 2;
+  s.toggle_play(4);  // at the end: starts from frame 0
+  EXPECT_TRUE(s.playing);
+  EXPECT_EQ(s.frame, 0);
+  EXPECT_TRUE(s.advance(0.25, 4));
+  EXPECT_FLOAT_EQ(s.display_frame(), 0.5f);
+  s.advance(0.5, 4);
+  EXPECT_FLOAT_EQ(s.display_frame(), 1.5f);
+  s.advance(5.0, 4);
+  EXPECT_FALSE(s.playing);
+  EXPECT_EQ(s.frame, 3);
+  EXPECT_FLOAT_EQ(s.phase, 0);
+}
+
+TEST(UiState, LinkedHoverHighlightAndSelection) {
+  UiState s;
+  s.next_hovered = 42;  // found by some view during this frame
+  s.begin_frame();
+  EXPECT_EQ(s.hovered, 42);  // every view rings it next frame
+  EXPECT_EQ(s.next_hovered, -1);
+  s.toggle_pin(3);
+  EXPECT_EQ(s.highlight_class(), 3);
+  s.hovered_class = 7;
+  EXPECT_EQ(s.highlight_class(), 7);  // hovering the legend beats the pin
+  s.hovered_class = -1;
+  s.toggle_pin(3);
+  EXPECT_EQ(s.highlight_class(), -1);
+
+  s.click_point(5, false);
+  s.click_point(9, true);
+  EXPECT_EQ(s.selection, (std::vector<int>{5, 9}));
+  s.click_point(5, true);  // shift-click again removes
+  EXPECT_EQ(s.selection, (std::vector<int>{9}));
+  s.click_point(2, false);
+  EXPECT_EQ(s.selection, (std::vector<int>{2}));
+  const int cell[] = {2, 4, 6};
+  s.select_points(cell, true);
+  EXPECT_EQ(s.selection, (std::vector<int>{2, 4, 6}));
+  s.clear_selection();
+  EXPECT_TRUE(s.selection.empty());
+  s.filter = SplitFilter::heldout;
+  EXPECT_TRUE(s.passes_filter(true));
+  EXPECT_FALSE(s.passes_filter(false));
+}
+
+TEST(Settings, RoundTripAndDamagedFile) {
+  const auto dir = epochscope::testing::scratch_dir();
+  GuiSettings s;
+  s.window_width = 1400;
+  s.view_count = 2;
+  s.views[1] = {jobs::Method::umap, "hidden"};
+  s.point_size = 6;
+  ASSERT_TRUE(save_settings(dir / "gui.json", s));
+  const auto back = load_settings(dir / "gui.json");
+  EXPECT_EQ(back.window_width, 1400);
+  EXPECT_EQ(back.view_count, 2);
+  EXPECT_EQ(back.views[1], (ViewConfig{jobs::Method::umap, "hidden"}));
+  EXPECT_FLOAT_EQ(back.point_size, 6);
+  epochscope::testing::write_bytes(dir / "bad.json", "{not json");
+  std::string warning;
+  const auto fallback = load_settings(dir / "bad.json", &warning);
+  EXPECT_EQ(fallback.view_count, 4);
+  EXPECT_NE(warning.find("bad.json"), std::string::npos);
+  EXPECT_EQ(load_settings(dir / "missing.json").view_count, 4);
+}
+
+TEST(FrameStats, Percentiles) {
+  FrameStats st;
+  for (int i = 1; i <= 100; ++i) st.add(i);
+  EXPECT_DOUBLE_EQ(st.percentile(50), 50);
+  EXPECT_DOUBLE_EQ(st.percentile(95), 95);
+  EXPECT_DOUBLE_EQ(st.max(), 100);
+  EXPECT_NE(st.summary().find("over 100 ms: 0"), std::string::npos);
+}
