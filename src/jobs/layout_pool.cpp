@@ -30,6 +30,7 @@ struct Chain {
   int job_frame = -1;
   double job_seconds = 0;
   // Published progress of the job (under the pool mutex).
+  int status_frame = -1;
   int status_iteration = 0;
   int status_total = 0;
 };
@@ -231,6 +232,10 @@ void LayoutPool::Impl::work_on(const LayoutKey& key, Chain& chain, std::size_t f
     chain.job = make_projection(key.method, method_settings);
     chain.job_layout = chain.job->initialize(in);
     chain.job_seconds += std::chrono::duration<double>(Clock::now() - start).count();
+    std::lock_guard lock(mutex);
+    chain.status_frame = t;
+    chain.status_iteration = chain.job->iteration();
+    chain.status_total = chain.job->total_iterations();
   }
   const auto start = Clock::now();
   const int t = chain.job_frame;
@@ -253,6 +258,8 @@ void LayoutPool::Impl::work_on(const LayoutKey& key, Chain& chain, std::size_t f
     chain.job_input.reset();
     chain.job_frame_ptr.reset();
     chain.job_frame = -1;
+    std::lock_guard lock(mutex);
+    chain.status_frame = -1;
   }
 }
 
@@ -306,6 +313,7 @@ void LayoutPool::Impl::worker(std::stop_token stop) {
       std::lock_guard lock(mutex);
       chain->busy = false;
       if (!chain->requested) {
+        chain->status_frame = -1;
         chain->job.reset();  // cancelled: drop the work in progress
         chain->job_input.reset();
         chain->job_frame_ptr.reset();
@@ -390,9 +398,9 @@ ChainStatus LayoutPool::status(const LayoutKey& key) const {
   if (it == impl_->chains.end()) return s;
   const auto& c = it->second;
   s.frames_final = c.frames_final;
-  s.working_frame = c.busy || c.job ? (c.job_frame >= 0 ? c.job_frame : c.frames_final) : -1;
-  s.iteration = c.job ? c.status_iteration : 0;
-  s.total_iterations = c.job ? c.status_total : 0;
+  s.working_frame = c.status_frame;
+  s.iteration = c.status_frame >= 0 ? c.status_iteration : 0;
+  s.total_iterations = c.status_frame >= 0 ? c.status_total : 0;
   return s;
 }
 
