@@ -1,8 +1,13 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <limits>
+#include <mutex>
 #include <thread>
 
+#include "epochscope/io/session.hpp"
 #include "epochscope/jobs/layout_pool.hpp"
+#include "epochscope/jobs/layout_records.hpp"
 #include "epochscope/store/metrics.hpp"
 #include "test_util.hpp"
 
@@ -151,4 +156,85 @@ TEST(Methods, NamesRoundTrip) {
   for (auto m : jobs::all_methods()) EXPECT_EQ(jobs::parse_method(jobs::method_name(m)), m);
   EXPECT_FALSE(jobs::parse_method("lle").has_value());
   EXPECT_THROW(jobs::make_projection(jobs::Method::star, {.dims = 3}), Error);
+}
+
+TEST(LayoutRecords, FinalLayoutsRoundTripThroughTheSessionAndAreNotRecomputed) {
+  auto store = make_store(300, 3);
+  std::vector<io::LayoutRecord> saved;
+  std::mutex m;
+  {
+    auto o = quick_options();
+    o.on_final = [&](const jobs::LayoutKey& key, std::shared_ptr<const jobs::LayoutResult> r) {
+      std::lock_guard lock(m);
+      if (jobs::worth_saving(key.method)) saved.push_back(jobs::to_record(key, *r));
+    };
+    jobs::LayoutPool pool(store, o);
+    pool.request({jobs::Method::tsne, "output", 2});
+    pool.request({jobs::Method::graph, "logits", 2});
+    pool.request({jobs::Method::pca, "output", 2});  // cheap: not saved
+    ASSERT_TRUE(pool.wait_idle(240));
+  }
+  ASSERT_EQ(saved.size(), 6u);
+  // Through the file.
+  const auto dir = epochscope::testing::scratch_dir();
+  {
+    io::SessionWriter w(dir / "s.epochscope", store->points(), {});
+    for (std::size_t f = 0; f < store->size(); ++f) w.append(*store->frame(f));
+    for (const auto& r : saved) w.append_layout(r);
+  }
+  const io::Session session = io::read_session(dir / "s.epochscope");
+  ASSERT_EQ(session.layouts.size(), 6u);
+  // Drop frame 1 of the graph chain: its frames 0 is preloaded, 1 and 2 are computed again.
+  std::vector<io::LayoutRecord> records;
+  for (const auto& r : session.layouts) {
+    if (!(r.method == "graph" && r.frame == 1)) records.push_back(r);
+  }
+  jobs::LayoutPool pool(store, quick_options());
+  EXPECT_EQ(jobs::preload_records(pool, records, store->points().size(), store->size()), 4u);
+  const jobs::LayoutKey tsne{jobs::Method::tsne, "output", 2};
+  EXPECT_EQ(pool.status(tsne).frames_final, 3);
+  const auto r2 = pool.get(tsne, 2);
+  ASSERT_NE(r2, nullptr);
+  EXPECT_TRUE(r2->final);
+  const auto original = std::find_if(saved.begin(), saved.end(), [](const io::LayoutRecord& r) { return r.method == "tsne" && r.frame == 2; });
+  ASSERT_NE(original, saved.end());
+  EXPECT_EQ(r2->cost_name, original->cost_name);
+  EXPECT_LT((*r2->positions - original->positions).cwiseAbs().maxCoeff(), 2e-3);  // stored within 1e-3
+  pool.request(tsne);
+  const jobs::LayoutKey graph{jobs::Method::graph, "logits", 2};
+  EXPECT_EQ(pool.status(graph).frames_final, 1);
+  pool.request(graph);
+  ASSERT_TRUE(pool.wait_idle(240));
+  EXPECT_EQ(pool.status(graph).frames_final, 3);
+  EXPECT_EQ(pool.get(tsne, 2), r2);  // not recomputed
+}
+
+TEST(LayoutRecords, UnusableRecordsAreRefused) {
+  io::LayoutRecord r;
+  r.method = "tsne";
+  r.layer = "output";
+  r.dims = 2;
+  r.frame = 0;
+  r.positions = Matrix::Zero(10, 2);
+  std::string why;
+  EXPECT_TRUE(jobs::from_record(r, 10, &why).has_value());
+  EXPECT_FALSE(jobs::from_record(r, 11, &why).has_value());
+  EXPECT_NE(why.find("row per point"), std::string::npos);
+  auto bad = r;
+  bad.method = "lle";
+  EXPECT_FALSE(jobs::from_record(bad, 10).has_value());
+  bad = r;
+  bad.layer = "conv1";
+  EXPECT_FALSE(jobs::from_record(bad, 10).has_value());
+  bad = r;
+  bad.positions(3, 1) = std::numeric_limits<float>::infinity();
+  EXPECT_FALSE(jobs::from_record(bad, 10).has_value());
+  bad = r;
+  bad.edges = {{0, 10}};
+  EXPECT_FALSE(jobs::from_record(bad, 10).has_value());
+  bad = r;
+  bad.dims = 3;
+  EXPECT_FALSE(jobs::from_record(bad, 10).has_value());
+  jobs::LayoutResult not_final;
+  EXPECT_THROW(jobs::to_record({jobs::Method::tsne, "output", 2}, not_final), Error);
 }

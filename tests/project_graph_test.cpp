@@ -6,37 +6,16 @@
 #include <set>
 #include <vector>
 
+#include "blobs.hpp"
 #include "epochscope/knn/neighbors.hpp"
 #include "epochscope/project/graph_layout.hpp"
 
 using namespace epochscope;
 using namespace epochscope::project;
+using epochscope::testing::gaussian_blobs;
+using epochscope::testing::majority_accuracy;
 
 namespace {
-
-Matrix gaussian_blobs(int blobs, int per, int dims, std::uint32_t seed, std::vector<int>* labels = nullptr) {
-  std::mt19937 rng(seed);
-  std::normal_distribution<float> g(0.f, 1.f);
-  Matrix centres(blobs, dims);
-  for (Eigen::Index i = 0; i < centres.size(); ++i) centres.data()[i] = 8 * g(rng);
-  Matrix x(blobs * per, dims);
-  for (int i = 0; i < blobs * per; ++i) {
-    for (int k = 0; k < dims; ++k) x(i, k) = centres(i % blobs, k) + g(rng);
-    if (labels) labels->push_back(i % blobs);
-  }
-  return x;
-}
-
-double knn_accuracy(const Matrix& y, const std::vector<int>& labels) {
-  const auto nn = knn::build_knn(y, {.k = 10, .method = knn::KnnMethod::exact});
-  double ok = 0;
-  for (std::size_t i = 0; i < nn.n; ++i) {
-    int same = 0;
-    for (int j = 0; j < 10; ++j) same += labels[static_cast<std::size_t>(nn.index(i, j))] == labels[i];
-    ok += same > 5;
-  }
-  return ok / double(nn.n);
-}
 
 Matrix run_all(const GraphLayoutOptions& o, const Matrix& x, const Matrix* warm = nullptr) {
   auto p = make_graph_layout(o);
@@ -55,7 +34,7 @@ TEST(GraphLayout, SeparatesBlobsWithoutNaN) {
     const Matrix y = run_all({.dims = dims, .threads = 2}, x);
     ASSERT_EQ(y.cols(), dims);
     EXPECT_TRUE(y.allFinite());
-    EXPECT_GT(knn_accuracy(y, labels), 0.95) << dims << "-D";
+    EXPECT_GT(majority_accuracy(y, labels), 0.95) << dims << "-D";
   }
 }
 
@@ -124,7 +103,7 @@ TEST(GraphLayout, WarmStartMovesLessThanColdStart) {
   const double dc = (cold - y0).rowwise().norm().mean(), dw = (warm - y0).rowwise().norm().mean();
   std::printf("mean displacement: warm %.3f, cold %.3f\n", dw, dc);
   EXPECT_LT(dw, 0.6 * dc);
-  EXPECT_GT(knn_accuracy(warm, labels), 0.95);
+  EXPECT_GT(majority_accuracy(warm, labels), 0.95);
 }
 
 TEST(GraphLayout, RejectsBadInput) {

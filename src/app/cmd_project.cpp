@@ -48,7 +48,6 @@ FrameOutcome project_one(const ProjectCommand& cmd, jobs::Method method, const j
     knn::KnnOptions ko;
     ko.k = std::max(k, 10);
     ko.threads = settings.threads;
-    ko.seed = settings.seed;
     nb = std::make_shared<const knn::NeighborList>(knn::build_knn(input, ko));
     in.neighbors = nb;
   }

@@ -99,7 +99,6 @@ std::shared_ptr<const knn::NeighborList> LayoutPool::Impl::neighbors(const std::
   knn::KnnOptions o;
   o.k = k;
   o.threads = options.threads_per_job;
-  o.seed = options.seed;
   auto list = std::make_shared<const knn::NeighborList>(knn::build_knn(data, o));
   std::lock_guard lock(mutex);
   knn_cache[cache_key] = list;
@@ -131,7 +130,6 @@ ResultPtr LayoutPool::Impl::make_result(const LayoutKey& key, Chain& chain, int 
     const auto& labels = store->points().labels;
     project::QualityOptions qo;
     qo.threads = options.threads_per_job;
-    qo.seed = options.seed;
     const auto q = project::evaluate_layout(positions, *nb, labels,
                                             previous && previous->final ? previous->positions.get() : nullptr, qo);
     r->recall_at_10 = q.recall_at_10;

@@ -1,4 +1,4 @@
-// Contract (private to src/knn): the pieces neighbors.cpp shares with kdforest.cpp. Workers are
+// Contract (private to src/knn): the pieces neighbors.cpp shares with flann_knn.cpp. Workers are
 // plain std::threads joined before returning; a function given to them must not throw.
 #pragma once
 
@@ -34,11 +34,11 @@ void parallel_rows(std::size_t n, int threads, Fn fn) {
   });
 }
 
-/// KnnMethod::automatic's choice: the kd-forest where it beats the exact search (low dimension and
+/// KnnMethod::automatic's choice: the kd-tree where it beats the exact search (low dimension and
 /// enough points for the N^2 search to cost more).
 bool prefer_kdtree(Eigen::Index n, Eigen::Index d);
 
-/// Randomized kd-forest search into `out` (out.n, out.k and the arrays already sized).
+/// FLANN kd-tree search into `out` (out.n, out.k and the arrays already sized).
 void kdtree_knn(const Matrix& data, NeighborList& out, const KnnOptions& options);
 
 }  // namespace epochscope::knn::detail

@@ -76,7 +76,7 @@ class ForceGraph final : public GraphLayout {
     const auto n = static_cast<std::size_t>(input.data->rows());
     const int k = std::min(opt_.k, static_cast<int>(n) - 1);
     if (input.neighbors && input.neighbors->n == n && input.neighbors->k >= k) return input.neighbors->truncated(k);
-    return knn::build_knn(*input.data, {.k = k, .threads = opt_.threads, .seed = opt_.seed});
+    return knn::build_knn(*input.data, {.k = k, .threads = opt_.threads});
   }
 
   // Edges (i < j, sorted, each once), their rest lengths, and the adjacency both ways.

@@ -70,7 +70,6 @@ LayoutQuality evaluate_layout(const Matrix& layout, const knn::NeighborList& ori
   ko.k = options.k;
   ko.method = options.method;
   ko.threads = options.threads;
-  ko.seed = options.seed;
   const knn::NeighborList in_layout = knn::build_knn(layout, ko);
   LayoutQuality q;
   q.recall_at_10 = knn::neighbor_recall(original, in_layout, options.k);

@@ -308,7 +308,7 @@ class Tsne final : public Projection {
     const auto n = static_cast<std::size_t>(input.data->rows());
     const int k = static_cast<int>(std::min<double>(static_cast<double>(n - 1), std::ceil(3 * opt_.perplexity)));
     if (input.neighbors && input.neighbors->n == n && input.neighbors->k >= k) return input.neighbors->truncated(k);
-    return knn::build_knn(*input.data, {.k = k, .threads = opt_.threads, .seed = opt_.seed});
+    return knn::build_knn(*input.data, {.k = k, .threads = opt_.threads});
   }
 
   Matrix initial_layout(const Matrix& x) const {

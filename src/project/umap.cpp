@@ -3,11 +3,9 @@
 #include <Eigen/Cholesky>
 
 #include <algorithm>
-#include <barrier>
 #include <cmath>
 #include <numeric>
 #include <string>
-#include <thread>
 
 #include "epochscope/project/pca.hpp"
 #include "umap_sgd.hpp"
@@ -80,7 +78,7 @@ Matrix Umap::initialize(const ProjectionInput& input) {
   knn::NeighborList own;
   const knn::NeighborList* nn = input.neighbors.get();
   if (nn == nullptr || nn->n != static_cast<std::size_t>(n) || nn->k < k) {
-    own = knn::build_knn(x, {.k = k, .threads = opt_.threads, .seed = opt_.seed});
+    own = knn::build_knn(x, {.k = k, .threads = opt_.threads});
     nn = &own;
   }
   SparseGraph graph = fuzzy_graph(*nn, k);
@@ -103,7 +101,8 @@ Matrix Umap::initialize(const ProjectionInput& input) {
     }
     if (!w.allFinite()) throw Error("UMAP: warm start holds NaN or Inf values");
     y = w;
-    previous_ = w;
+    previous_.resize(n, opt_.dims);  // in the optimiser's order
+    for (Eigen::Index r = 0; r < n; ++r) previous_.row(r) = w.row(edges_.order[static_cast<std::size_t>(r)]);
     total_ = opt_.warm_epochs;
     params_.learning_rate = opt_.warm_learning_rate;
     params_.lambda = opt_.lambda;
@@ -127,7 +126,7 @@ Matrix Umap::start_layout(const Matrix& data, const SparseGraph& graph) const {
     for (Eigen::Index i = 0; i < y->size(); ++i) y->data()[i] = static_cast<float>(20.0 * static_cast<double>(rng.next() >> 11) * 0x1.0p-53 - 10.0);
     return *y;
   }
-  if (opt_.init == UmapInit::spectral) y = spectral_layout(graph, &data, {.dims = dims, .seed = opt_.seed});
+  if (opt_.init == UmapInit::spectral) y = spectral_layout(graph, &data, {.dims = dims});
   if (!y) {  // PCA (asked for, or the eigensolver did not converge)
     const Eigen::Index d = data.cols();
     if (d >= dims) {
@@ -150,44 +149,17 @@ Matrix Umap::start_layout(const Matrix& data, const SparseGraph& graph) const {
 
 void Umap::run(Matrix& layout, int iteration_limit) {
   if (total_ == 0) throw Error("UMAP: run() before initialize()");
-  const auto n = static_cast<Eigen::Index>(edges_.offsets.size()) - 1;
+  const auto n = static_cast<Eigen::Index>(edges_.order.size());
   if (layout.rows() != n || layout.cols() != opt_.dims) throw Error("UMAP: run() got a layout of the wrong shape");
   const int limit = std::min(iteration_limit, total_);
   if (epoch_ >= limit) return;
-  Matrix other(layout.rows(), layout.cols());
-  float* cur = layout.data();
-  float* nxt = other.data();
-  const float* prev = previous_.size() > 0 ? previous_.data() : nullptr;
-  const int workers = std::max(1, std::min<int>(opt_.threads, static_cast<int>(n / 256)));
-  const std::vector<std::int32_t> bounds = umap_detail::partition(edges_, workers);
-  std::vector<umap_detail::Scratch> scratch(static_cast<std::size_t>(workers));
-  auto epoch_body = [&](int w) {
-    const float alpha = params_.learning_rate * (1.f - static_cast<float>(epoch_) / static_cast<float>(total_));
-    umap_detail::run_epoch(opt_.dims, params_, edges_, epoch_, alpha, cur, nxt, prev, bounds[static_cast<std::size_t>(w)],
-                           bounds[static_cast<std::size_t>(w) + 1], scratch[static_cast<std::size_t>(w)]);
-  };
-  auto finish_epoch = [&]() noexcept {
-    std::swap(cur, nxt);
-    ++epoch_;
-  };
-  if (workers == 1) {
-    while (epoch_ < limit) {
-      epoch_body(0);
-      finish_epoch();
-    }
-  } else {
-    std::barrier sync(workers, finish_epoch);
-    auto loop = [&](int w) {
-      while (epoch_ < limit) {
-        epoch_body(w);
-        sync.arrive_and_wait();
-      }
-    };
-    std::vector<std::jthread> pool;
-    for (int w = 1; w < workers; ++w) pool.emplace_back(loop, w);
-    loop(0);
-  }
-  if (cur != layout.data()) layout = other;
+  Matrix y(n, opt_.dims);  // in the optimiser's (colour) order
+  for (Eigen::Index r = 0; r < n; ++r) y.row(r) = layout.row(edges_.order[static_cast<std::size_t>(r)]);
+  umap_detail::run_epochs(opt_.dims, params_, edges_, epoch_, limit, total_, y.data(), previous_.size() > 0 ? previous_.data() : nullptr,
+                          opt_.threads);
+  epoch_ = limit;
+  if (epoch_ == total_) umap_detail::flush_pending(opt_.dims, edges_, y.data());
+  for (Eigen::Index r = 0; r < n; ++r) layout.row(edges_.order[static_cast<std::size_t>(r)]) = y.row(r);
 }
 
 ProjectionStats Umap::stats(const Matrix& layout) const {

@@ -1,8 +1,13 @@
-// Contract (private to src/project): UMAP's optimiser. The graph's edges in CSR order (every
-// undirected edge twice, once per end) with their sampling schedule, and one epoch of SGD over a
-// range of head points: each head reads the others from `cur` (the layout at the start of the
-// epoch), moves only itself and writes to `nxt`, drawing negative samples from a stream seeded by
-// (seed, epoch, head, draw). Ranges never share heads, so any split over threads gives the same result.
+// Contract (private to src/project): UMAP's optimiser. make_edges colours the graph greedily
+// (no edge joins two points of one colour), numbers the points colour by colour and keeps every
+// undirected edge twice, once per end, with its sampling schedule. run_epochs then runs epochs of
+// SGD in that numbering: colour after colour, each point (head) applies its sampled edges' pulls and
+// their negative samples' pushes to itself, step by step. Pulls read the current layout (a
+// neighbour of another colour has already moved this epoch, or has not: either way the order is
+// fixed), pushes read the layout as it stood at the start of the epoch, and negative samples come
+// from a hash of (seed, epoch, head, draw). Points of one colour never read each other, so how they
+// are split over threads and vector lanes does not change the result: it is that of a serial run
+// in colour order.
 #pragma once
 
 #include <cstdint>
@@ -27,14 +32,15 @@ struct Rng {
 struct Params {
   float a = 1.577f, b = 0.895f;  ///< curve 1 / (1 + a d^2b)
   float gamma = 1.f;             ///< repulsion strength
-  int negative_rate = 5;         ///< negative samples per positive sample
+  int negative_rate = 5;         ///< negative samples per positive sample (<= 127)
   std::uint64_t seed = 0;
   float lambda = 0.f;            ///< movement penalty towards `prev`
-  float learning_rate = 1.f;     ///< at epoch 0
+  float learning_rate = 1.f;     ///< at epoch 0, decaying linearly to 0 at `total`
   bool portable = false;         ///< skip the AVX2 kernel (tests compare the two)
 };
 
-/// Head i's edges are [offsets[i], offsets[i+1]).
+/// The graph in colour order. Head r's edges are [offsets[r], offsets[r+1]); r is input point
+/// order[r]; colour c holds heads [colour_start[c], colour_start[c+1]).
 struct Edges {
   std::vector<std::int64_t> offsets;
   std::vector<std::int32_t> target;
@@ -42,29 +48,38 @@ struct Edges {
   std::vector<float> next;      ///< epoch of the next sample
   std::vector<float> eps_neg;   ///< epochs per negative sample: eps / negative_rate
   std::vector<float> next_neg;  ///< epoch of the next negative sample
+  std::vector<std::int32_t> order;
+  std::vector<std::int32_t> colour_start;
+  std::vector<std::int32_t> rev;  ///< the edge's other copy (in its target's row)
+  std::vector<float> pending;     ///< per edge x dims: the move left for its head by the other end's pull (then sinks)
 };
 
-/// A worker's buffers, reused from epoch to epoch.
+/// graph: symmetric, N < 2^24 points. Throws epochscope::Error beyond the limits.
+Edges make_edges(const SparseGraph& graph, int negative_rate);
+
+/// Epochs [from, to) of `total`. positions and prev (may be null): N x dims, row-major, in the
+/// edges' numbering. Threads: workers (results do not depend on it). Moves pending at the end stay
+/// in edges.pending; flush_pending adds them to a layout (do so once, after the last epoch).
+void run_epochs(int dims, const Params& params, Edges& edges, int from, int to, int total, float* positions, const float* prev,
+                int threads);
+
+void flush_pending(int dims, Edges& edges, float* positions);
+
+/// Sum over edges of -w log q - (1 - w) log(1 - q), plus -log(1 - q) over the non-edges estimated
+/// from a seeded sample of pairs; q = 1 / (1 + a d^2b). Input numbering.
+double cross_entropy(const SparseGraph& graph, const Matrix& layout, const Params& params, std::uint64_t seed);
+
+/// A worker's buffers, reused from chunk to chunk.
 struct Scratch {
   std::vector<std::int32_t> nneg;   ///< per edge of the chunk: negative samples, -1 = not sampled
   std::vector<std::int32_t> pulls;  ///< per head, its sampled edges: target | (negatives << 24)
+  std::vector<std::int32_t> pull_edge;  ///< the reverse edges of `pulls` (where the tail's move goes)
+  std::vector<float> tail;          ///< per head x dims: pending moves collected for it
+  std::int32_t sink_slot = 0;       ///< the pending slot where this worker's lanes without a pull write
   std::vector<std::int32_t> first;  ///< head h's pulls are [first[h - begin], first[h - begin + 1])
   std::vector<std::int32_t> steps;  ///< per head: pulls plus pushes
   std::vector<std::int32_t> order;  ///< heads (minus begin) by steps, longest first
   std::vector<std::int32_t> bucket;
 };
-
-Edges make_edges(const SparseGraph& graph, int negative_rate);
-
-/// parts + 1 head boundaries with about as many edges between each pair.
-std::vector<std::int32_t> partition(const Edges& edges, int parts);
-
-/// One epoch for heads [begin, end): layouts are N x dims, row-major; prev may be null.
-void run_epoch(int dims, const Params& params, Edges& edges, int epoch, float alpha, const float* cur, float* nxt,
-               const float* prev, std::int32_t begin, std::int32_t end, Scratch& scratch);
-
-/// Sum over edges of -w log q - (1 - w) log(1 - q), plus -log(1 - q) over the non-edges estimated
-/// from a seeded sample of pairs; q = 1 / (1 + a d^2b).
-double cross_entropy(const SparseGraph& graph, const Matrix& layout, const Params& params, std::uint64_t seed);
 
 }  // namespace epochscope::project::umap_detail

@@ -1,11 +1,18 @@
 // Contract: k-nearest-neighbour lists (Euclidean), computed once per (layer, frame) and shared by
 // every method that needs them. Rows = points. A point is never its own neighbour; neighbours are
-// sorted nearest first. Exact search uses blocked matrix products (fast in high dimensions);
-// "kdtree" uses FLANN's randomized kd-trees (fast for D <= ~64, approximate, recall measured in the
-// tests). Same input and seed, same lists; the thread count does not change the result.
+// sorted nearest first (ties by index). Exact search: blocked matrix products over pairs of row
+// blocks (each pair once; an AVX2 kernel where the CPU has it), candidates screened on the
+// expanded distance and re-measured directly. "kdtree": FLANN's single kd-tree (KDTreeSingleIndex),
+// exact with eps = 0, (1 + eps)-approximate above; FLANN's randomized forest is not used because
+// Debian's FLANN 1.9 seeds it from std::random_device. Same input, same lists; the thread count
+// does not change the result.
+//
+// Measured on the 2-core machine, 10,000 MNIST points, k = 15: exact 784-d pixels 0.65 s on 2
+// threads (1.3 s on 1); exact 10-d 0.06 s; FLANN kd-tree 2-d layouts 0.02 s.
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "epochscope/core/matrix.hpp"
@@ -25,18 +32,17 @@ struct NeighborList {
 };
 
 enum class KnnMethod {
-  automatic,  ///< exact when D > 64 or N < 3000, else kdtree
+  automatic,  ///< kdtree for D <= 3 and N >= 2,000 or D <= 16 and N >= 20,000 (where it is the faster), else exact
   exact,      ///< blocked brute force through matrix products
-  kdtree,     ///< FLANN randomized kd-trees
+  kdtree,     ///< FLANN's single kd-tree: exact at eps = 0
 };
 
 struct KnnOptions {
   int k = 15;                        ///< neighbours per point (clamped to N-1)
   KnnMethod method = KnnMethod::automatic;
-  int trees = 4;                     ///< kdtree: randomized trees
-  int checks = 256;                  ///< kdtree: leaves visited per query (recall vs speed)
+  float eps = 0.f;                   ///< kdtree: (1 + eps)-approximate search; 0 = exact
+  int leaf_size = 10;                ///< kdtree: points per leaf
   int threads = 1;                   ///< worker threads for the search
-  std::uint64_t seed = 1;            ///< kdtree: FLANN's randomisation
 };
 
 /// data: N x D (rows = points). Throws epochscope::Error on N < 2 or non-finite values.

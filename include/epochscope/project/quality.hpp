@@ -6,8 +6,8 @@
 //  - displacement: mean_i |y_i - y_prev_i| divided by the layout's size, the RMS distance of its
 //    points to their centroid. Nothing is aligned here: align the previous layout first (align.hpp)
 //    when the frames may have spun. NaN when there is no previous layout.
-// The layout's neighbours come from knn::build_knn (exact for N < 3000, kd-trees above: for 2-3
-// dims these are near-exact). Throws epochscope::Error on mismatched sizes or non-finite layouts.
+// The layout's neighbours come from knn::build_knn (automatic: FLANN's exact kd-tree for 2-3 dims
+// from 2,000 points, the blocked exact search otherwise). Throws epochscope::Error on mismatched sizes or non-finite layouts.
 #pragma once
 
 #include <cstdint>
@@ -28,10 +28,9 @@ struct LayoutQuality {
 /// Options for evaluate_layout.
 struct QualityOptions {
   int k = 10;  ///< neighbours for recall and for the vote
-  /// How the layout's neighbours are found (automatic: exact below 3000 points, kd-trees above).
+  /// How the layout's neighbours are found (both choices are exact at the default eps).
   knn::KnnMethod method = knn::KnnMethod::automatic;
   int threads = 1;          ///< threads for the layout's kNN search
-  std::uint64_t seed = 1;   ///< kd-tree randomisation
 };
 
 /// original: neighbour lists of the input data (n = N, k >= 1; recall uses min(k, original.k)).

@@ -13,14 +13,14 @@
 // proportion to their weight, negative_sample_rate negative samples per positive one, gradients
 // clipped at 4 and a learning rate decaying linearly to 0.
 //
-// Determinism: unlike the reference's Hogwild SGD, each epoch moves every point from the layout as
-// it stood at the start of the epoch (its own position changes step by step, the others' are read
-// from that snapshot), with random numbers drawn from a stream seeded by (seed, epoch, point). A
-// point's move therefore does not depend on the order points are processed in, so the result is
-// the same for any thread count and running in slices equals one run. Each point applies the pull
-// of every sampled edge itself (the reference moves both ends of an edge; here each end moves when
-// its own copy of the symmetric edge is sampled, so the pull is doubled to keep the balance of
-// attraction to repulsion).
+// Determinism: unlike the reference's Hogwild SGD, the points are coloured so that no kNN edge joins
+// two points of one colour, and each epoch updates the colours one after another; within a colour
+// every point applies its own sampled pulls and negative-sample pushes (pulls read the current
+// layout, pushes the layout as it stood at the start of the epoch; random numbers come from a hash
+// of (seed, epoch, point, draw)). Points of one colour never read each other, so how they are split
+// over threads and vector lanes (AVX2 where the CPU has it) does not change the result: it is that
+// of a serial run in colour order, for any thread count, and running in slices equals one run.
+// The pull an edge exerts on its other end is kept and applied when that end's colour comes.
 //
 // Warm start (input.warm_start, the previous frame's layout): the layout starts there, runs
 // warm_epochs at warm_learning_rate, and each epoch pulls points back towards it with the gradient

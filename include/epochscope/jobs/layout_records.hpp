@@ -1,0 +1,35 @@
+// Contract: the pool's final layouts as the session file's layout records and back, so a session
+// saves what the window computed and reopening it does not compute it again.
+//   to_record(key, result): a record of a final layout (throws epochscope::Error on a layout that
+//     is not final or has no positions).
+//   from_record(record, points): the key and result, or nullopt (with `why` set) for a record that
+//     cannot be used: an unknown method or layer, dims other than 2 or 3, a row count that is not
+//     the session's point count, non-finite positions, edges out of range.
+//   preload_records(pool, records, points, frames): preloads every usable record whose frame exists,
+//     per chain in frame order and stopping a chain at its first missing frame (a chain continues
+//     from its last preloaded frame); returns how many records were preloaded.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "epochscope/io/session.hpp"
+#include "epochscope/jobs/layout_pool.hpp"
+
+namespace epochscope::jobs {
+
+/// Methods whose layouts are worth saving (the iterative ones; star and PCA take milliseconds).
+bool worth_saving(Method m);
+
+io::LayoutRecord to_record(const LayoutKey& key, const LayoutResult& result);
+
+std::optional<std::pair<LayoutKey, LayoutResult>> from_record(const io::LayoutRecord& record, std::size_t points,
+                                                               std::string* why = nullptr);
+
+std::size_t preload_records(LayoutPool& pool, const std::vector<io::LayoutRecord>& records, std::size_t points,
+                            std::size_t frames);
+
+}  // namespace epochscope::jobs

@@ -1,0 +1,68 @@
+// The kd-tree neighbour search, through FLANN (libflann-dev). FLANN's randomized kd-forest
+// (KDTreeIndex) is not used: Debian's FLANN 1.9 shuffles each tree's points with std::random_device,
+// so its approximate lists change from run to run, which would break "same seed, same layout". The
+// single kd-tree (KDTreeSingleIndex, Friedman-Bentley-Finkel with FLANN's incremental distance
+// bounds) is deterministic: with eps = 0 it is exact, with eps > 0 it returns (1 + eps)-approximate
+// neighbours faster. Queries are independent and the index is read-only while they run, so the
+// thread count does not change the lists.
+#include <flann/algorithms/dist.h>
+#include <flann/algorithms/kdtree_single_index.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <vector>
+
+#include "knn_detail.hpp"
+
+namespace epochscope::knn::detail {
+
+bool prefer_kdtree(Eigen::Index n, Eigen::Index d) { return (d <= 3 && n >= 2000) || (d <= 16 && n >= 20000); }
+
+void kdtree_knn(const Matrix& data, NeighborList& out, const KnnOptions& options) {
+  const auto n = static_cast<std::size_t>(data.rows());
+  const auto d = static_cast<std::size_t>(data.cols());
+  // FLANN reads the rows in place (Matrix is row-major); reorder = true copies them into tree order.
+  flann::Matrix<float> points(const_cast<float*>(data.data()), n, d);
+  flann::KDTreeSingleIndex<flann::L2<float>> index(points, flann::KDTreeSingleIndexParams(std::max(1, options.leaf_size), true));
+  index.buildIndex();
+  flann::SearchParams params;
+  params.eps = std::max(0.f, options.eps);
+  params.sorted = true;
+  const int k = out.k;
+  const int want = std::min<int>(k + 1, static_cast<int>(n));  // the point itself comes back too
+  parallel_rows(n, std::max(1, options.threads), [&](std::size_t begin, std::size_t end) {
+    flann::KNNResultSet<float> result(want);
+    std::vector<std::size_t> found(static_cast<std::size_t>(want));
+    std::vector<float> squared(static_cast<std::size_t>(want));
+    std::vector<std::pair<float, std::int32_t>> row;
+    for (std::size_t i = begin; i < end; ++i) {
+      const float* q = data.data() + i * d;
+      result.clear();
+      index.findNeighbors(result, q, params);
+      const std::size_t got = std::min<std::size_t>(result.size(), static_cast<std::size_t>(want));
+      result.copy(found.data(), squared.data(), got, true);
+      row.clear();
+      for (std::size_t s = 0; s < got; ++s) {
+        const auto j = static_cast<std::int32_t>(found[s]);
+        if (static_cast<std::size_t>(j) == i) continue;
+        // The distance measured directly (FLANN's is a squared sum in its own order).
+        const float* p = data.data() + static_cast<std::size_t>(j) * d;
+        double sum = 0;
+        for (std::size_t c = 0; c < d; ++c) {
+          const double diff = static_cast<double>(q[c]) - p[c];
+          sum += diff * diff;
+        }
+        row.emplace_back(static_cast<float>(std::sqrt(sum)), j);
+      }
+      std::sort(row.begin(), row.end());  // nearest first, ties by index
+      row.resize(static_cast<std::size_t>(k));  // drops the extra one when the point was not among them
+      for (int s = 0; s < k; ++s) {
+        out.indices[i * static_cast<std::size_t>(k) + static_cast<std::size_t>(s)] = row[static_cast<std::size_t>(s)].second;
+        out.distances[i * static_cast<std::size_t>(k) + static_cast<std::size_t>(s)] = row[static_cast<std::size_t>(s)].first;
+      }
+    }
+  });
+}
+
+}  // namespace epochscope::knn::detail

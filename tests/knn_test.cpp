@@ -1,0 +1,176 @@
+// Neighbour lists: the exact search against a plain O(N^2) loop, FLANN's kd-tree (exact at eps 0,
+// approximate above), and the
+// contract every list keeps (no self, nearest first, the same for any thread count).
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <random>
+#include <vector>
+
+#include "epochscope/knn/neighbors.hpp"
+
+namespace epochscope::knn {
+namespace {
+
+Matrix gaussian(Eigen::Index n, Eigen::Index d, std::uint32_t seed) {
+  std::mt19937 rng(seed);
+  std::normal_distribution<float> g(0.f, 1.f);
+  Matrix x(n, d);
+  for (Eigen::Index i = 0; i < x.size(); ++i) x.data()[i] = g(rng);
+  return x;
+}
+
+// The k nearest (distance, index) of every point by brute force, ties broken by index.
+std::vector<std::vector<std::pair<double, int>>> naive(const Matrix& x, int k) {
+  std::vector<std::vector<std::pair<double, int>>> out(static_cast<std::size_t>(x.rows()));
+  for (Eigen::Index i = 0; i < x.rows(); ++i) {
+    std::vector<std::pair<double, int>> all;
+    for (Eigen::Index j = 0; j < x.rows(); ++j) {
+      if (j != i) all.emplace_back((x.row(i).cast<double>() - x.row(j).cast<double>()).norm(), static_cast<int>(j));
+    }
+    std::partial_sort(all.begin(), all.begin() + k, all.end());
+    all.resize(static_cast<std::size_t>(k));
+    out[static_cast<std::size_t>(i)] = all;
+  }
+  return out;
+}
+
+void expect_well_formed(const NeighborList& nl) {
+  for (std::size_t i = 0; i < nl.n; ++i) {
+    for (int j = 0; j < nl.k; ++j) {
+      EXPECT_NE(nl.index(i, j), static_cast<std::int32_t>(i)) << "self neighbour at " << i;
+      EXPECT_GE(nl.index(i, j), 0);
+      EXPECT_LT(nl.index(i, j), static_cast<std::int32_t>(nl.n));
+      if (j > 0) {
+        EXPECT_LE(nl.distance(i, j - 1), nl.distance(i, j)) << "unsorted at " << i;
+      }
+    }
+  }
+}
+
+TEST(Knn, ExactMatchesBruteForce) {
+  // Sizes that are not multiples of the blocks (192 rows, 24-wide panels, 256-deep passes).
+  for (const auto& [n, d] : {std::pair<Eigen::Index, Eigen::Index>{701, 37}, {433, 300}, {50, 3}}) {
+    const Matrix x = gaussian(n, d, static_cast<std::uint32_t>(n + d));
+    const int k = 12;
+    const NeighborList nl = build_knn(x, {.k = k, .method = KnnMethod::exact, .threads = 2});
+    ASSERT_EQ(nl.k, k);
+    ASSERT_EQ(nl.n, static_cast<std::size_t>(n));
+    const auto ref = naive(x, k);
+    int mismatches = 0;
+    for (Eigen::Index i = 0; i < n; ++i) {
+      for (int j = 0; j < k; ++j) {
+        const auto& [dist, idx] = ref[static_cast<std::size_t>(i)][static_cast<std::size_t>(j)];
+        EXPECT_NEAR(nl.distance(static_cast<std::size_t>(i), j), dist, 1e-4 * (1 + dist));
+        mismatches += nl.index(static_cast<std::size_t>(i), j) != idx;
+      }
+    }
+    EXPECT_EQ(mismatches, 0) << n << " x " << d;
+    expect_well_formed(nl);
+  }
+}
+
+TEST(Knn, ExactIgnoresConstantColumnsAndOffsets) {
+  Matrix x = gaussian(300, 8, 3);
+  Matrix wide(300, 11);
+  wide << Matrix::Constant(300, 2, 5.f), x.array() + 100.f, Matrix::Constant(300, 1, -1.f);
+  const NeighborList a = build_knn(x, {.k = 10, .method = KnnMethod::exact});
+  const NeighborList b = build_knn(wide, {.k = 10, .method = KnnMethod::exact});
+  EXPECT_EQ(a.indices, b.indices);
+  for (std::size_t s = 0; s < a.distances.size(); ++s) EXPECT_NEAR(a.distances[s], b.distances[s], 1e-4);
+}
+
+TEST(Knn, KdTreeIsExactAtEpsZero) {
+  for (const auto& [n, d] : {std::pair<Eigen::Index, Eigen::Index>{4000, 10}, {3000, 2}, {2500, 3}}) {
+    const Matrix x = gaussian(n, d, static_cast<std::uint32_t>(11 + d));
+    const NeighborList exact = build_knn(x, {.k = 15, .method = KnnMethod::exact, .threads = 2});
+    const NeighborList tree = build_knn(x, {.k = 15, .method = KnnMethod::kdtree, .threads = 2});
+    expect_well_formed(tree);
+    EXPECT_DOUBLE_EQ(neighbor_recall(exact, tree, 15), 1.0) << n << " x " << d;
+    for (std::size_t s = 0; s < exact.distances.size(); ++s) ASSERT_NEAR(tree.distances[s], exact.distances[s], 1e-4);
+  }
+}
+
+TEST(Knn, KdTreeEpsTradesRecall) {  // the knob does something, and reported distances stay true
+  const Matrix x = gaussian(3000, 12, 5);
+  const NeighborList exact = build_knn(x, {.k = 15, .method = KnnMethod::exact});
+  const NeighborList rough = build_knn(x, {.k = 15, .method = KnnMethod::kdtree, .eps = 3.f});
+  const double recall = neighbor_recall(exact, rough, 15);
+  EXPECT_LT(recall, 0.99);
+  EXPECT_GT(recall, 0.3);
+  for (std::size_t i = 0; i < 50; ++i) {
+    EXPECT_NEAR(rough.distance(i, 0), (x.row(static_cast<Eigen::Index>(i)) - x.row(rough.index(i, 0))).norm(), 1e-4);
+  }
+}
+
+TEST(Knn, AutomaticPicksTheTreeForLayouts) {  // 2-D layouts of quality checks: same lists either way
+  const Matrix x = gaussian(2500, 2, 8);
+  const NeighborList a = build_knn(x, {.k = 10});
+  const NeighborList e = build_knn(x, {.k = 10, .method = KnnMethod::exact});
+  EXPECT_DOUBLE_EQ(neighbor_recall(e, a, 10), 1.0);
+}
+
+TEST(Knn, ThreadCountAndRepeatsDoNotChangeLists) {
+  const Matrix x = gaussian(1500, 10, 9);
+  for (KnnMethod m : {KnnMethod::exact, KnnMethod::kdtree}) {
+    const NeighborList one = build_knn(x, {.k = 15, .method = m, .threads = 1});
+    const NeighborList two = build_knn(x, {.k = 15, .method = m, .threads = 2});
+    const NeighborList again = build_knn(x, {.k = 15, .method = m, .threads = 2});
+    EXPECT_EQ(one.indices, two.indices);
+    EXPECT_EQ(one.distances, two.distances);
+    EXPECT_EQ(two.indices, again.indices);
+    expect_well_formed(one);
+  }
+}
+
+TEST(Knn, DuplicatesAndSmallN) {
+  Matrix x(6, 2);
+  x << 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 5, 5;
+  for (KnnMethod m : {KnnMethod::exact, KnnMethod::kdtree}) {
+    const NeighborList nl = build_knn(x, {.k = 3, .method = m});
+    expect_well_formed(nl);
+    EXPECT_EQ(nl.distance(0, 0), 0.f);
+    EXPECT_EQ(nl.distance(0, 1), 0.f);
+    EXPECT_EQ(nl.distance(3, 0), 0.f);
+    const NeighborList clamped = build_knn(x, {.k = 50, .method = m});
+    EXPECT_EQ(clamped.k, 5);  // N - 1
+    expect_well_formed(clamped);
+  }
+  Matrix two(2, 3);
+  two << 1, 2, 3, 4, 5, 6;
+  const NeighborList nl = build_knn(two, {.k = 15});
+  ASSERT_EQ(nl.k, 1);
+  EXPECT_EQ(nl.index(0, 0), 1);
+  EXPECT_EQ(nl.index(1, 0), 0);
+  EXPECT_NEAR(nl.distance(0, 0), std::sqrt(27.f), 1e-5);
+}
+
+TEST(Knn, BadInputThrows) {
+  EXPECT_THROW(build_knn(Matrix(1, 4)), Error);
+  EXPECT_THROW(build_knn(Matrix(0, 4)), Error);
+  Matrix x = gaussian(10, 3, 1);
+  x(4, 1) = std::numeric_limits<float>::quiet_NaN();
+  EXPECT_THROW(build_knn(x), Error);
+  x(4, 1) = std::numeric_limits<float>::infinity();
+  EXPECT_THROW(build_knn(x, {.method = KnnMethod::kdtree}), Error);
+}
+
+TEST(Knn, TruncatedAndRecall) {
+  const Matrix x = gaussian(200, 5, 2);
+  const NeighborList nl = build_knn(x, {.k = 10});
+  const NeighborList t = nl.truncated(4);
+  ASSERT_EQ(t.k, 4);
+  for (std::size_t i = 0; i < nl.n; ++i) {
+    for (int j = 0; j < 4; ++j) EXPECT_EQ(t.index(i, j), nl.index(i, j));
+  }
+  EXPECT_DOUBLE_EQ(neighbor_recall(nl, nl, 10), 1.0);
+  EXPECT_DOUBLE_EQ(neighbor_recall(nl, t, 4), 1.0);
+  const NeighborList other = build_knn(gaussian(200, 5, 3), {.k = 10});
+  EXPECT_LT(neighbor_recall(nl, other, 10), 0.2);
+  EXPECT_THROW(neighbor_recall(nl, build_knn(gaussian(20, 5, 3)), 10), Error);
+}
+
+}  // namespace
+}  // namespace epochscope::knn
