@@ -6,6 +6,7 @@
 #include <mutex>
 #include <thread>
 
+#include "epochscope/core/thread_priority.hpp"
 #include "epochscope/jobs/methods.hpp"
 #include "epochscope/project/align.hpp"
 #include "epochscope/project/quality.hpp"
@@ -283,6 +284,7 @@ Chain* LayoutPool::Impl::pick(std::size_t frames_available) {
 }
 
 void LayoutPool::Impl::worker(std::stop_token stop) {
+  lower_thread_priority(options.nice);
   while (!stop.stop_requested()) {
     const std::size_t available = store->size();
     Chain* chain = nullptr;

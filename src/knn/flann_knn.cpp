@@ -17,7 +17,7 @@
 
 namespace epochscope::knn::detail {
 
-bool prefer_kdtree(Eigen::Index n, Eigen::Index d) { return (d <= 3 && n >= 2000) || (d <= 16 && n >= 20000); }
+bool prefer_kdtree(Eigen::Index n, Eigen::Index d) { return (d <= 3 && n >= 2000) || (d <= 16 && n >= 5000); }
 
 void kdtree_knn(const Matrix& data, NeighborList& out, const KnnOptions& options) {
   const auto n = static_cast<std::size_t>(data.rows());
@@ -46,14 +46,7 @@ void kdtree_knn(const Matrix& data, NeighborList& out, const KnnOptions& options
       for (std::size_t s = 0; s < got; ++s) {
         const auto j = static_cast<std::int32_t>(found[s]);
         if (static_cast<std::size_t>(j) == i) continue;
-        // The distance measured directly (FLANN's is a squared sum in its own order).
-        const float* p = data.data() + static_cast<std::size_t>(j) * d;
-        double sum = 0;
-        for (std::size_t c = 0; c < d; ++c) {
-          const double diff = static_cast<double>(q[c]) - p[c];
-          sum += diff * diff;
-        }
-        row.emplace_back(static_cast<float>(std::sqrt(sum)), j);
+        row.emplace_back(std::sqrt(std::max(0.f, squared[s])), j);
       }
       std::sort(row.begin(), row.end());  // nearest first, ties by index
       row.resize(static_cast<std::size_t>(k));  // drops the extra one when the point was not among them

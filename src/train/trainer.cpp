@@ -12,6 +12,7 @@
 #include <stop_token>
 #include <thread>
 
+#include "epochscope/core/thread_priority.hpp"
 #include "epochscope/store/metrics.hpp"
 #include "model.hpp"
 
@@ -231,6 +232,7 @@ void Trainer::start() {
   if (impl_->thread.joinable()) return;
   impl_->state = TrainState::running;
   impl_->thread = std::jthread([this](std::stop_token st) {
+    lower_thread_priority(impl_->options.nice);
     impl_->run(st);
     impl_->store->close();
   });

@@ -64,6 +64,7 @@ struct PoolOptions {
   int slice_iterations = 25;    ///< iterations between published intermediate layouts
   std::uint64_t seed = 1;       ///< seed of every method
   bool quality = true;          ///< compute recall@10 / 10-NN accuracy / displacement when final
+  int nice = 0;                 ///< added to the workers' niceness (the window uses 10: drawing first)
   /// Called on a worker thread whenever a layout becomes final (e.g. to save it in the session
   /// file). Must be thread-safe and quick.
   std::function<void(const LayoutKey&, std::shared_ptr<const LayoutResult>)> on_final;

@@ -32,7 +32,7 @@ struct NeighborList {
 };
 
 enum class KnnMethod {
-  automatic,  ///< kdtree for D <= 3 and N >= 2,000 or D <= 16 and N >= 20,000 (where it is the faster), else exact
+  automatic,  ///< kdtree for D <= 3 and N >= 2,000 or D <= 16 and N >= 5,000 (where it is the faster), else exact
   exact,      ///< blocked brute force through matrix products
   kdtree,     ///< FLANN's single kd-tree: exact at eps = 0
 };

@@ -28,6 +28,7 @@ struct TrainOptions {
   int threads = 0;              ///< libtorch intra-op threads; 0 = every core
   std::size_t tracked = 10000;  ///< points whose activations every frame records
   int eval_batch = 1000;        ///< images per forward pass when recording a frame
+  int nice = 0;                 ///< added to the training thread's niceness (the window uses 5)
 };
 
 enum class TrainState { idle, running, paused, finished, stopped, failed };
