@@ -5,14 +5,16 @@ set -euo pipefail
 
 BASE_PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config git
+  clang libclang-rt-14-dev  # `make fuzz`: clang and its libFuzzer/sanitizer runtimes (only recommended by clang)
   libtorch-dev libimgui-dev libglfw3-dev python3-glad libeigen3-dev libflann-dev liblz4-dev
   libmsgpack-cxx-dev libboost-dev libgtest-dev libcli11-dev libfmt-dev libspdlog-dev libstb-dev
   nlohmann-json3-dev zlib1g-dev
+  python3-torch python3-numpy python3-msgpack
   dataset-fashion-mnist
   xvfb xauth xdotool libgl1-mesa-dri fonts-dejavu-core
 )
 BENCH_PACKAGES=(
-  python3-torch python3-numpy python3-sklearn umap-learn python3-igraph python3-msgpack
+  python3-sklearn umap-learn python3-igraph
   r-base-core r-cran-uwot r-cran-rtsne r-cran-mass
 )
 

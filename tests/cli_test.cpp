@@ -44,7 +44,8 @@ TEST(Cli, UsageErrorsExitTwoWithAOneLineHint) {
   const auto dir = scratch_dir();
   for (const char* args : {"--bogus", "train --epochs 3", "train --epochs abc --out x.epochscope",
                            "export f --layer nonsense --out x.csv", "info", "train --optimizer rmsprop --out x",
-                           "train --dataset cifar --out x", "frobnicate"}) {
+                           "train --dataset cifar --out x", "frobnicate", "info f --timeout 5",
+                           "info --follow f --frames 0", "--session a --follow b"}) {
     const auto r = run(args, dir);
     EXPECT_EQ(r.code, 2) << args << ": " << r.err;
     EXPECT_EQ(count_lines(r.err), 1) << args << ": " << r.err;
@@ -83,7 +84,9 @@ TEST(Cli, TrainInfoExportEndToEnd) {
   const auto info = run("info '" + session.string() + "' --json", dir);
   ASSERT_EQ(info.code, 0) << info.err;
   const auto j = nlohmann::json::parse(info.out);
-  EXPECT_EQ(j["format_version"], "1.0");
+  EXPECT_EQ(j["format_version"], "1.1");
+  EXPECT_EQ(j["finished"], true);  // `train` appends the end record
+  EXPECT_EQ(j["end_reason"], "finished");
   EXPECT_EQ(j["dataset"], "mnist");
   EXPECT_EQ(j["classes"].size(), 10u);
   EXPECT_EQ(j["points"], 300);

@@ -1,4 +1,5 @@
 #include <gtest/gtest.h>
+#include <zlib.h>
 
 #include <map>
 
@@ -88,6 +89,87 @@ TEST(Idx, AbsurdDimensionsAreRefusedBeforeAllocating) {
   data::IdxArray a{{4}, {1, 2, 3, 4}};
   data::write_idx(dir / "labels", a);
   expect_idx_error(dir / "labels", "expected 3", {.expected_rank = 3});
+}
+
+TEST(Idx, TruncatedGzipIsRefusedOnOneLineWhereverItIsCut) {
+  const auto dir = scratch_dir();
+  data::IdxArray a{{3, 28, 28}, {}};
+  for (int i = 0; i < 3 * 784; ++i) a.values.push_back(static_cast<std::uint8_t>((i * 2654435761u) >> 24));
+  data::write_idx(dir / "full.gz", a, true);
+  const auto bytes = read_bytes(dir / "full.gz");
+  for (std::size_t cut = 1; cut < bytes.size(); cut += 37) {
+    write_bytes(dir / "cut.gz", bytes.substr(0, cut));
+    expect_idx_error(dir / "cut.gz", "");
+    // The same cut with the original trailer re-attached: the recorded size no longer tells it.
+    if (cut > 20 && cut + 8 < bytes.size()) {
+      write_bytes(dir / "cut-trailer.gz", bytes.substr(0, cut) + bytes.substr(bytes.size() - 8));
+      expect_idx_error(dir / "cut-trailer.gz", "");
+    }
+  }
+}
+
+TEST(Idx, AbsurdGzipClaimsAreRefusedBeforeAllocating) {
+  const auto dir = scratch_dir();
+  // An 8-byte header claiming 2^31 - 8 labels, gzipped on its own (a 28-byte file).
+  const std::string lying("\0\0\x08\x01\x7f\xff\xff\xf8", 8);
+  {
+    gzFile f = gzopen((dir / "lying.gz").c_str(), "wb6");
+    ASSERT_NE(f, nullptr);
+    ASSERT_EQ(gzwrite(f, lying.data(), 8), 8);
+    ASSERT_EQ(gzclose(f), Z_OK);
+  }
+  expect_idx_error(dir / "lying.gz", "does not hold them");
+  // The same with a trailer that agrees with the header (2^31 bytes mod 2^32): zlib's own length
+  // check catches it while the header is read, before anything is allocated.
+  std::string gz = read_bytes(dir / "lying.gz");
+  gz.replace(gz.size() - 4, 4, std::string("\x00\x00\x00\x80", 4));
+  write_bytes(dir / "lying-trailer.gz", gz);
+  expect_idx_error(dir / "lying-trailer.gz", "corrupt gzip stream");
+  // A real stream of 2 KiB of zeros whose header claims 2^31 - 8 labels and whose trailer agrees:
+  // the deflate ratio says 2 GiB cannot come out of it, so nothing is allocated for the claim.
+  std::string big = lying + std::string(2048, '\0');
+  {
+    gzFile f = gzopen((dir / "ratio.gz").c_str(), "wb9");
+    ASSERT_NE(f, nullptr);
+    ASSERT_EQ(gzwrite(f, big.data(), static_cast<unsigned>(big.size())), static_cast<int>(big.size()));
+    ASSERT_EQ(gzclose(f), Z_OK);
+  }
+  gz = read_bytes(dir / "ratio.gz");
+  gz.replace(gz.size() - 4, 4, std::string("\x00\x00\x00\x80", 4));
+  write_bytes(dir / "ratio.gz", gz);
+  expect_idx_error(dir / "ratio.gz", "does not hold them");
+  // Every dimension multiplies: 65536^4 overflows 64 bits unless checked before multiplying.
+  write_bytes(dir / "overflow", std::string("\0\0\x08\x04\0\x01\0\0\0\x01\0\0\0\x01\0\0\0\x01\0\0", 20));
+  expect_idx_error(dir / "overflow", "absurd IDX dimensions", {.max_bytes = ~0ull});
+  // A file longer than any IDX file within max_bytes is refused before it is read.
+  write_bytes(dir / "long", std::string(6000, '\0'));
+  expect_idx_error(dir / "long", "larger than an IDX file may be", {.max_bytes = 16});
+}
+
+TEST(Idx, ParsesFromMemoryWithTheSameChecks) {
+  const auto dir = scratch_dir();
+  data::IdxArray a{{2, 2, 3}, {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}};
+  for (const bool gz : {false, true}) {
+    data::write_idx(dir / "a", a, gz);
+    const std::string bytes = read_bytes(dir / "a");
+    const auto* p = reinterpret_cast<const std::uint8_t*>(bytes.data());
+    const auto b = data::parse_idx({p, bytes.size()}, "in-memory");
+    EXPECT_EQ(b.dims, a.dims);
+    EXPECT_EQ(b.values, a.values);
+    try {
+      data::parse_idx({p, bytes.size() - 3}, "in-memory");
+      FAIL() << "no error";
+    } catch (const Error& e) {
+      EXPECT_EQ(std::string(e.what()).rfind("in-memory: ", 0), 0u) << e.what();
+    }
+  }
+  const std::string floats("\0\0\x0d\x01\0\0\0\x01\0\0\0\0", 12);
+  try {
+    data::parse_idx({reinterpret_cast<const std::uint8_t*>(floats.data()), floats.size()}, "f");
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("element type 0x0d"), std::string::npos) << e.what();
+  }
 }
 
 TEST(Dataset, LoadsPlainAndGzippedDirectoriesAndChecksLabels) {

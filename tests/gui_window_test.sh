@@ -90,6 +90,9 @@ shot=$(py get 'j["last_screenshot"]')
 py check-png "$shot"
 cp "$shot" "$tmp/screenshot.png"
 
+step "the t-SNE view has every frame final (so its layouts are saved)"
+py wait 'j["views"][2]["method"] == "tsne" and j["views"][2]["status"].startswith("t-SNE: 5/5 frames")' 240
+
 step "close: exit code 0, frame-time statistics printed"
 kill -TERM $app
 wait $app
@@ -98,4 +101,25 @@ grep -q "frame times: frames" "$tmp/stdout.txt"
 cat "$tmp/stdout.txt"
 test -s "$tmp/live.epochscope"
 test -f "$XDG_CONFIG_HOME/epochscope/gui.json"
+
+step "the session holds the frames, the end record and the iterative views' final layouts"
+"$exe" info --json "$tmp/live.epochscope" > "$tmp/info.json"
+python3 - "$tmp/info.json" <<'PY'
+import json, sys
+j = json.load(open(sys.argv[1]))
+assert len(j["frames"]) == 5 and j["finished"] and j["end_reason"] == "finished", j
+chains = j["layouts"]
+print("saved layouts:", chains)
+assert any(k.startswith(("tsne/", "umap/")) and v == 5 for k, v in chains.items()), chains
+PY
+
+step "reopening the session shows the saved layouts at once (nothing recomputed)"
+"$exe" --session "$tmp/live.epochscope" --test-state "$state.2" >"$tmp/reopen.txt" 2>&1 &
+app=$!
+trap 'kill $app 2>/dev/null || true' EXIT
+python3 "$here/gui_driver.py" "$state.2" wait 'j["frames"] == 5 and "saved layouts" in j["source"]' 60
+python3 "$here/gui_driver.py" "$state.2" wait 'any(v["method"] in ("tsne", "umap") and v["final"] and v["layout_frame"] == 4 for v in j["views"])' 10
+kill -TERM $app
+wait $app
+trap - EXIT
 echo "gui_window_test: all passed"

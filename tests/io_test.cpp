@@ -5,6 +5,7 @@
 
 #include "epochscope/io/codec.hpp"
 #include "epochscope/io/session.hpp"
+#include "epochscope/io/session_follow.hpp"
 #include "test_util.hpp"
 
 using namespace epochscope;
@@ -36,6 +37,82 @@ void expect_same_frame(const store::Frame& a, const store::Frame& b, float tol) 
     ASSERT_EQ(o->cols(), m.cols());
     EXPECT_LE((m - *o).cwiseAbs().maxCoeff(), tol) << name;
   }
+}
+
+using Packer = msgpack::packer<msgpack::sbuffer>;
+
+// A raw record [crc, bin(payload)], framed as the writer frames them.
+std::string raw_record(const msgpack::sbuffer& payload) {
+  msgpack::sbuffer buf;
+  Packer pk(buf);
+  pk.pack_array(2);
+  pk.pack(static_cast<std::uint32_t>(crc32(0, reinterpret_cast<const Bytef*>(payload.data()), static_cast<uInt>(payload.size()))));
+  pk.pack_bin(static_cast<std::uint32_t>(payload.size()));
+  pk.pack_bin_body(payload.data(), static_cast<std::uint32_t>(payload.size()));
+  return {buf.data(), buf.size()};
+}
+
+void pack_bytes(Packer& pk, const void* data, std::size_t size) {
+  pk.pack_bin(static_cast<std::uint32_t>(size));
+  pk.pack_bin_body(static_cast<const char*>(data), static_cast<std::uint32_t>(size));
+}
+
+// An encoded matrix as the session format stores it (a map of enc, rows, cols, [lo, step,] data).
+void pack_encoded(Packer& pk, const io::EncodedMatrix& e) {
+  pk.pack_map(e.encoding == "q16" ? 6 : 4);
+  pk.pack(std::string("enc")); pk.pack(e.encoding);
+  pk.pack(std::string("rows")); pk.pack(e.rows);
+  pk.pack(std::string("cols")); pk.pack(e.cols);
+  if (e.encoding == "q16") {
+    pk.pack(std::string("lo")); pack_bytes(pk, e.lo.data(), e.lo.size() * 4);
+    pk.pack(std::string("step")); pack_bytes(pk, e.step.data(), e.step.size() * 4);
+  }
+  pk.pack(std::string("data")); pack_bytes(pk, e.data.data(), e.data.size());
+}
+
+// The payload of frame `index` of `ps` as the writer makes it, except that layer `name` is `layer`
+// (already encoded, possibly lying) and the predicted classes are `predicted`.
+msgpack::sbuffer frame_payload(const store::PointSet& ps, int index, const std::string& name,
+                               const io::EncodedMatrix& layer, const std::vector<std::uint8_t>& predicted) {
+  const auto f = synthetic_frame(ps, index);
+  msgpack::sbuffer buf;
+  Packer pk(buf);
+  pk.pack_map(13);
+  pk.pack(std::string("type")); pk.pack(std::string("frame"));
+  pk.pack(std::string("index")); pk.pack(index);
+  pk.pack(std::string("epoch")); pk.pack(index);
+  pk.pack(std::string("train_loss")); pk.pack(f.metrics.train_loss);
+  pk.pack(std::string("train_accuracy")); pk.pack(f.metrics.train_accuracy);
+  pk.pack(std::string("heldout_loss")); pk.pack(f.metrics.heldout_loss);
+  pk.pack(std::string("heldout_accuracy")); pk.pack(f.metrics.heldout_accuracy);
+  pk.pack(std::string("per_class_accuracy")); pk.pack(f.metrics.per_class_accuracy);
+  pk.pack(std::string("confusion")); pk.pack(f.metrics.confusion);
+  pk.pack(std::string("wall_seconds")); pk.pack(f.metrics.wall_seconds);
+  pk.pack(std::string("epoch_seconds")); pk.pack(f.metrics.epoch_seconds);
+  pk.pack(std::string("predicted")); pack_bytes(pk, predicted.data(), predicted.size());
+  pk.pack(std::string("layers"));
+  pk.pack_map(static_cast<std::uint32_t>(ps.layers.size()));
+  for (const auto& info : ps.layers) {
+    pk.pack(info.name);
+    const Matrix* m = f.layer(info.name);
+    pack_encoded(pk, info.name == name ? layer
+                     : io::encode_matrix(m != nullptr ? *m : Matrix::Zero(static_cast<Eigen::Index>(ps.size()), info.width)));
+  }
+  return buf;
+}
+
+// Appends `records` to a copy of the session at `base`, reads it and expects the records dropped
+// with a warning that contains `why`; returns the session read.
+io::Session expect_dropped(const std::filesystem::path& base, const std::filesystem::path& out,
+                           const std::string& records, const std::string& why) {
+  const std::string good = read_bytes(base);
+  write_bytes(out, good + records);
+  auto s = io::read_session(out);
+  EXPECT_EQ(s.dropped_bytes, records.size()) << out;
+  EXPECT_NE(s.warning.find(why), std::string::npos) << s.warning;
+  EXPECT_NE(s.warning.find(out.string()), std::string::npos) << s.warning;
+  EXPECT_EQ(s.warning.find('\n'), std::string::npos) << s.warning;
+  return s;
 }
 
 }  // namespace
@@ -222,4 +299,342 @@ TEST(Session, LayoutsRoundTripAndOldFramesStayIntact) {
   EXPECT_DOUBLE_EQ(r.recall_at_10, 0.5);
   EXPECT_TRUE(std::isnan(r.displacement));
   EXPECT_EQ(r.edges, l.edges);
+}
+
+// ---- following a session another process is writing ------------------------------------------
+
+namespace {
+
+void append_bytes(const std::filesystem::path& p, std::string_view bytes) {
+  std::ofstream out(p, std::ios::binary | std::ios::app);
+  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+}
+
+// A finished session: header, `frames` frames, end record; returns the file's bytes.
+std::string finished_session(const std::filesystem::path& p, const store::PointSet& ps, int frames) {
+  {
+    io::SessionWriter w(p, ps, {{"seed", "1"}});
+    for (int i = 0; i < frames; ++i) w.append(synthetic_frame(ps, i));
+    w.finish(static_cast<std::size_t>(frames), "finished");
+  }
+  return read_bytes(p);
+}
+
+// Appends `bytes` to `target` in pieces of the sizes `next_piece` gives, polling after each; checks
+// that the follower never calls a partly written record damaged and returns the frames in order.
+template <class NextPiece>
+std::vector<store::FramePtr> follow_in_pieces(const std::string& bytes, const std::filesystem::path& target,
+                                              NextPiece next_piece, bool* ended) {
+  write_bytes(target, "");
+  io::SessionFollower f(target);
+  std::vector<store::FramePtr> frames;
+  std::size_t done = 0;
+  bool saw_end = false;
+  while (done < bytes.size()) {
+    const std::size_t n = std::min(bytes.size() - done, next_piece());
+    append_bytes(target, std::string_view(bytes).substr(done, n));
+    done += n;
+    const auto u = f.poll();
+    EXPECT_TRUE(u.damage.empty()) << "after " << done << " bytes: " << u.damage;
+    EXPECT_FALSE(u.restarted);
+    EXPECT_FALSE(saw_end) << "end record reported before the last byte";
+    for (const auto& fr : u.frames) {
+      EXPECT_EQ(fr->index, static_cast<int>(frames.size()));
+      frames.push_back(fr);
+    }
+    saw_end = saw_end || u.ended;
+    EXPECT_EQ(f.offset() + f.pending_bytes(), done);
+  }
+  EXPECT_TRUE(f.damage().empty());
+  EXPECT_EQ(f.pending_bytes(), 0u);
+  *ended = saw_end && f.ended();
+  return frames;
+}
+
+}  // namespace
+
+TEST(Follow, ByteByByteNeverReportsDamageAndSeesEveryFrameInOrder) {
+  const auto dir = scratch_dir();
+  const auto ps = synthetic_points(12);
+  const auto bytes = finished_session(dir / "full", ps, 3);
+  bool ended = false;
+  const auto frames = follow_in_pieces(bytes, dir / "growing", [] { return std::size_t{1}; }, &ended);
+  ASSERT_EQ(frames.size(), 3u);
+  EXPECT_TRUE(ended);
+  for (int i = 0; i < 3; ++i) expect_same_frame(synthetic_frame(ps, i), *frames[static_cast<std::size_t>(i)], 1e-3f);
+}
+
+TEST(Follow, RandomPiecesGiveWhatReadSessionGives) {
+  const auto dir = scratch_dir();
+  const auto ps = synthetic_points(300);
+  const auto bytes = finished_session(dir / "full", ps, 6);
+  const auto whole = io::read_session(dir / "full");
+  EXPECT_TRUE(whole.finished);
+  EXPECT_EQ(whole.end_reason, "finished");
+  EXPECT_EQ(whole.version_minor, io::kFormatMinor);
+  for (std::uint32_t seed : {1u, 2u, 3u}) {
+    std::mt19937 rng(seed);
+    std::uniform_int_distribution<std::size_t> piece(1, bytes.size() / 7);
+    bool ended = false;
+    const auto frames = follow_in_pieces(bytes, dir / "growing", [&] { return piece(rng); }, &ended);
+    ASSERT_EQ(frames.size(), whole.frames.size()) << "seed " << seed;
+    EXPECT_TRUE(ended);
+    for (std::size_t i = 0; i < frames.size(); ++i) expect_same_frame(*whole.frames[i], *frames[i], 0.f);
+  }
+}
+
+TEST(Follow, WaitsForTheFileAndReadsTheHeaderAlone) {
+  const auto dir = scratch_dir();
+  const auto ps = synthetic_points(40);
+  const auto bytes = finished_session(dir / "full", ps, 2);
+  io::SessionFollower f(dir / "later");
+  EXPECT_TRUE(f.poll().empty());
+  EXPECT_FALSE(f.exists());
+  EXPECT_EQ(f.points(), nullptr);
+  write_bytes(dir / "later", bytes.substr(0, 10));  // inside the magic
+  EXPECT_TRUE(f.poll().empty());
+  EXPECT_TRUE(f.exists());
+  write_bytes(dir / "later", bytes);
+  auto u = f.poll(0);  // the header only
+  EXPECT_TRUE(u.header);
+  EXPECT_TRUE(u.frames.empty());
+  ASSERT_NE(f.points(), nullptr);
+  EXPECT_EQ(f.points()->labels, ps.labels);
+  EXPECT_EQ(f.meta().at("seed"), "1");
+  u = f.poll(1);
+  ASSERT_EQ(u.frames.size(), 1u);
+  u = f.poll();  // no new bytes, but a frame and the end were left over
+  ASSERT_EQ(u.frames.size(), 1u);
+  EXPECT_EQ(u.frames[0]->index, 1);
+  EXPECT_TRUE(u.ended);
+  EXPECT_TRUE(f.poll().empty());
+}
+
+TEST(Follow, DamageIsReportedOnceWithTheFramesBeforeIt) {
+  const auto dir = scratch_dir();
+  const auto ps = synthetic_points(100);
+  std::vector<std::uint64_t> ends;
+  {
+    io::SessionWriter w(dir / "s", ps, {});
+    for (int i = 0; i < 4; ++i) {
+      w.append(synthetic_frame(ps, i));
+      ends.push_back(w.bytes_written());
+    }
+  }
+  std::string bytes = read_bytes(dir / "s");
+  bytes[(ends[1] + ends[2]) / 2] ^= 0x20;  // inside frame 2
+  write_bytes(dir / "s", bytes);
+  io::SessionFollower f(dir / "s");
+  const auto u = f.poll();
+  EXPECT_EQ(u.frames.size(), 2u);
+  EXPECT_NE(u.damage.find("after frame 1"), std::string::npos) << u.damage;
+  EXPECT_EQ(u.damage.find('\n'), std::string::npos);
+  append_bytes(dir / "s", "more");
+  EXPECT_TRUE(f.poll().empty());  // said once
+  EXPECT_FALSE(f.damage().empty());
+}
+
+TEST(Follow, StartsOverWhenTheFileIsTruncatedOrReplaced) {
+  const auto dir = scratch_dir();
+  const auto ps = synthetic_points(50);
+  const auto three = finished_session(dir / "three", ps, 3);
+  const auto one = finished_session(dir / "one", synthetic_points(20), 1);
+  write_bytes(dir / "s", three);
+  io::SessionFollower f(dir / "s");
+  EXPECT_EQ(f.poll().frames.size(), 3u);
+  write_bytes(dir / "s", one);  // truncated and rewritten in place
+  auto u = f.poll();
+  EXPECT_TRUE(u.restarted);
+  EXPECT_TRUE(u.header);
+  ASSERT_EQ(u.frames.size(), 1u);
+  EXPECT_EQ(u.frames[0]->index, 0);
+  EXPECT_EQ(f.points()->size(), 20u);
+  write_bytes(dir / "new", three);  // a new file renamed into place
+  std::filesystem::rename(dir / "new", dir / "s");
+  u = f.poll();
+  EXPECT_TRUE(u.restarted);
+  EXPECT_EQ(u.frames.size(), 3u);
+  EXPECT_EQ(f.points()->size(), 50u);
+}
+
+TEST(Follow, RefusesWhatIsNotASessionAndUnknownMajorVersions) {
+  const auto dir = scratch_dir();
+  write_bytes(dir / "text", "just some text\n");
+  io::SessionFollower text(dir / "text");
+  EXPECT_THROW(text.poll(), Error);
+
+  // The same header bytes read_session refuses, built by patching a 1.x header's version.
+  const auto ps = synthetic_points(5);
+  {
+    io::SessionWriter w(dir / "s", ps, {});
+  }
+  const std::string bytes = read_bytes(dir / "s");
+  std::size_t off = 0;
+  msgpack::unpack(bytes.data(), bytes.size(), off);  // the magic
+  const std::size_t record_start = off;
+  auto rec = msgpack::unpack(bytes.data(), bytes.size(), off);
+  const auto& body = rec.get().via.array.ptr[1].via.bin;
+  auto header = msgpack::unpack(body.ptr, body.size);
+  auto repack = [&](int major, int minor) {
+    msgpack::sbuffer payload;
+    msgpack::packer<msgpack::sbuffer> pk(payload);
+    const auto& m = header.get().via.map;
+    pk.pack_map(m.size + 1);
+    for (std::uint32_t i = 0; i < m.size; ++i) {
+      pk.pack(m.ptr[i].key);
+      if (m.ptr[i].key.as<std::string>() == "version") {
+        pk.pack(std::vector<int>{major, minor});
+      } else {
+        pk.pack(m.ptr[i].val);
+      }
+    }
+    pk.pack(std::string("a_field_from_the_future")); pk.pack(42);
+    msgpack::sbuffer file;
+    msgpack::packer<msgpack::sbuffer> fp(file);
+    fp.pack_array(2);
+    fp.pack(static_cast<std::uint32_t>(crc32(0, reinterpret_cast<const Bytef*>(payload.data()), static_cast<uInt>(payload.size()))));
+    fp.pack_bin(static_cast<std::uint32_t>(payload.size()));
+    fp.pack_bin_body(payload.data(), static_cast<std::uint32_t>(payload.size()));
+    return bytes.substr(0, record_start) + std::string(file.data(), file.size());
+  };
+  write_bytes(dir / "v2", repack(2, 0));
+  io::SessionFollower v2(dir / "v2");
+  try {
+    v2.poll();
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("version 2.0 is not supported (this build reads 1.x)"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find((dir / "v2").string()), std::string::npos) << e.what();
+  }
+  write_bytes(dir / "v1.9", repack(1, 9));
+  io::SessionFollower v19(dir / "v1.9");
+  const auto u = v19.poll();
+  EXPECT_TRUE(u.header);
+  EXPECT_EQ(v19.version_minor(), 9);
+  EXPECT_TRUE(u.damage.empty());
+}
+
+TEST(Codec, EmptyMatricesAndLyingBlocks) {
+  const Matrix empty(0, 3);
+  for (const Matrix& m : {empty, Matrix(4, 0)}) {
+    const auto e = io::encode_matrix(m);
+    const Matrix back = io::decode_matrix(e, 100);
+    EXPECT_EQ(back.rows(), m.rows());
+    EXPECT_EQ(back.cols(), m.cols());
+  }
+  // Claims are checked against the bytes present before anything is allocated for them.
+  const std::uint8_t junk[16] = {0x78, 0x9c, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14};
+  EXPECT_THROW(io::inflate_bytes(junk, 0, std::size_t{1} << 30), Error);
+  EXPECT_THROW(io::inflate_bytes(junk, sizeof junk, std::size_t{1} << 30), Error);   // more than 1032:1
+  EXPECT_THROW(io::inflate_bytes(junk, sizeof junk, std::size_t{1} << 40), Error);   // more than 4 GiB
+  EXPECT_THROW(io::inflate_bytes(junk, sizeof junk, 1000), Error);                   // not deflate
+  std::vector<std::uint8_t> zeros(100000, 0);
+  const auto packed = io::deflate_bytes(zeros.data(), zeros.size());
+  EXPECT_EQ(io::inflate_bytes(packed.data(), packed.size(), zeros.size()), zeros);
+  EXPECT_THROW(io::inflate_bytes(packed.data(), packed.size(), zeros.size() - 1), Error);  // holds more
+  EXPECT_THROW(io::inflate_bytes(packed.data(), packed.size(), zeros.size() + 1), Error);  // holds fewer
+  EXPECT_THROW(io::inflate_bytes(packed.data(), packed.size() - 4, zeros.size()), Error);  // no checksum
+  // A q16 matrix whose scales are not finite would decode to NaN/Inf: the writer never makes one.
+  auto q = io::encode_matrix(Matrix::Random(20, 3).cwiseAbs());
+  ASSERT_EQ(q.encoding, "q16");
+  for (const float bad : {std::numeric_limits<float>::quiet_NaN(), std::numeric_limits<float>::infinity(), 1e36f}) {
+    auto lying = q;
+    lying.step[1] = bad;
+    EXPECT_THROW(io::decode_matrix(lying, 60), Error) << bad;
+  }
+}
+
+TEST(Session, NonFiniteValuesRoundTripAndNonFiniteScalesAreDropped) {
+  const auto dir = scratch_dir();
+  const auto ps = synthetic_points(40);
+  // A diverged run: NaN and Inf activations and a NaN loss are recorded as they were (f32).
+  auto diverged = synthetic_frame(ps, 1);
+  diverged.layers.at("hidden")(3, 5) = std::numeric_limits<float>::quiet_NaN();
+  diverged.layers.at("hidden")(7, 1) = std::numeric_limits<float>::infinity();
+  diverged.layers.at("logits")(0, 0) = -std::numeric_limits<float>::infinity();
+  diverged.metrics.train_loss = std::numeric_limits<double>::quiet_NaN();
+  {
+    io::SessionWriter w(dir / "s", ps, {});
+    w.append(synthetic_frame(ps, 0));
+    w.append(diverged);
+  }
+  const auto s = io::read_session(dir / "s");
+  ASSERT_EQ(s.frames.size(), 2u);
+  EXPECT_TRUE(s.warning.empty()) << s.warning;
+  const auto& f = *s.frames[1];
+  EXPECT_TRUE(std::isnan(f.metrics.train_loss));
+  EXPECT_TRUE(std::isnan((*f.layer("hidden"))(3, 5)));
+  EXPECT_EQ((*f.layer("hidden"))(7, 1), std::numeric_limits<float>::infinity());
+  EXPECT_EQ((*f.layer("logits"))(0, 0), -std::numeric_limits<float>::infinity());
+  Matrix finite = *f.layer("hidden");
+  finite(3, 5) = diverged.layers.at("hidden")(3, 5) = 0;
+  finite(7, 1) = diverged.layers.at("hidden")(7, 1) = 0;
+  EXPECT_EQ(finite, diverged.layers.at("hidden"));  // f32 is lossless
+
+  // A q16 layer with a NaN offset or an infinite step is damage: the frame and the rest are dropped.
+  auto q = io::encode_matrix(*synthetic_frame(ps, 2).layer("output"));
+  ASSERT_EQ(q.encoding, "q16");
+  q.lo[4] = std::numeric_limits<float>::quiet_NaN();
+  const auto bad_lo = raw_record(frame_payload(ps, 2, "output", q, synthetic_frame(ps, 2).predicted));
+  auto r = expect_dropped(dir / "s", dir / "nan-lo", bad_lo, "non-finite scale");
+  EXPECT_EQ(r.frames.size(), 2u);
+  q.lo[4] = 0;
+  q.step[0] = std::numeric_limits<float>::infinity();
+  const auto bad_step = raw_record(frame_payload(ps, 2, "output", q, synthetic_frame(ps, 2).predicted));
+  r = expect_dropped(dir / "s", dir / "inf-step", bad_step, "non-finite scale");
+  EXPECT_EQ(r.frames.size(), 2u);
+}
+
+TEST(Session, AbsurdClaimsAreDroppedBeforeAllocating) {
+  const auto dir = scratch_dir();
+  auto ps = synthetic_points(20);
+  ps.layers.push_back({"wide", 1 << 16});
+  { io::SessionWriter w(dir / "s", ps, {}); }
+  const auto predicted = synthetic_frame(ps, 0).predicted;
+
+  // msgpack headers claiming 2^31 - 1 array elements and 2^32 - 1 map entries in a few bytes.
+  for (const auto& [name, bytes] : {std::pair<std::string, std::string>{"array", std::string("\xdd\x7f\xff\xff\xff", 5)},
+                                    {"map", std::string("\xdf\xff\xff\xff\xff", 5)},
+                                    {"nested", std::string(8, '\xdc') + std::string(2, '\xff')}}) {
+    msgpack::sbuffer payload;
+    Packer pk(payload);
+    pk.pack_map(2);
+    pk.pack(std::string("type")); pk.pack(std::string("frame"));
+    pk.pack(std::string("index"));
+    payload.write(bytes.data(), bytes.size());
+    expect_dropped(dir / "s", dir / name, raw_record(payload), "");
+  }
+  // The envelope itself claiming 2^31 - 1 elements.
+  expect_dropped(dir / "s", dir / "envelope", std::string("\xdd\x7f\xff\xff\xff\xc0", 6), "");
+
+  // A layer claiming 2^32 - 1 x 2^32 - 1 values.
+  io::EncodedMatrix huge{"f32", 0xffffffffu, 0xffffffffu, {}, {}, {0x78, 0x9c, 1, 2, 3, 4, 5, 6}};
+  expect_dropped(dir / "s", dir / "huge", raw_record(frame_payload(ps, 0, "hidden", huge, predicted)),
+                 "larger than allowed");
+  // The right shape (20 x 2^16, 5 MB as floats) from 8 bytes: refused before the matrix exists.
+  io::EncodedMatrix wide{"f32", 20, 1u << 16, {}, {}, {0x78, 0x9c, 1, 2, 3, 4, 5, 6}};
+  expect_dropped(dir / "s", dir / "wide", raw_record(frame_payload(ps, 0, "wide", wide, predicted)),
+                 "too small for its stated size");
+  // No data at all.
+  wide.data.clear();
+  expect_dropped(dir / "s", dir / "no-data", raw_record(frame_payload(ps, 0, "wide", wide, predicted)),
+                 "too small for its stated size");
+  // A q16 layer with empty scales (fuzzer finding: memcpy from an empty vector's null pointer).
+  io::EncodedMatrix unscaled = io::encode_matrix(*synthetic_frame(ps, 0).layer("output"));
+  ASSERT_EQ(unscaled.encoding, "q16");
+  unscaled.lo.clear();
+  unscaled.step.clear();
+  expect_dropped(dir / "s", dir / "unscaled", raw_record(frame_payload(ps, 0, "output", unscaled, predicted)),
+                 "q16 matrix without per-column scales");
+  // Predicted classes the header does not have.
+  auto bad_predicted = predicted;
+  bad_predicted[7] = 200;
+  io::EncodedMatrix fine = io::encode_matrix(Matrix::Zero(20, 1 << 16));  // deflates about 1000:1
+  expect_dropped(dir / "s", dir / "predicted", raw_record(frame_payload(ps, 0, "wide", fine, bad_predicted)),
+                 "predicted class 200 out of range");
+  // The same frame with valid classes loads: the checks do not refuse what the writer makes.
+  write_bytes(dir / "ok", read_bytes(dir / "s") + raw_record(frame_payload(ps, 0, "wide", fine, predicted)));
+  const auto s = io::read_session(dir / "ok");
+  ASSERT_EQ(s.frames.size(), 1u) << s.warning;
+  EXPECT_EQ(s.frames[0]->layer("wide")->cols(), 1 << 16);
 }

@@ -1,3 +1,4 @@
+#include <map>
 #include <fmt/core.h>
 #include <fmt/ostream.h>
 
@@ -59,8 +60,17 @@ int run_info(const std::filesystem::path& file, bool json) {
                              {"heldout_accuracy", f->metrics.heldout_accuracy},
                              {"wall_seconds", f->metrics.wall_seconds}});
     }
+    // Saved layouts per chain: "tsne/output/2d": frames.
+    nlohmann::ordered_json layouts = nlohmann::ordered_json::object();
+    for (const auto& l : s.layouts) {
+      const auto key = fmt::format("{}/{}/{}d", l.method, l.layer, l.dims);
+      layouts[key] = layouts.value(key, 0) + 1;
+    }
+    j["layouts"] = layouts;
     j["file_bytes"] = s.file_bytes;
     j["dropped_bytes"] = s.dropped_bytes;
+    j["finished"] = s.finished;  // the writer appended its end record
+    if (s.finished) j["end_reason"] = s.end_reason;
     if (!s.warning.empty()) j["warning"] = s.warning;
     j["meta"] = s.meta;
     std::cout << j.dump(2) << "\n";
@@ -78,7 +88,15 @@ int run_info(const std::filesystem::path& file, bool json) {
     const double b = it == s.layer_bytes.end() ? 0.0 : double(it->second) / frames / double(std::max<std::size_t>(1, ps.size()));
     fmt::print(" {} ({} wide, {:.2f} bytes/point/frame)", l.name, l.width, b);
   }
-  fmt::print("\nframes    {}\n", s.frames.size());
+  fmt::print("\nframes    {}{}\n", s.frames.size(),
+             s.finished ? fmt::format(" (the writer finished: {})", s.end_reason) : std::string());
+  if (!s.layouts.empty()) {
+    std::map<std::string, int> chains;
+    for (const auto& l : s.layouts) ++chains[fmt::format("{} {} {}-D", l.method, l.layer, l.dims)];
+    fmt::print("layouts   {} saved:", s.layouts.size());
+    for (const auto& [name, count] : chains) fmt::print(" {} ({} frames)", name, count);
+    fmt::print("\n");
+  }
   fmt::print("  frame epoch  train loss  train acc  held-out loss  held-out acc\n");
   for (const auto& f : s.frames) {
     const auto& m = f->metrics;

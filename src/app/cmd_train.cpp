@@ -61,8 +61,11 @@ int run_train(const TrainCommand& cmd) {
     bar.draw(p, remaining);
   }
   trainer.join();
-  bar.finish();
   const auto p = trainer.progress();
+  // The end record tells followers (`info --follow`, `epochscope --follow`) that no frame will come.
+  const char* reason = p.state == train::TrainState::failed ? "failed" : stop_requested ? "stopped" : "finished";
+  if (auto warning = writer.finish(written, reason)) bar.line(fmt::format("epochscope: warning: {}", *warning));
+  bar.finish();
   if (p.state == train::TrainState::failed) {
     fmt::print(stderr, "epochscope: training failed: {}\n", trainer.error());
     return 1;

@@ -21,6 +21,18 @@ int run_train(const TrainCommand& cmd);
 
 int run_info(const std::filesystem::path& file, bool json);
 
+/// `info --follow`: prints each frame of a session another process is appending to as it lands.
+struct FollowCommand {
+  std::filesystem::path file;
+  bool json = false;          ///< one JSON object per frame and line (else the train command's line)
+  double timeout = 0;         ///< stop after this many seconds without a new frame (0 = never)
+  std::size_t frames = 0;     ///< stop after this many frames (0 = never)
+  double poll_seconds = 0.1;  ///< how often the file is looked at
+};
+/// Ends at the writer's end record, --frames, --timeout, SIGINT or SIGTERM: 0 (1 when the timeout
+/// passed before any frame, or a record is damaged).
+int run_follow(const FollowCommand& cmd);
+
 struct ExportCommand {
   std::filesystem::path file;
   std::string layer = "output";

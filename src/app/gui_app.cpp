@@ -58,6 +58,9 @@ class App {
     if (!settings_warning_.empty()) set_message(settings_warning_, false);
     if (!cmd.session.empty()) {
       open([&] { return DataSource::open_session(cmd.session); }, "cannot open the session");
+    } else if (!cmd.follow.empty()) {
+      waiting_ = std::make_unique<io::SessionFollower>(cmd.follow);
+      try_follow();
     } else {
       open([&] { return DataSource::train(cmd.train); }, "cannot start training");
     }
@@ -84,6 +87,7 @@ class App {
     }
   }
   void replace_source(std::unique_ptr<DataSource> next);
+  bool try_follow();
   void set_message(std::string m, bool error) {
     ctx_.message = std::move(m);
     ctx_.message_is_error = error;
@@ -104,6 +108,9 @@ class App {
   std::unique_ptr<DataSource> source_;
   std::unique_ptr<render::ImageAtlas> atlas_;
   std::vector<std::jthread> retired_;  ///< old sources being destroyed off the main thread
+  std::unique_ptr<io::SessionFollower> waiting_;  ///< --follow before the file has its header
+  Clock::time_point next_follow_try_{};
+  const DataSource* restarted_source_ = nullptr;  ///< the followed source whose restart was handled
   ui::FrameStats stats_;
   std::size_t seen_frames_ = 0;
   std::uint64_t seen_version_ = 0;
@@ -168,6 +175,7 @@ void App::handle_request() {
       t.options.optimizer = s.optimizer == 1 ? train::OptimizerKind::sgd : train::OptimizerKind::adam;
       t.options.seed = static_cast<std::uint64_t>(s.seed);
       t.out.clear();  // a new session file for a new run
+      waiting_.reset();  // stop waiting for a followed file
       open([&] { return DataSource::train(t); }, "cannot start training");
       break;
     }
@@ -176,9 +184,41 @@ void App::handle_request() {
   }
 }
 
+// --follow: reads the followed file's header when it is there and opens the source on it; until
+// then says what it waits for. Returns whether the message or the source changed.
+bool App::try_follow() {
+  if (!waiting_) return false;
+  next_follow_try_ = Clock::now() + std::chrono::milliseconds(250);
+  try {
+    waiting_->poll(0);  // the header alone: the source's thread reads the frames
+    if (waiting_->points()) {
+      auto follower = std::move(waiting_);
+      open([&] { return DataSource::follow_session(std::move(follower)); }, "cannot follow the session");
+      return true;
+    }
+    const auto m = waiting_->exists() ? fmt::format("Waiting for the session header in {}", cmd_.follow.string())
+                                      : fmt::format("Waiting for {} to appear", cmd_.follow.string());
+    if (m == ctx_.message) return false;
+    if (ctx_.message.empty()) std::cerr << "epochscope: " << m << "\n";
+    set_message(m, false);
+  } catch (const std::exception& e) {
+    waiting_.reset();
+    std::cerr << "epochscope: cannot follow the session: " << e.what() << "\n";
+    set_message(fmt::format("cannot follow the session: {}", e.what()), true);
+  }
+  return true;
+}
+
 // Whether anything a frame would show has changed since the last frame.
 bool App::poll_changes() {
   bool changed = false;
+  if (!cmd_.follow.empty() && Clock::now() >= next_follow_try_) {
+    if (!waiting_ && source_ && source_->follow_restarted() && source_.get() != restarted_source_) {
+      restarted_source_ = source_.get();
+      waiting_ = std::make_unique<io::SessionFollower>(cmd_.follow);  // a new run in the same file
+    }
+    changed = try_follow() || changed;
+  }
   if (ctx_.store && ctx_.store->size() != seen_frames_) {
     ctx_.frames = ctx_.store->snapshot();
     seen_frames_ = ctx_.frames.size();

@@ -3,9 +3,11 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <condition_variable>
 #include <thread>
 
 #include "epochscope/io/session.hpp"
+#include "epochscope/jobs/layout_records.hpp"
 
 namespace epochscope::app {
 
@@ -14,12 +16,22 @@ TrainCommand window_train_command(TrainCommand cmd) {
     // Leave one core to drawing.
     cmd.options.threads = std::max(1, static_cast<int>(std::thread::hardware_concurrency()) - 1);
   }
+  // Training and the layout workers yield the CPU to drawing (llvmpipe draws on the CPU too).
+  if (cmd.options.nice == 0) cmd.options.nice = 5;
   return cmd;
 }
 
 void DataSource::make_pool() {
   jobs::PoolOptions options;
   options.workers = 1;
+  options.nice = 10;
+  if (recorder_) {
+    // Final layouts of the iterative methods go into the session file (the pool is destroyed
+    // before the recorder, so the pointer outlives every call).
+    options.on_final = [rec = recorder_.get()](const jobs::LayoutKey& key, std::shared_ptr<const jobs::LayoutResult> r) {
+      if (jobs::worth_saving(key.method) && r && r->final && r->positions) rec->add_layout(jobs::to_record(key, *r));
+    };
+  }
   pool_ = std::make_unique<jobs::LayoutPool>(store_, options);
 }
 
@@ -32,7 +44,8 @@ std::unique_ptr<DataSource> DataSource::train(const TrainCommand& raw) {
   s->store_ = s->trainer_->store();
   const auto out = cmd.out.empty() ? default_session_path() : cmd.out;
   auto recorder = std::make_unique<SessionRecorder>(out, s->store_->points(), session_meta(cmd));
-  s->recorder_ = std::make_unique<BackgroundRecorder>(s->store_, std::move(recorder));
+  s->recorder_ = std::make_unique<BackgroundRecorder>(s->store_, std::move(recorder),
+                                                       static_cast<std::size_t>(cmd.options.epochs) + 1);
   s->label_ = fmt::format("Training {} ({} points), session {}", name, s->store_->points().size(), out.filename().string());
   s->make_pool();
   s->trainer_->start();
@@ -52,10 +65,65 @@ std::unique_ptr<DataSource> DataSource::open_session(const std::filesystem::path
   s->label_ = fmt::format("Session {} ({} frames, {} points)", file.filename().string(), session.frames.size(),
                           session.points->size());
   s->make_pool();
+  const std::size_t loaded = jobs::preload_records(*s->pool_, session.layouts, session.points->size(), session.frames.size());
+  if (loaded > 0) s->label_ += fmt::format(", {} saved layouts", loaded);
+  return s;
+}
+
+std::unique_ptr<DataSource> DataSource::follow_session(std::unique_ptr<io::SessionFollower> follower) {
+  if (!follower || !follower->points()) throw Error("the session header has not been read yet");
+  std::unique_ptr<DataSource> s(new DataSource());
+  s->store_ = std::make_shared<store::EpochStore>(follower->points());
+  s->label_ = fmt::format("Following {} ({} points, written by another program)", follower->path().filename().string(),
+                          follower->points()->size());
+  s->follow_state_ = "following";
+  s->make_pool();
+  s->follow_thread_ = std::jthread([src = s.get(), store = s->store_, f = std::move(follower)](std::stop_token stop) {
+    std::mutex m;
+    std::condition_variable_any cv;
+    auto finish = [&](const std::string& state, const std::string& warning) {
+      std::lock_guard lock(src->follow_mutex_);
+      src->follow_state_ = state;
+      if (!warning.empty()) src->follow_warning_ = warning;
+    };
+    while (!stop.stop_requested()) {
+      constexpr std::size_t kSlice = 4;  // frames per poll: a long session appears progressively
+      std::size_t got = 0;
+      try {
+        auto u = f->poll(kSlice);
+        if (u.restarted) {
+          finish("stopped", f->path().string() + " was truncated or replaced: opening the new run");
+          src->follow_restarted_ = true;
+          break;
+        }
+        got = u.frames.size();
+        for (auto& frame : u.frames) store->publish(std::move(frame));
+        if (!u.damage.empty()) {
+          finish("stopped", u.damage);
+          break;
+        }
+        if (u.ended) {
+          finish("finished", "");
+          break;
+        }
+      } catch (const std::exception& e) {
+        finish("stopped", e.what());
+        break;
+      }
+      if (got == kSlice) continue;  // more may be waiting in what was already read
+      std::unique_lock lock(m);
+      cv.wait_for(lock, stop, std::chrono::milliseconds(200), [] { return false; });
+    }
+    store->close();
+  });
   return s;
 }
 
 DataSource::~DataSource() {
+  if (follow_thread_.joinable()) {
+    follow_thread_.request_stop();
+    follow_thread_.join();
+  }
   if (trainer_) trainer_->request_stop();
   pool_.reset();      // workers read the store: stop them first
   trainer_.reset();   // joins the training thread (within a batch)
@@ -63,6 +131,10 @@ DataSource::~DataSource() {
 }
 
 std::string DataSource::warning() const {
+  {
+    std::lock_guard lock(follow_mutex_);
+    if (!follow_warning_.empty()) return follow_warning_;
+  }
   if (recorder_) {
     auto w = recorder_->warning();
     if (!w.empty()) return w;
@@ -72,6 +144,15 @@ std::string DataSource::warning() const {
 
 ui::TrainingStatus DataSource::status() const {
   ui::TrainingStatus t;
+  {
+    std::lock_guard lock(follow_mutex_);
+    if (!follow_state_.empty()) {
+      t.state = follow_state_;
+      const auto latest = store_->latest();
+      t.epoch = latest ? latest->epoch : 0;
+      return t;
+    }
+  }
   if (!trainer_) return t;
   const auto p = trainer_->progress();
   t.live = true;
@@ -88,6 +169,10 @@ ui::TrainingStatus DataSource::status() const {
     t.eta_seconds = p.elapsed_seconds / done * (p.epochs - done);
   }
   t.error = trainer_->error();
+  if (recorder_) {
+    t.saved_frames = recorder_->saved_frames();
+    t.saved_layouts = recorder_->saved_layouts();
+  }
   return t;
 }
 

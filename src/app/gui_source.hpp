@@ -1,13 +1,18 @@
 // Contract: where the window's frames come from: a live training run (Trainer + session file
-// written on a background thread) or an offline session file; either way an EpochStore and a
-// LayoutPool over it. Destruction stops training and the workers (it may take up to a batch, so
+// written on a background thread), an offline session file, or a session file another program is
+// writing (followed on a background thread that publishes each frame as it lands); in every case an
+// EpochStore and a LayoutPool over it. Destruction stops training and the workers (it may take up to a batch, so
 // the App destroys retired sources off the main thread).
 #pragma once
 
+#include <atomic>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
 
 #include "commands.hpp"
+#include "epochscope/io/session_follow.hpp"
 #include "epochscope/jobs/layout_pool.hpp"
 #include "epochscope/train/trainer.hpp"
 #include "epochscope/ui/context.hpp"
@@ -22,6 +27,9 @@ class DataSource {
   static std::unique_ptr<DataSource> train(const TrainCommand& cmd);
   /// Reads a session file. Throws epochscope::Error when it is not a readable session.
   static std::unique_ptr<DataSource> open_session(const std::filesystem::path& file);
+  /// Follows a session another program is appending to; `follower` has read the header. Frames go
+  /// into the store as they land; the store closes at the writer's end record or on damage.
+  static std::unique_ptr<DataSource> follow_session(std::unique_ptr<io::SessionFollower> follower);
   ~DataSource();
 
   std::shared_ptr<store::EpochStore> store() const { return store_; }
@@ -31,6 +39,8 @@ class DataSource {
   /// A warning to show (damaged tail, session write failure), or empty.
   std::string warning() const;
   ui::TrainingStatus status() const;
+  /// The followed file was truncated or replaced (a new run): the App follows it afresh.
+  bool follow_restarted() const { return follow_restarted_.load(); }
 
  private:
   DataSource() = default;
@@ -41,6 +51,12 @@ class DataSource {
   std::unique_ptr<jobs::LayoutPool> pool_;
   std::string label_;
   std::string warning_;
+  // Following: the thread's findings, read by the UI thread.
+  mutable std::mutex follow_mutex_;
+  std::string follow_warning_;
+  std::string follow_state_;  ///< empty (not following), "following", "finished", "stopped"
+  std::atomic<bool> follow_restarted_{false};
+  std::jthread follow_thread_;
 };
 
 /// The training options the window uses: the command's, with threads = cores - 1 (min 1) unless set.

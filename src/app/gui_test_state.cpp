@@ -27,7 +27,11 @@ void write_test_state(const std::filesystem::path& path, const ui::UiContext& ct
   j["selection"] = state.selection;
   j["view_count"] = state.view_count;
   j["window"] = {width, height};
-  j["training"] = {{"live", ctx.training.live}, {"state", ctx.training.state}, {"epoch", ctx.training.epoch}};
+  j["training"] = {{"live", ctx.training.live},
+                   {"state", ctx.training.state},
+                   {"epoch", ctx.training.epoch},
+                   {"saved_frames", ctx.training.saved_frames},
+                   {"saved_layouts", ctx.training.saved_layouts}};
   j["message"] = ctx.message;
   j["source"] = ctx.source_label;
   j["last_screenshot"] = ctx.last_screenshot;

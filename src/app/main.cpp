@@ -1,5 +1,6 @@
 // epochscope: the command line. With no subcommand it opens the window and trains the default MNIST
 // (writing a session as `train` does), or shows a saved session (--session); see README.md.
+#include <csignal>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -20,7 +21,9 @@ void ensure_passive_openmp(int argc, char** argv) {
   if (std::getenv("OMP_WAIT_POLICY") != nullptr) return;
   const std::string first = argc > 1 ? argv[1] : "";
   bool offline = false;  // the window showing a saved session trains nothing
-  for (int i = 1; i < argc; ++i) offline = offline || std::string(argv[i]) == "--session";
+  for (int i = 1; i < argc; ++i) {
+    offline = offline || std::string(argv[i]) == "--session" || std::string(argv[i]) == "--follow";
+  }
   if (first == "info" || first == "export" || first == "data" || first == "project" || first == "render" ||
       first == "--help" || first == "-h" || first == "--version" || offline) {
     return;
@@ -58,6 +61,8 @@ void add_train_options(CLI::App& cmd, epochscope::app::TrainCommand& t) {
 
 int main(int argc, char** argv) {
   ensure_passive_openmp(argc, argv);
+  // A file-size limit makes write() fail with EFBIG (reported like a full disk) instead of killing us.
+  std::signal(SIGXFSZ, SIG_IGN);
   namespace app = epochscope::app;
 
   CLI::App cli{"epochscope: watch a neural network learn"};
@@ -71,6 +76,9 @@ int main(int argc, char** argv) {
   cli.add_option("--out", default_train.out, "Session file the window's training writes (default: a new file under "
                                              "~/.local/share/epochscope/sessions)");
   cli.add_option("--session", gui.session, "Open this session file in the window (no training)");
+  cli.add_option("--follow", gui.follow, "Open a session file another program is writing and show its frames "
+                                         "as they land (no training)")
+      ->excludes("--session");
   cli.add_flag("--stats", gui.stats, "Print frame-time percentiles and epoch times on exit");
   cli.add_option("--screenshot-dir", gui.screenshot_dir, "Where F12 / Ctrl+S save screenshots "
                                                          "(default ~/.local/share/epochscope/screenshots)");
@@ -82,11 +90,20 @@ int main(int argc, char** argv) {
   add_train_options(*train_cmd, train);
   train_cmd->add_option("--out", train.out, "Session file to write")->required();
 
-  std::string info_file;
-  bool info_json = false;
+  app::FollowCommand follow;
+  bool info_follow = false;
   auto* info_cmd = cli.add_subcommand("info", "Describe a session file");
-  info_cmd->add_option("FILE", info_file, "Session file")->required();
-  info_cmd->add_flag("--json", info_json, "One JSON object on stdout");
+  info_cmd->add_option("FILE", follow.file, "Session file")->required();
+  info_cmd->add_flag("--json", follow.json, "One JSON object on stdout (with --follow: one per frame and line)");
+  auto* follow_flag = info_cmd->add_flag("--follow", info_follow,
+                                         "Watch a session another program is writing: print each frame as it "
+                                         "lands (waits for the file; ends at the writer's end, Ctrl-C or SIGTERM)");
+  info_cmd->add_option("--timeout", follow.timeout, "With --follow: stop after this many seconds without a new frame")
+      ->check(CLI::PositiveNumber)
+      ->needs(follow_flag);
+  info_cmd->add_option("--frames", follow.frames, "With --follow: stop after this many frames")
+      ->check(CLI::PositiveNumber)
+      ->needs(follow_flag);
 
   app::ExportCommand exp;
   auto* export_cmd = cli.add_subcommand("export", "Write one layer of one frame as CSV");
@@ -176,7 +193,7 @@ int main(int argc, char** argv) {
 
   try {
     if (*train_cmd) return app::run_train(train);
-    if (*info_cmd) return app::run_info(info_file, info_json);
+    if (*info_cmd) return info_follow ? app::run_follow(follow) : app::run_info(follow.file, follow.json);
     if (*export_cmd) return app::run_export(exp);
     if (*project_cmd) return app::run_project(proj);
     if (*npm_cmd) return app::run_import_npm(npm_dir, npm_out, npm_seed, npm_heldout);

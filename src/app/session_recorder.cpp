@@ -46,26 +46,93 @@ std::optional<std::string> SessionRecorder::append(const store::Frame& frame) {
   }
 }
 
+std::optional<std::string> SessionRecorder::append_layout(const io::LayoutRecord& layout) {
+  if (!writer_) return std::nullopt;
+  try {
+    writer_->append_layout(layout);
+    bytes_ = writer_->bytes_written();
+    return std::nullopt;
+  } catch (const std::exception& e) {
+    writer_.reset();
+    return fmt::format("{}; training goes on in memory, nothing more is saved", e.what());
+  }
+}
+
+std::optional<std::string> SessionRecorder::finish(std::size_t frames, const std::string& reason) {
+  if (!writer_) return std::nullopt;
+  try {
+    writer_->finish(frames, reason);
+    bytes_ = writer_->bytes_written();
+    return std::nullopt;
+  } catch (const std::exception& e) {
+    writer_.reset();
+    return fmt::format("{}; the session holds every frame but not its end record", e.what());
+  }
+}
+
 BackgroundRecorder::BackgroundRecorder(std::shared_ptr<const store::EpochStore> store,
-                                       std::unique_ptr<SessionRecorder> recorder)
+                                       std::unique_ptr<SessionRecorder> recorder, std::size_t expected_frames)
     : path_(recorder->path()) {
-  thread_ = std::jthread([this, store = std::move(store), rec = std::move(recorder)](std::stop_token stop) {
+  thread_ = std::jthread([this, store = std::move(store), rec = std::move(recorder), expected_frames](std::stop_token stop) {
     std::size_t written = 0;
+    auto warn = [this](std::optional<std::string> w) {
+      if (!w) return;
+      std::lock_guard lock(mutex_);
+      if (warning_.empty()) warning_ = *w;
+    };
+    auto append_frame = [&](std::size_t i) {
+      warn(rec->append(*store->frame(i)));
+      if (rec->ok()) saved_frames_.store(i + 1);
+    };
+    bool ended = false;
+    auto end_once = [&] {  // the end record, once training is over and its frames are written
+      if (ended || !store->closed() || written != store->size()) return;
+      ended = true;
+      warn(rec->finish(written, expected_frames > 0 && written >= expected_frames ? "finished" : "stopped"));
+    };
     while (true) {
-      store->wait_for(written + 1, std::chrono::milliseconds(200));
-      while (written < store->size()) {
-        if (auto w = rec->append(*store->frame(written))) {
-          std::lock_guard lock(mutex_);
-          warning_ = *w;
-        }
-        ++written;
+      {
+        std::unique_lock lock(mutex_);
+        // Wakes for a new frame within 50 ms, for a queued layout at once.
+        wake_.wait_for(lock, stop, std::chrono::milliseconds(50), [&] { return !layouts_.empty(); });
       }
-      if (stop.stop_requested() || (store->closed() && written == store->size())) break;
+      while (written < store->size()) append_frame(written++);
+      std::vector<io::LayoutRecord> layouts;
+      {
+        std::lock_guard lock(mutex_);
+        layouts.swap(layouts_);
+      }
+      for (const auto& l : layouts) {
+        warn(rec->append_layout(l));
+        if (rec->ok()) saved_layouts_.fetch_add(1);
+      }
+      if (stop.stop_requested()) {
+        while (written < store->size()) append_frame(written++);
+        end_once();
+        break;
+      }
+      end_once();
+      if (store->closed() && written == store->size()) {
+        std::unique_lock lock(mutex_);
+        if (layouts_.empty()) {
+          // Training is over: layouts may still come while the window stays open.
+          wake_.wait(lock, stop, [&] { return !layouts_.empty(); });
+          if (stop.stop_requested() && layouts_.empty()) break;
+        }
+      }
     }
   });
 }
 
 BackgroundRecorder::~BackgroundRecorder() = default;  // jthread: request_stop + join
+
+void BackgroundRecorder::add_layout(io::LayoutRecord layout) {
+  {
+    std::lock_guard lock(mutex_);
+    layouts_.push_back(std::move(layout));
+  }
+  wake_.notify_one();
+}
 
 std::string BackgroundRecorder::warning() const {
   std::lock_guard lock(mutex_);

@@ -4,6 +4,8 @@
 // window, so the render loop never waits on the disk.
 #pragma once
 
+#include <atomic>
+#include <condition_variable>
 #include <filesystem>
 #include <map>
 #include <mutex>
@@ -11,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "commands.hpp"
 #include "epochscope/io/session.hpp"
@@ -29,6 +32,11 @@ class SessionRecorder {
   SessionRecorder(const std::filesystem::path& path, const store::PointSet& points, const io::SessionMeta& meta);
   /// Appends one frame. Returns a one-line warning on the first failure (saving stops then).
   std::optional<std::string> append(const store::Frame& frame);
+  /// Appends one final layout; the same failure rule as append().
+  std::optional<std::string> append_layout(const io::LayoutRecord& layout);
+  /// Appends the end record (`frames` frames were written; no more will come) so followers stop
+  /// waiting; the same failure rule as append().
+  std::optional<std::string> finish(std::size_t frames, const std::string& reason);
   bool ok() const { return writer_ != nullptr; }
   const std::filesystem::path& path() const { return path_; }
   std::uint64_t bytes_written() const { return bytes_; }
@@ -43,20 +51,33 @@ class SessionRecorder {
 };
 
 /// Appends every frame the store publishes, on its own thread, until the store closes or the
-/// recorder is destroyed (it then writes what is already published and stops).
+/// recorder is destroyed (it then writes what is already published and stops). Layouts handed to
+/// add_layout() are written on the same thread after the frames published before them. Once the
+/// store closes and its frames are written, the end record follows (layouts may still come after).
 class BackgroundRecorder {
  public:
-  BackgroundRecorder(std::shared_ptr<const store::EpochStore> store, std::unique_ptr<SessionRecorder> recorder);
+  /// expected_frames: frames a complete run has (epochs + 1); the end record says "finished" when
+  /// they were all written, "stopped" otherwise.
+  BackgroundRecorder(std::shared_ptr<const store::EpochStore> store, std::unique_ptr<SessionRecorder> recorder,
+                     std::size_t expected_frames = 0);
   ~BackgroundRecorder();
   BackgroundRecorder(const BackgroundRecorder&) = delete;
   BackgroundRecorder& operator=(const BackgroundRecorder&) = delete;
   const std::filesystem::path& path() const { return path_; }
   /// The write failure, if any (read from the UI thread).
   std::string warning() const;
+  /// Queues a final layout for the file (thread-safe, never waits on the disk).
+  void add_layout(io::LayoutRecord layout);
+  /// Frames and layouts written and flushed so far.
+  std::size_t saved_frames() const { return saved_frames_.load(); }
+  std::size_t saved_layouts() const { return saved_layouts_.load(); }
 
  private:
   std::filesystem::path path_;
   mutable std::mutex mutex_;
+  std::condition_variable_any wake_;
+  std::vector<io::LayoutRecord> layouts_;  ///< queued, guarded by mutex_
+  std::atomic<std::size_t> saved_frames_{0}, saved_layouts_{0};
   std::string warning_;
   std::jthread thread_;
 };

@@ -2,10 +2,18 @@
 
 #include <zlib.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <limits>
 
 namespace epochscope::io {
+namespace {
+
+// A deflate stream expands by at most 1032:1.
+constexpr std::size_t kMaxDeflateRatio = 1032;
+
+}  // namespace
 
 std::vector<std::uint8_t> deflate_bytes(const std::uint8_t* data, std::size_t size, int level) {
   uLongf bound = compressBound(static_cast<uLong>(size));
@@ -18,18 +26,43 @@ std::vector<std::uint8_t> deflate_bytes(const std::uint8_t* data, std::size_t si
 }
 
 std::vector<std::uint8_t> inflate_bytes(const std::uint8_t* data, std::size_t size, std::size_t expected) {
-  if (size > 0 && expected / 1032 > size) throw Error("compressed block is too small for its stated size");
-  std::vector<std::uint8_t> out(expected);
+  // Check the claim against the bytes present before allocating for it: a zlib stream is at least
+  // 8 bytes (header, an empty final block, checksum) and deflate expands at most 1032:1.
+  if (expected > std::numeric_limits<uInt>::max() || size > std::numeric_limits<uInt>::max()) {
+    throw Error("compressed block of " + std::to_string(expected) + " bytes is too large");
+  }
+  if (size < 8 || expected / kMaxDeflateRatio > size) {
+    throw Error("compressed block of " + std::to_string(size) + " bytes is too small for its stated size of " +
+                std::to_string(expected));
+  }
+  // Grow the output as the stream really produces bytes, so a block that lies about its size costs
+  // at most twice what it decodes to before it is refused.
+  std::vector<std::uint8_t> out(std::min<std::size_t>(expected, std::max<std::size_t>(size * 4, 1 << 16)));
+  std::uint8_t none = 0;  // zlib wants somewhere to write even when nothing is expected
   z_stream zs{};
   if (inflateInit(&zs) != Z_OK) throw Error("cannot initialise zlib");
   zs.next_in = const_cast<Bytef*>(data);
   zs.avail_in = static_cast<uInt>(size);
-  zs.next_out = out.data();
-  zs.avail_out = static_cast<uInt>(out.size());
-  int rc = inflate(&zs, Z_FINISH);
-  const bool complete = rc == Z_STREAM_END && zs.avail_out == 0;
+  std::size_t produced = 0;
+  int rc = Z_OK;
+  for (;;) {
+    zs.next_out = expected == 0 ? &none : out.data() + produced;
+    zs.avail_out = static_cast<uInt>(out.size() - produced);
+    rc = inflate(&zs, Z_NO_FLUSH);
+    produced = out.size() - zs.avail_out;
+    if (rc != Z_OK || zs.avail_out != 0 || out.size() == expected) break;
+    out.resize(std::min(expected, out.size() * 2));
+  }
+  if (rc == Z_OK && zs.avail_out == 0 && zs.avail_in > 0) {
+    // Output full: the stream must end here, without another byte.
+    std::uint8_t probe = 0;
+    zs.next_out = &probe;
+    zs.avail_out = 1;
+    rc = inflate(&zs, Z_NO_FLUSH);
+    if (zs.avail_out == 0) rc = Z_DATA_ERROR;
+  }
   inflateEnd(&zs);
-  if (!complete) throw Error("corrupt or mis-sized compressed block");
+  if (rc != Z_STREAM_END || produced != expected) throw Error("corrupt or mis-sized compressed block");
   return out;
 }
 
@@ -86,10 +119,16 @@ EncodedMatrix encode_matrix(const Matrix& m, float max_error) {
 Matrix decode_matrix(const EncodedMatrix& e, std::uint64_t max_values) {
   const std::uint64_t n = std::uint64_t{e.rows} * e.cols;
   if (n > max_values) throw Error("matrix of " + std::to_string(e.rows) + "x" + std::to_string(e.cols) + " is larger than allowed");
-  Matrix m(e.rows, e.cols);
+  // The matrix is allocated only once its planes have inflated to exactly the stated size.
   if (e.encoding == "q16") {
     if (e.lo.size() != e.cols || e.step.size() != e.cols) throw Error("q16 matrix without per-column scales");
+    for (std::uint32_t c = 0; c < e.cols; ++c) {
+      if (!std::isfinite(e.lo[c]) || !std::isfinite(e.step[c]) || !std::isfinite(e.lo[c] + 65535.0f * e.step[c])) {
+        throw Error("q16 matrix with a non-finite scale in column " + std::to_string(c));
+      }
+    }
     const auto planes = inflate_bytes(e.data.data(), e.data.size(), n * 2);
+    Matrix m(e.rows, e.cols);
     std::size_t k = 0;
     for (std::uint32_t c = 0; c < e.cols; ++c) {
       for (std::uint32_t r = 0; r < e.rows; ++r, ++k) {
@@ -97,8 +136,11 @@ Matrix decode_matrix(const EncodedMatrix& e, std::uint64_t max_values) {
         m(r, c) = e.lo[c] + static_cast<float>(q) * e.step[c];
       }
     }
-  } else if (e.encoding == "f32") {
+    return m;
+  }
+  if (e.encoding == "f32") {
     const auto planes = inflate_bytes(e.data.data(), e.data.size(), n * 4);
+    Matrix m(e.rows, e.cols);
     std::size_t k = 0;
     for (std::uint32_t c = 0; c < e.cols; ++c) {
       for (std::uint32_t r = 0; r < e.rows; ++r, ++k) {
@@ -109,10 +151,9 @@ Matrix decode_matrix(const EncodedMatrix& e, std::uint64_t max_values) {
         m(r, c) = v;
       }
     }
-  } else {
-    throw Error("unknown matrix encoding '" + e.encoding + "'");
+    return m;
   }
-  return m;
+  throw Error("unknown matrix encoding '" + e.encoding.substr(0, 32) + "'");
 }
 
 }  // namespace epochscope::io

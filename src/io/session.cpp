@@ -4,12 +4,14 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
 #include <msgpack.hpp>
 
 #include "epochscope/io/codec.hpp"
+#include "session_detail.hpp"
 
 namespace epochscope::io {
 namespace {
@@ -92,7 +94,7 @@ std::vector<float> get_floats(const Obj& map, const char* key) {
   auto bytes = get_bin(map, key);
   if (bytes.size() % sizeof(float) != 0) throw Error(std::string("field '") + key + "' has a ragged length");
   std::vector<float> v(bytes.size() / sizeof(float));
-  std::memcpy(v.data(), bytes.data(), bytes.size());
+  if (!v.empty()) std::memcpy(v.data(), bytes.data(), bytes.size());  // memcpy may not see null, even for 0 bytes
   return v;
 }
 
@@ -109,9 +111,15 @@ EncodedMatrix get_matrix(const Obj& o) {
   return e;
 }
 
-msgpack::unpack_limit limits() {
-  // Bulk data travels as bin; arrays and maps stay small. Bounds what a hostile file can allocate.
-  return msgpack::unpack_limit(1u << 16, 1u << 12, 1u << 20, 1u << 31, 1u << 16, 16);
+// Bulk data travels as bin; arrays and maps stay small. msgpack allocates an array's or a map's
+// elements when it reads the header, before they arrive (str and bin wait for their bytes): every
+// element takes at least one byte (a map entry two), so capping the counts by the `available` bytes
+// keeps what a lying header can allocate within a small multiple of the bytes really there (24 per
+// byte, times the depth). The floor of 16 keeps a record cut inside its small envelope "incomplete".
+msgpack::unpack_limit limits(std::size_t available = std::numeric_limits<std::uint32_t>::max()) {
+  const std::size_t array = std::min<std::size_t>(1u << 16, std::max<std::size_t>(available, 16));
+  const std::size_t map = std::min<std::size_t>(1u << 12, std::max<std::size_t>(available / 2, 16));
+  return msgpack::unpack_limit(array, map, 1u << 20, 1u << 31, 1u << 16, 8);
 }
 
 std::shared_ptr<store::PointSet> parse_header(const Obj& h, Session& s) {
@@ -142,11 +150,15 @@ std::shared_ptr<store::PointSet> parse_header(const Obj& h, Session& s) {
   auto src = get_bin(h, "source_index");
   if (src.size() != std::size_t{points} * 4) throw Error("source_index does not match the point count");
   ps->source_index.resize(points);
-  std::memcpy(ps->source_index.data(), src.data(), src.size());
+  if (points > 0) std::memcpy(ps->source_index.data(), src.data(), src.size());
   const auto packed_images = get_bin(h, "images");
   ps->images = inflate_bytes(packed_images.data(), packed_images.size(), std::size_t{points} * ps->image_size());
   for (const auto& [name, width] : get<std::vector<std::pair<std::string, int>>>(h, "layers")) {
     if (width <= 0 || width > 1 << 20) throw Error("implausible layer width");
+    // The output layer holds one probability per class; views index it by class.
+    if (name == "output" && width != ps->class_count()) {
+      throw Error("layer 'output' has " + std::to_string(width) + " columns for " + std::to_string(ps->class_count()) + " classes");
+    }
     ps->layers.push_back({name, width});
   }
   s.meta = get_or<SessionMeta>(h, "meta", {});
@@ -168,6 +180,12 @@ store::FramePtr parse_frame(const Obj& f, const store::PointSet& ps, Session& s)
   m.epoch_seconds = get_or<double>(f, "epoch_seconds", 0.0);
   frame->predicted = get_bin(f, "predicted");
   if (frame->predicted.size() != ps.size()) throw Error("predicted classes do not match the point count");
+  const auto classes = static_cast<std::size_t>(ps.class_count());
+  for (auto p : frame->predicted) {
+    if (p >= classes) throw Error("predicted class " + std::to_string(p) + " out of range");
+  }
+  if (!m.confusion.empty() && m.confusion.size() != classes * classes) throw Error("confusion matrix is not classes x classes");
+  if (!m.per_class_accuracy.empty() && m.per_class_accuracy.size() != classes) throw Error("per-class accuracy does not match the class count");
   const Obj& layers = need(f, "layers");
   for (const auto& info : ps.layers) {
     const Obj* lo = find(layers, info.name.c_str());
@@ -211,7 +229,7 @@ LayoutRecord parse_layout(const Obj& o, const store::PointSet& ps) {
   l.edges.resize(count);
   for (std::uint32_t i = 0; i < count; ++i) {
     std::int32_t ab[2];
-    std::memcpy(ab, flat.data() + i * 8, 8);
+    std::memcpy(ab, flat.data() + std::size_t{i} * 8, 8);
     if (ab[0] < 0 || ab[1] < 0 || static_cast<std::size_t>(ab[0]) >= ps.size() || static_cast<std::size_t>(ab[1]) >= ps.size()) {
       throw Error("layout edge out of range");
     }
@@ -222,6 +240,88 @@ LayoutRecord parse_layout(const Obj& o, const store::PointSet& ps) {
 
 }  // namespace
 
+// ---- one record at a time (shared with SessionFollower) ---------------------------------------
+
+namespace detail {
+
+bool read_magic(const char* data, std::size_t size, std::size_t& offset) {
+  std::size_t pos = offset;
+  try {
+    auto oh = msgpack::unpack(data, size, pos, nullptr, nullptr, limits(size - pos));
+    if (oh.get().type != msgpack::type::STR || oh.get().as<std::string>() != kMagic) throw Error("");
+  } catch (const msgpack::insufficient_bytes&) {
+    return false;
+  } catch (...) {
+    throw Error("not an epochscope session file");
+  }
+  offset = pos;
+  return true;
+}
+
+RecordOutcome read_record(const char* data, std::size_t size, std::size_t& offset,
+                          std::shared_ptr<store::PointSet>& points, std::size_t next_frame, Session& s) {
+  RecordOutcome r;
+  std::size_t pos = offset;
+  msgpack::object_handle oh;
+  // Only the envelope can be cut short by a writer still at work: inside a complete envelope the
+  // checksum vouches for the payload, so a short payload is damage.
+  try {
+    oh = msgpack::unpack(data, size, pos, nullptr, nullptr, limits(size - pos));
+  } catch (const msgpack::insufficient_bytes&) {
+    r.status = RecordStatus::incomplete;
+    r.problem = "truncated record";
+    return r;
+  } catch (const std::exception& e) {
+    r.status = RecordStatus::damaged;
+    r.problem = points ? std::string("unreadable record (") + e.what() + ")" : "unreadable session header";
+    return r;
+  }
+  try {
+    const Obj& rec = oh.get();
+    if (rec.type != msgpack::type::ARRAY || rec.via.array.size != 2 || rec.via.array.ptr[1].type != msgpack::type::BIN) {
+      throw Error("malformed record envelope");
+    }
+    const auto crc = rec.via.array.ptr[0].as<std::uint32_t>();
+    const auto& body = rec.via.array.ptr[1].via.bin;
+    if (crc32(0L, reinterpret_cast<const Bytef*>(body.ptr), body.size) != crc) throw Error("checksum mismatch");
+    std::size_t inner = 0;
+    auto ph = msgpack::unpack(body.ptr, body.size, inner, nullptr, nullptr, limits(body.size));
+    const Obj& payload = ph.get();
+    if (!points) {
+      points = parse_header(payload, s);
+      r.type = "header";
+    } else {
+      r.type = get_or<std::string>(payload, "type", "");
+      if (r.type == "frame") {
+        r.frame = parse_frame(payload, *points, s);
+        if (r.frame->index != static_cast<int>(next_frame)) throw Error("frame out of order");
+      } else if (r.type == "layout") {
+        r.layout = parse_layout(payload, *points);
+      } else if (r.type == "end") {
+        s.finished = true;
+        s.end_reason = get_or<std::string>(payload, "reason", "");
+      }
+      // Unknown record types (newer minor versions) are skipped.
+    }
+  } catch (const Error& e) {
+    r.status = RecordStatus::damaged;
+    r.problem = e.what()[0] ? e.what() : "unreadable header";
+    r.frame.reset();
+    r.layout.reset();
+    return r;
+  } catch (const std::exception& e) {
+    r.status = RecordStatus::damaged;
+    r.problem = points ? std::string("unreadable record (") + e.what() + ")" : "unreadable session header";
+    r.frame.reset();
+    r.layout.reset();
+    return r;
+  }
+  offset = pos;
+  return r;
+}
+
+}  // namespace detail
+
 // ---- writer ---------------------------------------------------------------------------------
 
 SessionWriter::SessionWriter(const std::filesystem::path& path, const store::PointSet& ps, const SessionMeta& meta)
@@ -230,8 +330,37 @@ SessionWriter::SessionWriter(const std::filesystem::path& path, const store::Poi
     std::error_code ec;
     std::filesystem::create_directories(path.parent_path(), ec);
   }
-  fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  // The header goes to a side file that is renamed into place once it is complete, so a process
+  // killed while writing it leaves no half-written session (and an existing file is replaced only
+  // by a readable one).
+  const std::filesystem::path partial = path.string() + ".partial";
+  fd_ = ::open(partial.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd_ < 0) throw Error(path.string() + ": cannot create session file (" + std::strerror(errno) + ")");
+  try {
+    write_header(ps, meta);
+  } catch (...) {
+    ::close(fd_);
+    fd_ = -1;
+    ::unlink(partial.c_str());
+    throw;
+  }
+  if (::rename(partial.c_str(), path.c_str()) != 0) {
+    const int err = errno;
+    ::close(fd_);
+    fd_ = -1;
+    ::unlink(partial.c_str());
+    throw Error(path.string() + ": cannot create session file (" + std::strerror(err) + ")");
+  }
+  // Make the rename durable too.
+  const auto dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
+  const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd >= 0) {
+    ::fsync(dfd);
+    ::close(dfd);
+  }
+}
+
+void SessionWriter::write_header(const store::PointSet& ps, const SessionMeta& meta) {
 
   msgpack::sbuffer magic;
   msgpack::pack(magic, std::string(kMagic));
@@ -239,7 +368,8 @@ SessionWriter::SessionWriter(const std::filesystem::path& path, const store::Poi
   std::size_t done = 0;
   while (done < m.size()) {
     const ssize_t w = ::write(fd_, m.data() + done, m.size() - done);
-    if (w <= 0) throw Error(path.string() + ": write error (" + std::strerror(errno) + ")");
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) throw Error(path_.string() + ": write error (" + std::strerror(errno) + ")");
     done += static_cast<std::size_t>(w);
   }
   bytes_ += m.size();
@@ -326,6 +456,17 @@ void SessionWriter::append_layout(const LayoutRecord& l) {
   write_record(std::vector<char>(buf.data(), buf.data() + buf.size()));
 }
 
+void SessionWriter::finish(std::size_t frames, const std::string& reason) {
+  msgpack::sbuffer buf;
+  Packer pk(buf);
+  pk.pack_map(3);
+  pack_str(pk, "type"); pack_str(pk, "end");
+  pack_str(pk, "frames"); pk.pack(static_cast<std::uint64_t>(frames));
+  pack_str(pk, "reason"); pack_str(pk, reason);
+  std::lock_guard lock(mutex_);
+  write_record(std::vector<char>(buf.data(), buf.data() + buf.size()));
+}
+
 void SessionWriter::append(const store::Frame& frame) {
   msgpack::sbuffer buf;
   Packer pk(buf);
@@ -369,57 +510,24 @@ Session read_session(const std::filesystem::path& path) {
   s.file_bytes = bytes.size();
   std::size_t offset = 0;
   // The magic string comes first.
+  bool magic = false;
   try {
-    auto oh = msgpack::unpack(bytes.data(), bytes.size(), offset, nullptr, nullptr, limits());
-    if (oh.get().type != msgpack::type::STR || oh.get().as<std::string>() != kMagic) throw Error("");
-  } catch (...) {
-    throw Error(path.string() + ": not an epochscope session file");
+    magic = detail::read_magic(bytes.data(), bytes.size(), offset);
+  } catch (const Error&) {
   }
+  if (!magic) throw Error(path.string() + ": not an epochscope session file");
 
   std::shared_ptr<store::PointSet> points;
   std::string problem;
   while (offset < bytes.size()) {
-    const std::size_t record_start = offset;
-    try {
-      auto oh = msgpack::unpack(bytes.data(), bytes.size(), offset, nullptr, nullptr, limits());
-      const Obj& rec = oh.get();
-      if (rec.type != msgpack::type::ARRAY || rec.via.array.size != 2 ||
-          rec.via.array.ptr[1].type != msgpack::type::BIN) {
-        throw Error("malformed record envelope");
-      }
-      const auto crc = rec.via.array.ptr[0].as<std::uint32_t>();
-      const auto& body = rec.via.array.ptr[1].via.bin;
-      if (crc32(0L, reinterpret_cast<const Bytef*>(body.ptr), body.size) != crc) throw Error("checksum mismatch");
-      std::size_t inner = 0;
-      auto ph = msgpack::unpack(body.ptr, body.size, inner, nullptr, nullptr, limits());
-      const Obj& payload = ph.get();
-      if (!points) {
-        points = parse_header(payload, s);
-        continue;
-      }
-      const auto type = get_or<std::string>(payload, "type", "");
-      if (type == "frame") {
-        auto frame = parse_frame(payload, *points, s);
-        if (frame->index != static_cast<int>(s.frames.size())) throw Error("frame out of order");
-        s.frames.push_back(std::move(frame));
-      }
-      if (type == "layout") s.layouts.push_back(parse_layout(payload, *points));
-      // Unknown record types (newer minor versions) are skipped.
-    } catch (const msgpack::insufficient_bytes&) {
-      problem = "truncated record";
-      offset = record_start;
-      break;
-    } catch (const Error& e) {
-      if (!points) throw Error(path.string() + ": " + (e.what()[0] ? e.what() : "unreadable header"));
-      problem = e.what();
-      offset = record_start;
-      break;
-    } catch (const std::exception& e) {
-      if (!points) throw Error(path.string() + ": unreadable session header");
-      problem = std::string("unreadable record (") + e.what() + ")";
-      offset = record_start;
+    auto r = detail::read_record(bytes.data(), bytes.size(), offset, points, s.frames.size(), s);
+    if (r.status != detail::RecordStatus::complete) {
+      if (!points && r.status == detail::RecordStatus::damaged) throw Error(path.string() + ": " + r.problem);
+      problem = r.problem;
       break;
     }
+    if (r.frame) s.frames.push_back(std::move(r.frame));
+    if (r.layout) s.layouts.push_back(std::move(*r.layout));
   }
   if (!points) throw Error(path.string() + ": truncated before the session header was complete");
   s.points = std::move(points);

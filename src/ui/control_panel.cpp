@@ -61,7 +61,15 @@ void draw_control_panel(UiContext& ctx, UiState& state) {
     if (ImGui::Button(ended ? "Train again" : "Restart")) ctx.request = TrainRequest::restart;
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("A new run with the options below (the current one stops)");
   } else {
-    ImGui::TextDisabled("Offline: no training in this window");
+    if (t.state == "following") {
+      ImGui::TextColored(ImVec4(0.45f, 0.85f, 0.55f, 1), "following");
+      ImGui::SameLine();
+      ImGui::TextDisabled("epoch %d: new frames appear as they are written", t.epoch);
+    } else if (t.state == "finished" || t.state == "stopped") {
+      ImGui::TextDisabled("Followed run %s at epoch %d", t.state == "finished" ? "finished" : "no longer read", t.epoch);
+    } else {
+      ImGui::TextDisabled("Offline: no training in this window");
+    }
     if (ImGui::Button("Train a new run")) ctx.request = TrainRequest::restart;
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("Start training with the options below in this window");
   }

@@ -13,7 +13,7 @@
 namespace epochscope::ui {
 namespace {
 
-constexpr const char* kLayers[] = {"output", "logits", "hidden"};
+constexpr const char* kLayers[] = {"output", "logits", "hidden", "input"};
 
 }  // namespace
 
@@ -194,7 +194,7 @@ void ProjectionView::draw_header(UiContext& ctx, UiState& state) {
     }
     ImGui::EndCombo();
   }
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Layer: softmax output, logits, or the 64-unit hidden layer");
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Layer: softmax output, logits, the 64-unit hidden layer, or the input pixels (the same in every frame: laid out once)");
   if (!(next == config_)) {
     set_config(next);
     state.views[static_cast<std::size_t>(slot_)] = next;

@@ -2,11 +2,15 @@
 // The reader validates before it allocates: the magic number, the element type, the rank, every
 // dimension, their product against the file's length (for gzip: against the stream's recorded size
 // and the most a deflate stream of that length can expand to), and fails with an epochscope::Error
-// whose one-line message names the file and the problem.
+// whose one-line message names the file and the problem. Memory stays within a small multiple of
+// what the file holds: a header's claims are checked against the bytes present before anything is
+// allocated for them, and a gzipped file only ever gets a buffer for its recorded, checked size.
 #pragma once
 
 #include <cstdint>
 #include <filesystem>
+#include <span>
+#include <string_view>
 #include <vector>
 
 namespace epochscope::data {
@@ -23,7 +27,12 @@ struct IdxReadOptions {
 };
 
 /// Reads an IDX file of unsigned bytes (type code 0x08), gzipped or not (detected by content).
+/// Refuses a file longer than the largest payload options.max_bytes allows before reading it.
 IdxArray read_idx(const std::filesystem::path& path, const IdxReadOptions& options = {});
+
+/// The same on bytes already in memory (a file's whole content, gzipped or not); `name` starts every
+/// error message in place of the file's path.
+IdxArray parse_idx(std::span<const std::uint8_t> bytes, std::string_view name, const IdxReadOptions& options = {});
 
 /// Writes an IDX file of unsigned bytes; gzip-compressed when `gzip` is true.
 void write_idx(const std::filesystem::path& path, const IdxArray& array, bool gzip = false);

@@ -27,13 +27,16 @@ struct EncodedMatrix {
 /// Chooses q16 when its error bound is <= max_error, else f32.
 EncodedMatrix encode_matrix(const Matrix& m, float max_error = 1e-3f);
 
-/// Decodes; throws epochscope::Error on any inconsistency (sizes, corrupt deflate stream, unknown
-/// encoding). Never allocates more than rows*cols*4 bytes, and refuses rows*cols > max_values.
+/// Decodes; throws epochscope::Error on any inconsistency (sizes, corrupt deflate stream, q16 scales
+/// that are not finite, unknown encoding). Refuses rows*cols > max_values, and allocates the matrix
+/// only after the planes inflated to exactly their stated size. f32 values may be NaN or Inf (a
+/// diverged run records them as they were); consumers that cannot use them say so.
 Matrix decode_matrix(const EncodedMatrix& e, std::uint64_t max_values);
 
 /// zlib helpers shared by the session format.
 std::vector<std::uint8_t> deflate_bytes(const std::uint8_t* data, std::size_t size, int level = 6);
-/// Inflates exactly `expected` bytes; throws if the stream holds fewer or more.
+/// Inflates exactly `expected` bytes; throws if the stream holds fewer or more. Checks `expected`
+/// against deflate's 1032:1 limit before allocating, and grows the output only as bytes arrive.
 std::vector<std::uint8_t> inflate_bytes(const std::uint8_t* data, std::size_t size, std::size_t expected);
 
 }  // namespace epochscope::io

@@ -20,7 +20,7 @@
 namespace epochscope::io {
 
 inline constexpr int kFormatMajor = 1;
-inline constexpr int kFormatMinor = 0;
+inline constexpr int kFormatMinor = 1;  ///< 1.1 added the optional end record
 inline constexpr const char* kMagic = "epochscope-session";
 
 /// Free-form facts about how the session was made (training options, tool version).
@@ -45,7 +45,8 @@ struct LayoutRecord {
 /// Thread-safe: frames and layouts may be appended from different threads.
 class SessionWriter {
  public:
-  /// Creates (truncates) `path` and writes the header. Throws epochscope::Error if it cannot.
+  /// Writes the header to `path`.partial and renames it to `path` once complete (replacing a file
+  /// there only then), so `path` never holds a partial header. Throws epochscope::Error if it cannot.
   SessionWriter(const std::filesystem::path& path, const store::PointSet& points, const SessionMeta& meta);
   ~SessionWriter();
   SessionWriter(const SessionWriter&) = delete;
@@ -58,12 +59,18 @@ class SessionWriter {
   /// Appends and flushes one final layout (format 1.0 readers that predate layouts skip it).
   void append_layout(const LayoutRecord& layout);
 
+  /// Appends the end record: the writer is done, `frames` frames were written, `reason` says why
+  /// ("finished", "stopped", ...). Followers stop waiting when they read it. Optional: a session
+  /// without one (a killed writer, format 1.0) is just as readable. Throws epochscope::Error.
+  void finish(std::size_t frames, const std::string& reason);
+
   const std::filesystem::path& path() const { return path_; }
   std::uint64_t bytes_written() const { return bytes_.load(); }
   /// Encoded size of the last appended frame per layer, in bytes.
   const std::map<std::string, std::uint64_t>& last_layer_bytes() const { return last_layer_bytes_; }
 
  private:
+  void write_header(const store::PointSet& points, const SessionMeta& meta);
   void write_record(const std::vector<char>& payload);
   std::mutex mutex_;
   std::filesystem::path path_;
@@ -83,6 +90,8 @@ struct Session {
   std::map<std::string, std::uint64_t> layer_bytes;  ///< encoded bytes per layer, summed over the frames
   std::uint64_t dropped_bytes = 0;  ///< bytes of a damaged or truncated tail that were not loaded
   std::string warning;              ///< empty, or one line saying what was dropped and why
+  bool finished = false;            ///< the writer appended the end record (format 1.1)
+  std::string end_reason;           ///< the end record's reason ("finished", "stopped", ...)
 };
 
 /// Reads a whole session. Throws epochscope::Error if the file is not a readable session.

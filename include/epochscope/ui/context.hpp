@@ -27,6 +27,8 @@ struct TrainingStatus {
   double loss = 0, accuracy = 0, images_per_second = 0;
   double eta_seconds = -1;     ///< -1 while unknown
   std::string error;
+  std::size_t saved_frames = 0;   ///< frames on disk in the session file (live training)
+  std::size_t saved_layouts = 0;  ///< final layouts on disk in the session file
 };
 
 /// The options the control panel edits; applied on (re)start.

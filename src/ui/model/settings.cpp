@@ -26,7 +26,7 @@ GuiSettings load_settings(const std::filesystem::path& path, std::string* warnin
         const auto& v = j["views"][i];
         if (auto m = jobs::parse_method(v.value("method", std::string{}))) s.views[i].method = *m;
         const auto layer = v.value("layer", std::string{"output"});
-        if (layer == "output" || layer == "logits" || layer == "hidden") s.views[i].layer = layer;
+        if (layer == "output" || layer == "logits" || layer == "hidden" || layer == "input") s.views[i].layer = layer;
       }
     }
     s.images = j.value("images", false);
