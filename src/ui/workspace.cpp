@@ -123,7 +123,10 @@ void Workspace::draw(UiContext& ctx, UiState& state) {
   ImGui::SetNextWindowPos(vp->Pos);
   ImGui::SetNextWindowSize(vp->Size);
   const ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
-                                 ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoScrollWithMouse;
+                                 ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoScrollWithMouse |
+                                 // The clear colour is the window colour: not filling the whole window
+                                 // again saves a full-screen blend per frame (llvmpipe draws on the CPU).
+                                 ImGuiWindowFlags_NoBackground;
   ImGui::Begin("epochscope", nullptr, flags);
   const float left_w = std::clamp(vp->Size.x * 0.21f, 250.0f, 330.0f);
   const float right_w = std::clamp(vp->Size.x * 0.18f, 220.0f, 280.0f);
