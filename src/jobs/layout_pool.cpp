@@ -47,7 +47,16 @@ struct LayoutPool::Impl {
   mutable std::mutex mutex;
   mutable std::condition_variable cv;
   std::map<LayoutKey, Chain> chains;
-  std::map<std::pair<std::string, int>, std::shared_ptr<const knn::NeighborList>> knn_cache;
+  // Neighbour lists per (layer, frame), shared by the chains; the least recently used are dropped
+  // beyond kCachedLists (a list of k = 90 over 10,000 points takes 7 MB; recomputing one takes
+  // well under a second), so memory does not grow with the number of epochs.
+  struct CachedList {
+    std::shared_ptr<const knn::NeighborList> list;
+    std::uint64_t used = 0;
+  };
+  static constexpr std::size_t kCachedLists = 8;
+  std::map<std::pair<std::string, int>, CachedList> knn_cache;
+  std::uint64_t knn_clock = 0;
   std::shared_ptr<const Matrix> pixels;  // the "input" layer, built once
   int focus = -1;
   std::vector<std::jthread> workers;
@@ -95,14 +104,24 @@ std::shared_ptr<const knn::NeighborList> LayoutPool::Impl::neighbors(const std::
   {
     std::lock_guard lock(mutex);
     auto it = knn_cache.find(cache_key);
-    if (it != knn_cache.end() && it->second->k >= std::min<int>(k, static_cast<int>(data.rows()) - 1)) return it->second;
+    if (it != knn_cache.end() && it->second.list->k >= std::min<int>(k, static_cast<int>(data.rows()) - 1)) {
+      it->second.used = ++knn_clock;
+      return it->second.list;
+    }
   }
   knn::KnnOptions o;
   o.k = k;
   o.threads = options.threads_per_job;
   auto list = std::make_shared<const knn::NeighborList>(knn::build_knn(data, o));
   std::lock_guard lock(mutex);
-  knn_cache[cache_key] = list;
+  knn_cache[cache_key] = {list, ++knn_clock};
+  while (knn_cache.size() > kCachedLists) {
+    auto oldest = knn_cache.begin();
+    for (auto it = knn_cache.begin(); it != knn_cache.end(); ++it) {
+      if (it->second.used < oldest->second.used) oldest = it;
+    }
+    knn_cache.erase(oldest);
+  }
   return list;
 }
 
