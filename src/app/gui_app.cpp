@@ -289,21 +289,31 @@ int App::run() {
   auto last = start;
   int extra_frames = 3;  // ImGui settles hover and layout over a couple of frames
   double last_tick = 0;
-  constexpr double kMinFrame = 1.0 / 60.0;
+  double last_input = 0;
+  bool input_pending = false;
+  // Frame-rate caps: 60/s while the user interacts (and for half a second after), 30/s while
+  // playing, 15/s when only background work (new slices, batches) changes the picture, so drawing
+  // (on the CPU under llvmpipe) leaves the cores to training and the layout workers.
+  constexpr double kInteractiveFrame = 1.0 / 60.0, kPlayingFrame = 1.0 / 30.0, kBackgroundFrame = 1.0 / 15.0;
   std::signal(SIGINT, on_close_signal);  // Ctrl-C / SIGTERM close the window cleanly
   std::signal(SIGTERM, on_close_signal);
   while (glfwWindowShouldClose(window_.handle()) == GLFW_FALSE && g_close_signal.load() == 0) {
     const double now = std::chrono::duration<double>(Clock::now() - start).count();
     if (cmd_.exit_after > 0 && now >= cmd_.exit_after) break;
+    glfwPollEvents();
+    if (window_.take_events()) {
+      input_pending = true;
+      last_input = now;
+      extra_frames = std::max(extra_frames, 3);
+    }
+    const double min_frame = now - last_input < 0.5 ? kInteractiveFrame : state_.playing ? kPlayingFrame : kBackgroundFrame;
     const double since = std::chrono::duration<double>(Clock::now() - last).count();
-    if (since < kMinFrame) {
-      glfwWaitEventsTimeout(kMinFrame - since);
+    if (since < min_frame) {
+      glfwWaitEventsTimeout(min_frame - since);
       continue;
     }
-    glfwPollEvents();
-    bool draw = window_.take_events();
-    if (draw) extra_frames = std::max(extra_frames, 3);
-    draw = poll_changes() || draw || extra_frames > 0;
+    bool draw = poll_changes() || input_pending || extra_frames > 0;
+    input_pending = false;
     if (ctx_.test_mode && now - last_tick > 0.5) draw = true;  // keep the state dump fresh
     if (!draw) {
       glfwWaitEventsTimeout(0.1);

@@ -247,7 +247,7 @@ void ProjectionView::draw_header(UiContext& ctx, UiState& state) {
   report_.method = jobs::method_name(config_.method);
   report_.layer = config_.layer;
   report_.layout_frame = shown_frame_;
-  if (progress < 1.0f && n > 0) ctx.animating = true;
+  // (Work in progress redraws when the pool publishes a slice: its version changes.)
 }
 
 void ProjectionView::render_gl() const {
