@@ -25,6 +25,15 @@ inline Matrix gaussian_blobs(int blobs, int per, int dims, std::uint32_t seed, s
   return x;
 }
 
+/// The same blobs (count of them, `per` points each, d dims) with byte labels, as the quality
+/// functions take them.
+inline Matrix blobs(int per, Eigen::Index d, std::vector<std::uint8_t>& labels, std::uint32_t seed = 3, int count = 5) {
+  std::vector<int> l;
+  Matrix x = gaussian_blobs(count, per, static_cast<int>(d), seed, &l);
+  labels.assign(l.begin(), l.end());
+  return x;
+}
+
 /// Fraction of points whose 10 nearest neighbours in the layout mostly share their label.
 inline double majority_accuracy(const Matrix& y, const std::vector<int>& labels) {
   const auto nn = knn::build_knn(y, {.k = 10, .method = knn::KnnMethod::exact});

@@ -5,29 +5,17 @@
 #include <cmath>
 #include <random>
 
+#include "blobs.hpp"
 #include "epochscope/project/align.hpp"
 #include "epochscope/project/mds.hpp"
 #include "epochscope/project/pca.hpp"
 #include "epochscope/project/quality.hpp"
 
 namespace epochscope::project {
+using epochscope::testing::blobs;
+
 namespace {
 
-Matrix blobs(int per, Eigen::Index d, std::vector<std::uint8_t>& labels, std::uint32_t seed = 3, int count = 5) {
-  std::mt19937 rng(seed);
-  std::normal_distribution<float> g(0.f, 1.f);
-  Matrix centres(count, d);
-  for (Eigen::Index c = 0; c < count; ++c) {
-    for (Eigen::Index j = 0; j < d; ++j) centres(c, j) = 8.f * g(rng);
-  }
-  Matrix x(count * per, d);
-  labels.clear();
-  for (Eigen::Index i = 0; i < x.rows(); ++i) {
-    labels.push_back(static_cast<std::uint8_t>(i % count));
-    for (Eigen::Index j = 0; j < d; ++j) x(i, j) = centres(i % count, j) + g(rng);
-  }
-  return x;
-}
 
 Matrix run_all(const MdsOptions& o, const Matrix& x, const Matrix* warm = nullptr) {
   auto p = make_mds(o);

@@ -4,26 +4,14 @@
 #include <cmath>
 #include <random>
 
+#include "blobs.hpp"
 #include "epochscope/project/quality.hpp"
 
 namespace epochscope::project {
+using epochscope::testing::blobs;
+
 namespace {
 
-Matrix blobs(int per, Eigen::Index d, std::vector<std::uint8_t>& labels, std::uint32_t seed = 3) {
-  std::mt19937 rng(seed);
-  std::normal_distribution<float> g(0.f, 1.f);
-  Matrix centres(5, d);
-  for (Eigen::Index c = 0; c < 5; ++c) {
-    for (Eigen::Index j = 0; j < d; ++j) centres(c, j) = 8.f * g(rng);
-  }
-  Matrix x(5 * per, d);
-  labels.clear();
-  for (Eigen::Index i = 0; i < x.rows(); ++i) {
-    labels.push_back(static_cast<std::uint8_t>(i % 5));
-    for (Eigen::Index j = 0; j < d; ++j) x(i, j) = centres(i % 5, j) + g(rng);
-  }
-  return x;
-}
 
 TEST(Quality, LayoutEqualToTheInputIsPerfect) {
   std::vector<std::uint8_t> labels;
