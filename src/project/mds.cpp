@@ -7,6 +7,7 @@
 #include <thread>
 #include <vector>
 
+#include "epochscope/core/random.hpp"
 #include "epochscope/project/pca.hpp"
 
 namespace epochscope::project {
@@ -17,16 +18,9 @@ constexpr Eigen::Index kRowChunk = 256;      // rows per unit of parallel work (
 constexpr Eigen::Index kPcaRows = 3000;      // the PCA start is fitted on at most this many rows
 constexpr int kLanes = 8;                    // partners processed together in the update
 
-std::uint64_t mix64(std::uint64_t z) {  // splitmix64's finaliser
-  z += 0x9e3779b97f4a7c15ull;
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-  return z ^ (z >> 31);
-}
-
-struct Rng {  // a splitmix64 stream
+struct Rng {  // a stream of mix64 over a Weyl sequence (not SplitMix64's: kept for the same layouts)
   std::uint64_t state;
-  std::uint64_t next() { return mix64(state++ * 0x9e3779b97f4a7c15ull); }
+  std::uint64_t next() { return mix64(state++ * kGolden64); }
   std::uint32_t below(std::uint32_t n) { return static_cast<std::uint32_t>(((next() >> 32) * n) >> 32); }
 };
 

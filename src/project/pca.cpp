@@ -1,4 +1,5 @@
 #include "epochscope/project/pca.hpp"
+#include "epochscope/core/random.hpp"
 
 #include <Eigen/Eigenvalues>
 #include <Eigen/QR>
@@ -40,13 +41,8 @@ void subspace_eigen(const Matrix& xc, Eigen::Index dims, MatrixD& vectors, Eigen
   const Eigen::Index l = std::min(d, dims + kOversample);
   const double denom = static_cast<double>(xc.rows() - 1);
   // A fixed pseudo-random start (splitmix64), so the basis does not depend on any global state.
-  std::uint64_t state = 0x9e3779b97f4a7c15ull;
-  auto next = [&state] {
-    std::uint64_t z = (state += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return static_cast<double>((z ^ (z >> 31)) >> 11) * 0x1.0p-53 - 0.5;
-  };
+  SplitMix64 rng{kGolden64};
+  auto next = [&rng] { return rng.uniform() - 0.5; };
   MatrixD z(d, l);
   for (Eigen::Index c = 0; c < l; ++c) {
     for (Eigen::Index r = 0; r < d; ++r) z(r, c) = next();

@@ -7,19 +7,12 @@
 #include <cmath>
 #include <numeric>
 
+#include "epochscope/core/random.hpp"
+
 namespace epochscope::project {
 namespace {
 
-struct SplitMix {
-  std::uint64_t state;
-  std::uint64_t next() {
-    std::uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-  }
-  double uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }  // [0, 1)
-};
+using SplitMix = SplitMix64;
 
 using SparseD = Eigen::SparseMatrix<double, Eigen::RowMajor, std::int32_t>;
 

@@ -13,21 +13,12 @@
 #include <cstdint>
 #include <vector>
 
+#include "epochscope/core/random.hpp"
 #include "epochscope/project/spectral.hpp"
 
 namespace epochscope::project::umap_detail {
 
-struct Rng {
-  std::uint64_t state;
-  std::uint64_t next() {
-    std::uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-  }
-  /// Uniform in [0, n) (multiply-shift; the bias is below 2^-32 n).
-  std::uint32_t below(std::uint32_t n) { return static_cast<std::uint32_t>(((next() >> 32) * n) >> 32); }
-};
+using Rng = SplitMix64;
 
 struct Params {
   float a = 1.577f, b = 0.895f;  ///< curve 1 / (1 + a d^2b)
