@@ -163,6 +163,58 @@ TEST(Session, RoundTripWithinTheStatedError) {
   EXPECT_GT(s.layer_bytes.at("output"), 0u);
 }
 
+TEST(Session, FramesReadBackByLocationFeedAnEvictingStore) {
+  const auto dir = scratch_dir();
+  const auto ps = std::make_shared<store::PointSet>(synthetic_points(200));
+  std::vector<io::FrameLocation> written;
+  {
+    io::SessionWriter w(dir / "s", *ps, {});
+    for (int i = 0; i < 5; ++i) {
+      written.push_back(w.append(synthetic_frame(*ps, i)));
+      io::LayoutRecord l;  // a layout between frames must not shift their locations
+      l.method = "tsne";
+      l.frame = i;
+      l.positions = Matrix::Zero(200, 2);
+      w.append_layout(l);
+    }
+  }
+  const auto s = io::read_session(dir / "s");
+  ASSERT_EQ(s.frame_locations.size(), 5u);
+  for (std::size_t i = 0; i < 5; ++i) {
+    EXPECT_EQ(s.frame_locations[i].offset, written[i].offset);
+    EXPECT_EQ(s.frame_locations[i].size, written[i].size);
+  }
+  io::FrameReader reader(dir / "s", ps);
+  EXPECT_THROW(reader.read(1), Error);  // not added: unknown
+  for (std::size_t i = 0; i < 5; ++i) reader.add(i, written[i]);
+  expect_same_frame(synthetic_frame(*ps, 3), *reader.read(3), 1e-3f);
+  // A location that points at another record is refused, never misread.
+  reader.add(4, written[2]);
+  EXPECT_THROW(reader.read(4), Error);
+  reader.add(4, {written[4].offset + 1, written[4].size});
+  EXPECT_THROW(reader.read(4), Error);
+  reader.add(4, {written[4].offset, written[4].size + (1u << 20)});
+  EXPECT_THROW(reader.read(4), Error);  // past the end of the file
+
+  // The store lets go of saved frames beyond its budget and reads them back from the file.
+  store::MemoryOptions mo;
+  mo.resident_bytes = 2 * 74 * 200 * 4;
+  auto st = std::make_shared<store::EpochStore>(ps, mo);
+  const auto saved = io::evict_when_saved(st, dir / "s");
+  for (int i = 0; i < 5; ++i) {
+    st->publish(std::make_shared<store::Frame>(synthetic_frame(*ps, i)));
+    saved(static_cast<std::size_t>(i), written[static_cast<std::size_t>(i)]);
+  }
+  EXPECT_EQ(st->evicted_frames(), 3u);
+  EXPECT_EQ(st->frame(0)->layer("hidden"), nullptr);
+  const auto hidden = st->layer(0, "hidden");
+  ASSERT_NE(hidden, nullptr);
+  EXPECT_LE((*hidden - *synthetic_frame(*ps, 0).layer("hidden")).cwiseAbs().maxCoeff(), 1e-3f);
+  // The file gone: a clear error, not a crash.
+  std::filesystem::remove(dir / "s");
+  EXPECT_THROW(st->layer(1, "hidden"), Error);
+}
+
 TEST(Session, TruncatedTailKeepsEveryCompleteFrame) {
   const auto dir = scratch_dir();
   const auto ps = synthetic_points(100);

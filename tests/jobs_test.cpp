@@ -102,6 +102,43 @@ TEST(LayoutPool, FollowsNewFramesAndTheInputLayerIsComputedOnce) {
   EXPECT_EQ(pool.get(input, 2)->displacement, 0.0);
 }
 
+// Old frames whose layers the store let go of are read back through its loader, and lay out
+// exactly as when they were resident.
+TEST(LayoutPool, LaysOutFramesTheStoreEvicted) {
+  auto ps = std::make_shared<store::PointSet>(epochscope::testing::synthetic_points(200));
+  std::vector<store::FramePtr> frames;
+  for (int i = 0; i < 4; ++i) frames.push_back(clustered_frame(*ps, i));
+  store::MemoryOptions keep_one;
+  keep_one.resident_bytes = (10 + 64) * 200 * 4;  // one frame's logits and hidden layer
+  auto evicting = std::make_shared<store::EpochStore>(ps, keep_one);
+  auto reads = std::make_shared<std::atomic<int>>(0);
+  evicting->set_loader([frames, reads](std::size_t i) {
+    ++*reads;
+    return frames.at(i);
+  });
+  auto resident = std::make_shared<store::EpochStore>(ps);
+  for (std::size_t i = 0; i < frames.size(); ++i) {
+    evicting->publish(frames[i]);
+    evicting->mark_saved(i);
+    resident->publish(frames[i]);
+  }
+  ASSERT_EQ(evicting->evicted_frames(), 3u);
+  frames.clear();  // only the loader's copies are left
+  const jobs::LayoutKey umap{jobs::Method::umap, "logits", 2}, pca{jobs::Method::pca, "logits", 2};
+  jobs::LayoutPool a(evicting, quick_options()), b(resident, quick_options());
+  for (auto* pool : {&a, &b}) {
+    pool->request(umap);
+    pool->request(pca);
+  }
+  ASSERT_TRUE(a.wait_idle(120));
+  ASSERT_TRUE(b.wait_idle(120));
+  EXPECT_GT(reads->load(), 0);
+  for (int f = 0; f < 4; ++f) {
+    EXPECT_EQ(*a.get(umap, f)->positions, *b.get(umap, f)->positions) << f;
+    EXPECT_EQ(*a.get(pca, f)->positions, *b.get(pca, f)->positions) << f;
+  }
+}
+
 TEST(LayoutPool, PublishesIntermediateLayoutsAndCancels) {
   auto store = make_store(400, 2);
   auto o = quick_options();

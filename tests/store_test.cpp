@@ -109,3 +109,133 @@ TEST(PointSet, SamplesKeepSplitAndClassProportions) {
     EXPECT_EQ(some.images[i * 784 + 100], src[some.source_index[i] * 784 + 100]);
   }
 }
+
+namespace {
+
+// A loader that hands back the originals (as a session file would, within its precision) and counts.
+struct CountingLoader {
+  std::vector<store::FramePtr> originals;
+  std::shared_ptr<std::atomic<int>> calls = std::make_shared<std::atomic<int>>(0);
+  store::FramePtr operator()(std::size_t i) const {
+    ++*calls;
+    if (i >= originals.size()) throw Error("no such frame");
+    return originals[i];
+  }
+};
+
+}  // namespace
+
+TEST(EpochStore, EvictsSavedFramesBeyondTheBudgetAndReadsThemBack) {
+  auto ps = std::make_shared<store::PointSet>(epochscope::testing::synthetic_points(100));
+  // One frame's evictable layers: (10 logits + 64 hidden) x 100 points x 4 bytes = 29,600 bytes.
+  constexpr std::size_t kPerFrame = 74 * 100 * 4;
+  store::MemoryOptions mo;
+  mo.resident_bytes = 3 * kPerFrame;
+  store::EpochStore s(ps, mo);
+  CountingLoader loader;
+  for (int i = 0; i < 10; ++i) loader.originals.push_back(std::make_shared<store::Frame>(epochscope::testing::synthetic_frame(*ps, i)));
+  for (int i = 0; i < 10; ++i) s.publish(loader.originals[static_cast<std::size_t>(i)]);
+  EXPECT_EQ(s.resident_bytes(), 10 * kPerFrame);
+  // Saved frames without a loader, or a loader without saved frames: nothing goes.
+  for (std::size_t i = 0; i < 6; ++i) s.mark_saved(i);
+  EXPECT_EQ(s.evicted_frames(), 0u);
+  const auto generation = s.generation();
+  s.set_loader(loader);
+  // Frames 0..5 are saved; the oldest go until 3 frames' worth is left, but unsaved 6..9 stay.
+  EXPECT_EQ(s.evicted_frames(), 6u);
+  EXPECT_EQ(s.resident_bytes(), 4 * kPerFrame);
+  EXPECT_GT(s.generation(), generation);
+  for (std::size_t i = 6; i < 10; ++i) s.mark_saved(i);
+  EXPECT_EQ(s.evicted_frames(), 7u);
+  EXPECT_LE(s.resident_bytes(), 3 * kPerFrame);
+
+  // An evicted frame keeps its index, metrics, predictions and pinned output.
+  const auto light = s.frame(2);
+  EXPECT_EQ(light->index, 2);
+  EXPECT_EQ(light->layer("hidden"), nullptr);
+  ASSERT_NE(light->layer("output"), nullptr);
+  EXPECT_EQ(light->predicted, loader.originals[2]->predicted);
+  EXPECT_DOUBLE_EQ(light->metrics.heldout_loss, loader.originals[2]->metrics.heldout_loss);
+
+  // layer() reads it back, once: a second read comes from the small cache.
+  const auto hidden = s.layer(2, "hidden");
+  ASSERT_NE(hidden, nullptr);
+  EXPECT_EQ(*hidden, *loader.originals[2]->layer("hidden"));
+  EXPECT_EQ(loader.calls->load(), 1);
+  EXPECT_NE(s.layer(2, "logits"), nullptr);
+  EXPECT_EQ(loader.calls->load(), 1);
+  // Resident frames and pinned layers never touch the loader.
+  EXPECT_NE(s.layer(9, "hidden"), nullptr);
+  EXPECT_NE(s.layer(0, "output"), nullptr);
+  EXPECT_EQ(loader.calls->load(), 1);
+  EXPECT_EQ(s.layer(0, "no such layer"), nullptr);
+  EXPECT_EQ(s.layer(42, "hidden"), nullptr);
+  // The cache holds reload_cache (3) frames: reading 4 others pushes frame 2 out.
+  for (std::size_t i : {0, 1, 3, 4}) EXPECT_NE(s.layer(i, "hidden"), nullptr);
+  EXPECT_EQ(loader.calls->load(), 5);
+  EXPECT_NE(s.layer(2, "hidden"), nullptr);
+  EXPECT_EQ(loader.calls->load(), 6);
+  // A reader that held the full frame keeps it whole.
+  EXPECT_NE(loader.originals[0]->layer("hidden"), nullptr);
+}
+
+TEST(EpochStore, ReadBackFailuresAreErrorsAndNoBudgetKeepsEverything) {
+  auto ps = std::make_shared<store::PointSet>(epochscope::testing::synthetic_points(50));
+  store::MemoryOptions tiny;
+  tiny.resident_bytes = 1;
+  store::EpochStore s(ps, tiny);
+  for (int i = 0; i < 3; ++i) s.publish(std::make_shared<store::Frame>(epochscope::testing::synthetic_frame(*ps, i)));
+  s.set_loader([](std::size_t) -> store::FramePtr { throw Error("the session file is gone"); });
+  EXPECT_THROW(s.mark_saved(7), Error);  // not published yet
+  s.mark_saved(0);
+  s.mark_saved(1);
+  EXPECT_EQ(s.evicted_frames(), 2u);
+  EXPECT_THROW(s.layer(0, "hidden"), Error);
+  // A loader that hands back the wrong frame is refused too.
+  s.set_loader([ps](std::size_t) { return std::make_shared<const store::Frame>(epochscope::testing::synthetic_frame(*ps, 2)); });
+  EXPECT_THROW(s.layer(1, "hidden"), Error);
+
+  store::MemoryOptions unlimited;
+  unlimited.resident_bytes = 0;
+  store::EpochStore all(ps, unlimited);
+  for (int i = 0; i < 3; ++i) all.publish(std::make_shared<store::Frame>(epochscope::testing::synthetic_frame(*ps, i)));
+  all.set_loader([](std::size_t) -> store::FramePtr { return nullptr; });
+  for (std::size_t i = 0; i < 3; ++i) all.mark_saved(i);
+  EXPECT_EQ(all.evicted_frames(), 0u);
+}
+
+// Readers take layers of old frames while the writer publishes and frames are evicted; run under
+// ThreadSanitizer by `make test`.
+TEST(EpochStore, ConcurrentEvictionAndReadBack) {
+  auto ps = std::make_shared<store::PointSet>(epochscope::testing::synthetic_points(60));
+  store::MemoryOptions mo;
+  mo.resident_bytes = 2 * 74 * 60 * 4;
+  auto s = std::make_shared<store::EpochStore>(ps, mo);
+  CountingLoader loader;
+  constexpr int kFrames = 40;
+  for (int i = 0; i < kFrames; ++i) loader.originals.push_back(std::make_shared<store::Frame>(epochscope::testing::synthetic_frame(*ps, i)));
+  s->set_loader(loader);
+  std::atomic<bool> failed{false};
+  std::vector<std::thread> readers;
+  for (int r = 0; r < 3; ++r) {
+    readers.emplace_back([&, r] {
+      std::size_t seen = 0;
+      while (seen < kFrames) {
+        s->wait_for(seen + 1, std::chrono::milliseconds(50));
+        seen = s->size();
+        for (std::size_t i = static_cast<std::size_t>(r); i < seen; i += 3) {
+          auto m = s->layer(i, "hidden");
+          if (!m || *m != *loader.originals[i]->layer("hidden")) failed = true;
+        }
+      }
+    });
+  }
+  for (int i = 0; i < kFrames; ++i) {
+    s->publish(loader.originals[static_cast<std::size_t>(i)]);
+    s->mark_saved(static_cast<std::size_t>(i));
+  }
+  s->close();
+  for (auto& r : readers) r.join();
+  EXPECT_FALSE(failed.load());
+  EXPECT_GE(s->evicted_frames(), static_cast<std::size_t>(kFrames - 3));
+}

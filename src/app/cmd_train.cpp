@@ -27,6 +27,7 @@ int run_train(const TrainCommand& cmd) {
   auto store = trainer.store();
   const auto out = cmd.out.empty() ? default_session_path() : cmd.out;
   SessionRecorder writer(out, store->points(), session_meta(cmd));
+  const auto on_saved = io::evict_when_saved(store, out);  // memory stays bounded on long runs
 
   ProgressBar bar(!cmd.quiet);
   bar.line(fmt::format("epochscope: training on {} ({} training, {} held-out images), tracking {} points, {} epochs; "
@@ -44,6 +45,7 @@ int run_train(const TrainCommand& cmd) {
     while (written < store->size()) {
       auto frame = store->frame(written);
       if (auto warning = writer.append(*frame)) bar.line(fmt::format("epochscope: warning: {}", *warning));
+      if (writer.ok()) on_saved(written, writer.last_location());
       const auto& m = frame->metrics;
       bar.line(fmt::format("epoch {:>3}/{}: train loss {:.4f} acc {:5.1f}% | held-out loss {:.4f} acc {:5.1f}% | {:.2f} s",
                            frame->epoch, cmd.options.epochs, m.train_loss, 100 * m.train_accuracy, m.heldout_loss,

@@ -113,6 +113,7 @@ class App {
   const DataSource* restarted_source_ = nullptr;  ///< the followed source whose restart was handled
   ui::FrameStats stats_;
   std::size_t seen_frames_ = 0;
+  std::uint64_t seen_generation_ = 0;  ///< the store's: frames published or evicted
   std::uint64_t seen_version_ = 0;
   std::string seen_status_;
   bool screenshot_key_down_ = false;
@@ -137,6 +138,7 @@ void App::replace_source(std::unique_ptr<DataSource> next) {
   state_.follow_latest = true;
   state_.playing = false;
   seen_frames_ = 0;
+  seen_generation_ = 0;
   workspace_.set_source(ctx_, state_);
   const auto w = source_->warning();
   if (w.empty()) {
@@ -219,10 +221,12 @@ bool App::poll_changes() {
     }
     changed = try_follow() || changed;
   }
-  if (ctx_.store && ctx_.store->size() != seen_frames_) {
+  if (ctx_.store && ctx_.store->generation() != seen_generation_) {
+    // Also when the store let go of old frames' layers: the snapshot must not keep them alive.
+    seen_generation_ = ctx_.store->generation();
     ctx_.frames = ctx_.store->snapshot();
+    changed = changed || ctx_.frames.size() != seen_frames_;
     seen_frames_ = ctx_.frames.size();
-    changed = true;
   }
   if (ctx_.pool != nullptr && ctx_.pool->version() != seen_version_) {
     seen_version_ = ctx_.pool->version();

@@ -45,7 +45,8 @@ std::unique_ptr<DataSource> DataSource::train(const TrainCommand& raw) {
   const auto out = cmd.out.empty() ? default_session_path() : cmd.out;
   auto recorder = std::make_unique<SessionRecorder>(out, s->store_->points(), session_meta(cmd));
   s->recorder_ = std::make_unique<BackgroundRecorder>(s->store_, std::move(recorder),
-                                                       static_cast<std::size_t>(cmd.options.epochs) + 1);
+                                                       static_cast<std::size_t>(cmd.options.epochs) + 1,
+                                                       io::evict_when_saved(s->store_, out));
   s->label_ = fmt::format("Training {} ({} points), session {}", name, s->store_->points().size(), out.filename().string());
   s->make_pool();
   s->trainer_->start();
@@ -58,6 +59,10 @@ std::unique_ptr<DataSource> DataSource::open_session(const std::filesystem::path
   s->store_ = std::make_shared<store::EpochStore>(session.points);
   for (auto& f : session.frames) s->store_->publish(f);
   s->store_->close();
+  {  // Every frame is in the file: the store keeps what fits its budget and reads the rest back.
+    const auto saved = io::evict_when_saved(s->store_, file);
+    for (std::size_t i = 0; i < session.frame_locations.size(); ++i) saved(i, session.frame_locations[i]);
+  }
   s->warning_ = session.warning;
   if (session.frames.empty()) {
     s->warning_ = s->warning_.empty() ? "the session holds no frames" : s->warning_ + "; no frames left";

@@ -36,7 +36,7 @@ SessionRecorder::SessionRecorder(const std::filesystem::path& path, const store:
 std::optional<std::string> SessionRecorder::append(const store::Frame& frame) {
   if (!writer_) return std::nullopt;
   try {
-    writer_->append(frame);
+    last_location_ = writer_->append(frame);
     for (const auto& [name, b] : writer_->last_layer_bytes()) layer_bytes_[name] += static_cast<double>(b);
     bytes_ = writer_->bytes_written();
     return std::nullopt;
@@ -71,9 +71,11 @@ std::optional<std::string> SessionRecorder::finish(std::size_t frames, const std
 }
 
 BackgroundRecorder::BackgroundRecorder(std::shared_ptr<const store::EpochStore> store,
-                                       std::unique_ptr<SessionRecorder> recorder, std::size_t expected_frames)
+                                       std::unique_ptr<SessionRecorder> recorder, std::size_t expected_frames,
+                                       OnFrameSaved on_saved)
     : path_(recorder->path()) {
-  thread_ = std::jthread([this, store = std::move(store), rec = std::move(recorder), expected_frames](std::stop_token stop) {
+  thread_ = std::jthread([this, store = std::move(store), rec = std::move(recorder), expected_frames,
+                          on_saved = std::move(on_saved)](std::stop_token stop) {
     std::size_t written = 0;
     auto warn = [this](std::optional<std::string> w) {
       if (!w) return;
@@ -82,7 +84,9 @@ BackgroundRecorder::BackgroundRecorder(std::shared_ptr<const store::EpochStore> 
     };
     auto append_frame = [&](std::size_t i) {
       warn(rec->append(*store->frame(i)));
-      if (rec->ok()) saved_frames_.store(i + 1);
+      if (!rec->ok()) return;
+      saved_frames_.store(i + 1);
+      if (on_saved) on_saved(i, rec->last_location());
     };
     bool ended = false;
     auto end_once = [&] {  // the end record, once training is over and its frames are written

@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <functional>
 #include <filesystem>
 #include <map>
 #include <mutex>
@@ -38,6 +39,8 @@ class SessionRecorder {
   /// waiting; the same failure rule as append().
   std::optional<std::string> finish(std::size_t frames, const std::string& reason);
   bool ok() const { return writer_ != nullptr; }
+  /// Where the last appended frame's record lies in the file.
+  io::FrameLocation last_location() const { return last_location_; }
   const std::filesystem::path& path() const { return path_; }
   std::uint64_t bytes_written() const { return bytes_; }
   /// Encoded bytes per layer, summed over the frames appended.
@@ -47,8 +50,11 @@ class SessionRecorder {
   std::filesystem::path path_;
   std::unique_ptr<io::SessionWriter> writer_;
   std::uint64_t bytes_ = 0;
+  io::FrameLocation last_location_;
   std::map<std::string, double> layer_bytes_;
 };
+
+using io::OnFrameSaved;
 
 /// Appends every frame the store publishes, on its own thread, until the store closes or the
 /// recorder is destroyed (it then writes what is already published and stops). Layouts handed to
@@ -59,7 +65,7 @@ class BackgroundRecorder {
   /// expected_frames: frames a complete run has (epochs + 1); the end record says "finished" when
   /// they were all written, "stopped" otherwise.
   BackgroundRecorder(std::shared_ptr<const store::EpochStore> store, std::unique_ptr<SessionRecorder> recorder,
-                     std::size_t expected_frames = 0);
+                     std::size_t expected_frames = 0, OnFrameSaved on_saved = {});
   ~BackgroundRecorder();
   BackgroundRecorder(const BackgroundRecorder&) = delete;
   BackgroundRecorder& operator=(const BackgroundRecorder&) = delete;

@@ -406,7 +406,7 @@ SessionWriter::~SessionWriter() {
   if (fd_ >= 0) ::close(fd_);
 }
 
-void SessionWriter::write_record(const std::vector<char>& payload) {
+FrameLocation SessionWriter::write_record(const std::vector<char>& payload) {
   msgpack::sbuffer buf;
   Packer pk(buf);
   pk.pack_array(2);
@@ -422,7 +422,9 @@ void SessionWriter::write_record(const std::vector<char>& payload) {
     done += static_cast<std::size_t>(w);
   }
   ::fdatasync(fd_);
+  const FrameLocation where{bytes_.load(), buf.size()};
   bytes_ += buf.size();
+  return where;
 }
 
 void SessionWriter::append_layout(const LayoutRecord& l) {
@@ -467,7 +469,7 @@ void SessionWriter::finish(std::size_t frames, const std::string& reason) {
   write_record(std::vector<char>(buf.data(), buf.data() + buf.size()));
 }
 
-void SessionWriter::append(const store::Frame& frame) {
+FrameLocation SessionWriter::append(const store::Frame& frame) {
   msgpack::sbuffer buf;
   Packer pk(buf);
   const auto& m = frame.metrics;
@@ -494,7 +496,7 @@ void SessionWriter::append(const store::Frame& frame) {
     pack_matrix(pk, encode_matrix(mat));
     last_layer_bytes_[name] = buf.size() - before;
   }
-  write_record(std::vector<char>(buf.data(), buf.data() + buf.size()));
+  return write_record(std::vector<char>(buf.data(), buf.data() + buf.size()));
 }
 
 // ---- reader ---------------------------------------------------------------------------------
@@ -520,13 +522,17 @@ Session read_session(const std::filesystem::path& path) {
   std::shared_ptr<store::PointSet> points;
   std::string problem;
   while (offset < bytes.size()) {
+    const std::size_t start = offset;
     auto r = detail::read_record(bytes.data(), bytes.size(), offset, points, s.frames.size(), s);
     if (r.status != detail::RecordStatus::complete) {
       if (!points && r.status == detail::RecordStatus::damaged) throw Error(path.string() + ": " + r.problem);
       problem = r.problem;
       break;
     }
-    if (r.frame) s.frames.push_back(std::move(r.frame));
+    if (r.frame) {
+      s.frames.push_back(std::move(r.frame));
+      s.frame_locations.push_back({start, offset - start});
+    }
     if (r.layout) s.layouts.push_back(std::move(*r.layout));
   }
   if (!points) throw Error(path.string() + ": truncated before the session header was complete");
@@ -538,6 +544,54 @@ Session read_session(const std::filesystem::path& path) {
                 std::to_string(s.frames.size()) + " complete frames";
   }
   return s;
+}
+
+// ---- reading single frames back -----------------------------------------------------------
+
+FrameReader::FrameReader(std::filesystem::path path, std::shared_ptr<const store::PointSet> points)
+    : path_(std::move(path)), points_(std::move(points)) {
+  if (!points_) throw Error("FrameReader needs the session's point set");
+}
+
+void FrameReader::add(std::size_t index, FrameLocation where) {
+  std::lock_guard lock(mutex_);
+  if (locations_.size() <= index) locations_.resize(index + 1);
+  locations_[index] = where;
+}
+
+store::FramePtr FrameReader::read(std::size_t index) const {
+  FrameLocation where;
+  {
+    std::lock_guard lock(mutex_);
+    if (index < locations_.size()) where = locations_[index];
+  }
+  const std::string what = path_.string() + ": frame " + std::to_string(index);
+  if (where.size == 0) throw Error(what + " is not known to be saved");
+  if (where.size > (std::uint64_t{1} << 32)) throw Error(what + " has an absurd record size");
+  std::ifstream in(path_, std::ios::binary);
+  if (!in) throw Error(what + " cannot be read back (cannot open the file)");
+  std::vector<char> bytes(static_cast<std::size_t>(where.size));
+  in.seekg(static_cast<std::streamoff>(where.offset));
+  in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  if (static_cast<std::uint64_t>(in.gcount()) != where.size) throw Error(what + " cannot be read back (the file is shorter)");
+  // read_record leaves a non-null point set alone; it only fills one in for the header.
+  auto points = std::const_pointer_cast<store::PointSet>(points_);
+  Session scratch;
+  std::size_t offset = 0;
+  auto r = detail::read_record(bytes.data(), bytes.size(), offset, points, index, scratch);
+  if (r.status != detail::RecordStatus::complete || !r.frame) {
+    throw Error(what + " cannot be read back (" + (r.problem.empty() ? "not a frame record" : r.problem) + ")");
+  }
+  return std::move(r.frame);
+}
+
+OnFrameSaved evict_when_saved(const std::shared_ptr<store::EpochStore>& store, const std::filesystem::path& path) {
+  auto reader = std::make_shared<FrameReader>(path, store->points_ptr());
+  store->set_loader([reader](std::size_t i) { return reader->read(i); });
+  return [reader, weak = std::weak_ptr<store::EpochStore>(store)](std::size_t i, FrameLocation where) {
+    reader->add(i, where);
+    if (auto s = weak.lock()) s->mark_saved(i);
+  };
 }
 
 }  // namespace epochscope::io

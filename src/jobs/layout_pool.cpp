@@ -83,10 +83,10 @@ std::shared_ptr<const Matrix> LayoutPool::Impl::layer_matrix(const store::FrameP
     }
     return pixels;
   }
-  const Matrix* m = frame->layer(layer);
+  // Resident, or read back from the session file when the store has let go of it.
+  auto m = store->layer(static_cast<std::size_t>(frame->index), layer);
   if (m == nullptr) throw Error("frames have no layer '" + layer + "'");
-  // Alias the frame's matrix: the frame (immutable) stays alive through the shared owner.
-  return std::shared_ptr<const Matrix>(frame, m);
+  return m;
 }
 
 int LayoutPool::Impl::knn_k_for(const std::string& layer) {

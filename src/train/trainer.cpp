@@ -215,7 +215,7 @@ Trainer::Trainer(data::Dataset dataset, TrainOptions options) : impl_(std::make_
   if (dataset.height < 10 || dataset.width < 10) throw Error("images must be at least 10x10 for the CNN");
   auto points = std::make_shared<store::PointSet>(store::make_point_set(dataset, options.tracked, options.seed));
   points->layers = {{"output", dataset.class_count()}, {"logits", dataset.class_count()}, {"hidden", 64}};
-  impl_->store = std::make_shared<store::EpochStore>(std::move(points));
+  impl_->store = std::make_shared<store::EpochStore>(std::move(points), options.memory);
   impl_->dataset = std::move(dataset);
   impl_->options = options;
 }

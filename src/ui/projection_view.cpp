@@ -56,10 +56,14 @@ void ProjectionView::set_config(const ViewConfig& config) {
 }
 
 std::shared_ptr<const Matrix> ProjectionView::star_layout_of(const UiContext& ctx, int frame, bool compute_now) {
-  const auto& f = ctx.frames[static_cast<std::size_t>(frame)];
-  const Matrix* data = f->layer(config_.layer);
-  if (data == nullptr || data->rows() == 0) return nullptr;
-  if (anchors_.rows() != data->cols()) reset_anchors(static_cast<int>(data->cols()));
+  const auto* points = ctx.points();
+  if (points == nullptr || ctx.store == nullptr) return nullptr;
+  int width = 0;
+  for (const auto& l : points->layers) {
+    if (l.name == config_.layer) width = l.width;
+  }
+  if (width <= 0 || points->size() == 0) return nullptr;
+  if (anchors_.rows() != width) reset_anchors(width);
   const auto n = ctx.frames.size();
   if (star_layouts_.size() < n) {
     star_layouts_.resize(n);
@@ -70,6 +74,17 @@ std::shared_ptr<const Matrix> ProjectionView::star_layout_of(const UiContext& ct
   if (!compute_now) return star_layouts_[i];  // stale (or null) until there is time
   auto& normalized = star_normalized_[frame];
   if (!normalized) {
+    // Resident, or read back from the session file for an old frame the store has let go of.
+    std::shared_ptr<const Matrix> data;
+    try {
+      data = ctx.store->layer(i, config_.layer);
+    } catch (const std::exception&) {
+      data = nullptr;
+    }
+    if (data == nullptr || data->rows() == 0 || data->cols() != width) {
+      star_normalized_.erase(frame);
+      return nullptr;
+    }
     if (star_normalized_.size() > 6) {
       for (auto it = star_normalized_.begin(); it != star_normalized_.end(); ++it) {
         if (it->first != frame && std::abs(it->first - frame) > 1) {

@@ -8,6 +8,7 @@
 #include <atomic>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <limits>
 #include <memory>
@@ -15,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "epochscope/store/epoch_store.hpp"
 #include "epochscope/store/frame.hpp"
 
 namespace epochscope::io {
@@ -42,6 +44,12 @@ struct LayoutRecord {
   std::vector<std::pair<int, int>> edges;  ///< kNN graph layouts only
 };
 
+/// Where one frame record lies in a session file (to read it back alone).
+struct FrameLocation {
+  std::uint64_t offset = 0;
+  std::uint64_t size = 0;
+};
+
 /// Thread-safe: frames and layouts may be appended from different threads.
 class SessionWriter {
  public:
@@ -52,9 +60,9 @@ class SessionWriter {
   SessionWriter(const SessionWriter&) = delete;
   SessionWriter& operator=(const SessionWriter&) = delete;
 
-  /// Encodes, appends and flushes one frame. Throws epochscope::Error on a write failure; what was
-  /// written before stays readable.
-  void append(const store::Frame& frame);
+  /// Encodes, appends and flushes one frame; returns where its record lies. Throws
+  /// epochscope::Error on a write failure; what was written before stays readable.
+  FrameLocation append(const store::Frame& frame);
 
   /// Appends and flushes one final layout (format 1.0 readers that predate layouts skip it).
   void append_layout(const LayoutRecord& layout);
@@ -71,7 +79,7 @@ class SessionWriter {
 
  private:
   void write_header(const store::PointSet& points, const SessionMeta& meta);
-  void write_record(const std::vector<char>& payload);
+  FrameLocation write_record(const std::vector<char>& payload);
   std::mutex mutex_;
   std::filesystem::path path_;
   int fd_ = -1;
@@ -84,6 +92,7 @@ struct Session {
   int version_minor = kFormatMinor;
   std::shared_ptr<const store::PointSet> points;
   std::vector<store::FramePtr> frames;
+  std::vector<FrameLocation> frame_locations;  ///< one per frame: where to read it back from
   std::vector<LayoutRecord> layouts;  ///< cached layouts, in the order they were written
   SessionMeta meta;
   std::uint64_t file_bytes = 0;
@@ -96,5 +105,31 @@ struct Session {
 
 /// Reads a whole session. Throws epochscope::Error if the file is not a readable session.
 Session read_session(const std::filesystem::path& path);
+
+/// Reads single frames back from a session file by their location: what an EpochStore's loader
+/// uses once it has let go of a frame's layers. Thread-safe.
+class FrameReader {
+ public:
+  FrameReader(std::filesystem::path path, std::shared_ptr<const store::PointSet> points);
+  /// Frame `index` is at `where` (from SessionWriter::append or Session::frame_locations).
+  void add(std::size_t index, FrameLocation where);
+  /// Reads frame `index` whole. Throws epochscope::Error (naming the file) if it is not known, the
+  /// file cannot be read, or the record there is not that frame.
+  store::FramePtr read(std::size_t index) const;
+
+ private:
+  std::filesystem::path path_;
+  std::shared_ptr<const store::PointSet> points_;
+  mutable std::mutex mutex_;
+  std::vector<FrameLocation> locations_;  ///< size 0 = unknown
+};
+
+/// Called with each frame's index and location once it is written and flushed.
+using OnFrameSaved = std::function<void(std::size_t index, FrameLocation where)>;
+
+/// Lets `store` let go of frames once they are in the session file at `path` (read back from there
+/// on demand, see store::MemoryOptions): sets the store's loader and returns what to call as each
+/// frame is saved. The returned callback holds the store weakly.
+OnFrameSaved evict_when_saved(const std::shared_ptr<store::EpochStore>& store, const std::filesystem::path& path);
 
 }  // namespace epochscope::io

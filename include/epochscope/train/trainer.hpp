@@ -29,6 +29,7 @@ struct TrainOptions {
   std::size_t tracked = 10000;  ///< points whose activations every frame records
   int eval_batch = 1000;        ///< images per forward pass when recording a frame
   int nice = 0;                 ///< added to the training thread's niceness (the window uses 5)
+  store::MemoryOptions memory;  ///< how much of the frames the store keeps resident once saved
 };
 
 enum class TrainState { idle, running, paused, finished, stopped, failed };
