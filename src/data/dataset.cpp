@@ -5,6 +5,7 @@
 #include "epochscope/core/matrix.hpp"
 #include "epochscope/core/paths.hpp"
 #include "epochscope/data/idx.hpp"
+#include "epochscope/data/mnist1d.hpp"
 
 namespace epochscope::data {
 namespace {
@@ -59,7 +60,7 @@ void load_part(const std::filesystem::path& dir, const std::string& prefix, int 
 }  // namespace
 
 const std::vector<std::string>& dataset_names() {
-  static const std::vector<std::string> names = {"mnist", "fashion"};
+  static const std::vector<std::string> names = {"mnist", "fashion", "mnist1d"};
   return names;
 }
 
@@ -87,9 +88,16 @@ Dataset load_idx_dir(const std::filesystem::path& dir, const std::string& name, 
 }
 
 Dataset load_dataset(const DatasetSpec& spec) {
+  if (spec.name == "mnist1d") {
+    if (!spec.data_dir.empty()) {
+      throw Error("dataset 'mnist1d' is generated, not read: give no data directory (got " + spec.data_dir.string() +
+                  ")");
+    }
+    return mnist1d_dataset({});
+  }
   const auto& names = dataset_names();
   if (spec.data_dir.empty() && std::find(names.begin(), names.end(), spec.name) == names.end()) {
-    throw Error("unknown dataset '" + spec.name + "' (known: mnist, fashion; or give --data-dir)");
+    throw Error("unknown dataset '" + spec.name + "' (known: mnist, fashion, mnist1d; or give --data-dir)");
   }
   const auto dir = spec.data_dir.empty() ? default_dataset_dir(spec.name) : spec.data_dir;
   std::error_code ec;

@@ -56,6 +56,9 @@ struct LayoutPool::Impl {
   };
   static constexpr std::size_t kCachedLists = 8;
   std::map<std::pair<std::string, int>, CachedList> knn_cache;
+  // Per (layer, frame): how much each point's neighbourhood changed since frame - 1 (4 bytes a
+  // point and frame, shared by every chain on the layer).
+  std::map<std::pair<std::string, int>, std::shared_ptr<const std::vector<float>>> change_cache;
   std::uint64_t knn_clock = 0;
   std::shared_ptr<const Matrix> pixels;  // the "input" layer, built once
   int focus = -1;
@@ -67,6 +70,8 @@ struct LayoutPool::Impl {
   std::shared_ptr<const Matrix> layer_matrix(const store::FramePtr& frame, const std::string& layer);
   std::shared_ptr<const knn::NeighborList> neighbors(const std::string& layer, int frame, const Matrix& data, int k);
   int knn_k_for(const std::string& layer);
+  std::shared_ptr<const std::vector<float>> neighbourhood_change(const std::string& layer, int frame,
+                                                                 const knn::NeighborList& now);
   void publish(const LayoutKey& key, Chain& chain, int frame, ResultPtr result, bool final);
   ResultPtr make_result(const LayoutKey& key, Chain& chain, int frame, Matrix positions, bool final,
                         const Matrix& input, const ResultPtr& previous);
@@ -125,6 +130,33 @@ std::shared_ptr<const knn::NeighborList> LayoutPool::Impl::neighbors(const std::
   return list;
 }
 
+std::shared_ptr<const std::vector<float>> LayoutPool::Impl::neighbourhood_change(const std::string& layer, int frame,
+                                                                               const knn::NeighborList& now) {
+  if (frame <= 0 || layer == "input") return nullptr;
+  const auto key = std::make_pair(layer, frame);
+  {
+    std::lock_guard lock(mutex);
+    if (auto it = change_cache.find(key); it != change_cache.end()) return it->second;
+  }
+  const auto before_data = store->layer(static_cast<std::size_t>(frame - 1), layer);
+  if (!before_data || static_cast<std::size_t>(before_data->rows()) != now.n) return nullptr;
+  const auto before = neighbors(layer, frame - 1, *before_data, 10);
+  const int k = std::min({10, now.k, before->k});
+  if (k <= 0) return nullptr;
+  auto change = std::make_shared<std::vector<float>>(now.n, 0.0f);
+  for (std::size_t i = 0; i < now.n; ++i) {
+    int gone = 0;
+    for (int a = 0; a < k; ++a) {
+      bool kept = false;
+      for (int b = 0; b < k && !kept; ++b) kept = now.index(i, a) == before->index(i, b);
+      gone += kept ? 0 : 1;
+    }
+    (*change)[i] = static_cast<float>(gone) / static_cast<float>(k);
+  }
+  std::lock_guard lock(mutex);
+  return change_cache.emplace(key, std::move(change)).first->second;
+}
+
 ResultPtr LayoutPool::Impl::make_result(const LayoutKey& key, Chain& chain, int frame, Matrix positions, bool final,
                                         const Matrix& input, const ResultPtr& previous) {
   auto r = std::make_shared<LayoutResult>();
@@ -155,6 +187,11 @@ ResultPtr LayoutPool::Impl::make_result(const LayoutKey& key, Chain& chain, int 
     r->recall_at_10 = q.recall_at_10;
     r->knn_accuracy = q.knn_accuracy;
     r->displacement = q.displacement;
+    try {
+      r->neighbourhood_change = neighbourhood_change(key.layer, frame, *nb);
+    } catch (const std::exception&) {
+      r->neighbourhood_change = nullptr;  // the previous frame could not be read back: unknown
+    }
   }
   r->positions = std::make_shared<const Matrix>(std::move(positions));
   return r;
@@ -207,6 +244,7 @@ void LayoutPool::Impl::work_on(const LayoutKey& key, Chain& chain, std::size_t f
         r->recall_at_10 = old->recall_at_10;
         r->knn_accuracy = old->knn_accuracy;
         r->displacement = old->displacement;
+        r->neighbourhood_change = old->neighbourhood_change;
       }
       r->cost_name = "explained variance";
       r->cost = explained;

@@ -9,6 +9,7 @@
 
 #include "epochscope/project/star.hpp"
 #include "epochscope/render/atlas.hpp"
+#include "epochscope/ui/palette.hpp"
 
 namespace epochscope::ui {
 namespace {
@@ -154,6 +155,7 @@ void ProjectionView::update_positions(UiContext& ctx, const UiState& state) {
   if (a.positions != a_.positions || b.positions != b_.positions || t != t_) {
     interpolate(*a.positions, t > 0 ? b.positions.get() : nullptr, t, xy_);
     cloud_->set_positions(xy_);
+    if (change_cloud_ && change_cloud_->size() == xy_.size() / 2) change_cloud_->set_positions(xy_);
     bounds_ = Bounds::of(xy_);
     grid_dirty_ = true;
   }
@@ -183,8 +185,52 @@ void ProjectionView::draw(UiContext& ctx, UiState& state, ImVec2 size, bool head
   if (header) draw_header(ctx, state);
   const ImVec2 used = {0, ImGui::GetCursorPos().y - start.y};
   update_positions(ctx, state);
+  update_change_styles(ctx, state);
   draw_canvas(ctx, state, ImVec2(size.x, std::max(40.0f, size.y - used.y)));
   ImGui::PopID();
+}
+
+void ProjectionView::update_change_styles(const UiContext& ctx, const UiState& state) {
+  report_.color_change = color_change_;
+  report_.mean_change = -1;
+  const auto* points = ctx.points();
+  if (points == nullptr || shown_frame_ < 0 || xy_.size() != 2 * points->size()) return;
+  // The change is a property of the layer and frame; star views take it from the pool's result.
+  auto r = a_.result;
+  if (!r && pool_ != nullptr) r = pool_->get(key(), shown_frame_);
+  auto change = r && r->final ? r->neighbourhood_change : nullptr;
+  if (change && change->size() != points->size()) change = nullptr;
+  if (change) {
+    double sum = 0;
+    for (float c : *change) sum += c;
+    report_.mean_change = change->empty() ? 0.0 : sum / static_cast<double>(change->size());
+  }
+  if (!color_change_) return;
+  const std::size_t n = points->size();
+  const int filter = static_cast<int>(state.filter);
+  const bool fresh = !change_styles_;
+  if (fresh) {
+    change_styles_ = std::make_unique<render::PointStyleBuffer>();
+    change_cloud_ = std::make_unique<render::PointCloud>(*change_styles_);
+  }
+  if (fresh || change != change_source_ || filter != change_filter_ || !change_known_) {
+    std::vector<render::PointStyle> styles(n);
+    std::vector<std::uint32_t> order;
+    order.reserve(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      const Rgba8 c = change ? sequential_color((*change)[i]) : kDimmed;
+      styles[i] = {c.r, c.g, c.b, c.a, static_cast<std::uint8_t>(points->heldout[i] != 0 ? render::kFlagHollow : 0), {0, 0, 0}};
+      if (state.passes_filter(points->heldout[i] != 0)) order.push_back(static_cast<std::uint32_t>(i));
+    }
+    // The most changed on top.
+    if (change) std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) { return (*change)[a] < (*change)[b]; });
+    change_styles_->set_styles(styles);
+    change_styles_->set_order(order);
+    change_source_ = change;
+    change_filter_ = filter;
+    change_known_ = true;
+  }
+  if (change_cloud_->size() != n) change_cloud_->set_positions(xy_);
 }
 
 void ProjectionView::draw_header(UiContext& ctx, UiState& state) {
@@ -210,6 +256,15 @@ void ProjectionView::draw_header(UiContext& ctx, UiState& state) {
     ImGui::EndCombo();
   }
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Layer: softmax output, logits, the 64-unit hidden layer, or the input pixels (the same in every frame: laid out once)");
+  ImGui::SameLine();
+  if (ImGui::Checkbox("change", &color_change_)) change_known_ = false;
+  ctx.hooks[fmt::format("view{}_change", slot_)] = {{ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y},
+                                                     {ImGui::GetItemRectMax().x, ImGui::GetItemRectMax().y}};
+  if (ImGui::IsItemHovered()) {
+    ImGui::SetTooltip("Colour the points by how much their neighbourhood in the layer changed since the previous\n"
+                      "frame: the share of each point's 10 nearest neighbours that are new (dark: the same, yellow:\n"
+                      "all new). Grey while unknown (frame 0, or the layout is not final yet).");
+  }
   if (!(next == config_)) {
     set_config(next);
     state.views[static_cast<std::size_t>(slot_)] = next;
@@ -251,10 +306,24 @@ void ProjectionView::draw_header(UiContext& ctx, UiState& state) {
     report_.final = a_.result && a_.result->final && shown_frame_ == state.frame;
     if (a_.result && a_.result->final && std::isfinite(a_.result->recall_at_10)) report_.recall = a_.result->recall_at_10;
   }
+  report_.displacement = -1;
+  const auto& shown_result = a_.result;
+  if (shown_result && shown_result->final && std::isfinite(shown_result->displacement) && !(is_star() && anchors_moved_)) {
+    report_.displacement = shown_result->displacement;
+  }
   if (report_.recall >= 0) status += fmt::format("  |  recall@10 {:.2f}", report_.recall);
+  // How far the points moved from the previous frame (mean, in units of the layout's spread).
+  if (report_.displacement >= 0) status += fmt::format("  |  moved {:.2f}", report_.displacement);
+  if (color_change_ && report_.mean_change >= 0) status += fmt::format("  |  changed {:.0f}%", 100 * report_.mean_change);
   ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.70f, 0.73f, 0.78f, 1.0f));
   ImGui::TextUnformatted(status.c_str());
   ImGui::PopStyleColor();
+  if (ImGui::IsItemHovered() && (report_.recall >= 0 || report_.displacement >= 0)) {
+    ImGui::SetTooltip("recall@10: the share of each point's 10 nearest neighbours in the layer that are also\n"
+                      "among its 10 nearest in this picture (1 = neighbourhoods kept).\n"
+                      "moved: the mean distance the points moved since the previous frame's layout,\n"
+                      "in units of the layout's RMS radius (0 = nothing moved).");
+  }
   ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(0, 0));
   ImGui::ProgressBar(std::clamp(progress, 0.0f, 1.0f), ImVec2(-1, 3), "");
   ImGui::PopStyleVar();
@@ -267,11 +336,13 @@ void ProjectionView::draw_header(UiContext& ctx, UiState& state) {
 
 void ProjectionView::render_gl() const {
   if (!a_.positions || xy_.empty()) return;
+  const bool by_change = color_change_ && change_cloud_ && change_cloud_->size() == xy_.size() / 2;
+  const render::PointCloud& cloud = by_change ? *change_cloud_ : *cloud_;
   if (draw_edges_) {
     const float color[4] = {0.55f, 0.60f, 0.70f, 0.16f};
-    renderers_.lines->draw(*cloud_, *edges_, gl_params_, color);
+    renderers_.lines->draw(cloud, *edges_, gl_params_, color);
   }
-  renderers_.points->draw(*cloud_, gl_params_, gl_point_px_, draw_images_ ? gl_atlas_ : nullptr);
+  renderers_.points->draw(cloud, gl_params_, gl_point_px_, draw_images_ && !by_change ? gl_atlas_ : nullptr);
 }
 
 }  // namespace epochscope::ui

@@ -111,6 +111,7 @@ void ProjectionView::draw_canvas(UiContext& ctx, UiState& state, ImVec2 size) {
     if (is_star()) draw_star_anchors(ctx, rect, true);
     draw_traces(ctx, state, rect);
     draw_overlays(ctx, state, rect);
+    if (color_change_) draw_change_legend(rect);
     dl->PopClipRect();
   } else {
     const char* text = ctx.frame_count() == 0 ? "Waiting for the first frame..." : "Computing the first layout...";
@@ -186,6 +187,8 @@ void ProjectionView::draw_overlays(UiContext& ctx, const UiState& state, const R
   }
   const int hovered = state.next_hovered >= 0 ? state.next_hovered : state.hovered;
   report_.hovered_ring = -1;
+  report_.hovered_edges = -1;
+  if (hovered >= 0 && static_cast<std::size_t>(hovered) < n) draw_hovered_edges(ctx, rect, static_cast<std::size_t>(hovered));
   if (hovered >= 0 && static_cast<std::size_t>(hovered) < n) {
     const auto i = static_cast<std::size_t>(hovered);
     const Vec2 s = camera_.to_screen({xy_[2 * i], xy_[2 * i + 1]}, rect);
@@ -193,6 +196,66 @@ void ProjectionView::draw_overlays(UiContext& ctx, const UiState& state, const R
     dl->AddCircle(im(s), r + 7.0f, IM_COL32(255, 255, 255, 255), 28, 2.0f);
     report_.hovered_ring = hovered;
   }
+}
+
+// Graph views: the hovered point's kNN edges drawn bright and its neighbours ringed in their class
+// colours, so a point that sits among another class shows why.
+void ProjectionView::draw_hovered_edges(const UiContext& ctx, const Rect& rect, std::size_t hovered) {
+  const auto* points = ctx.points();
+  if (config_.method != jobs::Method::graph || !a_.result || !a_.result->edges || points == nullptr) return;
+  const std::size_t n = xy_.size() / 2;
+  if (adjacency_source_ != a_.result->edges) {  // CSR of the undirected edge list, once per layout
+    adjacency_source_ = a_.result->edges;
+    adjacency_start_.assign(n + 1, 0);
+    for (const auto& [a, b] : *adjacency_source_) {
+      if (a < 0 || b < 0 || static_cast<std::size_t>(a) >= n || static_cast<std::size_t>(b) >= n) continue;
+      ++adjacency_start_[static_cast<std::size_t>(a) + 1];
+      ++adjacency_start_[static_cast<std::size_t>(b) + 1];
+    }
+    for (std::size_t i = 0; i < n; ++i) adjacency_start_[i + 1] += adjacency_start_[i];
+    adjacency_.assign(adjacency_start_[n], 0);
+    std::vector<std::uint32_t> fill(adjacency_start_.begin(), adjacency_start_.end() - 1);
+    for (const auto& [a, b] : *adjacency_source_) {
+      if (a < 0 || b < 0 || static_cast<std::size_t>(a) >= n || static_cast<std::size_t>(b) >= n) continue;
+      adjacency_[fill[static_cast<std::size_t>(a)]++] = static_cast<std::uint32_t>(b);
+      adjacency_[fill[static_cast<std::size_t>(b)]++] = static_cast<std::uint32_t>(a);
+    }
+  }
+  if (hovered + 1 >= adjacency_start_.size()) return;
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const Vec2 h = camera_.to_screen({xy_[2 * hovered], xy_[2 * hovered + 1]}, rect);
+  const float r = 0.5f * gl_point_px_;
+  int count = 0;
+  for (std::uint32_t k = adjacency_start_[hovered]; k < adjacency_start_[hovered + 1]; ++k) {
+    const std::size_t j = adjacency_[k];
+    const Vec2 s = camera_.to_screen({xy_[2 * j], xy_[2 * j + 1]}, rect);
+    dl->AddLine(im(h), im(s), IM_COL32(0, 0, 0, 160), 3.5f);
+    dl->AddLine(im(h), im(s), IM_COL32(255, 255, 255, 230), 1.5f);
+    ++count;
+  }
+  for (std::uint32_t k = adjacency_start_[hovered]; k < adjacency_start_[hovered + 1]; ++k) {
+    const std::size_t j = adjacency_[k];
+    const Vec2 s = camera_.to_screen({xy_[2 * j], xy_[2 * j + 1]}, rect);
+    dl->AddCircleFilled(im(s), r + 2.0f, to_imu32(class_color(points->labels[j])), 16);
+    dl->AddCircle(im(s), r + 3.0f, IM_COL32(255, 255, 255, 220), 18, 1.5f);
+  }
+  report_.hovered_edges = count;
+}
+
+// The colour scale of the neighbourhood-change colouring, bottom left of the canvas.
+void ProjectionView::draw_change_legend(const Rect& rect) const {
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const float w = 140, h = 8, x0 = rect.min.x + 12, y0 = rect.max.y - 34;
+  dl->AddRectFilled(ImVec2(x0 - 6, y0 - 6), ImVec2(x0 + w + 6, y0 + h + 22), IM_COL32(22, 24, 29, 210), 4.0f);
+  constexpr int kSteps = 14;
+  for (int k = 0; k < kSteps; ++k) {
+    const float a = static_cast<float>(k) / kSteps, b = static_cast<float>(k + 1) / kSteps;
+    dl->AddRectFilled(ImVec2(x0 + a * w, y0), ImVec2(x0 + b * w + 0.5f, y0 + h), to_imu32(sequential_color(0.5f * (a + b)), 255));
+  }
+  const ImU32 text = IM_COL32(190, 194, 204, 255);
+  dl->AddText(ImVec2(x0, y0 + h + 3), text, "same");
+  const char* right = "all new";
+  dl->AddText(ImVec2(x0 + w - ImGui::CalcTextSize(right).x, y0 + h + 3), text, right);
 }
 
 void ProjectionView::draw_traces(UiContext& ctx, const UiState& state, const Rect& rect) {

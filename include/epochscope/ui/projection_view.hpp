@@ -30,8 +30,12 @@ struct ViewReport {
   int layout_frame = -1;  ///< frame whose layout is drawn (-1: none yet)
   bool final = false;
   double recall = -1;
+  double displacement = -1;  ///< mean displacement from the previous frame's layout (-1: unknown)
+  bool color_change = false;  ///< points coloured by neighbourhood change instead of class
+  double mean_change = -1;    ///< mean neighbourhood change of the frame shown (-1: unknown)
   bool images = false;
   int hovered_ring = -1;                        ///< point ringed in this view
+  int hovered_edges = -1;                       ///< graph views: kNN edges emphasised at the hovered point
   std::vector<std::pair<int, Vec2>> samples;    ///< isolated visible points and their screen positions
   std::vector<int> trace_lengths;               ///< per selected point: frames in its trace
 };
@@ -76,6 +80,9 @@ class ProjectionView {
   void handle_input(UiContext& ctx, UiState& state, const Rect& rect, bool hovered, bool active);
   void draw_overlays(UiContext& ctx, const UiState& state, const Rect& rect);
   void draw_traces(UiContext& ctx, const UiState& state, const Rect& rect);
+  void draw_hovered_edges(const UiContext& ctx, const Rect& rect, std::size_t hovered);
+  void update_change_styles(const UiContext& ctx, const UiState& state);
+  void draw_change_legend(const Rect& rect) const;
   void draw_star_anchors(const UiContext& ctx, const Rect& rect, bool handles);
   void fill_samples(const UiContext& ctx, const UiState& state, const Rect& rect);
   int pick(const UiContext& ctx, const UiState& state, Vec2 mouse);
@@ -118,6 +125,16 @@ class ProjectionView {
   const render::ImageAtlas* gl_atlas_ = nullptr;
   float gl_point_px_ = 4;
   bool draw_edges_ = false;
+  // Colouring by neighbourhood change: the view's own styles and a cloud bound to them.
+  bool color_change_ = false;
+  std::unique_ptr<render::PointStyleBuffer> change_styles_;
+  std::unique_ptr<render::PointCloud> change_cloud_;
+  std::shared_ptr<const std::vector<float>> change_source_;
+  int change_filter_ = -1;
+  bool change_known_ = false;
+  // Graph views: each point's kNN-graph neighbours (CSR over edges_source_), for hover emphasis.
+  std::shared_ptr<const std::vector<std::pair<int, int>>> adjacency_source_;
+  std::vector<std::uint32_t> adjacency_start_, adjacency_;
 
   // Star anchors (D x 2) and the per-frame layouts made with them.
   Matrix anchors_;
