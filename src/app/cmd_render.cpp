@@ -61,7 +61,7 @@ int run_render(const RenderCommand& cmd) {
   ctx.pool = &source->pool();
   ctx.frames = store->snapshot();
   const auto& points = store->points();
-  render::ImageAtlas atlas(points.images, points.size(), points.height, points.width);
+  render::ImageAtlas atlas = render::make_point_atlas(points);
   ctx.atlas = &atlas;
   workspace.set_source(ctx, state);
   ctx.pool->set_focus(frame);

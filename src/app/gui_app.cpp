@@ -52,7 +52,8 @@ class App {
     ui::apply_settings(settings_, state_);
     ctx_.test_mode = !cmd.test_state.empty();
     const auto& o = cmd.train.options;
-    ctx_.train_settings = {cmd.train.dataset.name == "fashion" ? 1 : 0, o.epochs, o.batch_size,
+    const int dataset = cmd.train.dataset.name == "fashion" ? 1 : cmd.train.dataset.name == "mnist1d" ? 2 : 0;
+    ctx_.train_settings = {dataset, o.epochs, o.batch_size,
                            static_cast<float>(o.learning_rate), o.optimizer == train::OptimizerKind::sgd ? 1 : 0,
                            static_cast<int>(o.seed)};
     if (!settings_warning_.empty()) set_message(settings_warning_, false);
@@ -131,7 +132,7 @@ void App::replace_source(std::unique_ptr<DataSource> next) {
   ctx_.frames.clear();
   ctx_.source_label = source_->label();
   const auto& points = ctx_.store->points();
-  atlas_ = std::make_unique<render::ImageAtlas>(points.images, points.size(), points.height, points.width);
+  atlas_ = std::make_unique<render::ImageAtlas>(render::make_point_atlas(points));
   ctx_.atlas = atlas_.get();
   state_.selection.clear();
   state_.frame = 0;
@@ -169,8 +170,8 @@ void App::handle_request() {
     case ui::TrainRequest::restart: {
       TrainCommand t = cmd_.train;
       const auto& s = ctx_.train_settings;
-      t.dataset.name = s.dataset == 1 ? "fashion" : "mnist";
-      if (s.dataset == 1) t.dataset.data_dir.clear();
+      t.dataset.name = s.dataset == 1 ? "fashion" : s.dataset == 2 ? "mnist1d" : "mnist";
+      if (s.dataset != 0) t.dataset.data_dir.clear();
       t.options.epochs = s.epochs;
       t.options.batch_size = s.batch_size;
       t.options.learning_rate = s.learning_rate;

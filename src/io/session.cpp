@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cmath>
 #include <cstring>
 #include <fstream>
 #include <msgpack.hpp>
@@ -140,6 +141,13 @@ std::shared_ptr<store::PointSet> parse_header(const Obj& h, Session& s) {
   ps->height = get<int>(h, "image_height");
   ps->width = get<int>(h, "image_width");
   if (ps->height <= 0 || ps->width <= 0 || ps->height > 1024 || ps->width > 1024) throw Error("implausible image size");
+  ps->signal = get_or<bool>(h, "signal", false);
+  ps->value_offset = get_or<float>(h, "value_offset", 0.0f);
+  ps->value_scale = get_or<float>(h, "value_scale", 1.0f / 255.0f);
+  if (!std::isfinite(ps->value_offset) || !std::isfinite(ps->value_scale) || !(ps->value_scale > 0.0f)) {
+    throw Error("implausible value scale");
+  }
+  if (ps->signal && ps->height != 1) throw Error("a signal dataset must have height 1");
   const auto points = get<std::uint32_t>(h, "points");
   ps->labels = get_bin(h, "labels");
   ps->heldout = get_bin(h, "split");
@@ -376,7 +384,7 @@ void SessionWriter::write_header(const store::PointSet& ps, const SessionMeta& m
 
   msgpack::sbuffer buf;
   Packer pk(buf);
-  pk.pack_map(14);
+  pk.pack_map(17);
   pack_str(pk, "type"); pack_str(pk, "header");
   pack_str(pk, "format"); pack_str(pk, kMagic);
   pack_str(pk, "version"); pk.pack(std::vector<int>{kFormatMajor, kFormatMinor});
@@ -384,6 +392,10 @@ void SessionWriter::write_header(const store::PointSet& ps, const SessionMeta& m
   pack_str(pk, "classes"); pk.pack(ps.class_names);
   pack_str(pk, "image_height"); pk.pack(ps.height);
   pack_str(pk, "image_width"); pk.pack(ps.width);
+  // Optional (readers before them see images): 1-D signals and the byte -> value map.
+  pack_str(pk, "signal"); pk.pack(ps.signal);
+  pack_str(pk, "value_offset"); pk.pack(ps.value_offset);
+  pack_str(pk, "value_scale"); pk.pack(ps.value_scale);
   pack_str(pk, "points"); pk.pack(static_cast<std::uint32_t>(ps.size()));
   pack_str(pk, "labels"); pack_bin(pk, ps.labels.data(), ps.labels.size());
   pack_str(pk, "split"); pack_bin(pk, ps.heldout.data(), ps.heldout.size());

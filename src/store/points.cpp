@@ -18,6 +18,9 @@ PointSet make_point_set(const data::Dataset& ds, std::size_t count, std::uint64_
   ps.class_names = ds.class_names;
   ps.height = ds.height;
   ps.width = ds.width;
+  ps.signal = ds.signal;
+  ps.value_offset = ds.value_offset;
+  ps.value_scale = ds.value_scale;
   const std::size_t total = ds.train_count() + ds.test_count();
   const std::size_t want = std::min(count, total);
   // How many of each part: keep the split's proportion.

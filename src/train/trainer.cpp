@@ -25,7 +25,15 @@ using Clock = std::chrono::steady_clock;
 constexpr float kMean = 0.1307f;
 constexpr float kStd = 0.3081f;
 
-torch::Tensor to_tensor(const std::vector<std::uint8_t>& bytes, std::size_t count, int h, int w) {
+/// Images: batch x 1 x h x w, normalised as MNIST usually is. Signals (h == 1): batch x 1 x w,
+/// the values the bytes stand for (already standardised by the dataset).
+torch::Tensor to_tensor(const std::vector<std::uint8_t>& bytes, std::size_t count, int h, int w, bool signal,
+                        float offset, float scale) {
+  if (signal) {
+    auto t = torch::from_blob(const_cast<std::uint8_t*>(bytes.data()), {static_cast<long>(count), 1, w}, torch::kUInt8)
+                 .to(torch::kFloat32);
+    return t.mul_(scale).add_(offset);
+  }
   auto t = torch::from_blob(const_cast<std::uint8_t*>(bytes.data()),
                             {static_cast<long>(count), 1, h, w}, torch::kUInt8)
                .to(torch::kFloat32);
@@ -126,10 +134,12 @@ void Trainer::Impl::run(std::stop_token stop) {
 
     const auto& points = store->points();
     ConvNet model(dataset.height, dataset.width, dataset.class_count());
-    const auto train_x = to_tensor(dataset.train_images, dataset.train_count(), dataset.height, dataset.width);
+    const auto train_x = to_tensor(dataset.train_images, dataset.train_count(), dataset.height, dataset.width,
+                                   dataset.signal, dataset.value_offset, dataset.value_scale);
     const auto train_y = torch::from_blob(dataset.train_labels.data(), {static_cast<long>(dataset.train_count())},
                                           torch::kUInt8).to(torch::kLong);
-    const auto tracked_x = to_tensor(points.images, points.size(), points.height, points.width);
+    const auto tracked_x = to_tensor(points.images, points.size(), points.height, points.width, points.signal,
+                                     points.value_offset, points.value_scale);
 
     std::unique_ptr<torch::optim::Optimizer> optimizer;
     if (options.optimizer == OptimizerKind::adam) {
@@ -212,7 +222,11 @@ Trainer::Trainer(data::Dataset dataset, TrainOptions options) : impl_(std::make_
   if (options.threads < 0 || options.threads > 1024) throw Error("threads must be between 0 (auto) and 1024");
   if (options.eval_batch < 1) throw Error("eval batch must be positive");
   if (dataset.train_count() == 0) throw Error("dataset '" + dataset.name + "' has no training images");
-  if (dataset.height < 10 || dataset.width < 10) throw Error("images must be at least 10x10 for the CNN");
+  if (dataset.signal) {
+    if (dataset.height != 1 || dataset.width < 8) throw Error("signals must have height 1 and at least 8 samples");
+  } else if (dataset.height < 10 || dataset.width < 10) {
+    throw Error("images must be at least 10x10 for the CNN");
+  }
   auto points = std::make_shared<store::PointSet>(store::make_point_set(dataset, options.tracked, options.seed));
   points->layers = {{"output", dataset.class_count()}, {"logits", dataset.class_count()}, {"hidden", 64}};
   impl_->store = std::make_shared<store::EpochStore>(std::move(points), options.memory);

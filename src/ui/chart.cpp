@@ -2,6 +2,7 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <vector>
 #include <cmath>
 
 #include "epochscope/render/atlas.hpp"
@@ -73,6 +74,30 @@ int draw_chart(const char* id, std::span<const ChartSeries> series, ImVec2 size,
 }
 
 void draw_point_image(const UiContext& ctx, int point, float size) {
+  const auto* points = ctx.points();
+  if (points != nullptr && points->signal && point >= 0 && static_cast<std::size_t>(point) < points->size()) {
+    // A 1-D signal: its line plot, drawn as vectors (one scale for every signal, zero line faint).
+    const ImVec2 p0 = ImGui::GetCursorScreenPos();
+    ImGui::Dummy(ImVec2(size, size));
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    dl->AddRectFilled(p0, ImVec2(p0.x + size, p0.y + size), IM_COL32(0, 0, 0, 255));
+    dl->AddRect(p0, ImVec2(p0.x + size, p0.y + size), IM_COL32(89, 94, 107, 255));
+    const float pad = 4, w = size - 2 * pad, h = size - 2 * pad;
+    const float zero = -points->value_offset / points->value_scale;
+    if (zero >= 0 && zero <= 255) {
+      const float y = p0.y + pad + (1 - zero / 255.0f) * h;
+      dl->AddLine(ImVec2(p0.x + pad, y), ImVec2(p0.x + size - pad, y), IM_COL32(90, 95, 110, 255), 1.0f);
+    }
+    const auto len = static_cast<std::size_t>(points->width);
+    const std::uint8_t* s = points->images.data() + static_cast<std::size_t>(point) * len;
+    std::vector<ImVec2> line(len);
+    for (std::size_t j = 0; j < len; ++j) {
+      line[j] = ImVec2(p0.x + pad + w * static_cast<float>(j) / static_cast<float>(std::max<std::size_t>(len - 1, 1)),
+                       p0.y + pad + (1 - static_cast<float>(s[j]) / 255.0f) * h);
+    }
+    dl->AddPolyline(line.data(), static_cast<int>(line.size()), IM_COL32(255, 255, 255, 255), 0, 1.8f);
+    return;
+  }
   if (ctx.atlas == nullptr || point < 0) return;
   const auto uv = ctx.atlas->uv(static_cast<std::size_t>(point));
   ImGui::Image(reinterpret_cast<ImTextureID>(static_cast<std::uintptr_t>(ctx.atlas->texture())), ImVec2(size, size),

@@ -34,6 +34,11 @@ struct PointSet {
   std::vector<std::uint32_t> source_index; ///< index into the dataset's part (train or t10k) it came from
   std::vector<std::uint8_t> images;        ///< size() x (height*width), row-major bytes
   std::vector<LayerInfo> layers;           ///< the layers every frame holds, in order
+  /// 1-D signals (height 1, e.g. MNIST-1D) rather than images: thumbnails are line plots.
+  bool signal = false;
+  /// A stored byte b means value_offset + value_scale * b (images: b / 255).
+  float value_offset = 0.0f;
+  float value_scale = 1.0f / 255.0f;
 
   std::size_t size() const { return labels.size(); }
   std::size_t image_size() const { return static_cast<std::size_t>(height) * static_cast<std::size_t>(width); }

@@ -33,7 +33,7 @@ struct TrainingStatus {
 
 /// The options the control panel edits; applied on (re)start.
 struct TrainSettings {
-  int dataset = 0;  ///< 0 = mnist, 1 = fashion
+  int dataset = 0;  ///< 0 = mnist, 1 = fashion, 2 = mnist1d
   int epochs = 45;
   int batch_size = 512;
   float learning_rate = 1e-4f;
