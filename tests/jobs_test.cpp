@@ -153,6 +153,47 @@ TEST(LayoutPool, LaysOutFramesTheStoreEvicted) {
   }
 }
 
+// The window's t-SNE panel: new options recompute t-SNE's chains from frame 0 and leave the others.
+TEST(LayoutPool, NewMethodSettingsRecomputeThatMethodOnly) {
+  auto store = make_store(300, 2);
+  jobs::LayoutPool pool(store, quick_options());
+  const jobs::LayoutKey tsne{jobs::Method::tsne, "output", 2}, umap{jobs::Method::umap, "output", 2};
+  pool.request(tsne);
+  pool.request(umap);
+  ASSERT_TRUE(pool.wait_idle(120));
+  const auto tsne_before = pool.get(tsne, 1), umap_before = pool.get(umap, 1);
+  EXPECT_EQ(tsne_before->cost_name, "KL divergence");
+  EXPECT_GT(tsne_before->cost, 0.0);
+  auto s = pool.method_settings();
+  EXPECT_TRUE(s.tsne_warm_start);
+  s.tsne.perplexity = 10;
+  s.tsne_warm_start = false;  // every frame from PCA
+  pool.set_method_settings(jobs::Method::tsne, s);
+  EXPECT_EQ(pool.method_settings().tsne.perplexity, 10);
+  ASSERT_TRUE(pool.wait_idle(120));
+  const auto tsne_after = pool.get(tsne, 1);
+  ASSERT_NE(tsne_after, nullptr);
+  EXPECT_TRUE(tsne_after->final);
+  EXPECT_NE(*tsne_after->positions, *tsne_before->positions);
+  EXPECT_EQ(pool.get(umap, 1), umap_before);  // untouched
+  // Cold starts: frame 1 took the full schedule, not the warm one.
+  EXPECT_EQ(tsne_after->total_iterations, quick_options().methods.tsne.iterations);
+
+  // Changing settings while a slice is being computed drops that work and starts over.
+  auto slow = quick_options();
+  slow.slice_iterations = 5;
+  slow.methods.tsne.iterations = 4000;
+  jobs::LayoutPool busy(store, slow);
+  busy.request(tsne);
+  for (int i = 0; i < 2000 && !busy.get(tsne, 0); ++i) std::this_thread::sleep_for(1ms);
+  auto fast = busy.method_settings();
+  fast.tsne.iterations = 200;
+  fast.tsne.early_iterations = 50;
+  busy.set_method_settings(jobs::Method::tsne, fast);
+  ASSERT_TRUE(busy.wait_idle(120));
+  EXPECT_EQ(busy.get(tsne, 0)->total_iterations, 200);
+}
+
 TEST(LayoutPool, PublishesIntermediateLayoutsAndCancels) {
   auto store = make_store(400, 2);
   auto o = quick_options();

@@ -20,6 +20,7 @@ using ResultPtr = std::shared_ptr<const LayoutResult>;
 struct Chain {
   bool requested = false;
   bool busy = false;  // a worker owns the job state below
+  bool stale = false;  // settings changed while busy: start over once the worker lets go
   std::vector<ResultPtr> results;  // index = frame
   int frames_final = 0;
   std::size_t pca_basis_frames = 0;  // PCA: how many frames the current basis covered
@@ -70,6 +71,7 @@ struct LayoutPool::Impl {
   std::shared_ptr<const Matrix> layer_matrix(const store::FramePtr& frame, const std::string& layer);
   std::shared_ptr<const knn::NeighborList> neighbors(const std::string& layer, int frame, const Matrix& data, int k);
   int knn_k_for(const std::string& layer);
+  void reset_chain(Chain& chain);  // under the mutex, not busy
   std::shared_ptr<const std::vector<float>> neighbourhood_change(const std::string& layer, int frame,
                                                                  const knn::NeighborList& now);
   void publish(const LayoutKey& key, Chain& chain, int frame, ResultPtr result, bool final);
@@ -166,7 +168,9 @@ ResultPtr LayoutPool::Impl::make_result(const LayoutKey& key, Chain& chain, int 
   if (chain.job) {
     r->iteration = chain.job->iteration();
     r->total_iterations = chain.job->total_iterations();
-    if (final) {
+    // t-SNE's KL divergence is shown while it runs (one Barnes-Hut pass, about one iteration's
+    // cost per slice of 25); the others report their cost when final.
+    if (final || key.method == Method::tsne) {
       const auto st = chain.job->stats(positions);
       r->cost_name = st.cost_name;
       if (!st.cost_name.empty()) r->cost = st.cost;
@@ -198,6 +202,10 @@ ResultPtr LayoutPool::Impl::make_result(const LayoutKey& key, Chain& chain, int 
 }
 
 void LayoutPool::Impl::publish(const LayoutKey& key, Chain& chain, int frame, ResultPtr result, bool final) {
+  {
+    std::lock_guard lock(mutex);
+    if (chain.stale) return;  // computed with the old settings
+  }
   if (final && options.on_final) options.on_final(key, result);
   {
     std::lock_guard lock(mutex);
@@ -210,6 +218,11 @@ void LayoutPool::Impl::publish(const LayoutKey& key, Chain& chain, int frame, Re
 
 void LayoutPool::Impl::work_on(const LayoutKey& key, Chain& chain, std::size_t frames_available) {
   const auto frames = store->snapshot();
+  MethodSettings settings;  // a copy: set_method_settings may change them meanwhile
+  {
+    std::lock_guard lock(mutex);
+    settings = this->settings;
+  }
   frames_available = std::min(frames_available, frames.size());
   if (key.method == Method::pca) {
     // One basis fitted on the latest frame, applied to every frame: points do not spin.
@@ -280,7 +293,8 @@ void LayoutPool::Impl::work_on(const LayoutKey& key, Chain& chain, std::size_t f
     const auto start = Clock::now();
     project::ProjectionInput in;
     in.data = chain.job_input.get();
-    if (is_iterative(key.method) && previous) in.warm_start = previous->positions.get();
+    const bool warm = key.method != Method::tsne || settings.tsne_warm_start;
+    if (is_iterative(key.method) && previous && warm) in.warm_start = previous->positions.get();
     const int k = neighbors_needed(key.method, settings);
     if (k > 0) in.neighbors = neighbors(key.layer, t, *chain.job_input, std::max(k, knn_k_for(key.layer)));
     auto method_settings = settings;
@@ -306,7 +320,9 @@ void LayoutPool::Impl::work_on(const LayoutKey& key, Chain& chain, std::size_t f
     chain.status_total = chain.job->total_iterations();
   }
   Matrix shown = chain.job_layout;
-  if (previous && is_iterative(key.method) && shown.allFinite()) shown = project::align_to(shown, *previous->positions);
+  if (previous && previous->positions && is_iterative(key.method) && shown.allFinite()) {
+    shown = project::align_to(shown, *previous->positions);
+  }
   auto r = make_result(key, chain, t, std::move(shown), final, *chain.job_input, previous);
   publish(key, chain, t, std::move(r), final);
   if (final) {
@@ -369,6 +385,7 @@ void LayoutPool::Impl::worker(std::stop_token stop) {
     {
       std::lock_guard lock(mutex);
       chain->busy = false;
+      if (chain->stale) reset_chain(*chain);
       if (!chain->requested) {
         chain->status_frame = -1;
         chain->job.reset();  // cancelled: drop the work in progress
@@ -413,6 +430,44 @@ void LayoutPool::release(const LayoutKey& key) {
   std::lock_guard lock(impl_->mutex);
   auto it = impl_->chains.find(key);
   if (it != impl_->chains.end()) it->second.requested = false;
+}
+
+void LayoutPool::Impl::reset_chain(Chain& chain) {
+  chain.stale = false;
+  chain.results.clear();
+  chain.frames_final = 0;
+  chain.pca_basis_frames = 0;
+  chain.status_frame = -1;
+  chain.job.reset();
+  chain.job_input.reset();
+  chain.job_frame_ptr.reset();
+  chain.job_frame = -1;
+}
+
+void LayoutPool::set_method_settings(Method method, const MethodSettings& settings) {
+  {
+    std::lock_guard lock(impl_->mutex);
+    const auto seed = impl_->settings.seed;
+    const auto threads = impl_->settings.threads;
+    impl_->settings = settings;
+    impl_->settings.seed = seed;
+    impl_->settings.threads = threads;
+    for (auto& [key, chain] : impl_->chains) {
+      if (key.method != method) continue;
+      if (chain.busy) {
+        chain.stale = true;
+      } else {
+        impl_->reset_chain(chain);
+      }
+    }
+  }
+  version_.fetch_add(1, std::memory_order_acq_rel);
+  impl_->cv.notify_all();
+}
+
+MethodSettings LayoutPool::method_settings() const {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->settings;
 }
 
 void LayoutPool::set_focus(int frame) {

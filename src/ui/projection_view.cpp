@@ -311,6 +311,10 @@ void ProjectionView::draw_header(UiContext& ctx, UiState& state) {
   if (shown_result && shown_result->final && std::isfinite(shown_result->displacement) && !(is_star() && anchors_moved_)) {
     report_.displacement = shown_result->displacement;
   }
+  if (config_.method == jobs::Method::tsne && a_.result && a_.result->cost_name == "KL divergence" &&
+      std::isfinite(a_.result->cost)) {
+    status += fmt::format("  |  KL {:.2f}", a_.result->cost);
+  }
   if (report_.recall >= 0) status += fmt::format("  |  recall@10 {:.2f}", report_.recall);
   // How far the points moved from the previous frame (mean, in units of the layout's spread).
   if (report_.displacement >= 0) status += fmt::format("  |  moved {:.2f}", report_.displacement);

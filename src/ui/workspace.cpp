@@ -141,6 +141,7 @@ void Workspace::draw(UiContext& ctx, UiState& state) {
   ImGui::Spacing();
   if (ImGui::CollapsingHeader("Loss and accuracy", ImGuiTreeNodeFlags_DefaultOpen)) draw_metrics_panel(ctx, state);
   if (ImGui::CollapsingHeader("Confusion matrix", ImGuiTreeNodeFlags_DefaultOpen)) draw_confusion_panel(ctx, state);
+  if (ImGui::CollapsingHeader("t-SNE settings")) draw_tsne_panel(ctx, state);
   ImGui::EndChild();
 
   ImGui::SameLine();

@@ -90,6 +90,11 @@ class LayoutPool {
   /// The frame the user is looking at: its chains' work on that frame goes first.
   void set_focus(int frame);
 
+  /// New options for one method (e.g. t-SNE's perplexity from the window's panel): its chains drop
+  /// what they computed (work in progress included) and start over from frame 0 with them.
+  void set_method_settings(Method method, const MethodSettings& settings);
+  MethodSettings method_settings() const;
+
   /// Seeds the cache with a final layout computed earlier (e.g. read from a session file), so it
   /// is not computed again. Frames must be preloaded in order for the chain to continue from them.
   void preload(const LayoutKey& key, std::shared_ptr<const LayoutResult> result);

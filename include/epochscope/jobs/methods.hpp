@@ -27,6 +27,9 @@ struct MethodSettings {
   project::GraphLayoutOptions graph;
   project::TsneOptions tsne;
   project::UmapOptions umap;
+  /// t-SNE in a pool: start each frame from the previous frame's layout (the coherent chain, the
+  /// default) or, false, from tsne.init (PCA or random) every frame, as independent runs.
+  bool tsne_warm_start = true;
 };
 
 /// Neighbours per point the method wants in ProjectionInput::neighbors (0: none).

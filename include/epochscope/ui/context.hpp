@@ -55,6 +55,8 @@ struct UiContext {
   TrainingStatus training;
   TrainSettings train_settings;
   TrainRequest request = TrainRequest::none;
+  jobs::MethodSettings tsne_edit;  ///< the t-SNE panel's edits, applied to the pool on request
+  bool tsne_edit_valid = false;    ///< false: take them from the pool (a new source)
 
   bool screenshot_requested = false;
   std::string last_screenshot;  ///< path of the last saved screenshot, shown as a note

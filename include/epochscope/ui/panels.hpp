@@ -18,6 +18,8 @@ void draw_control_panel(UiContext& ctx, UiState& state);
 void draw_metrics_panel(UiContext& ctx, UiState& state);
 /// The current frame's held-out confusion matrix as a heat map; clicking a cell selects its points.
 void draw_confusion_panel(UiContext& ctx, UiState& state);
+/// t-SNE's options for every t-SNE view (applied through the pool) and the KL divergence.
+void draw_tsne_panel(UiContext& ctx, UiState& state);
 /// Frame slider over every frame so far, play/pause, speed, stepping.
 void draw_epoch_bar(UiContext& ctx, UiState& state);
 /// Class legend (hover highlights, click pins), split filter, misclassified toggle, drawing options.
