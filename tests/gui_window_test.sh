@@ -2,7 +2,9 @@
 # GUI test: the real window under Xvfb, driven with xdotool as a user would. Trains a tiny synthetic
 # dataset live, then hovers a point (tooltip, ring in every view), clicks it (selection, trace),
 # moves the epoch slider and the arrow keys, switches a view's method, highlights and pins a legend
-# class, clears the selection, saves a screenshot, and closes. The app reports where things are on
+# class, clears the selection, saves a screenshot, and closes. Reopens the session it wrote, then
+# hovers a point of a graph view (its edges emphasised), colours a view by neighbourhood change and
+# applies a new t-SNE perplexity from the t-SNE panel. The app reports where things are on
 # screen and what happened through --test-state (a JSON dump written every frame).
 # Usage: gui_window_test.sh path/to/epochscope scratch-dir     (exit 77 = skipped)
 set -euo pipefail
@@ -119,6 +121,47 @@ app=$!
 trap 'kill $app 2>/dev/null || true' EXIT
 python3 "$here/gui_driver.py" "$state.2" wait 'j["frames"] == 5 and "saved layouts" in j["source"]' 60
 python3 "$here/gui_driver.py" "$state.2" wait 'any(v["method"] in ("tsne", "umap") and v["final"] and v["layout_frame"] == 4 for v in j["views"])' 10
+wid=$(xdotool search --sync --name '^epochscope$' | head -1)
+state="$state.2"  # py and move now drive the reopened window
+
+step "graph view: hovering a point emphasises its kNN edges and neighbours"
+read -r cx cy < <(py center combo0)
+move "$cx" "$cy"
+click
+py wait "'view0_method_graph' in j['hooks']" 10
+read -r mx my < <(py center view0_method_graph)
+move "$mx" "$my"
+click
+py wait "j['views'][0]['method'] == 'graph' and j['views'][0]['final'] and len(j['views'][0]['samples']) > 0" 120
+read -r point x y < <(py sample 0)
+move "$x" "$y"
+py wait "j['views'][0]['hovered_ring'] == $point and j['views'][0]['hovered_edges'] > 0" 10
+
+step "view 1 coloured by neighbourhood change, with its mean shown"
+read -r cx cy < <(py center view1_change)
+move "$cx" "$cy"
+click
+py wait "j['views'][1]['color_change'] and j['views'][1]['mean_change'] >= 0 and 'changed' in j['views'][1]['status']" 20
+
+step "t-SNE panel: the smallest perplexity, applied, recomputes the t-SNE view"
+move 100 300  # the left panel scrolls: bring its last section into view
+for _ in 1 2 3 4 5 6; do xdotool click 5; sleep 0.1; done
+sleep 0.5
+read -r hx hy < <(py center tsne_header)
+move "$hx" "$hy"
+click
+py wait "'tsne_perplexity' in j['hooks'] and 'tsne_apply' in j['hooks']" 10
+for _ in 1 2 3 4 5 6; do xdotool click 5; sleep 0.1; done  # the opened panel into view
+sleep 0.5
+read -r px py_ < <(py left tsne_perplexity)
+move "$px" "$py_"
+click
+py wait "j['tsne_perplexity_edit'] < 10 and j['tsne_perplexity'] == 30" 10
+read -r ax ay < <(py center tsne_apply)
+move "$ax" "$ay"
+click
+py wait "j['tsne_perplexity'] < 10" 10
+py wait 'j["views"][2]["method"] == "tsne" and j["views"][2]["status"].startswith("t-SNE: 5/5 frames") and "KL" in j["views"][2]["status"]' 240
 kill -TERM $app
 wait $app
 trap - EXIT

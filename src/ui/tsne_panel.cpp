@@ -42,6 +42,8 @@ void draw_tsne_panel(UiContext& ctx, UiState& state) {
   if (ImGui::SliderFloat("perplexity", &perplexity, 2.0f, max_perplexity, "%.0f", ImGuiSliderFlags_Logarithmic)) {
     t.perplexity = std::clamp(static_cast<double>(perplexity), 2.0, static_cast<double>(max_perplexity));
   }
+  ctx.hooks["tsne_perplexity"] = {{ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y},
+                                  {ImGui::GetItemRectMax().x, ImGui::GetItemRectMax().y}};
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Effective number of neighbours each point attends to (5-50 is usual; uses 3x as many kNN)");
 
   bool auto_rate = !t.learning_rate.has_value();
