@@ -3,8 +3,8 @@
 # dataset live, then hovers a point (tooltip, ring in every view), clicks it (selection, trace),
 # moves the epoch slider and the arrow keys, switches a view's method, highlights and pins a legend
 # class, clears the selection, saves a screenshot, and closes. Reopens the session it wrote, then
-# hovers a point of a graph view (its edges emphasised), colours a view by neighbourhood change and
-# applies a new t-SNE perplexity from the t-SNE panel. The app reports where things are on
+# hovers a point of a graph view (its edges emphasised), colours a view by neighbourhood change,
+# picks a pixel on the pixel explorer's grid and applies a new t-SNE perplexity from the t-SNE panel. The app reports where things are on
 # screen and what happened through --test-state (a JSON dump written every frame).
 # Usage: gui_window_test.sh path/to/epochscope scratch-dir     (exit 77 = skipped)
 set -euo pipefail
@@ -142,6 +142,21 @@ read -r cx cy < <(py center view1_change)
 move "$cx" "$cy"
 click
 py wait "j['views'][1]['color_change'] and j['views'][1]['mean_change'] >= 0 and 'changed' in j['views'][1]['status']" 20
+
+step "view 3 becomes the pixel explorer; clicking the middle of its x grid picks pixel (14, 14)"
+read -r cx cy < <(py center combo3)
+move "$cx" "$cy"
+click
+py wait "'view3_method_pixels' in j['hooks']" 10
+read -r mx my < <(py center view3_method_pixels)
+move "$mx" "$my"
+click
+py wait "j['views'][3]['method'] == 'pixels' and j['views'][3]['layer'] == 'input' and j['views'][3]['layout_frame'] >= 0 and 'view3_xgrid' in j['hooks']" 20
+py wait "j['views'][3]['axis_x'] != 406" 5
+read -r gx gy < <(py center view3_xgrid)
+move "$gx" "$gy"
+click
+py wait "j['views'][3]['axis_x'] == 406 and 'row 14, col 14' in j['views'][3]['status'] and j['selection'] == []" 10
 
 step "t-SNE panel: the smallest perplexity, applied, recomputes the t-SNE view"
 move 100 300  # the left panel scrolls: bring its last section into view

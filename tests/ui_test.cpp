@@ -6,6 +6,7 @@
 
 #include "epochscope/ui/frame_stats.hpp"
 #include "epochscope/ui/picking.hpp"
+#include "epochscope/ui/pixel_axes.hpp"
 #include "epochscope/ui/settings.hpp"
 #include "epochscope/ui/traces.hpp"
 #include "epochscope/ui/ui_state.hpp"
@@ -211,4 +212,55 @@ TEST(FrameStats, Percentiles) {
   EXPECT_DOUBLE_EQ(st.percentile(95), 95);
   EXPECT_DOUBLE_EQ(st.max(), 100);
   EXPECT_NE(st.summary().find("over 100 ms: 0"), std::string::npos);
+}
+
+TEST(PixelExplorer, LayoutHoldsTheChosenPixelsJitteredALittle) {
+  auto ps = epochscope::testing::synthetic_points(300);
+  const int ax = 14 * 28 + 9, ay = 9 * 28 + 14;
+  const Matrix m = pixel_axes_layout(ps, ax, ay);
+  ASSERT_EQ(m.rows(), 300);
+  ASSERT_EQ(m.cols(), 2);
+  float max_jitter = 0;
+  for (Eigen::Index i = 0; i < m.rows(); ++i) {
+    const auto row = static_cast<std::size_t>(i) * 784;
+    const float x = ps.images[row + ax] / 255.0f, y = ps.images[row + ay] / 255.0f;
+    max_jitter = std::max({max_jitter, std::abs(m(i, 0) - x), std::abs(m(i, 1) - y)});
+  }
+  EXPECT_LE(max_jitter, kPixelJitter / 2 + 1e-6f);
+  EXPECT_GT(max_jitter, kPixelJitter / 4);  // it does spread equal values
+  EXPECT_EQ(m, pixel_axes_layout(ps, ax, ay));  // the same every time
+  // Swapping the pixels swaps the values (the jitter stays with x and y).
+  const Matrix swapped = pixel_axes_layout(ps, ay, ax);
+  EXPECT_NEAR((swapped.col(0) - m.col(1)).cwiseAbs().maxCoeff(), 0.0f, kPixelJitter);
+  // A signal's byte map is honoured: value = offset + scale * byte.
+  ps.value_offset = -2.0f;
+  ps.value_scale = 4.0f / 255.0f;
+  const Matrix v = pixel_axes_layout(ps, ax, ay);
+  EXPECT_NEAR(v(0, 0), -2.0f + 4.0f / 255.0f * ps.images[ax], 4.0f * kPixelJitter);
+  EXPECT_THROW(pixel_axes_layout(ps, 784, 0), Error);
+  EXPECT_THROW(pixel_axes_layout(ps, 0, -1), Error);
+}
+
+TEST(PixelExplorer, GridCellsMapBackToPixels) {
+  const Rect canvas{{0, 0}, {800, 600}};
+  const Rect gx = axis_grid_rect(canvas, 28, 28, true), gy = axis_grid_rect(canvas, 28, 28, false);
+  EXPECT_NEAR(gx.width(), 28 * 90.0f / 28, 1e-3);  // about 90 pixels a side
+  EXPECT_GT(gx.min.x, canvas.center().x);          // x: bottom right
+  EXPECT_GT(gx.min.y, canvas.center().y);
+  EXPECT_LT(gy.max.x, canvas.center().x);          // y: top left
+  EXPECT_LT(gy.max.y, canvas.center().y);
+  const float cell = gx.width() / 28;
+  for (int row : {0, 9, 14, 27}) {
+    for (int col : {0, 13, 27}) {
+      const Vec2 centre{gx.min.x + (static_cast<float>(col) + 0.5f) * cell, gx.min.y + (static_cast<float>(row) + 0.5f) * cell};
+      EXPECT_EQ(axis_grid_cell(gx, 28, 28, centre), row * 28 + col);
+    }
+  }
+  EXPECT_EQ(axis_grid_cell(gx, 28, 28, {gx.center().x, gx.center().y}), 14 * 28 + 14);
+  EXPECT_EQ(axis_grid_cell(gx, 28, 28, {gx.min.x - 1, gx.min.y + 5}), -1);
+  EXPECT_EQ(axis_grid_cell(gx, 28, 28, {gx.max.x, gx.max.y}), -1);
+  // A 1-D signal of 40 samples: one row of cells.
+  const Rect gs = axis_grid_rect(canvas, 40, 1, true);
+  EXPECT_EQ(axis_grid_cell(gs, 40, 1, {gs.min.x + 0.5f, gs.center().y}), 0);
+  EXPECT_EQ(axis_grid_cell(gs, 40, 1, {gs.max.x - 0.5f, gs.center().y}), 39);
 }

@@ -63,6 +63,8 @@ void write_test_state(const std::filesystem::path& path, const ui::UiContext& ct
     v["hovered_edges"] = r.hovered_edges;
     v["displacement"] = r.displacement;
     v["color_change"] = r.color_change;
+    v["axis_x"] = r.axis_x;
+    v["axis_y"] = r.axis_y;
     v["mean_change"] = r.mean_change;
     v["trace_lengths"] = r.trace_lengths;
     auto samples = nlohmann::json::array();

@@ -8,7 +8,7 @@
 
 namespace epochscope::jobs {
 
-bool worth_saving(Method m) { return m != Method::star && m != Method::pca; }
+bool worth_saving(Method m) { return m != Method::star && m != Method::pca && m != Method::pixels; }
 
 io::LayoutRecord to_record(const LayoutKey& key, const LayoutResult& r) {
   if (!r.final || !r.positions) throw Error("only a final layout can be saved");

@@ -12,7 +12,7 @@ struct MethodInfo {
   const char* label;
 };
 
-constexpr std::array<MethodInfo, 7> kMethods = {{
+constexpr std::array<MethodInfo, 8> kMethods = {{
     {Method::star, "star", "Star coordinates"},
     {Method::pca, "pca", "PCA"},
     {Method::mds, "mds", "MDS"},
@@ -20,6 +20,7 @@ constexpr std::array<MethodInfo, 7> kMethods = {{
     {Method::graph, "graph", "kNN graph"},
     {Method::tsne, "tsne", "t-SNE"},
     {Method::umap, "umap", "UMAP"},
+    {Method::pixels, "pixels", "Pixel explorer"},
 }};
 
 }  // namespace
@@ -37,7 +38,9 @@ std::optional<Method> parse_method(std::string_view name) {
 const std::vector<Method>& all_methods() {
   static const std::vector<Method> methods = [] {
     std::vector<Method> v;
-    for (const auto& info : kMethods) v.push_back(info.method);
+    for (const auto& info : kMethods) {
+      if (info.method != Method::pixels) v.push_back(info.method);
+    }
     return v;
   }();
   return methods;
@@ -52,7 +55,7 @@ int neighbors_needed(Method m, const MethodSettings& s) {
   }
 }
 
-bool is_iterative(Method m) { return m != Method::star && m != Method::pca; }
+bool is_iterative(Method m) { return m != Method::star && m != Method::pca && m != Method::pixels; }
 
 std::unique_ptr<project::Projection> make_projection(Method m, const MethodSettings& s) {
   if (s.dims != 2 && s.dims != 3) throw Error("layouts have 2 or 3 dimensions, not " + std::to_string(s.dims));
@@ -94,6 +97,8 @@ std::unique_ptr<project::Projection> make_projection(Method m, const MethodSetti
       o.threads = s.threads;
       return project::make_umap(o);
     }
+    case Method::pixels:
+      throw Error("the pixel explorer is drawn by a window view from the data; it is not a projection to compute");
   }
   throw Error("unknown method");
 }

@@ -10,6 +10,7 @@
 #include "epochscope/project/star.hpp"
 #include "epochscope/render/atlas.hpp"
 #include "epochscope/ui/palette.hpp"
+#include "epochscope/ui/pixel_axes.hpp"
 
 namespace epochscope::ui {
 namespace {
@@ -42,7 +43,10 @@ void ProjectionView::set_source(jobs::LayoutPool* pool) {
   anchors_ = Matrix();
   auto_fit_ = true;
   camera_valid_ = false;
-  if (pool_ != nullptr) {
+  pixels_input_.reset();
+  pixels_input_axes_ = {-1, -1};
+  mean_image_.clear();
+  if (pool_ != nullptr && !is_pixels()) {
     pool_->request(key());  // star too: the pool's result carries recall@10
     requested_ = true;
   }
@@ -101,6 +105,67 @@ std::shared_ptr<const Matrix> ProjectionView::star_layout_of(const UiContext& ct
   return star_layouts_[i];
 }
 
+int ProjectionView::axis_count(const UiContext& ctx) const {
+  const auto* points = ctx.points();
+  if (points == nullptr) return 0;
+  if (config_.layer == "input") return static_cast<int>(points->image_size());
+  for (const auto& l : points->layers) {
+    if (l.name == config_.layer) return l.width;
+  }
+  return 0;
+}
+
+std::string ProjectionView::axis_name(const UiContext& ctx, int axis) const {
+  const auto* points = ctx.points();
+  if (points == nullptr) return {};
+  if (config_.layer == "input") {
+    if (points->signal || points->height == 1) return fmt::format("sample {}", axis);
+    return fmt::format("pixel (row {}, col {})", axis / points->width, axis % points->width);
+  }
+  const bool classes = (config_.layer == "output" || config_.layer == "logits") && axis < points->class_count();
+  if (classes) {
+    const auto& name = points->class_names[static_cast<std::size_t>(axis)];
+    return config_.layer == "output" ? fmt::format("p({})", name) : fmt::format("logit {}", name);
+  }
+  return fmt::format("unit {}", axis);
+}
+
+std::shared_ptr<const Matrix> ProjectionView::pixels_layout_of(const UiContext& ctx, int frame, bool compute_now) {
+  const auto* points = ctx.points();
+  const int count = axis_count(ctx);
+  if (points == nullptr || ctx.store == nullptr || points->size() == 0 || count <= 0) return nullptr;
+  const int ax = std::clamp(config_.axis_x, 0, count - 1), ay = std::clamp(config_.axis_y, 0, count - 1);
+  const auto n = static_cast<Eigen::Index>(points->size());
+  if (config_.layer == "input") {  // the same in every frame: one layout
+    if (pixels_input_ && pixels_input_axes_ == std::make_pair(ax, ay)) return pixels_input_;
+    auto m = std::make_shared<const Matrix>(pixel_axes_layout(*points, ax, ay));
+    pixels_input_ = std::move(m);
+    pixels_input_axes_ = {ax, ay};
+    return pixels_input_;
+  }
+  const auto frames = ctx.frames.size();
+  if (star_layouts_.size() < frames) {
+    star_layouts_.resize(frames);
+    star_generation_.resize(frames, 0);
+  }
+  const auto i = static_cast<std::size_t>(frame);
+  if (star_layouts_[i] && star_generation_[i] == anchors_generation_) return star_layouts_[i];
+  if (!compute_now) return star_layouts_[i];
+  std::shared_ptr<const Matrix> data;
+  try {
+    data = ctx.store->layer(i, config_.layer);
+  } catch (const std::exception&) {
+    data = nullptr;
+  }
+  if (data == nullptr || data->rows() != n || data->cols() <= std::max(ax, ay)) return nullptr;
+  auto m = std::make_shared<Matrix>(n, 2);
+  m->col(0) = data->col(ax);
+  m->col(1) = data->col(ay);
+  star_layouts_[i] = std::move(m);
+  star_generation_[i] = anchors_generation_;
+  return star_layouts_[i];
+}
+
 void ProjectionView::reset_anchors(int dims) {
   anchors_ = project::default_star_anchors(std::max(dims, 1));
   anchors_moved_ = false;
@@ -110,6 +175,7 @@ void ProjectionView::reset_anchors(int dims) {
 ProjectionView::Shown ProjectionView::layout_of(const UiContext& ctx, int frame, bool compute_now) {
   if (frame < 0 || frame >= ctx.frame_count()) return {};
   if (is_star()) return {star_layout_of(ctx, frame, compute_now), nullptr};
+  if (is_pixels()) return {pixels_layout_of(ctx, frame, compute_now), nullptr};
   if (pool_ == nullptr) return {};
   auto r = pool_->get(key(), frame);
   if (!r || !r->positions || r->positions->rows() == 0) return {};
@@ -117,7 +183,7 @@ ProjectionView::Shown ProjectionView::layout_of(const UiContext& ctx, int frame,
 }
 
 bool ProjectionView::final_layout_of(const UiContext& ctx, int frame) {
-  if (is_star()) return layout_of(ctx, frame, true).positions != nullptr;
+  if (is_star() || is_pixels()) return layout_of(ctx, frame, true).positions != nullptr;
   auto shown = layout_of(ctx, frame, false);
   return shown.result && shown.result->final;
 }
@@ -180,6 +246,12 @@ void ProjectionView::update_positions(UiContext& ctx, const UiState& state) {
 }
 
 void ProjectionView::draw(UiContext& ctx, UiState& state, ImVec2 size, bool header) {
+  if (pending_config_) {  // an axis picked on a grid last frame
+    const ViewConfig next = *pending_config_;
+    pending_config_.reset();
+    set_config(next);
+    state.views[static_cast<std::size_t>(slot_)] = next;
+  }
   ImGui::PushID(slot_);
   const ImVec2 start = ImGui::GetCursorPos();
   if (header) draw_header(ctx, state);
@@ -238,8 +310,13 @@ void ProjectionView::draw_header(UiContext& ctx, UiState& state) {
   ViewConfig next = config_;
   ImGui::SetNextItemWidth(std::min(170.0f, w * 0.45f));
   if (ImGui::BeginCombo("##method", jobs::method_label(config_.method))) {
-    for (auto m : jobs::all_methods()) {
-      if (ImGui::Selectable(jobs::method_label(m), m == config_.method)) next.method = m;
+    auto methods = jobs::all_methods();
+    methods.push_back(jobs::Method::pixels);  // drawn here, not computed by the pool
+    for (auto m : methods) {
+      if (ImGui::Selectable(jobs::method_label(m), m == config_.method)) {
+        next.method = m;
+        if (m == jobs::Method::pixels && config_.method != m) next.layer = "input";  // what it is for
+      }
       ctx.hooks[fmt::format("view{}_method_{}", slot_, jobs::method_name(m))] = {
           {ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y}, {ImGui::GetItemRectMax().x, ImGui::GetItemRectMax().y}};
     }
@@ -287,6 +364,30 @@ void ProjectionView::draw_header(UiContext& ctx, UiState& state) {
     report_.final = shown_frame_ >= 0;
     auto r = pool_ != nullptr && !anchors_moved_ ? pool_->get(key(), shown_frame_) : nullptr;
     if (r && std::isfinite(r->recall_at_10)) report_.recall = r->recall_at_10;
+  } else if (is_pixels()) {
+    const int count = axis_count(ctx);
+    const int ax = std::clamp(config_.axis_x, 0, std::max(count - 1, 0)), ay = std::clamp(config_.axis_y, 0, std::max(count - 1, 0));
+    status = fmt::format("x: {}, y: {}", axis_name(ctx, ax), axis_name(ctx, ay));
+    if (config_.layer == "input") {
+      status += "  |  click the grids to pick";
+    } else if (count > 0) {  // no image to click: sliders over the layer's dimensions
+      int x = ax, y = ay;
+      ImGui::SetNextItemWidth(std::min(140.0f, w * 0.35f));
+      const bool moved_x = ImGui::SliderInt("x##dim", &x, 0, count - 1);
+      ImGui::SameLine();
+      ImGui::SetNextItemWidth(std::min(140.0f, w * 0.35f));
+      const bool moved_y = ImGui::SliderInt("y##dim", &y, 0, count - 1);
+      if (moved_x || moved_y) {
+        ViewConfig next_axes = config_;
+        next_axes.axis_x = x;
+        next_axes.axis_y = y;
+        pending_config_ = next_axes;
+      }
+    }
+    progress = 1;
+    report_.final = shown_frame_ >= 0;
+    report_.axis_x = ax;
+    report_.axis_y = ay;
   } else if (pool_ != nullptr) {
     const auto st = pool_->status(key());
     const char* label = jobs::method_label(config_.method);

@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "epochscope/render/atlas.hpp"
+#include "epochscope/ui/pixel_axes.hpp"
 #include "epochscope/ui/projection_view.hpp"
 #include "epochscope/ui/style.hpp"
 
@@ -112,6 +113,7 @@ void ProjectionView::draw_canvas(UiContext& ctx, UiState& state, ImVec2 size) {
     draw_traces(ctx, state, rect);
     draw_overlays(ctx, state, rect);
     if (color_change_) draw_change_legend(rect);
+    if (is_pixels()) draw_pixel_axes(ctx, state, rect);
     dl->PopClipRect();
   } else {
     const char* text = ctx.frame_count() == 0 ? "Waiting for the first frame..." : "Computing the first layout...";
@@ -131,8 +133,19 @@ void ProjectionView::handle_input(UiContext& ctx, UiState& state, const Rect& re
   if (ImGui::IsItemActivated()) {
     dragging_anchor_ = anchor_at(mouse, rect);
     panning_ = false;
+    grid_click_ = false;
+    if (is_pixels() && config_.layer == "input") {  // a cell of an axis grid picks that pixel
+      for (const bool x_axis : {true, false}) {
+        const int cell = axis_grid_cell(ctx, rect, x_axis, mouse);
+        if (cell < 0) continue;
+        ViewConfig next = config_;
+        (x_axis ? next.axis_x : next.axis_y) = cell;
+        pending_config_ = next;
+        grid_click_ = true;
+      }
+    }
   }
-  if (active && ImGui::IsMouseDragging(ImGuiMouseButton_Left, 2.0f)) {
+  if (active && !grid_click_ && ImGui::IsMouseDragging(ImGuiMouseButton_Left, 2.0f)) {
     if (dragging_anchor_ >= 0 && dragging_anchor_ < anchors_.rows()) {
       const Vec2 d = camera_.to_data(mouse, rect);
       anchors_(dragging_anchor_, 0) = d.x;
@@ -147,7 +160,7 @@ void ProjectionView::handle_input(UiContext& ctx, UiState& state, const Rect& re
     }
   }
   if (ImGui::IsItemDeactivated()) {
-    if (io.MouseDragMaxDistanceSqr[0] < 16.0f && dragging_anchor_ < 0) {
+    if (io.MouseDragMaxDistanceSqr[0] < 16.0f && dragging_anchor_ < 0 && !grid_click_) {
       const int p = pick(ctx, state, mouse);
       if (p >= 0) state.click_point(p, io.KeyShift);
     }
@@ -164,7 +177,9 @@ void ProjectionView::handle_input(UiContext& ctx, UiState& state, const Rect& re
     if (config_.method == jobs::Method::graph) ImGui::MenuItem("Graph edges", nullptr, &state.show_edges);
     ImGui::EndPopup();
   }
-  if (hovered && !panning_ && dragging_anchor_ < 0) {
+  const bool over_grid = is_pixels() && config_.layer == "input" &&
+                         (axis_grid_cell(ctx, rect, true, mouse) >= 0 || axis_grid_cell(ctx, rect, false, mouse) >= 0);
+  if (hovered && !panning_ && dragging_anchor_ < 0 && !over_grid) {
     const int p = pick(ctx, state, mouse);
     if (p >= 0) state.next_hovered = p;
     const int anchor = anchor_at(mouse, rect);
@@ -240,6 +255,69 @@ void ProjectionView::draw_hovered_edges(const UiContext& ctx, const Rect& rect, 
     dl->AddCircle(im(s), r + 3.0f, IM_COL32(255, 255, 255, 220), 18, 1.5f);
   }
   report_.hovered_edges = count;
+}
+
+Rect ProjectionView::axis_grid_rect(const UiContext& ctx, const Rect& canvas, bool x_axis) const {
+  const auto* points = ctx.points();
+  return points == nullptr ? Rect{} : ui::axis_grid_rect(canvas, points->width, points->height, x_axis);
+}
+
+int ProjectionView::axis_grid_cell(const UiContext& ctx, const Rect& canvas, bool x_axis, Vec2 mouse) const {
+  const auto* points = ctx.points();
+  if (points == nullptr) return -1;
+  return ui::axis_grid_cell(axis_grid_rect(ctx, canvas, x_axis), points->width, points->height, mouse);
+}
+
+// Pixel explorer overlays: on the input, a grid per axis showing which pixel it is (over the hovered
+// point's image, or the mean image), and the axis names at the plot's edges.
+void ProjectionView::draw_pixel_axes(UiContext& ctx, const UiState& state, const Rect& rect) {
+  const auto* points = ctx.points();
+  if (points == nullptr || points->size() == 0) return;
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const ImU32 text = IM_COL32(210, 214, 222, 255);
+  const Rgba8 x_colour = class_color(0), y_colour = class_color(1);  // orange and sky blue
+  const int count = axis_count(ctx);
+  if (count <= 0) return;
+  const int ax = std::clamp(config_.axis_x, 0, count - 1), ay = std::clamp(config_.axis_y, 0, count - 1);
+  // Axis names along the bottom and the left of the plot.
+  const std::string xl = "x: " + axis_name(ctx, ax), yl = "y: " + axis_name(ctx, ay);
+  dl->AddText(ImVec2(rect.center().x - ImGui::CalcTextSize(xl.c_str()).x / 2, rect.max.y - 22), to_imu32(x_colour), xl.c_str());
+  if (config_.layer != "input") {
+    dl->AddText(ImVec2(rect.min.x + 10, rect.min.y + 8), to_imu32(y_colour), yl.c_str());
+    return;
+  }
+  const std::size_t size = points->image_size();
+  if (mean_image_.size() != size) {
+    mean_image_.assign(size, 0.0f);
+    for (std::size_t i = 0; i < points->size(); ++i) {
+      for (std::size_t p = 0; p < size; ++p) mean_image_[p] += points->images[i * size + p];
+    }
+    for (auto& v : mean_image_) v /= static_cast<float>(points->size());
+  }
+  const int hovered = state.next_hovered >= 0 ? state.next_hovered : state.hovered;
+  const bool show_point = hovered >= 0 && static_cast<std::size_t>(hovered) < points->size();
+  for (const bool x_axis : {true, false}) {
+    const Rect r = axis_grid_rect(ctx, rect, x_axis);
+    const float cw = r.width() / static_cast<float>(points->width), ch = r.height() / static_cast<float>(points->height);
+    dl->AddRectFilled(ImVec2(r.min.x - 4, r.min.y - 18), ImVec2(r.max.x + 4, r.max.y + 4), IM_COL32(14, 15, 19, 235), 3.0f);
+    for (int y = 0; y < points->height; ++y) {
+      for (int x = 0; x < points->width; ++x) {
+        const auto p = static_cast<std::size_t>(y * points->width + x);
+        const float v = show_point ? points->images[static_cast<std::size_t>(hovered) * size + p] : mean_image_[p];
+        const auto g = static_cast<int>(std::clamp(v, 0.0f, 255.0f) * 0.85f);
+        const ImVec2 a(r.min.x + static_cast<float>(x) * cw, r.min.y + static_cast<float>(y) * ch);
+        dl->AddRectFilled(a, ImVec2(a.x + cw, a.y + ch), IM_COL32(g, g, g, 255));
+      }
+    }
+    const int chosen = x_axis ? ax : ay;
+    const ImVec2 a(r.min.x + static_cast<float>(chosen % points->width) * cw, r.min.y + static_cast<float>(chosen / points->width) * ch);
+    dl->AddRect(ImVec2(a.x - 1, a.y - 1), ImVec2(a.x + cw + 1, a.y + ch + 1), to_imu32(x_axis ? x_colour : y_colour), 0, 0, 2.0f);
+    dl->AddText(ImVec2(r.min.x, r.min.y - 16), to_imu32(x_axis ? x_colour : y_colour), x_axis ? "x pixel" : "y pixel");
+    const std::string hint = show_point ? fmt::format("#{}", hovered) : "mean";
+    dl->AddText(ImVec2(r.max.x - ImGui::CalcTextSize(hint.c_str()).x, r.min.y - 16), text, hint.c_str());
+    ctx.hooks[fmt::format("view{}_{}grid", slot_, x_axis ? "x" : "y")] = r;
+  }
+  dl->AddText(ImVec2(rect.min.x + 12, axis_grid_rect(ctx, rect, false).max.y + 8), to_imu32(y_colour), yl.c_str());
 }
 
 // The colour scale of the neighbourhood-change colouring, bottom left of the canvas.

@@ -11,6 +11,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,7 @@ struct ViewReport {
   double recall = -1;
   double displacement = -1;  ///< mean displacement from the previous frame's layout (-1: unknown)
   bool color_change = false;  ///< points coloured by neighbourhood change instead of class
+  int axis_x = -1, axis_y = -1;  ///< pixel explorer: the pixels (or dimensions) on x and y
   double mean_change = -1;    ///< mean neighbourhood change of the frame shown (-1: unknown)
   bool images = false;
   int hovered_ring = -1;                        ///< point ringed in this view
@@ -89,11 +91,19 @@ class ProjectionView {
   int anchor_at(Vec2 mouse, const Rect& rect) const;
   jobs::LayoutKey key() const { return {config_.method, config_.layer, 2}; }
   bool is_star() const { return config_.method == jobs::Method::star; }
+  bool is_pixels() const { return config_.method == jobs::Method::pixels; }
   float point_pixels(const UiState& state) const;
   bool image_mode(const UiState& state) const;
   // Star coordinates, computed here.
   void reset_anchors(int dims);
   std::shared_ptr<const Matrix> star_layout_of(const UiContext& ctx, int frame, bool compute_now);
+  // Pixel explorer, computed here too (it shares the star views' per-frame cache).
+  std::shared_ptr<const Matrix> pixels_layout_of(const UiContext& ctx, int frame, bool compute_now);
+  int axis_count(const UiContext& ctx) const;  ///< pixels of an input image, or the layer's width
+  std::string axis_name(const UiContext& ctx, int axis) const;
+  Rect axis_grid_rect(const UiContext& ctx, const Rect& canvas, bool x_axis) const;
+  int axis_grid_cell(const UiContext& ctx, const Rect& canvas, bool x_axis, Vec2 mouse) const;
+  void draw_pixel_axes(UiContext& ctx, const UiState& state, const Rect& rect);
 
   int slot_;
   ViewRenderers renderers_;
@@ -146,6 +156,11 @@ class ProjectionView {
   std::map<int, std::shared_ptr<const Matrix>> star_normalized_;  ///< small cache, a few frames
 
   bool panning_ = false;
+  bool grid_click_ = false;                  ///< the press went to an axis grid, not to a point
+  std::optional<ViewConfig> pending_config_; ///< applied at the start of the next draw()
+  std::shared_ptr<const Matrix> pixels_input_;  ///< pixel explorer on the input: its one layout
+  std::pair<int, int> pixels_input_axes_{-1, -1};
+  std::vector<float> mean_image_;  ///< pixel explorer: the mean input, shown on the grids
   ViewReport report_;
 };
 

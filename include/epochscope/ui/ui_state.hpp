@@ -20,6 +20,9 @@ enum class SplitFilter { all, heldout, training };
 struct ViewConfig {
   jobs::Method method = jobs::Method::pca;
   std::string layer = "output";
+  /// Pixel explorer: the input pixels (row * width + column) or layer dimensions on x and y.
+  int axis_x = 14 * 28 + 9;
+  int axis_y = 9 * 28 + 14;
   bool operator==(const ViewConfig&) const = default;
 };
 

@@ -27,6 +27,8 @@ GuiSettings load_settings(const std::filesystem::path& path, std::string* warnin
         if (auto m = jobs::parse_method(v.value("method", std::string{}))) s.views[i].method = *m;
         const auto layer = v.value("layer", std::string{"output"});
         if (layer == "output" || layer == "logits" || layer == "hidden" || layer == "input") s.views[i].layer = layer;
+        s.views[i].axis_x = std::clamp(v.value("axis_x", s.views[i].axis_x), 0, 1 << 20);
+        s.views[i].axis_y = std::clamp(v.value("axis_y", s.views[i].axis_y), 0, 1 << 20);
       }
     }
     s.images = j.value("images", false);
@@ -46,7 +48,9 @@ bool save_settings(const std::filesystem::path& path, const GuiSettings& s) {
   j["window_height"] = s.window_height;
   j["view_count"] = s.view_count;
   j["views"] = nlohmann::json::array();
-  for (const auto& v : s.views) j["views"].push_back({{"method", jobs::method_name(v.method)}, {"layer", v.layer}});
+  for (const auto& v : s.views) {
+    j["views"].push_back({{"method", jobs::method_name(v.method)}, {"layer", v.layer}, {"axis_x", v.axis_x}, {"axis_y", v.axis_y}});
+  }
   j["images"] = s.images;
   j["point_size"] = s.point_size;
   j["play_speed"] = s.play_speed;

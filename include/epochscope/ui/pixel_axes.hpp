@@ -1,0 +1,29 @@
+// Contract: the pixel explorer's pure parts (no ImGui, no GL). Its layout puts every point at the
+// values of two chosen input pixels (or samples of a 1-D signal), with a small deterministic jitter
+// so the many equal byte values do not hide each other; its axis grids map a canvas rectangle to the
+// image's cells and back. The view (projection_view) draws them and handles the clicks.
+#pragma once
+
+#include "epochscope/core/matrix.hpp"
+#include "epochscope/store/frame.hpp"
+#include "epochscope/ui/view_transform.hpp"
+
+namespace epochscope::ui {
+
+/// Jitter, as a share of the value range (255 * value_scale): each coordinate moves by at most
+/// half of it.
+inline constexpr float kPixelJitter = 0.024f;
+
+/// N x 2: point i at (value of pixel ax, value of pixel ay), values as the points' byte map says
+/// (images: byte / 255), plus the jitter (seeded by the point index: the same every time).
+/// Throws epochscope::Error when ax or ay is not a pixel of the images.
+Matrix pixel_axes_layout(const store::PointSet& points, int ax, int ay);
+
+/// Where an axis grid lies on the canvas: the x axis's at the bottom right, the y axis's at the top
+/// left; cells of 2..12 pixels (a 28 x 28 image: about 90 pixels a side; a 1-D signal: one row).
+Rect axis_grid_rect(const Rect& canvas, int image_width, int image_height, bool x_axis);
+
+/// The pixel (row * width + column) under `mouse` in a grid rectangle, or -1 outside it.
+int axis_grid_cell(const Rect& grid, int image_width, int image_height, Vec2 mouse);
+
+}  // namespace epochscope::ui

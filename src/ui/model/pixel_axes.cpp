@@ -1,0 +1,47 @@
+#include "epochscope/ui/pixel_axes.hpp"
+
+#include <algorithm>
+#include <string>
+
+#include "epochscope/core/random.hpp"
+
+namespace epochscope::ui {
+
+Matrix pixel_axes_layout(const store::PointSet& points, int ax, int ay) {
+  const auto size = points.image_size();
+  if (ax < 0 || ay < 0 || static_cast<std::size_t>(ax) >= size || static_cast<std::size_t>(ay) >= size) {
+    throw Error("pixel explorer: pixels " + std::to_string(ax) + " and " + std::to_string(ay) + " are not both in images of " +
+                std::to_string(size) + " pixels");
+  }
+  const auto n = static_cast<Eigen::Index>(points.size());
+  Matrix m(n, 2);
+  const float range = points.value_scale * 255.0f;
+  for (Eigen::Index i = 0; i < n; ++i) {
+    const auto h = mix64(static_cast<std::uint64_t>(i) + 0x9e37u);
+    const float jx = (static_cast<float>(h & 0xffffu) / 65535.0f - 0.5f) * kPixelJitter * range;
+    const float jy = (static_cast<float>((h >> 16) & 0xffffu) / 65535.0f - 0.5f) * kPixelJitter * range;
+    const auto row = static_cast<std::size_t>(i) * size;
+    m(i, 0) = points.value_offset + points.value_scale * points.images[row + static_cast<std::size_t>(ax)] + jx;
+    m(i, 1) = points.value_offset + points.value_scale * points.images[row + static_cast<std::size_t>(ay)] + jy;
+  }
+  return m;
+}
+
+Rect axis_grid_rect(const Rect& canvas, int image_width, int image_height, bool x_axis) {
+  if (image_width <= 0 || image_height <= 0) return {};
+  const float cell = std::clamp(90.0f / static_cast<float>(std::max(image_width, image_height)), 2.0f, 12.0f);
+  const float w = cell * static_cast<float>(image_width);
+  const float h = image_height == 1 ? 14.0f : cell * static_cast<float>(image_height);
+  const Vec2 at = x_axis ? Vec2{canvas.max.x - w - 12, canvas.max.y - h - 12} : Vec2{canvas.min.x + 12, canvas.min.y + 26};
+  return {at, {at.x + w, at.y + h}};
+}
+
+int axis_grid_cell(const Rect& grid, int image_width, int image_height, Vec2 mouse) {
+  if (image_width <= 0 || image_height <= 0 || grid.width() <= 0 || grid.height() <= 0) return -1;
+  if (mouse.x < grid.min.x || mouse.x >= grid.max.x || mouse.y < grid.min.y || mouse.y >= grid.max.y) return -1;
+  const int col = std::clamp(static_cast<int>((mouse.x - grid.min.x) / grid.width() * static_cast<float>(image_width)), 0, image_width - 1);
+  const int row = std::clamp(static_cast<int>((mouse.y - grid.min.y) / grid.height() * static_cast<float>(image_height)), 0, image_height - 1);
+  return row * image_width + col;
+}
+
+}  // namespace epochscope::ui
