@@ -94,6 +94,16 @@ TEST(LayoutPool, EveryMethodLaysOutEveryFrame) {
   EXPECT_LT(mean_change, 1.0);
   EXPECT_EQ(pool.get({jobs::Method::pca, "hidden", 3}, 2)->positions->cols(), 3);
   EXPECT_EQ(pool.get({jobs::Method::pca, "output", 2}, 0)->cost_name, "explained variance");
+  // PCA results carry their basis (4 components where the layer allows) for the window to show.
+  const auto pca = pool.get({jobs::Method::pca, "output", 2}, 2);
+  ASSERT_NE(pca->components, nullptr);
+  EXPECT_EQ(pca->components->loadings.rows(), 10);
+  EXPECT_EQ(pca->components->loadings.cols(), 4);
+  ASSERT_EQ(pca->components->explained_ratio.size(), 4u);
+  EXPECT_GE(pca->components->explained_ratio[0], pca->components->explained_ratio[3]);
+  EXPECT_NEAR(pca->cost, pca->components->explained_ratio[0] + pca->components->explained_ratio[1], 1e-9);
+  const Matrix gram = pca->components->loadings.transpose() * pca->components->loadings;
+  EXPECT_LT((gram - Matrix::Identity(4, 4)).cwiseAbs().maxCoeff(), 1e-4f);
 }
 
 TEST(LayoutPool, FollowsNewFramesAndTheInputLayerIsComputedOnce) {

@@ -64,6 +64,7 @@ void write_test_state(const std::filesystem::path& path, const ui::UiContext& ct
     v["displacement"] = r.displacement;
     v["color_change"] = r.color_change;
     v["axis_x"] = r.axis_x;
+    v["component_images"] = r.component_images;
     v["axis_y"] = r.axis_y;
     v["mean_change"] = r.mean_change;
     v["trace_lengths"] = r.trace_lengths;

@@ -228,7 +228,16 @@ void LayoutPool::Impl::work_on(const LayoutKey& key, Chain& chain, std::size_t f
     // One basis fitted on the latest frame, applied to every frame: points do not spin.
     const auto latest = frames[frames_available - 1];
     const auto ref = layer_matrix(latest, key.layer);
-    const auto basis = project::fit_pca(*ref, key.dims, settings.pca.standardize);
+    // A few more components than the layout needs are fitted for showing (the window draws the
+    // input's as images); the layout uses the first key.dims.
+    const int shown = std::min<int>(std::max(key.dims, 4), static_cast<int>(std::min(ref->cols(), ref->rows() - 1)));
+    auto basis = project::fit_pca(*ref, std::max(shown, key.dims), settings.pca.standardize);
+    auto components = std::make_shared<PcaComponents>();
+    components->loadings = basis.components;
+    components->explained_ratio = basis.explained_variance_ratio;
+    basis.components = Matrix(basis.components.leftCols(key.dims));
+    basis.explained_variance.resize(static_cast<std::size_t>(key.dims));
+    basis.explained_variance_ratio.resize(static_cast<std::size_t>(key.dims));
     double explained = 0;
     for (double v : basis.explained_variance_ratio) explained += v;
     std::size_t fitted_before;
@@ -259,6 +268,7 @@ void LayoutPool::Impl::work_on(const LayoutKey& key, Chain& chain, std::size_t f
         r->displacement = old->displacement;
         r->neighbourhood_change = old->neighbourhood_change;
       }
+      r->components = components;
       r->cost_name = "explained variance";
       r->cost = explained;
       publish(key, chain, static_cast<int>(f), std::move(r), true);

@@ -114,6 +114,7 @@ void ProjectionView::draw_canvas(UiContext& ctx, UiState& state, ImVec2 size) {
     draw_overlays(ctx, state, rect);
     if (color_change_) draw_change_legend(rect);
     if (is_pixels()) draw_pixel_axes(ctx, state, rect);
+    draw_pca_components(ctx, rect);
     dl->PopClipRect();
   } else {
     const char* text = ctx.frame_count() == 0 ? "Waiting for the first frame..." : "Computing the first layout...";
@@ -318,6 +319,51 @@ void ProjectionView::draw_pixel_axes(UiContext& ctx, const UiState& state, const
     ctx.hooks[fmt::format("view{}_{}grid", slot_, x_axis ? "x" : "y")] = r;
   }
   dl->AddText(ImVec2(rect.min.x + 12, axis_grid_rect(ctx, rect, false).max.y + 8), to_imu32(y_colour), yl.c_str());
+}
+
+// PCA of the input images: the first components as images of their loadings (red positive, blue
+// negative, each scaled to its largest magnitude), down the right edge of the canvas.
+void ProjectionView::draw_pca_components(UiContext& ctx, const Rect& rect) {
+  report_.component_images = 0;
+  const auto* points = ctx.points();
+  if (config_.method != jobs::Method::pca || config_.layer != "input" || points == nullptr || points->signal ||
+      points->height < 2 || !a_.result || !a_.result->components) {
+    return;
+  }
+  const auto& c = *a_.result->components;
+  const auto w = points->width, h = points->height;
+  if (c.loadings.rows() != static_cast<Eigen::Index>(points->image_size())) return;
+  const int count = static_cast<int>(std::min<Eigen::Index>(c.loadings.cols(), 4));
+  const float cell = std::clamp((rect.height() - 40.0f) / static_cast<float>(count) / static_cast<float>(h + 7), 1.0f, 2.5f);
+  const float tw = cell * static_cast<float>(w), th = cell * static_cast<float>(h);
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  float y = rect.min.y + 10;
+  const float x = rect.max.x - tw - 10;
+  for (int k = 0; k < count; ++k) {
+    const auto col = c.loadings.col(k);
+    const float top = std::max(col.cwiseAbs().maxCoeff(), 1e-12f);
+    dl->AddRectFilled(ImVec2(x - 3, y - 3), ImVec2(x + tw + 3, y + th + 17), IM_COL32(14, 15, 19, 235), 3.0f);
+    for (int r = 0; r < h; ++r) {
+      for (int q = 0; q < w; ++q) {
+        const float v = col(r * w + q) / top;
+        const float a = std::min(1.0f, std::abs(v));
+        const ImU32 colour = v >= 0 ? IM_COL32(static_cast<int>(235 * a), static_cast<int>(60 * a), static_cast<int>(50 * a), 255)
+                                    : IM_COL32(static_cast<int>(50 * a), static_cast<int>(115 * a), static_cast<int>(235 * a), 255);
+        const ImVec2 p(x + static_cast<float>(q) * cell, y + static_cast<float>(r) * cell);
+        dl->AddRectFilled(p, ImVec2(p.x + cell, p.y + cell), colour);
+      }
+    }
+    const double ratio = static_cast<std::size_t>(k) < c.explained_ratio.size() ? c.explained_ratio[static_cast<std::size_t>(k)] : 0.0;
+    const std::string label = fmt::format("PC{} {:.1f}%", k + 1, 100 * ratio);
+    dl->AddText(ImVec2(x, y + th + 2), IM_COL32(200, 204, 214, 255), label.c_str());
+    y += th + 24;
+    ++report_.component_images;
+  }
+  if (ImGui::IsMouseHoveringRect(ImVec2(x - 3, rect.min.y + 7), ImVec2(x + tw + 3, y))) {
+    ImGui::SetTooltip("The first principal components of the input pixels as images of their loadings:\n"
+                      "red pixels push a point along +PC, blue along -PC; x is PC1, y is PC2.");
+  }
+  ctx.hooks[fmt::format("view{}_components", slot_)] = {{x, rect.min.y + 10}, {x + tw, y}};
 }
 
 // The colour scale of the neighbourhood-change colouring, bottom left of the canvas.

@@ -33,6 +33,12 @@ struct LayoutKey {
   auto operator<=>(const LayoutKey&) const = default;
 };
 
+/// PCA chains: the fitted components, for showing them (e.g. as images of the input's loadings).
+struct PcaComponents {
+  Matrix loadings;                      ///< D x k (k = max(dims, 4) where D allows), orthonormal columns
+  std::vector<double> explained_ratio;  ///< per component, of the total variance
+};
+
 /// One frame's layout of one chain, as of the last slice.
 struct LayoutResult {
   int frame = 0;
@@ -49,6 +55,8 @@ struct LayoutResult {
   /// the layer that were not among them at the previous frame (0 = same neighbourhood, 1 = all
   /// new). The same for every method on a layer (shared); nullptr when unknown.
   std::shared_ptr<const std::vector<float>> neighbourhood_change;
+  /// PCA only: the basis every frame of the chain is projected on (shared by its frames).
+  std::shared_ptr<const PcaComponents> components;
   /// Graph layout only: the kNN edges (i < j) drawn by the view.
   std::shared_ptr<const std::vector<std::pair<int, int>>> edges;
   double seconds = 0;                       ///< compute time so far

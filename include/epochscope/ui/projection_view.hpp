@@ -34,6 +34,7 @@ struct ViewReport {
   double displacement = -1;  ///< mean displacement from the previous frame's layout (-1: unknown)
   bool color_change = false;  ///< points coloured by neighbourhood change instead of class
   int axis_x = -1, axis_y = -1;  ///< pixel explorer: the pixels (or dimensions) on x and y
+  int component_images = 0;      ///< PCA of the input: component images drawn
   double mean_change = -1;    ///< mean neighbourhood change of the frame shown (-1: unknown)
   bool images = false;
   int hovered_ring = -1;                        ///< point ringed in this view
@@ -104,6 +105,7 @@ class ProjectionView {
   Rect axis_grid_rect(const UiContext& ctx, const Rect& canvas, bool x_axis) const;
   int axis_grid_cell(const UiContext& ctx, const Rect& canvas, bool x_axis, Vec2 mouse) const;
   void draw_pixel_axes(UiContext& ctx, const UiState& state, const Rect& rect);
+  void draw_pca_components(UiContext& ctx, const Rect& rect);
 
   int slot_;
   ViewRenderers renderers_;
