@@ -35,6 +35,18 @@ step() { echo "-- $*"; }
 move() { xdotool mousemove --window "$wid" --sync "$1" "$2"; sleep 0.3; xdotool mousemove --window "$wid" --sync "$(($1 + 1))" "$2"; sleep 0.4; }
 click() { xdotool mousedown 1; sleep 0.3; xdotool mouseup 1; sleep 0.5; }
 key() { xdotool keydown "$1"; sleep 0.15; xdotool keyup "$1"; sleep 0.4; }
+# switch_method VIEW METHOD: through the view's method menu, as a user would.
+switch_method() {
+  local cx cy mx my
+  read -r cx cy < <(py center "combo$1")
+  move "$cx" "$cy"
+  click
+  py wait "'view$1_method_$2' in j['hooks']" 10
+  read -r mx my < <(py center "view$1_method_$2")
+  move "$mx" "$my"
+  click
+  py wait "j['views'][$1]['method'] == '$2'" 10
+}
 
 step "frames arrive and every view shows a layout"
 py wait 'j["frames"] >= 3 and all(v["layout_frame"] >= 0 for v in j["views"])' 240
@@ -62,14 +74,7 @@ key Right
 py wait "j['frame'] == 1" 10
 
 step "switch view 3 to PCA through its method menu"
-read -r cx cy < <(py center combo3)
-move "$cx" "$cy"
-click
-py wait "'view3_method_pca' in j['hooks']" 10
-read -r mx my < <(py center view3_method_pca)
-move "$mx" "$my"
-click
-py wait "j['views'][3]['method'] == 'pca'" 10
+switch_method 3 pca
 py wait "j['views'][3]['layout_frame'] >= 0" 120
 
 step "hover legend class 3: highlighted; click pins it"
@@ -125,13 +130,7 @@ wid=$(xdotool search --sync --name '^epochscope$' | head -1)
 state="$state.2"  # py and move now drive the reopened window
 
 step "graph view: hovering a point emphasises its kNN edges and neighbours"
-read -r cx cy < <(py center combo0)
-move "$cx" "$cy"
-click
-py wait "'view0_method_graph' in j['hooks']" 10
-read -r mx my < <(py center view0_method_graph)
-move "$mx" "$my"
-click
+switch_method 0 graph
 py wait "j['views'][0]['method'] == 'graph' and j['views'][0]['final'] and len(j['views'][0]['samples']) > 0" 120
 read -r point x y < <(py sample 0)
 move "$x" "$y"
@@ -144,13 +143,7 @@ click
 py wait "j['views'][1]['color_change'] and j['views'][1]['mean_change'] >= 0 and 'changed' in j['views'][1]['status']" 20
 
 step "view 3 becomes the pixel explorer; clicking the middle of its x grid picks pixel (14, 14)"
-read -r cx cy < <(py center combo3)
-move "$cx" "$cy"
-click
-py wait "'view3_method_pixels' in j['hooks']" 10
-read -r mx my < <(py center view3_method_pixels)
-move "$mx" "$my"
-click
+switch_method 3 pixels
 py wait "j['views'][3]['method'] == 'pixels' and j['views'][3]['layer'] == 'input' and j['views'][3]['layout_frame'] >= 0 and 'view3_xgrid' in j['hooks']" 20
 py wait "j['views'][3]['axis_x'] != 406" 5
 read -r gx gy < <(py center view3_xgrid)

@@ -60,6 +60,20 @@ void ProjectionView::set_config(const ViewConfig& config) {
   set_source(pool);
 }
 
+// The per-frame cache of the layouts computed here (star, pixel explorer on a layer): the layout to
+// return now (up to date, or stale/null when there is no time to compute), or nothing: compute it.
+std::optional<std::shared_ptr<const Matrix>> ProjectionView::cached_local_layout(const UiContext& ctx, std::size_t i,
+                                                                                 bool compute_now) {
+  const auto frames = ctx.frames.size();
+  if (star_layouts_.size() < frames) {
+    star_layouts_.resize(frames);
+    star_generation_.resize(frames, 0);
+  }
+  if (star_layouts_[i] && star_generation_[i] == anchors_generation_) return star_layouts_[i];
+  if (!compute_now) return star_layouts_[i];  // stale (or null) until there is time
+  return std::nullopt;
+}
+
 std::shared_ptr<const Matrix> ProjectionView::star_layout_of(const UiContext& ctx, int frame, bool compute_now) {
   const auto* points = ctx.points();
   if (points == nullptr || ctx.store == nullptr) return nullptr;
@@ -69,14 +83,8 @@ std::shared_ptr<const Matrix> ProjectionView::star_layout_of(const UiContext& ct
   }
   if (width <= 0 || points->size() == 0) return nullptr;
   if (anchors_.rows() != width) reset_anchors(width);
-  const auto n = ctx.frames.size();
-  if (star_layouts_.size() < n) {
-    star_layouts_.resize(n);
-    star_generation_.resize(n, 0);
-  }
   const auto i = static_cast<std::size_t>(frame);
-  if (star_layouts_[i] && star_generation_[i] == anchors_generation_) return star_layouts_[i];
-  if (!compute_now) return star_layouts_[i];  // stale (or null) until there is time
+  if (auto cached = cached_local_layout(ctx, i, compute_now)) return *cached;
   auto& normalized = star_normalized_[frame];
   if (!normalized) {
     // Resident, or read back from the session file for an old frame the store has let go of.
@@ -143,14 +151,8 @@ std::shared_ptr<const Matrix> ProjectionView::pixels_layout_of(const UiContext& 
     pixels_input_axes_ = {ax, ay};
     return pixels_input_;
   }
-  const auto frames = ctx.frames.size();
-  if (star_layouts_.size() < frames) {
-    star_layouts_.resize(frames);
-    star_generation_.resize(frames, 0);
-  }
   const auto i = static_cast<std::size_t>(frame);
-  if (star_layouts_[i] && star_generation_[i] == anchors_generation_) return star_layouts_[i];
-  if (!compute_now) return star_layouts_[i];
+  if (auto cached = cached_local_layout(ctx, i, compute_now)) return *cached;
   std::shared_ptr<const Matrix> data;
   try {
     data = ctx.store->layer(i, config_.layer);

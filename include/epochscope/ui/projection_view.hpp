@@ -98,6 +98,7 @@ class ProjectionView {
   // Star coordinates, computed here.
   void reset_anchors(int dims);
   std::shared_ptr<const Matrix> star_layout_of(const UiContext& ctx, int frame, bool compute_now);
+  std::optional<std::shared_ptr<const Matrix>> cached_local_layout(const UiContext& ctx, std::size_t i, bool compute_now);
   // Pixel explorer, computed here too (it shares the star views' per-frame cache).
   std::shared_ptr<const Matrix> pixels_layout_of(const UiContext& ctx, int frame, bool compute_now);
   int axis_count(const UiContext& ctx) const;  ///< pixels of an input image, or the layer's width
