@@ -335,14 +335,18 @@ void ProjectionView::draw_header(UiContext& ctx, UiState& state) {
     ImGui::EndCombo();
   }
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Layer: softmax output, logits, the 64-unit hidden layer, or the input pixels (the same in every frame: laid out once)");
-  ImGui::SameLine();
-  if (ImGui::Checkbox("change", &color_change_)) change_known_ = false;
-  ctx.hooks[fmt::format("view{}_change", slot_)] = {{ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y},
-                                                     {ImGui::GetItemRectMax().x, ImGui::GetItemRectMax().y}};
-  if (ImGui::IsItemHovered()) {
-    ImGui::SetTooltip("Colour the points by how much their neighbourhood in the layer changed since the previous\n"
-                      "frame: the share of each point's 10 nearest neighbours that are new (dark: the same, yellow:\n"
-                      "all new). Grey while unknown (frame 0, or the layout is not final yet).");
+  if (is_pixels()) {
+    color_change_ = false;  // drawn from the data: no previous-frame neighbourhoods to compare
+  } else {
+    ImGui::SameLine();
+    if (ImGui::Checkbox("change", &color_change_)) change_known_ = false;
+    ctx.hooks[fmt::format("view{}_change", slot_)] = {{ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y},
+                                                       {ImGui::GetItemRectMax().x, ImGui::GetItemRectMax().y}};
+    if (ImGui::IsItemHovered()) {
+      ImGui::SetTooltip("Colour the points by how much their neighbourhood in the layer changed since the previous\n"
+                        "frame: the share of each point's 10 nearest neighbours that are new (dark: the same, yellow:\n"
+                        "all new). Grey while unknown (frame 0, or the layout is not final yet).");
+    }
   }
   if (!(next == config_)) {
     set_config(next);

@@ -74,7 +74,8 @@ void ProjectionView::draw_canvas(UiContext& ctx, UiState& state, ImVec2 size) {
     fit_bounds.extend({1.12f, 1.12f});
   }
   if (fit_bounds.valid()) {
-    const auto fit = ViewTransform::fit(fit_bounds, rect, 26.0f);
+    // The pixel explorer keeps its axis grids (in two corners) clear of the points.
+    const auto fit = ViewTransform::fit(fit_bounds, rect, is_pixels() && config_.layer == "input" ? 100.0f : 26.0f);
     fit_scale_ = fit.scale;
     if (!camera_valid_) {
       camera_ = fit;
