@@ -84,7 +84,7 @@ TEST(Cli, TrainInfoExportEndToEnd) {
   const auto info = run("info '" + session.string() + "' --json", dir);
   ASSERT_EQ(info.code, 0) << info.err;
   const auto j = nlohmann::json::parse(info.out);
-  EXPECT_EQ(j["format_version"], "1.1");
+  EXPECT_EQ(j["format_version"], "1.2");
   EXPECT_EQ(j["finished"], true);  // `train` appends the end record
   EXPECT_EQ(j["end_reason"], "finished");
   EXPECT_EQ(j["dataset"], "mnist");
@@ -125,9 +125,26 @@ TEST(Cli, TrainInfoExportEndToEnd) {
   EXPECT_EQ(bad_frame.code, 1);
   EXPECT_NE(bad_frame.err.find("frames 0 to 2"), std::string::npos) << bad_frame.err;
 
+  // The path in parameter space: one snapshot before training and one per step (2 epochs x 8 steps).
+  EXPECT_EQ(j["trajectory_snapshots"], 17);
+  const auto traj_csv = dir / "trajectory.csv";
+  const auto tr = run("trajectory '" + session.string() + "' --out '" + traj_csv.string() + "'", dir);
+  ASSERT_EQ(tr.code, 0) << tr.err;
+  std::istringstream traj(read_bytes(traj_csv));
+  std::getline(traj, header);
+  EXPECT_EQ(header, "step,epoch,loss,pc1,pc2,pc3,pc4,pc5,pc6,pc7,pc8,pc9,pc10,pc11,pc12");
+  rows = 0;
+  while (std::getline(traj, row)) {
+    EXPECT_EQ(std::count(row.begin(), row.end(), ','), 14) << row;
+    EXPECT_EQ(row.rfind(std::to_string(rows) + ",", 0), 0u) << row;  // steps 0, 1, 2, ...
+    ++rows;
+  }
+  EXPECT_EQ(rows, 17);
+  EXPECT_EQ(run("trajectory '" + (dir / "missing.epochscope").string() + "' --out x.csv", dir).code, 1);
+
   // A truncated copy still opens, with what it dropped.
   const auto bytes = read_bytes(session);
-  write_bytes(dir / "cut.epochscope", bytes.substr(0, bytes.size() - 1000));
+  write_bytes(dir / "cut.epochscope", bytes.substr(0, bytes.size() - 20000));  // into the last frame (past the trajectory and end records)
   const auto cut = run("info '" + (dir / "cut.epochscope").string() + "' --json", dir);
   ASSERT_EQ(cut.code, 0) << cut.err;
   const auto jc = nlohmann::json::parse(cut.out);

@@ -4,7 +4,8 @@
 # moves the epoch slider and the arrow keys, switches a view's method, highlights and pins a legend
 # class, clears the selection, saves a screenshot, and closes. Reopens the session it wrote, then
 # hovers a point of a graph view (its edges emphasised), colours a view by neighbourhood change,
-# picks a pixel on the pixel explorer's grid and applies a new t-SNE perplexity from the t-SNE panel. The app reports where things are on
+# picks a pixel on the pixel explorer's grid, applies a new t-SNE perplexity from the t-SNE panel and
+# opens the parameter trajectory panel. The app reports where things are on
 # screen and what happened through --test-state (a JSON dump written every frame).
 # Usage: gui_window_test.sh path/to/epochscope scratch-dir     (exit 77 = skipped)
 set -euo pipefail
@@ -170,6 +171,15 @@ move "$ax" "$ay"
 click
 py wait "j['tsne_perplexity'] < 10" 10
 py wait 'j["views"][2]["method"] == "tsne" and j["views"][2]["status"].startswith("t-SNE: 5/5 frames") and "KL" in j["views"][2]["status"]' 240
+
+step "the parameter trajectory panel plots every snapshot the session holds"
+move 100 300
+for _ in 1 2 3 4 5 6; do xdotool click 5; sleep 0.1; done
+sleep 0.5
+read -r hx hy < <(py center trajectory_header)
+move "$hx" "$hy"
+click
+py wait "j['trajectory']['snapshots'] > 10 and j['trajectory']['drawn'] == j['trajectory']['snapshots'] and j['trajectory']['marked'] >= 0" 10
 kill -TERM $app
 wait $app
 trap - EXIT

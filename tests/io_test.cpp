@@ -215,6 +215,40 @@ TEST(Session, FramesReadBackByLocationFeedAnEvictingStore) {
   EXPECT_THROW(st->layer(1, "hidden"), Error);
 }
 
+TEST(Session, TrajectoryRecordsRoundTrip) {
+  const auto dir = scratch_dir();
+  const auto ps = synthetic_points(50);
+  std::vector<store::TrajectoryPoint> points;
+  for (int i = 0; i < 7; ++i) {
+    store::TrajectoryPoint p{i * 3, i / 2, 2.0f / static_cast<float>(i + 1), std::vector<float>(256)};
+    for (std::size_t j = 0; j < p.sketch.size(); ++j) p.sketch[j] = static_cast<float>(i) * 0.5f - static_cast<float>(j) * 1e-3f;
+    points.push_back(std::move(p));
+  }
+  {
+    io::SessionWriter w(dir / "s", ps, {});
+    w.append(synthetic_frame(ps, 0));
+    w.append_trajectory({points.begin(), points.begin() + 3});
+    w.append_trajectory({});  // nothing new: no record
+    w.append(synthetic_frame(ps, 1));
+    w.append_trajectory({points.begin() + 3, points.end()});
+  }
+  const auto s = io::read_session(dir / "s");
+  EXPECT_EQ(s.version_minor, 2);
+  ASSERT_EQ(s.frames.size(), 2u);
+  ASSERT_EQ(s.trajectory.size(), 7u);
+  for (std::size_t i = 0; i < 7; ++i) {
+    EXPECT_EQ(s.trajectory[i].step, points[i].step);
+    EXPECT_EQ(s.trajectory[i].epoch, points[i].epoch);
+    EXPECT_FLOAT_EQ(s.trajectory[i].loss, points[i].loss);
+    EXPECT_EQ(s.trajectory[i].sketch, points[i].sketch);  // stored as they are
+  }
+  // Snapshots of different sizes in one record are refused by the writer.
+  io::SessionWriter w(dir / "t", ps, {});
+  auto mixed = points;
+  mixed[1].sketch.resize(10);
+  EXPECT_THROW(w.append_trajectory(mixed), Error);
+}
+
 TEST(Session, TruncatedTailKeepsEveryCompleteFrame) {
   const auto dir = scratch_dir();
   const auto ps = synthetic_points(100);

@@ -70,6 +70,7 @@ int run_info(const std::filesystem::path& file, bool json) {
     j["file_bytes"] = s.file_bytes;
     j["dropped_bytes"] = s.dropped_bytes;
     j["finished"] = s.finished;  // the writer appended its end record
+    j["trajectory_snapshots"] = s.trajectory.size();  // parameter-space snapshots (format 1.2)
     if (s.finished) j["end_reason"] = s.end_reason;
     if (!s.warning.empty()) j["warning"] = s.warning;
     j["meta"] = s.meta;

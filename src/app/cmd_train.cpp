@@ -45,6 +45,7 @@ int run_train(const TrainCommand& cmd) {
     while (written < store->size()) {
       auto frame = store->frame(written);
       if (auto warning = writer.append(*frame)) bar.line(fmt::format("epochscope: warning: {}", *warning));
+      if (auto warning = writer.append_trajectory(*store)) bar.line(fmt::format("epochscope: warning: {}", *warning));
       if (writer.ok()) on_saved(written, writer.last_location());
       const auto& m = frame->metrics;
       bar.line(fmt::format("epoch {:>3}/{}: train loss {:.4f} acc {:5.1f}% | held-out loss {:.4f} acc {:5.1f}% | {:.2f} s",
@@ -66,6 +67,7 @@ int run_train(const TrainCommand& cmd) {
   const auto p = trainer.progress();
   // The end record tells followers (`info --follow`, `epochscope --follow`) that no frame will come.
   const char* reason = p.state == train::TrainState::failed ? "failed" : stop_requested ? "stopped" : "finished";
+  if (auto warning = writer.append_trajectory(*store)) bar.line(fmt::format("epochscope: warning: {}", *warning));
   if (auto warning = writer.finish(written, reason)) bar.line(fmt::format("epochscope: warning: {}", *warning));
   bar.finish();
   if (p.state == train::TrainState::failed) {

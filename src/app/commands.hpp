@@ -41,6 +41,13 @@ struct ExportCommand {
 };
 int run_export(const ExportCommand& cmd);
 
+struct TrajectoryCommand {
+  std::filesystem::path file;
+  std::filesystem::path out;
+};
+/// Writes step, epoch, loss and the top 12 principal components of the parameter snapshots as CSV.
+int run_trajectory(const TrajectoryCommand& cmd);
+
 struct ProjectCommand {
   std::filesystem::path file;
   std::string method;

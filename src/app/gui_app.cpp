@@ -130,6 +130,7 @@ void App::replace_source(std::unique_ptr<DataSource> next) {
   ctx_.store = source_->store();
   ctx_.pool = &source_->pool();
   ctx_.tsne_edit_valid = false;  // the t-SNE panel starts from the new pool's options
+  ctx_.trajectory = {};
   ctx_.frames.clear();
   ctx_.source_label = source_->label();
   const auto& points = ctx_.store->points();

@@ -58,6 +58,7 @@ std::unique_ptr<DataSource> DataSource::open_session(const std::filesystem::path
   std::unique_ptr<DataSource> s(new DataSource());
   s->store_ = std::make_shared<store::EpochStore>(session.points);
   for (auto& f : session.frames) s->store_->publish(f);
+  for (auto& p : session.trajectory) s->store_->trajectory().append(std::move(p));
   s->store_->close();
   {  // Every frame is in the file: the store keeps what fits its budget and reads the rest back.
     const auto saved = io::evict_when_saved(s->store_, file);

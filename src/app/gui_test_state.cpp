@@ -34,6 +34,9 @@ void write_test_state(const std::filesystem::path& path, const ui::UiContext& ct
                    {"saved_layouts", ctx.training.saved_layouts}};
   if (ctx.pool != nullptr) j["tsne_perplexity"] = ctx.pool->method_settings().tsne.perplexity;  // applied
   if (ctx.tsne_edit_valid) j["tsne_perplexity_edit"] = ctx.tsne_edit.tsne.perplexity;
+  j["trajectory"] = {{"snapshots", ctx.store ? ctx.store->trajectory().size() : 0},
+                     {"drawn", ctx.trajectory.drawn_points},
+                     {"marked", ctx.trajectory.marked}};
   j["message"] = ctx.message;
   j["source"] = ctx.source_label;
   j["last_screenshot"] = ctx.last_screenshot;

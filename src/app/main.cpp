@@ -116,6 +116,11 @@ int main(int argc, char** argv) {
       ->needs(follow_flag);
 
   app::ExportCommand exp;
+  app::TrajectoryCommand traj;
+  auto* trajectory_cmd = cli.add_subcommand("trajectory", "Write the run's path in parameter space (top 12 principal components) as CSV");
+  trajectory_cmd->add_option("FILE", traj.file, "Session file")->required();
+  trajectory_cmd->add_option("--out", traj.out, "CSV file to write: step, epoch, loss, pc1..pc12")->required();
+
   auto* export_cmd = cli.add_subcommand("export", "Write one layer of one frame as CSV");
   export_cmd->add_option("FILE", exp.file, "Session file")->required();
   export_cmd->add_option("--layer", exp.layer, "output, logits, hidden or input")
@@ -207,6 +212,7 @@ int main(int argc, char** argv) {
     if (*train_cmd) return app::run_train(train);
     if (*info_cmd) return info_follow ? app::run_follow(follow) : app::run_info(follow.file, follow.json);
     if (*export_cmd) return app::run_export(exp);
+    if (*trajectory_cmd) return app::run_trajectory(traj);
     if (*project_cmd) return app::run_project(proj);
     if (*npm_cmd) return app::run_import_npm(npm_dir, npm_out, npm_seed, npm_heldout);
     if (*render_cmd) return app::run_render(render);

@@ -46,6 +46,20 @@ std::optional<std::string> SessionRecorder::append(const store::Frame& frame) {
   }
 }
 
+std::optional<std::string> SessionRecorder::append_trajectory(const store::EpochStore& store) {
+  if (!writer_) return std::nullopt;
+  try {
+    const auto points = store.trajectory().since(trajectory_written_);
+    writer_->append_trajectory(points);
+    trajectory_written_ += points.size();
+    bytes_ = writer_->bytes_written();
+    return std::nullopt;
+  } catch (const std::exception& e) {
+    writer_.reset();
+    return fmt::format("{}; training goes on in memory, nothing more is saved", e.what());
+  }
+}
+
 std::optional<std::string> SessionRecorder::append_layout(const io::LayoutRecord& layout) {
   if (!writer_) return std::nullopt;
   try {
@@ -84,6 +98,7 @@ BackgroundRecorder::BackgroundRecorder(std::shared_ptr<const store::EpochStore> 
     };
     auto append_frame = [&](std::size_t i) {
       warn(rec->append(*store->frame(i)));
+      warn(rec->append_trajectory(*store));  // the steps that led to this frame
       if (!rec->ok()) return;
       saved_frames_.store(i + 1);
       if (on_saved) on_saved(i, rec->last_location());
@@ -92,6 +107,7 @@ BackgroundRecorder::BackgroundRecorder(std::shared_ptr<const store::EpochStore> 
     auto end_once = [&] {  // the end record, once training is over and its frames are written
       if (ended || !store->closed() || written != store->size()) return;
       ended = true;
+      warn(rec->append_trajectory(*store));  // a stopped run's last steps
       warn(rec->finish(written, expected_frames > 0 && written >= expected_frames ? "finished" : "stopped"));
     };
     while (true) {

@@ -33,6 +33,8 @@ class SessionRecorder {
   SessionRecorder(const std::filesystem::path& path, const store::PointSet& points, const io::SessionMeta& meta);
   /// Appends one frame. Returns a one-line warning on the first failure (saving stops then).
   std::optional<std::string> append(const store::Frame& frame);
+  /// Appends the trajectory points of `store` not written yet; the same failure rule as append().
+  std::optional<std::string> append_trajectory(const store::EpochStore& store);
   /// Appends one final layout; the same failure rule as append().
   std::optional<std::string> append_layout(const io::LayoutRecord& layout);
   /// Appends the end record (`frames` frames were written; no more will come) so followers stop
@@ -51,6 +53,7 @@ class SessionRecorder {
   std::unique_ptr<io::SessionWriter> writer_;
   std::uint64_t bytes_ = 0;
   io::FrameLocation last_location_;
+  std::size_t trajectory_written_ = 0;
   std::map<std::string, double> layer_bytes_;
 };
 

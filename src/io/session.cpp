@@ -246,6 +246,33 @@ LayoutRecord parse_layout(const Obj& o, const store::PointSet& ps) {
   return l;
 }
 
+std::vector<store::TrajectoryPoint> parse_trajectory(const Obj& o) {
+  const auto dims = get<std::uint32_t>(o, "dims");
+  const auto count = get<std::uint32_t>(o, "count");
+  if (dims < 1 || dims > 65536 || count > (1u << 24)) throw Error("implausible trajectory record");
+  const auto steps = get_bin(o, "steps"), epochs = get_bin(o, "epochs");
+  const auto losses = get_floats(o, "losses");
+  if (steps.size() != std::size_t{count} * 4 || epochs.size() != std::size_t{count} * 4 || losses.size() != count) {
+    throw Error("trajectory record sizes do not match its count");
+  }
+  const auto packed = get_bin(o, "sketches");
+  const auto raw = inflate_bytes(packed.data(), packed.size(), std::size_t{count} * dims * 4);
+  std::vector<store::TrajectoryPoint> points(count);
+  for (std::uint32_t i = 0; i < count; ++i) {
+    auto& p = points[i];
+    std::int32_t step = 0, epoch = 0;
+    std::memcpy(&step, steps.data() + std::size_t{i} * 4, 4);
+    std::memcpy(&epoch, epochs.data() + std::size_t{i} * 4, 4);
+    if (step < 0 || epoch < 0) throw Error("trajectory record with a negative step or epoch");
+    p.step = step;
+    p.epoch = epoch;
+    p.loss = losses[i];
+    p.sketch.resize(dims);
+    std::memcpy(p.sketch.data(), raw.data() + std::size_t{i} * dims * 4, std::size_t{dims} * 4);
+  }
+  return points;
+}
+
 }  // namespace
 
 // ---- one record at a time (shared with SessionFollower) ---------------------------------------
@@ -305,6 +332,8 @@ RecordOutcome read_record(const char* data, std::size_t size, std::size_t& offse
         if (r.frame->index != static_cast<int>(next_frame)) throw Error("frame out of order");
       } else if (r.type == "layout") {
         r.layout = parse_layout(payload, *points);
+      } else if (r.type == "trajectory") {
+        r.trajectory = parse_trajectory(payload);
       } else if (r.type == "end") {
         s.finished = true;
         s.end_reason = get_or<std::string>(payload, "reason", "");
@@ -316,12 +345,14 @@ RecordOutcome read_record(const char* data, std::size_t size, std::size_t& offse
     r.problem = e.what()[0] ? e.what() : "unreadable header";
     r.frame.reset();
     r.layout.reset();
+    r.trajectory.clear();
     return r;
   } catch (const std::exception& e) {
     r.status = RecordStatus::damaged;
     r.problem = points ? std::string("unreadable record (") + e.what() + ")" : "unreadable session header";
     r.frame.reset();
     r.layout.reset();
+    r.trajectory.clear();
     return r;
   }
   offset = pos;
@@ -470,6 +501,34 @@ void SessionWriter::append_layout(const LayoutRecord& l) {
   write_record(std::vector<char>(buf.data(), buf.data() + buf.size()));
 }
 
+void SessionWriter::append_trajectory(const std::vector<store::TrajectoryPoint>& points) {
+  if (points.empty()) return;
+  const auto dims = points.front().sketch.size();
+  std::vector<std::int32_t> steps, epochs;
+  std::vector<float> losses, sketches;
+  sketches.reserve(points.size() * dims);
+  for (const auto& p : points) {
+    if (p.sketch.size() != dims) throw Error(path_.string() + ": trajectory snapshots of different sizes");
+    steps.push_back(p.step);
+    epochs.push_back(p.epoch);
+    losses.push_back(p.loss);
+    sketches.insert(sketches.end(), p.sketch.begin(), p.sketch.end());
+  }
+  msgpack::sbuffer buf;
+  Packer pk(buf);
+  pk.pack_map(7);
+  pack_str(pk, "type"); pack_str(pk, "trajectory");
+  pack_str(pk, "dims"); pk.pack(static_cast<std::uint32_t>(dims));
+  pack_str(pk, "count"); pk.pack(static_cast<std::uint32_t>(points.size()));
+  pack_str(pk, "steps"); pack_bin(pk, reinterpret_cast<const std::uint8_t*>(steps.data()), steps.size() * 4);
+  pack_str(pk, "epochs"); pack_bin(pk, reinterpret_cast<const std::uint8_t*>(epochs.data()), epochs.size() * 4);
+  pack_str(pk, "losses"); pack_floats(pk, losses);
+  const auto packed = deflate_bytes(reinterpret_cast<const std::uint8_t*>(sketches.data()), sketches.size() * 4);
+  pack_str(pk, "sketches"); pack_bin(pk, packed.data(), packed.size());
+  std::lock_guard lock(mutex_);
+  write_record(std::vector<char>(buf.data(), buf.data() + buf.size()));
+}
+
 void SessionWriter::finish(std::size_t frames, const std::string& reason) {
   msgpack::sbuffer buf;
   Packer pk(buf);
@@ -546,6 +605,10 @@ Session read_session(const std::filesystem::path& path) {
       s.frame_locations.push_back({start, offset - start});
     }
     if (r.layout) s.layouts.push_back(std::move(*r.layout));
+    for (auto& p : r.trajectory) {
+      if (!s.trajectory.empty() && p.sketch.size() != s.trajectory.front().sketch.size()) continue;  // another space
+      s.trajectory.push_back(std::move(p));
+    }
   }
   if (!points) throw Error(path.string() + ": truncated before the session header was complete");
   s.points = std::move(points);

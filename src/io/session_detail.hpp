@@ -25,6 +25,7 @@ struct RecordOutcome {
   std::string type;                   ///< complete: the record's "type" ("header", "frame", "layout", "end", ...)
   store::FramePtr frame;              ///< type "frame"
   std::optional<LayoutRecord> layout; ///< type "layout"
+  std::vector<store::TrajectoryPoint> trajectory;  ///< type "trajectory"
 };
 
 /// Reads the magic string at `offset` (moving past it). Returns false when the bytes end before it

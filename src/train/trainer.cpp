@@ -9,10 +9,12 @@
 #include <mutex>
 #include <numeric>
 #include <random>
+#include <span>
 #include <stop_token>
 #include <thread>
 
 #include "epochscope/core/thread_priority.hpp"
+#include "epochscope/project/trajectory.hpp"
 #include "epochscope/store/metrics.hpp"
 #include "model.hpp"
 
@@ -157,6 +159,17 @@ void Trainer::Impl::run(std::stop_token stop) {
       return;
     }
     store->publish(frame0);
+    // The path in parameter space: a sketch of every parameter after each snapshot_every steps.
+    int steps = 0;
+    auto snapshot = [&](int epoch_now, double batch_loss) {
+      torch::NoGradGuard no_grad;
+      std::vector<torch::Tensor> flat;
+      for (const auto& p : model->parameters()) flat.push_back(p.detach().reshape(-1));
+      const auto all = torch::cat(flat).contiguous().to(torch::kFloat32);
+      const std::span<const float> theta(all.data_ptr<float>(), static_cast<std::size_t>(all.numel()));
+      store->trajectory().append({steps, epoch_now, static_cast<float>(batch_loss), project::sketch_parameters(theta)});
+    };
+    snapshot(0, frame0->metrics.train_loss);
 
     const long n = train_x.size(0);
     const int per_epoch = static_cast<int>((n + options.batch_size - 1) / options.batch_size);
@@ -187,7 +200,10 @@ void Trainer::Impl::run(std::stop_token stop) {
         l.backward();
         optimizer->step();
         const double bs = static_cast<double>(end - begin);
-        loss_sum += l.item<double>() * bs;
+        const double batch_loss = l.item<double>();
+        loss_sum += batch_loss * bs;
+        ++steps;
+        if (steps % std::max(1, options.snapshot_every) == 0) snapshot(e, batch_loss);
         correct += logits.argmax(1).eq(y).sum().item<double>();
         seen += bs;
         batch = b + 1;

@@ -141,6 +141,10 @@ void Workspace::draw(UiContext& ctx, UiState& state) {
   ImGui::Spacing();
   if (ImGui::CollapsingHeader("Loss and accuracy", ImGuiTreeNodeFlags_DefaultOpen)) draw_metrics_panel(ctx, state);
   if (ImGui::CollapsingHeader("Confusion matrix", ImGuiTreeNodeFlags_DefaultOpen)) draw_confusion_panel(ctx, state);
+  const bool trajectory_open = ImGui::CollapsingHeader("Parameter trajectory");
+  ctx.hooks["trajectory_header"] = {{ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y},
+                                    {ImGui::GetItemRectMax().x, ImGui::GetItemRectMax().y}};
+  if (trajectory_open) draw_trajectory_panel(ctx, state);
   const bool tsne_open = ImGui::CollapsingHeader("t-SNE settings");
   ctx.hooks["tsne_header"] = {{ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y},
                               {ImGui::GetItemRectMax().x, ImGui::GetItemRectMax().y}};

@@ -22,7 +22,7 @@
 namespace epochscope::io {
 
 inline constexpr int kFormatMajor = 1;
-inline constexpr int kFormatMinor = 1;  ///< 1.1 added the optional end record
+inline constexpr int kFormatMinor = 2;  ///< 1.1 added the optional end record, 1.2 the trajectory record
 inline constexpr const char* kMagic = "epochscope-session";
 
 /// Free-form facts about how the session was made (training options, tool version).
@@ -67,6 +67,10 @@ class SessionWriter {
   /// Appends and flushes one final layout (format 1.0 readers that predate layouts skip it).
   void append_layout(const LayoutRecord& layout);
 
+  /// Appends parameter-space snapshots (the trajectory since the last call; format 1.2, readers
+  /// before it skip the record). Nothing is written for an empty list.
+  void append_trajectory(const std::vector<store::TrajectoryPoint>& points);
+
   /// Appends the end record: the writer is done, `frames` frames were written, `reason` says why
   /// ("finished", "stopped", ...). Followers stop waiting when they read it. Optional: a session
   /// without one (a killed writer, format 1.0) is just as readable. Throws epochscope::Error.
@@ -94,6 +98,7 @@ struct Session {
   std::vector<store::FramePtr> frames;
   std::vector<FrameLocation> frame_locations;  ///< one per frame: where to read it back from
   std::vector<LayoutRecord> layouts;  ///< cached layouts, in the order they were written
+  std::vector<store::TrajectoryPoint> trajectory;  ///< parameter-space snapshots, in step order
   SessionMeta meta;
   std::uint64_t file_bytes = 0;
   std::map<std::string, std::uint64_t> layer_bytes;  ///< encoded bytes per layer, summed over the frames

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "epochscope/store/frame.hpp"
+#include "epochscope/store/trajectory.hpp"
 
 namespace epochscope::store {
 
@@ -76,6 +77,10 @@ class EpochStore {
   /// Bytes of evictable layers resident now, and frames whose layers were let go of.
   std::size_t resident_bytes() const;
   std::size_t evicted_frames() const;
+  /// The run's path in parameter space (the trainer appends; empty for sessions without one).
+  Trajectory& trajectory() { return trajectory_; }
+  const Trajectory& trajectory() const { return trajectory_; }
+
   /// Increases on every publish and eviction: a reader holding a snapshot refreshes when it moves.
   std::uint64_t generation() const { return generation_.load(std::memory_order_acquire); }
 
@@ -98,6 +103,7 @@ class EpochStore {
   std::atomic<std::size_t> size_{0};
   std::atomic<bool> closed_{false};
   std::atomic<std::uint64_t> generation_{0};
+  Trajectory trajectory_;
 };
 
 }  // namespace epochscope::store

@@ -43,6 +43,17 @@ struct TrainSettings {
 
 enum class TrainRequest { none, start, pause, resume, stop, restart };
 
+/// The trajectory panel's PCA of the parameter snapshots, refitted as snapshots arrive.
+struct TrajectoryCache {
+  std::vector<store::TrajectoryPoint> points;
+  Matrix coordinates;             ///< points x k
+  std::vector<double> explained;  ///< per component
+  double computed_at = -1;        ///< UiContext::now of the fit
+  int pc_x = 0, pc_y = 1;         ///< components on the axes
+  int drawn_points = 0;           ///< for tests
+  int marked = -1;                ///< snapshot of the frame shown
+};
+
 struct UiContext {
   std::shared_ptr<const store::EpochStore> store;  ///< null until a source exists
   jobs::LayoutPool* pool = nullptr;
@@ -55,6 +66,7 @@ struct UiContext {
   TrainingStatus training;
   TrainSettings train_settings;
   TrainRequest request = TrainRequest::none;
+  TrajectoryCache trajectory;
   jobs::MethodSettings tsne_edit;  ///< the t-SNE panel's edits, applied to the pool on request
   bool tsne_edit_valid = false;    ///< false: take them from the pool (a new source)
 

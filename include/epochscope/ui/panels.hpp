@@ -20,6 +20,8 @@ void draw_metrics_panel(UiContext& ctx, UiState& state);
 void draw_confusion_panel(UiContext& ctx, UiState& state);
 /// t-SNE's options for every t-SNE view (applied through the pool) and the KL divergence.
 void draw_tsne_panel(UiContext& ctx, UiState& state);
+/// The run's path in parameter space on two of its top 12 principal components.
+void draw_trajectory_panel(UiContext& ctx, UiState& state);
 /// Frame slider over every frame so far, play/pause, speed, stepping.
 void draw_epoch_bar(UiContext& ctx, UiState& state);
 /// Class legend (hover highlights, click pins), split filter, misclassified toggle, drawing options.

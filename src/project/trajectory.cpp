@@ -1,0 +1,69 @@
+#include "epochscope/project/trajectory.hpp"
+
+#include <Eigen/Eigenvalues>
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "epochscope/core/random.hpp"
+
+namespace epochscope::project {
+
+std::vector<float> sketch_parameters(std::span<const float> theta, int dims, std::uint64_t seed) {
+  if (dims < 4) throw Error("parameter sketches need at least 4 dimensions");
+  std::vector<float> out(static_cast<std::size_t>(dims), 0.0f);
+  const auto d = static_cast<std::uint64_t>(dims);
+  const std::uint64_t base = mix64(seed);
+  for (std::size_t j = 0; j < theta.size(); ++j) {
+    std::uint64_t h = mix64(base ^ (static_cast<std::uint64_t>(j) * 0x9e3779b97f4a7c15ULL));
+    const float v = 0.5f * theta[j];  // 4 entries of +/- 1/2: unit norm per parameter
+    for (int s = 0; s < 4; ++s) {
+      // 16 bits of the hash per entry: 15 pick the dim (d <= 32768), 1 the sign. Collisions of two
+      // entries on one dim only add (as in Kane & Nelson's block-free variant).
+      const auto bits = (h >> (16 * s)) & 0xffffu;
+      const auto dim = static_cast<std::size_t>((bits >> 1) % d);
+      out[dim] += (bits & 1u) != 0 ? v : -v;
+    }
+  }
+  return out;
+}
+
+TrajectoryPca trajectory_pca(const Matrix& sketches, int k) {
+  const Eigen::Index s = sketches.rows(), d = sketches.cols();
+  if (s < 2 || d < 1) throw Error("trajectory PCA needs at least 2 snapshots, got " + std::to_string(s));
+  if (k < 1) throw Error("trajectory PCA needs at least 1 component");
+  if (!sketches.allFinite()) throw Error("trajectory PCA: the snapshots hold NaN or Inf values");
+  k = static_cast<int>(std::min<Eigen::Index>({static_cast<Eigen::Index>(k), s - 1, d}));
+  const Eigen::MatrixXd x = sketches.cast<double>();
+  const Eigen::MatrixXd xc = x.rowwise() - x.colwise().mean();
+  const double total = xc.squaredNorm();
+  TrajectoryPca out;
+  out.coordinates.resize(s, k);
+  Eigen::MatrixXd coords(s, k);
+  Eigen::VectorXd values(k);
+  if (s <= d) {
+    // Gram: G = Xc Xc^T = U S^2 U^T, and the coordinates Xc W = U S.
+    Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(xc * xc.transpose());
+    if (eig.info() != Eigen::Success) throw Error("trajectory PCA: the eigensolver did not converge");
+    for (int c = 0; c < k; ++c) {
+      const double lambda = std::max(0.0, eig.eigenvalues()(s - 1 - c));
+      values(c) = lambda;
+      coords.col(c) = eig.eigenvectors().col(s - 1 - c) * std::sqrt(lambda);
+    }
+  } else {
+    Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(xc.transpose() * xc);
+    if (eig.info() != Eigen::Success) throw Error("trajectory PCA: the eigensolver did not converge");
+    for (int c = 0; c < k; ++c) {
+      values(c) = std::max(0.0, eig.eigenvalues()(d - 1 - c));
+      coords.col(c) = xc * eig.eigenvectors().col(d - 1 - c);
+    }
+  }
+  for (int c = 0; c < k; ++c) {
+    if (coords(s - 1, c) < 0) coords.col(c) = -coords.col(c);
+    out.explained_ratio.push_back(total > 0 ? values(c) / total : 0.0);
+  }
+  out.coordinates = coords.cast<float>();
+  return out;
+}
+
+}  // namespace epochscope::project

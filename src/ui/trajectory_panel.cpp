@@ -1,0 +1,112 @@
+// The training trajectory in parameter space: the sketched snapshots' PCA (project/trajectory.hpp)
+// on a chosen pair of the top 12 components, coloured by the batch loss on one scale (bright = low),
+// with the step of the frame on the epoch bar marked.
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "epochscope/project/trajectory.hpp"
+#include "epochscope/ui/panels.hpp"
+#include "epochscope/ui/style.hpp"
+
+namespace epochscope::ui {
+
+void draw_trajectory_panel(UiContext& ctx, UiState& state) {
+  auto& t = ctx.trajectory;
+  t.drawn_points = 0;
+  if (ctx.store == nullptr || ctx.store->trajectory().size() < 3) {
+    ImGui::TextDisabled("No parameter snapshots yet (sessions before format 1.2 have none).");
+    return;
+  }
+  // Refit when snapshots arrived, at most twice a second (an eigensolve of at most 256 x 256).
+  const std::size_t count = ctx.store->trajectory().size();
+  if (count != t.points.size() && (t.points.empty() || ctx.now - t.computed_at > 0.5)) {
+    t.points = ctx.store->trajectory().since(0);
+    const auto dims = static_cast<Eigen::Index>(t.points.front().sketch.size());
+    Matrix sketches(static_cast<Eigen::Index>(t.points.size()), dims);
+    for (std::size_t i = 0; i < t.points.size(); ++i) {
+      if (static_cast<Eigen::Index>(t.points[i].sketch.size()) != dims) return;
+      sketches.row(static_cast<Eigen::Index>(i)) = Eigen::Map<const Eigen::RowVectorXf>(t.points[i].sketch.data(), dims);
+    }
+    try {
+      auto pca = project::trajectory_pca(sketches, 12);
+      t.coordinates = std::move(pca.coordinates);
+      t.explained = std::move(pca.explained_ratio);
+    } catch (const std::exception& e) {
+      ImGui::TextDisabled("%s", e.what());
+      return;
+    }
+    t.computed_at = ctx.now;
+  }
+  if (t.coordinates.rows() != static_cast<Eigen::Index>(t.points.size()) || t.coordinates.cols() < 2) return;
+  ctx.animating = ctx.animating || count != t.points.size();  // come back for the refit
+
+  const int k = static_cast<int>(t.coordinates.cols());
+  t.pc_x = std::clamp(t.pc_x, 0, k - 1);
+  t.pc_y = std::clamp(t.pc_y, 0, k - 1);
+  const char* names[] = {"PC1", "PC2", "PC3", "PC4", "PC5", "PC6", "PC7", "PC8", "PC9", "PC10", "PC11", "PC12"};
+  ImGui::SetNextItemWidth(70);
+  ImGui::Combo("##pcx", &t.pc_x, names, k);
+  ImGui::SameLine();
+  ImGui::TextUnformatted("against");
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(70);
+  ImGui::Combo("##pcy", &t.pc_y, names, k);
+  ImGui::PushTextWrapPos(0);
+  ImGui::TextDisabled("%zu snapshots, steps %d-%d; the axes hold %.0f%% and %.0f%% of the path's variance", t.points.size(),
+                      t.points.front().step, t.points.back().step, 100 * t.explained[static_cast<std::size_t>(t.pc_x)],
+                      100 * t.explained[static_cast<std::size_t>(t.pc_y)]);
+  ImGui::PopTextWrapPos();
+
+  // The plot.
+  const float w = ImGui::GetContentRegionAvail().x, h = std::min(220.0f, w * 0.8f);
+  const ImVec2 p0 = ImGui::GetCursorScreenPos();
+  ImGui::InvisibleButton("trajectory plot", ImVec2(w, h));
+  ctx.hooks["trajectory_plot"] = {{p0.x, p0.y}, {p0.x + w, p0.y + h}};
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  dl->AddRectFilled(p0, ImVec2(p0.x + w, p0.y + h), to_imu32(kViewBackground), 4.0f);
+  const auto xs = t.coordinates.col(t.pc_x), ys = t.coordinates.col(t.pc_y);
+  const float x0 = xs.minCoeff(), x1 = xs.maxCoeff(), y0 = ys.minCoeff(), y1 = ys.maxCoeff();
+  const float span = std::max({x1 - x0, y1 - y0, 1e-12f});
+  const float scale = (std::min(w, h) - 20) / span;
+  const ImVec2 c(p0.x + w / 2, p0.y + h / 2);
+  auto at = [&](Eigen::Index i) {
+    return ImVec2(c.x + (xs(i) - 0.5f * (x0 + x1)) * scale, c.y - (ys(i) - 0.5f * (y0 + y1)) * scale);
+  };
+  // Loss on one scale for the whole run: log-loss between the run's lowest and highest.
+  float lo = 1e30f, hi = -1e30f;
+  for (const auto& p : t.points) {
+    if (!(p.loss > 0) || !std::isfinite(p.loss)) continue;
+    lo = std::min(lo, std::log(p.loss));
+    hi = std::max(hi, std::log(p.loss));
+  }
+  std::vector<ImVec2> line;
+  line.reserve(t.points.size());
+  for (Eigen::Index i = 0; i < t.coordinates.rows(); ++i) line.push_back(at(i));
+  dl->AddPolyline(line.data(), static_cast<int>(line.size()), IM_COL32(120, 126, 140, 110), 0, 1.0f);
+  for (std::size_t i = 0; i < t.points.size(); ++i) {
+    const float loss = t.points[i].loss;
+    const float v = hi > lo && loss > 0 ? 1.0f - (std::log(loss) - lo) / (hi - lo) : 0.5f;
+    dl->AddCircleFilled(line[i], 2.2f, to_imu32(sequential_color(v), 255), 8);
+    ++t.drawn_points;
+  }
+  // The step of the frame shown: the last snapshot of its epoch (frame f is the state after epoch f).
+  int marked = -1;
+  for (std::size_t i = 0; i < t.points.size(); ++i) {
+    if (t.points[i].epoch <= state.frame) marked = static_cast<int>(i);
+  }
+  t.marked = marked;
+  if (marked >= 0) {
+    dl->AddCircle(line[static_cast<std::size_t>(marked)], 6.0f, IM_COL32(255, 255, 255, 255), 16, 2.0f);
+    const auto label = fmt::format("frame {}: step {}", state.frame, t.points[static_cast<std::size_t>(marked)].step);
+    dl->AddText(ImVec2(p0.x + 6, p0.y + 4), IM_COL32(220, 224, 232, 255), label.c_str());
+  }
+  if (ImGui::IsItemHovered()) {
+    ImGui::SetTooltip("Each dot is the network's parameters after one optimisation step (a 256-number sketch),\n"
+                      "on two principal components of the whole path. Colour: the batch loss, dark (high) to\n"
+                      "bright (low). The ring is the frame on the epoch bar.");
+  }
+}
+
+}  // namespace epochscope::ui
