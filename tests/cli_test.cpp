@@ -141,6 +141,20 @@ TEST(Cli, TrainInfoExportEndToEnd) {
   }
   EXPECT_EQ(rows, 17);
   EXPECT_EQ(run("trajectory '" + (dir / "missing.epochscope").string() + "' --out x.csv", dir).code, 1);
+  // Several runs share one basis and get a run column (here the same run twice: equal coordinates).
+  std::filesystem::copy_file(session, dir / "again.epochscope");
+  const auto both = run("trajectory '" + session.string() + "' '" + (dir / "again.epochscope").string() + "' --out '" +
+                            (dir / "both.csv").string() + "'",
+                        dir);
+  ASSERT_EQ(both.code, 0) << both.err;
+  std::istringstream two(read_bytes(dir / "both.csv"));
+  std::vector<std::string> lines_two;
+  for (std::string l; std::getline(two, l);) lines_two.push_back(l);
+  ASSERT_EQ(lines_two.size(), 1u + 2 * 17);
+  EXPECT_EQ(lines_two[0].rfind("run,step,epoch,loss,pc1,", 0), 0u);
+  EXPECT_EQ(lines_two[1].rfind("run,0,0,", 0), 0u) << lines_two[1];
+  EXPECT_EQ(lines_two[18].rfind("again,0,0,", 0), 0u) << lines_two[18];
+  EXPECT_EQ(lines_two[1].substr(4), lines_two[18].substr(6));
 
   // A truncated copy still opens, with what it dropped.
   const auto bytes = read_bytes(session);

@@ -42,10 +42,11 @@ struct ExportCommand {
 int run_export(const ExportCommand& cmd);
 
 struct TrajectoryCommand {
-  std::filesystem::path file;
+  std::vector<std::filesystem::path> files;  ///< one run, or several to share one PCA basis
   std::filesystem::path out;
 };
-/// Writes step, epoch, loss and the top 12 principal components of the parameter snapshots as CSV.
+/// Writes step, epoch, loss and the top 12 principal components of the parameter snapshots as CSV
+/// (several files: one basis for all of them and a leading `run` column, the file's stem).
 int run_trajectory(const TrajectoryCommand& cmd);
 
 struct ProjectCommand {

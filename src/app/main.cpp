@@ -118,7 +118,8 @@ int main(int argc, char** argv) {
   app::ExportCommand exp;
   app::TrajectoryCommand traj;
   auto* trajectory_cmd = cli.add_subcommand("trajectory", "Write the run's path in parameter space (top 12 principal components) as CSV");
-  trajectory_cmd->add_option("FILE", traj.file, "Session file")->required();
+  trajectory_cmd->add_option("FILE", traj.files, "Session file(s); several share one PCA basis (a run column is added)")
+      ->required();
   trajectory_cmd->add_option("--out", traj.out, "CSV file to write: step, epoch, loss, pc1..pc12")->required();
 
   auto* export_cmd = cli.add_subcommand("export", "Write one layer of one frame as CSV");

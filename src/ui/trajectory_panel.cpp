@@ -5,7 +5,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 
+#include "epochscope/io/session.hpp"
 #include "epochscope/project/trajectory.hpp"
 #include "epochscope/ui/panels.hpp"
 #include "epochscope/ui/style.hpp"
@@ -19,18 +21,28 @@ void draw_trajectory_panel(UiContext& ctx, UiState& state) {
     ImGui::TextDisabled("No parameter snapshots yet (sessions before format 1.2 have none).");
     return;
   }
-  // Refit when snapshots arrived, at most twice a second (an eigensolve of at most 256 x 256).
+  // Refit when snapshots arrived (at most twice a second: an eigensolve of at most 256 x 256) or
+  // runs were overlaid. Every run's snapshots are stacked: one PCA, one shared basis.
   const std::size_t count = ctx.store->trajectory().size();
-  if (count != t.points.size() && (t.points.empty() || ctx.now - t.computed_at > 0.5)) {
+  if (t.refit || (count != t.points.size() && (t.points.empty() || ctx.now - t.computed_at > 0.5))) {
+    t.refit = false;
     t.points = ctx.store->trajectory().since(0);
     const auto dims = static_cast<Eigen::Index>(t.points.front().sketch.size());
-    Matrix sketches(static_cast<Eigen::Index>(t.points.size()), dims);
-    for (std::size_t i = 0; i < t.points.size(); ++i) {
-      if (static_cast<Eigen::Index>(t.points[i].sketch.size()) != dims) return;
-      sketches.row(static_cast<Eigen::Index>(i)) = Eigen::Map<const Eigen::RowVectorXf>(t.points[i].sketch.data(), dims);
-    }
+    std::size_t total = t.points.size();
+    for (const auto& [name, pts] : t.others) total += pts.size();
+    Matrix sketches(static_cast<Eigen::Index>(total), dims);
+    Eigen::Index row = 0;
+    auto add = [&](const std::vector<store::TrajectoryPoint>& pts) {
+      for (const auto& p : pts) {
+        if (static_cast<Eigen::Index>(p.sketch.size()) != dims) return false;
+        sketches.row(row++) = Eigen::Map<const Eigen::RowVectorXf>(p.sketch.data(), dims);
+      }
+      return true;
+    };
+    if (!add(t.points)) return;
+    for (const auto& [name, pts] : t.others) add(pts);
     try {
-      auto pca = project::trajectory_pca(sketches, 12);
+      auto pca = project::trajectory_pca(sketches.topRows(row), 12);
       t.coordinates = std::move(pca.coordinates);
       t.explained = std::move(pca.explained_ratio);
     } catch (const std::exception& e) {
@@ -39,7 +51,9 @@ void draw_trajectory_panel(UiContext& ctx, UiState& state) {
     }
     t.computed_at = ctx.now;
   }
-  if (t.coordinates.rows() != static_cast<Eigen::Index>(t.points.size()) || t.coordinates.cols() < 2) return;
+  std::size_t total = t.points.size();
+  for (const auto& [name, pts] : t.others) total += pts.size();
+  if (t.coordinates.rows() != static_cast<Eigen::Index>(total) || t.coordinates.cols() < 2) return;
   ctx.animating = ctx.animating || count != t.points.size();  // come back for the refit
 
   const int k = static_cast<int>(t.coordinates.cols());
@@ -76,21 +90,32 @@ void draw_trajectory_panel(UiContext& ctx, UiState& state) {
   };
   // Loss on one scale for the whole run: log-loss between the run's lowest and highest.
   float lo = 1e30f, hi = -1e30f;
-  for (const auto& p : t.points) {
-    if (!(p.loss > 0) || !std::isfinite(p.loss)) continue;
-    lo = std::min(lo, std::log(p.loss));
-    hi = std::max(hi, std::log(p.loss));
-  }
+  auto scan = [&](const std::vector<store::TrajectoryPoint>& pts) {
+    for (const auto& p : pts) {
+      if (!(p.loss > 0) || !std::isfinite(p.loss)) continue;
+      lo = std::min(lo, std::log(p.loss));
+      hi = std::max(hi, std::log(p.loss));
+    }
+  };
+  scan(t.points);
+  for (const auto& [name, pts] : t.others) scan(pts);
   std::vector<ImVec2> line;
-  line.reserve(t.points.size());
+  line.reserve(total);
   for (Eigen::Index i = 0; i < t.coordinates.rows(); ++i) line.push_back(at(i));
-  dl->AddPolyline(line.data(), static_cast<int>(line.size()), IM_COL32(120, 126, 140, 110), 0, 1.0f);
-  for (std::size_t i = 0; i < t.points.size(); ++i) {
-    const float loss = t.points[i].loss;
-    const float v = hi > lo && loss > 0 ? 1.0f - (std::log(loss) - lo) / (hi - lo) : 0.5f;
-    dl->AddCircleFilled(line[i], 2.2f, to_imu32(sequential_color(v), 255), 8);
-    ++t.drawn_points;
-  }
+  // This run first, then each overlaid run: a line in its own colour, dots coloured by loss.
+  std::size_t first = 0;
+  auto draw_run = [&](const std::vector<store::TrajectoryPoint>& pts, ImU32 line_colour) {
+    dl->AddPolyline(line.data() + first, static_cast<int>(pts.size()), line_colour, 0, 1.2f);
+    for (std::size_t i = 0; i < pts.size(); ++i) {
+      const float loss = pts[i].loss;
+      const float v = hi > lo && loss > 0 ? 1.0f - (std::log(loss) - lo) / (hi - lo) : 0.5f;
+      dl->AddCircleFilled(line[first + i], 2.2f, to_imu32(sequential_color(v), 255), 8);
+    }
+    first += pts.size();
+  };
+  draw_run(t.points, IM_COL32(150, 156, 170, 140));
+  t.drawn_points = static_cast<int>(t.points.size());
+  for (std::size_t r = 0; r < t.others.size(); ++r) draw_run(t.others[r].second, to_imu32(class_color(static_cast<int>(r) + 5), 200));
   // The step of the frame shown: the last snapshot of its epoch (frame f is the state after epoch f).
   int marked = -1;
   for (std::size_t i = 0; i < t.points.size(); ++i) {
@@ -102,7 +127,37 @@ void draw_trajectory_panel(UiContext& ctx, UiState& state) {
     const auto label = fmt::format("frame {}: step {}", state.frame, t.points[static_cast<std::size_t>(marked)].step);
     dl->AddText(ImVec2(p0.x + 6, p0.y + 4), IM_COL32(220, 224, 232, 255), label.c_str());
   }
-  if (ImGui::IsItemHovered()) {
+  const bool plot_hovered = ImGui::IsItemHovered();
+  // Other runs (e.g. the same model with momentum 0.5, 0.9, 0.99) in the same basis.
+  for (std::size_t r = 0; r < t.others.size(); ++r) {
+    ImGui::TextColored(to_imvec4(class_color(static_cast<int>(r) + 5)), "%s (%zu steps)", t.others[r].first.c_str(),
+                       t.others[r].second.size());
+  }
+  char path[512] = {};
+  t.overlay_path.copy(path, sizeof(path) - 1);
+  ImGui::SetNextItemWidth(-70);
+  if (ImGui::InputTextWithHint("##overlay", "another session file", path, sizeof(path))) t.overlay_path = path;
+  ImGui::SameLine();
+  if (ImGui::Button("Overlay") && !t.overlay_path.empty()) {
+    try {
+      auto other = io::read_session(t.overlay_path);
+      if (other.trajectory.size() < 2) throw Error(t.overlay_path + ": holds no parameter snapshots");
+      if (other.trajectory.front().sketch.size() != t.points.front().sketch.size()) {
+        throw Error(t.overlay_path + ": its snapshots are sketched differently");
+      }
+      t.others.emplace_back(std::filesystem::path(t.overlay_path).stem().string(), std::move(other.trajectory));
+      t.overlay_message.clear();
+      t.refit = true;
+    } catch (const std::exception& e) {
+      t.overlay_message = e.what();
+    }
+  }
+  if (!t.overlay_message.empty()) {
+    ImGui::PushTextWrapPos(0);
+    ImGui::TextColored(ImVec4(1.0f, 0.55f, 0.45f, 1), "%s", t.overlay_message.c_str());
+    ImGui::PopTextWrapPos();
+  }
+  if (plot_hovered) {
     ImGui::SetTooltip("Each dot is the network's parameters after one optimisation step (a 256-number sketch),\n"
                       "on two principal components of the whole path. Colour: the batch loss, dark (high) to\n"
                       "bright (low). The ring is the frame on the epoch bar.");

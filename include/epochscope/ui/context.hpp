@@ -45,6 +45,11 @@ enum class TrainRequest { none, start, pause, resume, stop, restart };
 
 /// The trajectory panel's PCA of the parameter snapshots, refitted as snapshots arrive.
 struct TrajectoryCache {
+  /// Other runs overlaid in the same basis (their session files' snapshots): name, snapshots.
+  std::vector<std::pair<std::string, std::vector<store::TrajectoryPoint>>> others;
+  std::string overlay_path;       ///< the panel's path field
+  std::string overlay_message;    ///< why the last overlay failed, or empty
+  bool refit = false;             ///< the runs changed: fit again now
   std::vector<store::TrajectoryPoint> points;
   Matrix coordinates;             ///< points x k
   std::vector<double> explained;  ///< per component
