@@ -121,6 +121,14 @@ void session_corpus(const fs::path& dir) {
     l.edges = {{0, 1}, {4, 5}};
     w.append_layout(l);
   }
+  {  // format 1.2: parameter-space snapshots
+    io::SessionWriter w(dir / "trajectory", ps, {});
+    w.append(frame(ps, 0, false));
+    std::vector<store::TrajectoryPoint> t;
+    for (int i = 0; i < 3; ++i) t.push_back({i, i == 0 ? 0 : 1, 2.0f - 0.1f * static_cast<float>(i), std::vector<float>(16, 0.25f * static_cast<float>(i))});
+    w.append_trajectory(t);
+    w.finish(1, "finished");
+  }
   {
     io::SessionWriter w(dir / "non-finite-values", ps, {});
     w.append(frame(ps, 0, true));
