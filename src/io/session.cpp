@@ -167,6 +167,11 @@ std::shared_ptr<store::PointSet> parse_header(const Obj& h, Session& s) {
     if (name == "output" && width != ps->class_count()) {
       throw Error("layer 'output' has " + std::to_string(width) + " columns for " + std::to_string(ps->class_count()) + " classes");
     }
+    // Layer names are identifiers that menus and messages show: printable, short.
+    if (name.empty() || name.size() > 64 ||
+        std::any_of(name.begin(), name.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; })) {
+      throw Error("implausible layer name");
+    }
     ps->layers.push_back({name, width});
   }
   s.meta = get_or<SessionMeta>(h, "meta", {});
@@ -614,6 +619,8 @@ Session read_session(const std::filesystem::path& path) {
   s.points = std::move(points);
   s.dropped_bytes = bytes.size() - offset;
   if (s.dropped_bytes > 0) {
+    // One line whatever the bytes said (a message may quote something read from the file).
+    std::replace_if(problem.begin(), problem.end(), [](char c) { return c == '\n' || c == '\r'; }, ' ');
     s.warning = path.string() + ": dropped " + std::to_string(s.dropped_bytes) + " bytes after frame " +
                 std::to_string(static_cast<int>(s.frames.size()) - 1) + " (" + problem + "); loaded " +
                 std::to_string(s.frames.size()) + " complete frames";
