@@ -36,6 +36,16 @@ step() { echo "-- $*"; }
 move() { xdotool mousemove --window "$wid" --sync "$1" "$2"; sleep 0.3; xdotool mousemove --window "$wid" --sync "$(($1 + 1))" "$2"; sleep 0.4; }
 click() { xdotool mousedown 1; sleep 0.3; xdotool mouseup 1; sleep 0.5; }
 key() { xdotool keydown "$1"; sleep 0.15; xdotool keyup "$1"; sleep 0.4; }
+# open_left_section HOOK: scrolls the left panel down (its last sections) and clicks a header.
+open_left_section() {
+  local hx hy
+  move 100 300
+  for _ in 1 2 3 4 5 6; do xdotool click 5; sleep 0.1; done
+  sleep 0.5
+  read -r hx hy < <(py center "$1")
+  move "$hx" "$hy"
+  click
+}
 # switch_method VIEW METHOD: through the view's method menu, as a user would.
 switch_method() {
   local cx cy mx my
@@ -153,12 +163,7 @@ click
 py wait "j['views'][3]['axis_x'] == 406 and 'row 14, col 14' in j['views'][3]['status'] and j['selection'] == []" 10
 
 step "t-SNE panel: the smallest perplexity, applied, recomputes the t-SNE view"
-move 100 300  # the left panel scrolls: bring its last section into view
-for _ in 1 2 3 4 5 6; do xdotool click 5; sleep 0.1; done
-sleep 0.5
-read -r hx hy < <(py center tsne_header)
-move "$hx" "$hy"
-click
+open_left_section tsne_header
 py wait "'tsne_perplexity' in j['hooks'] and 'tsne_apply' in j['hooks']" 10
 for _ in 1 2 3 4 5 6; do xdotool click 5; sleep 0.1; done  # the opened panel into view
 sleep 0.5
@@ -173,12 +178,7 @@ py wait "j['tsne_perplexity'] < 10" 10
 py wait 'j["views"][2]["method"] == "tsne" and j["views"][2]["status"].startswith("t-SNE: 5/5 frames") and "KL" in j["views"][2]["status"]' 240
 
 step "the parameter trajectory panel plots every snapshot the session holds"
-move 100 300
-for _ in 1 2 3 4 5 6; do xdotool click 5; sleep 0.1; done
-sleep 0.5
-read -r hx hy < <(py center trajectory_header)
-move "$hx" "$hy"
-click
+open_left_section trajectory_header
 py wait "j['trajectory']['snapshots'] > 10 and j['trajectory']['drawn'] == j['trajectory']['snapshots'] and j['trajectory']['marked'] >= 0" 10
 kill -TERM $app
 wait $app
