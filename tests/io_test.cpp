@@ -469,6 +469,35 @@ TEST(Follow, RandomPiecesGiveWhatReadSessionGives) {
   }
 }
 
+TEST(Follow, PicksUpTrajectoryRecords) {
+  const auto dir = scratch_dir();
+  const auto ps = synthetic_points(40);
+  {
+    io::SessionWriter w(dir / "s", ps, {});
+    w.append(synthetic_frame(ps, 0));
+    std::vector<store::TrajectoryPoint> t;
+    for (int i = 0; i < 4; ++i) t.push_back({i, 1, 1.0f, std::vector<float>(8, static_cast<float>(i))});
+    w.append_trajectory(t);
+    w.append(synthetic_frame(ps, 1));
+    w.finish(2, "finished");
+  }
+  io::SessionFollower f(dir / "s");
+  std::size_t frames = 0;
+  std::vector<store::TrajectoryPoint> trajectory;
+  bool ended = false;
+  for (int i = 0; i < 20 && !ended; ++i) {
+    auto u = f.poll(8);
+    frames += u.frames.size();
+    for (auto& p : u.trajectory) trajectory.push_back(std::move(p));
+    ended = u.ended;
+  }
+  EXPECT_TRUE(ended);
+  EXPECT_EQ(frames, 2u);
+  ASSERT_EQ(trajectory.size(), 4u);
+  EXPECT_EQ(trajectory[3].step, 3);
+  EXPECT_EQ(trajectory[3].sketch, std::vector<float>(8, 3.0f));
+}
+
 TEST(Follow, WaitsForTheFileAndReadsTheHeaderAlone) {
   const auto dir = scratch_dir();
   const auto ps = synthetic_points(40);

@@ -104,6 +104,7 @@ std::unique_ptr<DataSource> DataSource::follow_session(std::unique_ptr<io::Sessi
         }
         got = u.frames.size();
         for (auto& frame : u.frames) store->publish(std::move(frame));
+        for (auto& p : u.trajectory) store->trajectory().append(std::move(p));  // the trajectory panel follows too
         if (!u.damage.empty()) {
           finish("stopped", u.damage);
           break;

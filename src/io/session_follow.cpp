@@ -131,6 +131,7 @@ FollowUpdate SessionFollower::poll(std::size_t max_frames) {
       ++frames_;
     }
     if (r.layout) u.layouts.push_back(std::move(*r.layout));
+    for (auto& p : r.trajectory) u.trajectory.push_back(std::move(p));
   }
   buffer_.erase(buffer_.begin(), buffer_.begin() + static_cast<std::ptrdiff_t>(pos));
   offset_ += pos;

@@ -27,10 +27,13 @@ struct FollowUpdate {
   bool header = false;     ///< the header was read in this poll (points() is set from now on)
   std::vector<store::FramePtr> frames;  ///< new complete frames, index order, none skipped
   std::vector<LayoutRecord> layouts;    ///< new cached layouts
+  std::vector<store::TrajectoryPoint> trajectory;  ///< new parameter-space snapshots (format 1.2)
   bool ended = false;      ///< the writer's end record was read in this poll
   std::string damage;      ///< set once: a complete record is unreadable; nothing after it is read
 
-  bool empty() const { return !restarted && !header && frames.empty() && layouts.empty() && !ended && damage.empty(); }
+  bool empty() const {
+    return !restarted && !header && frames.empty() && layouts.empty() && trajectory.empty() && !ended && damage.empty();
+  }
 };
 
 class SessionFollower {
