@@ -314,7 +314,9 @@ void ProjectionView::draw_pixel_axes(UiContext& ctx, const UiState& state, const
     const int chosen = x_axis ? ax : ay;
     const ImVec2 a(r.min.x + static_cast<float>(chosen % points->width) * cw, r.min.y + static_cast<float>(chosen / points->width) * ch);
     dl->AddRect(ImVec2(a.x - 1, a.y - 1), ImVec2(a.x + cw + 1, a.y + ch + 1), to_imu32(x_axis ? x_colour : y_colour), 0, 0, 2.0f);
-    dl->AddText(ImVec2(r.min.x, r.min.y - 16), to_imu32(x_axis ? x_colour : y_colour), x_axis ? "x pixel" : "y pixel");
+    const bool samples = points->signal || points->height == 1;
+    const char* label = samples ? (x_axis ? "x sample" : "y sample") : (x_axis ? "x pixel" : "y pixel");
+    dl->AddText(ImVec2(r.min.x, r.min.y - 16), to_imu32(x_axis ? x_colour : y_colour), label);
     const std::string hint = show_point ? fmt::format("#{}", hovered) : "mean";
     dl->AddText(ImVec2(r.max.x - ImGui::CalcTextSize(hint.c_str()).x, r.min.y - 16), text, hint.c_str());
     ctx.hooks[fmt::format("view{}_{}grid", slot_, x_axis ? "x" : "y")] = r;
