@@ -3,6 +3,7 @@
 #include <chrono>
 #include <thread>
 
+#include "epochscope/data/dataset.hpp"
 #include "epochscope/train/trainer.hpp"
 #include "test_util.hpp"
 
@@ -62,6 +63,38 @@ TEST(Trainer, TwoEpochsLowerTheLossAndPublishWellShapedFrames) {
   EXPECT_LT(frames[2]->metrics.train_loss, frames[0]->metrics.train_loss * 0.8);
   EXPECT_GT(frames[2]->metrics.heldout_accuracy, frames[0]->metrics.heldout_accuracy);
   EXPECT_GT(frames[2]->metrics.wall_seconds, frames[1]->metrics.wall_seconds);
+  // The path in parameter space: one sketch before training and one per step (1000 / 50 = 20 an epoch).
+  const auto path = store->trajectory().since(0);
+  ASSERT_EQ(path.size(), 1u + 2 * 20);
+  EXPECT_EQ(path.front().step, 0);
+  EXPECT_EQ(path.back().step, 40);
+  EXPECT_EQ(path.back().epoch, 2);
+  EXPECT_EQ(path.front().sketch.size(), 256u);
+  EXPECT_NE(path.front().sketch, path.back().sketch);
+}
+
+TEST(Trainer, LearnsMnist1dWithThe1dCnn) {
+  auto ds = data::load_dataset({.name = "mnist1d"});
+  ASSERT_TRUE(ds.signal);
+  auto o = small_options();
+  o.epochs = 4;
+  o.batch_size = 64;
+  o.learning_rate = 3e-3;
+  o.tracked = 500;
+  train::Trainer t(std::move(ds), o);
+  auto store = t.store();
+  EXPECT_TRUE(store->points().signal);
+  EXPECT_EQ(store->points().height, 1);
+  EXPECT_EQ(store->points().width, 40);
+  t.start();
+  wait_until_done(t, 120s);
+  t.join();
+  ASSERT_EQ(t.progress().state, train::TrainState::finished) << t.error();
+  const auto frames = store->snapshot();
+  ASSERT_EQ(frames.size(), 5u);
+  EXPECT_EQ(frames[4]->layer("hidden")->cols(), 64);
+  EXPECT_LT(frames[4]->metrics.train_loss, frames[0]->metrics.train_loss * 0.8);
+  EXPECT_GT(frames[4]->metrics.heldout_accuracy, 0.3);  // chance is 0.1
 }
 
 TEST(Trainer, SameSeedSameFrames) {
