@@ -5,7 +5,7 @@
 # class, clears the selection, saves a screenshot, and closes. Reopens the session it wrote, then
 # hovers a point of a graph view (its edges emphasised), colours a view by neighbourhood change,
 # picks a pixel on the pixel explorer's grid, applies a new t-SNE perplexity from the t-SNE panel and
-# opens the parameter trajectory panel. The app reports where things are on
+# opens the parameter trajectory panel and turns its 3-D plot. The app reports where things are on
 # screen and what happened through --test-state (a JSON dump written every frame).
 # Usage: gui_window_test.sh path/to/epochscope scratch-dir     (exit 77 = skipped)
 set -euo pipefail
@@ -180,6 +180,19 @@ py wait 'j["views"][2]["method"] == "tsne" and j["views"][2]["status"].startswit
 step "the parameter trajectory panel plots every snapshot the session holds"
 open_left_section trajectory_header
 py wait "j['trajectory']['snapshots'] > 10 and j['trajectory']['drawn'] == j['trajectory']['snapshots'] and j['trajectory']['marked'] >= 0" 10
+
+step "its 3-D plot (height = -held-out loss) turns when dragged"
+read -r tx ty < <(py center trajectory_3d)
+move "$tx" "$ty"
+click
+py wait "j['trajectory']['three_d']" 10
+yaw=$(py get "j['trajectory']['yaw']")
+read -r px py_ < <(py center trajectory_plot)
+move "$px" "$py_"
+xdotool mousedown 1; sleep 0.2
+for dx in 10 20 30 40 50; do xdotool mousemove --window "$wid" --sync "$((px + dx))" "$py_"; sleep 0.05; done
+xdotool mouseup 1; sleep 0.5
+py wait "abs(j['trajectory']['yaw'] - $yaw) > 0.2" 10
 kill -TERM $app
 wait $app
 trap - EXIT

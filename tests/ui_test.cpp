@@ -5,6 +5,7 @@
 #include <random>
 
 #include "epochscope/ui/frame_stats.hpp"
+#include "epochscope/ui/orbit_camera.hpp"
 #include "epochscope/ui/picking.hpp"
 #include "epochscope/ui/pixel_axes.hpp"
 #include "epochscope/ui/settings.hpp"
@@ -263,4 +264,45 @@ TEST(PixelExplorer, GridCellsMapBackToPixels) {
   const Rect gs = axis_grid_rect(canvas, 40, 1, true);
   EXPECT_EQ(axis_grid_cell(gs, 40, 1, {gs.min.x + 0.5f, gs.center().y}), 0);
   EXPECT_EQ(axis_grid_cell(gs, 40, 1, {gs.max.x - 0.5f, gs.center().y}), 39);
+}
+
+TEST(OrbitCamera, ProjectsLooksAtTheTargetAndRotatesAroundIt) {
+  OrbitCamera cam;
+  const Rect r{{0, 0}, {400, 300}};
+  // The target lands in the middle; the basis is orthonormal and right-handed.
+  const Vec2 c = cam.project(cam.target, r);
+  EXPECT_NEAR(c.x, 200, 1e-3);
+  EXPECT_NEAR(c.y, 150, 1e-3);
+  Vec3 right, up, forward;
+  cam.basis(right, up, forward);
+  auto dot = [](Vec3 a, Vec3 b) { return a.x * b.x + a.y * b.y + a.z * b.z; };
+  EXPECT_NEAR(dot(right, up), 0, 1e-5);
+  EXPECT_NEAR(dot(right, forward), 0, 1e-5);
+  EXPECT_NEAR(dot(up, forward), 0, 1e-5);
+  EXPECT_NEAR(dot(right, right), 1, 1e-5);
+  EXPECT_GT(up.y, 0);  // never upside down
+  // A point above the target is drawn above the middle; one to the right, to the right.
+  float depth_target = 0, depth_up = 0;
+  cam.project(cam.target, r, &depth_target);
+  EXPECT_LT(cam.project({0, 0.5f, 0}, r, &depth_up).y, 150);
+  EXPECT_GT(cam.project({right.x * 0.5f, right.y * 0.5f, right.z * 0.5f}, r).x, 200);
+  EXPECT_NEAR(depth_target, cam.distance, 1e-4);
+  // Dragging turns the eye around the target at a constant distance.
+  const Vec3 e0 = cam.eye();
+  cam.rotate(157, 0);  // about 90 degrees of yaw
+  const Vec3 e1 = cam.eye();
+  EXPECT_NEAR(std::hypot(e1.x, e1.y, e1.z), cam.distance, 1e-4);
+  EXPECT_LT(std::abs(e0.x * e1.x + e0.z * e1.z), 0.05f * cam.distance * cam.distance);  // a right angle
+  cam.rotate(0, 100000);  // pitch is clamped: the view never flips
+  EXPECT_LE(cam.pitch, 1.5f);
+  cam.basis(right, up, forward);
+  EXPECT_GT(up.y, 0);
+  // The wheel zooms within limits; reset returns to the default view.
+  const float d = cam.distance;
+  cam.zoom(1);
+  EXPECT_NEAR(cam.distance, d / 1.15f, 1e-4);
+  cam.zoom(-100);
+  EXPECT_FLOAT_EQ(cam.distance, 50.0f);
+  cam.reset();
+  EXPECT_FLOAT_EQ(cam.distance, OrbitCamera{}.distance);
 }

@@ -14,6 +14,81 @@
 
 namespace epochscope::ui {
 
+namespace {
+
+// The current run in 3-D: x and z are the two chosen components, the height is minus the held-out
+// loss, interpolated in steps between the frames (frame f is the state after the last step of
+// epoch f). Drag rotates, the wheel zooms, double-click resets the orbit camera.
+void draw_trajectory_3d(UiContext& ctx, const UiState& state, ImVec2 p0, float w, float h) {
+  auto& t = ctx.trajectory;
+  const Rect rect{{p0.x, p0.y}, {p0.x + w, p0.y + h}};
+  const ImGuiIO& io = ImGui::GetIO();
+  if (ImGui::IsItemActive() && ImGui::IsMouseDragging(ImGuiMouseButton_Left, 1.0f)) t.camera.rotate(io.MouseDelta.x, io.MouseDelta.y);
+  if (ImGui::IsItemHovered() && io.MouseWheel != 0.0f) t.camera.zoom(io.MouseWheel);
+  if (ImGui::IsItemHovered() && ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left)) t.camera.reset();
+  const std::size_t n = t.points.size();
+  // Held-out loss per snapshot: frame f's loss at the step that ended epoch f, linear in between.
+  std::vector<float> frame_step, frame_loss;
+  for (int f = 0; f < ctx.frame_count(); ++f) {
+    int step = -1;
+    for (const auto& p : t.points) {
+      if (p.epoch <= f) step = p.step;
+    }
+    if (step < 0) break;
+    frame_step.push_back(static_cast<float>(step));
+    frame_loss.push_back(static_cast<float>(ctx.frames[static_cast<std::size_t>(f)]->metrics.heldout_loss));
+  }
+  if (frame_step.empty()) return;
+  std::vector<float> height(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto s = static_cast<float>(t.points[i].step);
+    std::size_t f = 0;
+    while (f + 1 < frame_step.size() && frame_step[f + 1] < s) ++f;
+    float loss = frame_loss[f];
+    if (f + 1 < frame_step.size() && s > frame_step[f]) {
+      const float a = (s - frame_step[f]) / std::max(frame_step[f + 1] - frame_step[f], 1.0f);
+      loss = frame_loss[f] + std::min(a, 1.0f) * (frame_loss[f + 1] - frame_loss[f]);
+    }
+    height[i] = -loss;
+  }
+  const auto xs = t.coordinates.col(t.pc_x), zs = t.coordinates.col(t.pc_y);
+  auto unit = [](float v, float lo, float hi) { return hi > lo ? (v - lo) / (hi - lo) - 0.5f : 0.0f; };
+  const float x0 = xs.head(static_cast<Eigen::Index>(n)).minCoeff(), x1 = xs.head(static_cast<Eigen::Index>(n)).maxCoeff();
+  const float z0 = zs.head(static_cast<Eigen::Index>(n)).minCoeff(), z1 = zs.head(static_cast<Eigen::Index>(n)).maxCoeff();
+  const float y0 = *std::min_element(height.begin(), height.end()), y1 = *std::max_element(height.begin(), height.end());
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  dl->PushClipRect(p0, ImVec2(p0.x + w, p0.y + h), true);
+  // The box's floor edges and the height axis, for orientation.
+  auto pr = [&](float x, float y, float z) {
+    const Vec2 v = t.camera.project({x, y, z}, rect);
+    return ImVec2(v.x, v.y);
+  };
+  const ImU32 axis = IM_COL32(120, 126, 140, 160);
+  dl->AddLine(pr(-0.5f, -0.5f, -0.5f), pr(0.5f, -0.5f, -0.5f), axis);
+  dl->AddLine(pr(-0.5f, -0.5f, -0.5f), pr(-0.5f, -0.5f, 0.5f), axis);
+  dl->AddLine(pr(-0.5f, -0.5f, -0.5f), pr(-0.5f, 0.5f, -0.5f), axis);
+  dl->AddText(pr(0.55f, -0.5f, -0.5f), axis, fmt::format("PC{}", t.pc_x + 1).c_str());
+  dl->AddText(pr(-0.5f, -0.5f, 0.55f), axis, fmt::format("PC{}", t.pc_y + 1).c_str());
+  dl->AddText(pr(-0.5f, 0.55f, -0.5f), axis, "-loss");
+  std::vector<ImVec2> line(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto k = static_cast<Eigen::Index>(i);
+    line[i] = pr(unit(xs(k), x0, x1), unit(height[i], y0, y1), unit(zs(k), z0, z1));
+  }
+  dl->AddPolyline(line.data(), static_cast<int>(n), IM_COL32(150, 156, 170, 140), 0, 1.2f);
+  for (std::size_t i = 0; i < n; ++i) {
+    const float v = y1 > y0 ? (height[i] - y0) / (y1 - y0) : 0.5f;  // bright = low held-out loss
+    dl->AddCircleFilled(line[i], 2.2f, to_imu32(sequential_color(v), 255), 8);
+  }
+  if (t.marked >= 0 && static_cast<std::size_t>(t.marked) < n) {
+    dl->AddCircle(line[static_cast<std::size_t>(t.marked)], 6.0f, IM_COL32(255, 255, 255, 255), 16, 2.0f);
+  }
+  dl->PopClipRect();
+  (void)state;
+}
+
+}  // namespace
+
 void draw_trajectory_panel(UiContext& ctx, UiState& state) {
   auto& t = ctx.trajectory;
   t.drawn_points = 0;
@@ -80,54 +155,62 @@ void draw_trajectory_panel(UiContext& ctx, UiState& state) {
   ctx.hooks["trajectory_plot"] = {{p0.x, p0.y}, {p0.x + w, p0.y + h}};
   ImDrawList* dl = ImGui::GetWindowDrawList();
   dl->AddRectFilled(p0, ImVec2(p0.x + w, p0.y + h), to_imu32(kViewBackground), 4.0f);
-  const auto xs = t.coordinates.col(t.pc_x), ys = t.coordinates.col(t.pc_y);
-  const float x0 = xs.minCoeff(), x1 = xs.maxCoeff(), y0 = ys.minCoeff(), y1 = ys.maxCoeff();
-  const float span = std::max({x1 - x0, y1 - y0, 1e-12f});
-  const float scale = (std::min(w, h) - 20) / span;
-  const ImVec2 c(p0.x + w / 2, p0.y + h / 2);
-  auto at = [&](Eigen::Index i) {
-    return ImVec2(c.x + (xs(i) - 0.5f * (x0 + x1)) * scale, c.y - (ys(i) - 0.5f * (y0 + y1)) * scale);
-  };
-  // Loss on one scale for the whole run: log-loss between the run's lowest and highest.
-  float lo = 1e30f, hi = -1e30f;
-  auto scan = [&](const std::vector<store::TrajectoryPoint>& pts) {
-    for (const auto& p : pts) {
-      if (!(p.loss > 0) || !std::isfinite(p.loss)) continue;
-      lo = std::min(lo, std::log(p.loss));
-      hi = std::max(hi, std::log(p.loss));
-    }
-  };
-  scan(t.points);
-  for (const auto& [name, pts] : t.others) scan(pts);
-  std::vector<ImVec2> line;
-  line.reserve(total);
-  for (Eigen::Index i = 0; i < t.coordinates.rows(); ++i) line.push_back(at(i));
-  // This run first, then each overlaid run: a line in its own colour, dots coloured by loss.
-  std::size_t first = 0;
-  auto draw_run = [&](const std::vector<store::TrajectoryPoint>& pts, ImU32 line_colour) {
-    dl->AddPolyline(line.data() + first, static_cast<int>(pts.size()), line_colour, 0, 1.2f);
-    for (std::size_t i = 0; i < pts.size(); ++i) {
-      const float loss = pts[i].loss;
-      const float v = hi > lo && loss > 0 ? 1.0f - (std::log(loss) - lo) / (hi - lo) : 0.5f;
-      dl->AddCircleFilled(line[first + i], 2.2f, to_imu32(sequential_color(v), 255), 8);
-    }
-    first += pts.size();
-  };
-  draw_run(t.points, IM_COL32(150, 156, 170, 140));
-  t.drawn_points = static_cast<int>(t.points.size());
-  for (std::size_t r = 0; r < t.others.size(); ++r) draw_run(t.others[r].second, to_imu32(class_color(static_cast<int>(r) + 5), 200));
   // The step of the frame shown: the last snapshot of its epoch (frame f is the state after epoch f).
   int marked = -1;
   for (std::size_t i = 0; i < t.points.size(); ++i) {
     if (t.points[i].epoch <= state.frame) marked = static_cast<int>(i);
   }
   t.marked = marked;
-  if (marked >= 0) {
-    dl->AddCircle(line[static_cast<std::size_t>(marked)], 6.0f, IM_COL32(255, 255, 255, 255), 16, 2.0f);
-    const auto label = fmt::format("frame {}: step {}", state.frame, t.points[static_cast<std::size_t>(marked)].step);
-    dl->AddText(ImVec2(p0.x + 6, p0.y + 4), IM_COL32(220, 224, 232, 255), label.c_str());
+  t.drawn_points = static_cast<int>(t.points.size());
+  if (t.three_d) {
+    draw_trajectory_3d(ctx, state, p0, w, h);
+  } else {
+    const auto xs = t.coordinates.col(t.pc_x), ys = t.coordinates.col(t.pc_y);
+    const float x0 = xs.minCoeff(), x1 = xs.maxCoeff(), y0 = ys.minCoeff(), y1 = ys.maxCoeff();
+    const float span = std::max({x1 - x0, y1 - y0, 1e-12f});
+    const float scale = (std::min(w, h) - 20) / span;
+    const ImVec2 c(p0.x + w / 2, p0.y + h / 2);
+    auto at = [&](Eigen::Index i) {
+      return ImVec2(c.x + (xs(i) - 0.5f * (x0 + x1)) * scale, c.y - (ys(i) - 0.5f * (y0 + y1)) * scale);
+    };
+    // Loss on one scale for the whole run: log-loss between the run's lowest and highest.
+    float lo = 1e30f, hi = -1e30f;
+    auto scan = [&](const std::vector<store::TrajectoryPoint>& pts) {
+      for (const auto& p : pts) {
+        if (!(p.loss > 0) || !std::isfinite(p.loss)) continue;
+        lo = std::min(lo, std::log(p.loss));
+        hi = std::max(hi, std::log(p.loss));
+      }
+    };
+    scan(t.points);
+    for (const auto& [name, pts] : t.others) scan(pts);
+    std::vector<ImVec2> line;
+    line.reserve(total);
+    for (Eigen::Index i = 0; i < t.coordinates.rows(); ++i) line.push_back(at(i));
+    // This run first, then each overlaid run: a line in its own colour, dots coloured by loss.
+    std::size_t first = 0;
+    auto draw_run = [&](const std::vector<store::TrajectoryPoint>& pts, ImU32 line_colour) {
+      dl->AddPolyline(line.data() + first, static_cast<int>(pts.size()), line_colour, 0, 1.2f);
+      for (std::size_t i = 0; i < pts.size(); ++i) {
+        const float loss = pts[i].loss;
+        const float v = hi > lo && loss > 0 ? 1.0f - (std::log(loss) - lo) / (hi - lo) : 0.5f;
+        dl->AddCircleFilled(line[first + i], 2.2f, to_imu32(sequential_color(v), 255), 8);
+      }
+      first += pts.size();
+    };
+    draw_run(t.points, IM_COL32(150, 156, 170, 140));
+    for (std::size_t r = 0; r < t.others.size(); ++r) draw_run(t.others[r].second, to_imu32(class_color(static_cast<int>(r) + 5), 200));
+    if (marked >= 0) {
+      dl->AddCircle(line[static_cast<std::size_t>(marked)], 6.0f, IM_COL32(255, 255, 255, 255), 16, 2.0f);
+      const auto label = fmt::format("frame {}: step {}", state.frame, t.points[static_cast<std::size_t>(marked)].step);
+      dl->AddText(ImVec2(p0.x + 6, p0.y + 4), IM_COL32(220, 224, 232, 255), label.c_str());
+    }
   }
   const bool plot_hovered = ImGui::IsItemHovered();
+  ImGui::Checkbox("3-D: height = -held-out loss", &t.three_d);
+  ctx.hooks["trajectory_3d"] = {{ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y},
+                                {ImGui::GetItemRectMax().x, ImGui::GetItemRectMax().y}};
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Drag the plot to turn it, the wheel zooms, double-click resets");
   // Other runs (e.g. the same model with momentum 0.5, 0.9, 0.99) in the same basis.
   for (std::size_t r = 0; r < t.others.size(); ++r) {
     ImGui::TextColored(to_imvec4(class_color(static_cast<int>(r) + 5)), "%s (%zu steps)", t.others[r].first.c_str(),

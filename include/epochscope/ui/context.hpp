@@ -12,6 +12,7 @@
 
 #include "epochscope/jobs/layout_pool.hpp"
 #include "epochscope/store/epoch_store.hpp"
+#include "epochscope/ui/orbit_camera.hpp"
 #include "epochscope/ui/view_transform.hpp"
 
 namespace epochscope::render {
@@ -57,6 +58,8 @@ struct TrajectoryCache {
   int pc_x = 0, pc_y = 1;         ///< components on the axes
   int drawn_points = 0;           ///< for tests
   int marked = -1;                ///< snapshot of the frame shown
+  bool three_d = false;           ///< the 3-D plot: height = -held-out loss
+  OrbitCamera camera;
 };
 
 struct UiContext {

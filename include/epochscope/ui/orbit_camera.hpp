@@ -1,0 +1,35 @@
+// Contract: a 3-D orbit camera, pure arithmetic (no ImGui, no GL): it looks at `target` from
+// `distance` away along the direction given by yaw (about the vertical axis) and pitch (up from
+// the horizontal plane), with a perspective projection onto a view rectangle (y down). Drag
+// rotates (0.01 rad a pixel, pitch kept within +/- 1.5 rad so the view never flips), the wheel
+// zooms (x 1.15 a notch, within 0.5..50), reset() returns to the default three-quarter view. Used by
+// the trajectory panel's 3-D plot.
+#pragma once
+
+#include "epochscope/ui/view_transform.hpp"
+
+namespace epochscope::ui {
+
+struct Vec3 {
+  float x = 0, y = 0, z = 0;
+};
+
+struct OrbitCamera {
+  float yaw = 0.7f;
+  float pitch = 0.45f;
+  float distance = 3.2f;   ///< from the target, in data units
+  Vec3 target{0, 0, 0};
+  float fov_y = 0.8f;      ///< vertical field of view, radians
+
+  void rotate(float dx_pixels, float dy_pixels);
+  void zoom(float wheel_notches);
+  void reset() { *this = OrbitCamera{}; }
+
+  /// Where the camera is, and its unit right / up / forward vectors (a right-handed, orthonormal basis).
+  Vec3 eye() const;
+  void basis(Vec3& right, Vec3& up, Vec3& forward) const;
+  /// Screen position of p in `rect` (perspective); depth (distance along the view direction) out.
+  Vec2 project(Vec3 p, const Rect& rect, float* depth = nullptr) const;
+};
+
+}  // namespace epochscope::ui
