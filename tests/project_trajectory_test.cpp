@@ -78,4 +78,14 @@ TEST(Trajectory, AppendsAndHandsOutWhatIsNew) {
   ASSERT_EQ(tail.size(), 2u);
   EXPECT_EQ(tail[0].step, 3);
   EXPECT_TRUE(t.since(9).empty());
+  // Runs stack row after row for one shared basis; differently sketched runs are refused.
+  const auto a = t.since(0), b = t.since(3);
+  const std::vector<const std::vector<store::TrajectoryPoint>*> runs{&a, &b};
+  const Matrix m = project::stack_sketches(runs);
+  ASSERT_EQ(m.rows(), 7);
+  EXPECT_EQ(m(5, 0), 3.0f);
+  auto odd = b;
+  odd[0].sketch.push_back(1.0f);
+  const std::vector<const std::vector<store::TrajectoryPoint>*> mixed{&a, &odd};
+  EXPECT_THROW(project::stack_sketches(mixed), Error);
 }

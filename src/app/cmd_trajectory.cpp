@@ -33,21 +33,16 @@ int run_trajectory(const TrajectoryCommand& cmd) {
     runs.push_back({file.stem().string(), std::move(s.trajectory)});
   }
   if (runs.empty()) throw Error("no session file given");
-  Matrix sketches(static_cast<Eigen::Index>(total), static_cast<Eigen::Index>(dims));
-  Eigen::Index row = 0;
-  for (const auto& r : runs) {
-    for (const auto& p : r.points) {
-      sketches.row(row++) = Eigen::Map<const Eigen::RowVectorXf>(p.sketch.data(), static_cast<Eigen::Index>(dims));
-    }
-  }
-  const auto pca = project::trajectory_pca(sketches, 12);
+  std::vector<const std::vector<store::TrajectoryPoint>*> stacked;
+  for (const auto& r : runs) stacked.push_back(&r.points);
+  const auto pca = project::trajectory_pca(project::stack_sketches(stacked), 12);
   const auto k = pca.coordinates.cols();
   const bool several = runs.size() > 1;  // one file: the documented columns; several: a run column first
   auto out = fmt::output_file(cmd.out.string());
   out.print("{}step,epoch,loss", several ? "run," : "");
   for (Eigen::Index c = 0; c < 12; ++c) out.print(",pc{}", c + 1);
   out.print("\n");
-  row = 0;
+  Eigen::Index row = 0;
   for (const auto& r : runs) {
     for (const auto& p : r.points) {
       if (several) out.print("{},", r.name);

@@ -28,6 +28,23 @@ std::vector<float> sketch_parameters(std::span<const float> theta, int dims, std
   return out;
 }
 
+Matrix stack_sketches(std::span<const std::vector<store::TrajectoryPoint>* const> runs) {
+  std::size_t total = 0, dims = 0;
+  for (const auto* run : runs) {
+    total += run->size();
+    if (dims == 0 && !run->empty()) dims = run->front().sketch.size();
+  }
+  Matrix out(static_cast<Eigen::Index>(total), static_cast<Eigen::Index>(dims));
+  Eigen::Index row = 0;
+  for (const auto* run : runs) {
+    for (const auto& p : *run) {
+      if (p.sketch.size() != dims) throw Error("parameter snapshots sketched differently cannot share one basis");
+      out.row(row++) = Eigen::Map<const Eigen::RowVectorXf>(p.sketch.data(), static_cast<Eigen::Index>(dims));
+    }
+  }
+  return out;
+}
+
 TrajectoryPca trajectory_pca(const Matrix& sketches, int k) {
   const Eigen::Index s = sketches.rows(), d = sketches.cols();
   if (s < 2 || d < 1) throw Error("trajectory PCA needs at least 2 snapshots, got " + std::to_string(s));

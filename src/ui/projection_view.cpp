@@ -77,10 +77,7 @@ std::optional<std::shared_ptr<const Matrix>> ProjectionView::cached_local_layout
 std::shared_ptr<const Matrix> ProjectionView::star_layout_of(const UiContext& ctx, int frame, bool compute_now) {
   const auto* points = ctx.points();
   if (points == nullptr || ctx.store == nullptr) return nullptr;
-  int width = 0;
-  for (const auto& l : points->layers) {
-    if (l.name == config_.layer) width = l.width;
-  }
+  const int width = layer_width(ctx);
   if (width <= 0 || points->size() == 0) return nullptr;
   if (anchors_.rows() != width) reset_anchors(width);
   const auto i = static_cast<std::size_t>(frame);
@@ -113,14 +110,19 @@ std::shared_ptr<const Matrix> ProjectionView::star_layout_of(const UiContext& ct
   return star_layouts_[i];
 }
 
-int ProjectionView::axis_count(const UiContext& ctx) const {
+int ProjectionView::layer_width(const UiContext& ctx) const {
   const auto* points = ctx.points();
   if (points == nullptr) return 0;
-  if (config_.layer == "input") return static_cast<int>(points->image_size());
   for (const auto& l : points->layers) {
     if (l.name == config_.layer) return l.width;
   }
-  return 0;
+  return 0;  // "input" is not a frame layer
+}
+
+int ProjectionView::axis_count(const UiContext& ctx) const {
+  const auto* points = ctx.points();
+  if (points == nullptr) return 0;
+  return config_.layer == "input" ? static_cast<int>(points->image_size()) : layer_width(ctx);
 }
 
 std::string ProjectionView::axis_name(const UiContext& ctx, int axis) const {
@@ -274,11 +276,13 @@ void ProjectionView::update_change_styles(const UiContext& ctx, const UiState& s
   if (!r && pool_ != nullptr) r = pool_->get(key(), shown_frame_);
   auto change = r && r->final ? r->neighbourhood_change : nullptr;
   if (change && change->size() != points->size()) change = nullptr;
-  if (change) {
+  if (change && change != mean_change_source_) {  // once per layout, not every frame
     double sum = 0;
     for (float c : *change) sum += c;
-    report_.mean_change = change->empty() ? 0.0 : sum / static_cast<double>(change->size());
+    mean_change_ = change->empty() ? 0.0 : sum / static_cast<double>(change->size());
+    mean_change_source_ = change;
   }
+  if (change) report_.mean_change = mean_change_;
   if (!color_change_) return;
   const std::size_t n = points->size();
   const int filter = static_cast<int>(state.filter);

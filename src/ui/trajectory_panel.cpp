@@ -102,22 +102,10 @@ void draw_trajectory_panel(UiContext& ctx, UiState& state) {
   if (t.refit || (count != t.points.size() && (t.points.empty() || ctx.now - t.computed_at > 0.5))) {
     t.refit = false;
     t.points = ctx.store->trajectory().since(0);
-    const auto dims = static_cast<Eigen::Index>(t.points.front().sketch.size());
-    std::size_t total = t.points.size();
-    for (const auto& [name, pts] : t.others) total += pts.size();
-    Matrix sketches(static_cast<Eigen::Index>(total), dims);
-    Eigen::Index row = 0;
-    auto add = [&](const std::vector<store::TrajectoryPoint>& pts) {
-      for (const auto& p : pts) {
-        if (static_cast<Eigen::Index>(p.sketch.size()) != dims) return false;
-        sketches.row(row++) = Eigen::Map<const Eigen::RowVectorXf>(p.sketch.data(), dims);
-      }
-      return true;
-    };
-    if (!add(t.points)) return;
-    for (const auto& [name, pts] : t.others) add(pts);
+    std::vector<const std::vector<store::TrajectoryPoint>*> runs{&t.points};
+    for (const auto& [name, pts] : t.others) runs.push_back(&pts);
     try {
-      auto pca = project::trajectory_pca(sketches.topRows(row), 12);
+      auto pca = project::trajectory_pca(project::stack_sketches(runs), 12);
       t.coordinates = std::move(pca.coordinates);
       t.explained = std::move(pca.explained_ratio);
     } catch (const std::exception& e) {

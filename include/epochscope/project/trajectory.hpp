@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "epochscope/core/matrix.hpp"
+#include "epochscope/store/trajectory.hpp"
 
 namespace epochscope::project {
 
@@ -22,6 +23,10 @@ inline constexpr std::uint64_t kSketchSeed = 0x5eed5eedULL;
 /// theta: all parameters, flattened in a fixed order. Returns `dims` numbers.
 std::vector<float> sketch_parameters(std::span<const float> theta, int dims = kSketchDims,
                                      std::uint64_t seed = kSketchSeed);
+
+/// Several runs' snapshots as rows, run after run, for one PCA (one shared basis). Throws
+/// epochscope::Error when the snapshots differ in size (runs sketched differently cannot share one).
+Matrix stack_sketches(std::span<const std::vector<store::TrajectoryPoint>* const> runs);
 
 struct TrajectoryPca {
   Matrix coordinates;                   ///< S x k: each snapshot on the top k components

@@ -101,7 +101,8 @@ class ProjectionView {
   std::optional<std::shared_ptr<const Matrix>> cached_local_layout(const UiContext& ctx, std::size_t i, bool compute_now);
   // Pixel explorer, computed here too (it shares the star views' per-frame cache).
   std::shared_ptr<const Matrix> pixels_layout_of(const UiContext& ctx, int frame, bool compute_now);
-  int axis_count(const UiContext& ctx) const;  ///< pixels of an input image, or the layer's width
+  int layer_width(const UiContext& ctx) const;  ///< the view's layer's width (0: input, or unknown)
+  int axis_count(const UiContext& ctx) const;   ///< pixels of an input image, or the layer's width
   std::string axis_name(const UiContext& ctx, int axis) const;
   Rect axis_grid_rect(const UiContext& ctx, const Rect& canvas, bool x_axis) const;
   int axis_grid_cell(const UiContext& ctx, const Rect& canvas, bool x_axis, Vec2 mouse) const;
@@ -143,6 +144,8 @@ class ProjectionView {
   std::unique_ptr<render::PointStyleBuffer> change_styles_;
   std::unique_ptr<render::PointCloud> change_cloud_;
   std::shared_ptr<const std::vector<float>> change_source_;
+  std::shared_ptr<const std::vector<float>> mean_change_source_;  ///< what mean_change_ was taken of
+  double mean_change_ = -1;
   int change_filter_ = -1;
   bool change_known_ = false;
   // Graph views: each point's kNN-graph neighbours (CSR over edges_source_), for hover emphasis.
