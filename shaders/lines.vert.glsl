@@ -1,6 +1,5 @@
 #version 330 core
 // Graph edges between a view's points: the same position buffer, indexed by pairs.
-layout(location = 0) in vec2 aPos;
-uniform vec2 uScale;
-uniform vec2 uOffset;
-void main() { gl_Position = vec4(aPos * uScale + uOffset, 0.0, 1.0); }
+layout(location = 0) in vec3 aPos;
+uniform mat4 uTransform;
+void main() { gl_Position = uTransform * vec4(aPos, 1.0); }

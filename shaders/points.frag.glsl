@@ -9,6 +9,7 @@ uniform int uImages;
 uniform sampler2D uAtlas;
 uniform int uAtlasCols;
 uniform vec2 uAtlasTile;
+uniform int uDepth;  // 3-D: the faint rim is not written to the depth buffer (no dark halos)
 
 out vec4 fragColor;
 
@@ -31,6 +32,6 @@ void main() {
     float inner = clamp(r - (radius - 0.5 - width) + 0.5, 0.0, 1.0);
     alpha *= inner;
   }
-  if (alpha <= 0.0) discard;
+  if (alpha <= 0.0 || (uDepth == 1 && alpha < 0.5)) discard;
   fragColor = vec4(vColor.rgb, vColor.a * alpha);
 }

@@ -107,6 +107,20 @@ TEST(Traces, InterpolateAndAssembleAcrossFrames) {
   EXPECT_FLOAT_EQ(out[3], 2);
   interpolate(a, nullptr, 0.7f, out);
   EXPECT_FLOAT_EQ(out[0], 0);
+  // 3-D layouts interleave three coordinates; a 2-D layout asked for three gets z = 0.
+  Matrix a3(2, 3), b3(2, 3);
+  a3 << 0, 0, 0, 1, 1, 1;
+  b3 << 2, 4, 6, 1, 1, 3;
+  interpolate(a3, &b3, 0.5f, out, 3);
+  ASSERT_EQ(out.size(), 6u);
+  EXPECT_FLOAT_EQ(out[2], 3);
+  EXPECT_FLOAT_EQ(out[5], 2);
+  interpolate(a, nullptr, 0, out, 3);
+  ASSERT_EQ(out.size(), 9u);
+  EXPECT_FLOAT_EQ(out[3], 1);
+  EXPECT_FLOAT_EQ(out[5], 0);
+  const Matrix* layouts3[2] = {&a3, &b3};
+  EXPECT_FLOAT_EQ(assemble_trace(layouts3, 0)[1].z, 6);
   EXPECT_FLOAT_EQ(ease(0), 0);
   EXPECT_FLOAT_EQ(ease(1), 1);
   EXPECT_FLOAT_EQ(ease(0.5f), 0.5f);
@@ -191,12 +205,16 @@ TEST(Settings, RoundTripAndDamagedFile) {
   s.window_width = 1400;
   s.view_count = 2;
   s.views[1] = {jobs::Method::umap, "hidden"};
+  s.views[2] = {jobs::Method::tsne, "output"};
+  s.views[2].dims = 3;
   s.point_size = 6;
   ASSERT_TRUE(save_settings(dir / "gui.json", s));
   const auto back = load_settings(dir / "gui.json");
   EXPECT_EQ(back.window_width, 1400);
   EXPECT_EQ(back.view_count, 2);
   EXPECT_EQ(back.views[1], (ViewConfig{jobs::Method::umap, "hidden"}));
+  EXPECT_EQ(back.views[2].dims, 3);
+  EXPECT_EQ(back.views[1].dims, 2);
   EXPECT_FLOAT_EQ(back.point_size, 6);
   epochscope::testing::write_bytes(dir / "bad.json", "{not json");
   std::string warning;
@@ -305,4 +323,39 @@ TEST(OrbitCamera, ProjectsLooksAtTheTargetAndRotatesAroundIt) {
   EXPECT_FLOAT_EQ(cam.distance, 50.0f);
   cam.reset();
   EXPECT_FLOAT_EQ(cam.distance, OrbitCamera{}.distance);
+}
+
+TEST(OrbitCamera, ClipMatrixMatchesProject) {
+  OrbitCamera cam;
+  cam.rotate(40, -25);
+  cam.zoom(1.5f);
+  const Rect r{{30, 20}, {630, 420}};
+  const Vec3 c{5, -2, 1};
+  const float s = 0.25f, near = 0.5f, far = 9.0f;
+  float m[16];
+  cam.clip_matrix(r, near, far, m, c, s);
+  const Vec3 qs[] = {{5, -2, 1}, {7, 0, -3}, {1, -4, 2}, {9, 1, 4}};
+  for (const auto q : qs) {
+    const float clip[4] = {m[0] * q.x + m[4] * q.y + m[8] * q.z + m[12], m[1] * q.x + m[5] * q.y + m[9] * q.z + m[13],
+                           m[2] * q.x + m[6] * q.y + m[10] * q.z + m[14], m[3] * q.x + m[7] * q.y + m[11] * q.z + m[15]};
+    float depth = 0;
+    const Vec2 want = cam.project({(q.x - c.x) * s, (q.y - c.y) * s, (q.z - c.z) * s}, r, &depth);
+    // NDC to the rect's pixels (y down), as the viewport maps them.
+    const float sx = r.min.x + (clip[0] / clip[3] + 1) * 0.5f * r.width();
+    const float sy = r.min.y + (1 - clip[1] / clip[3]) * 0.5f * r.height();
+    EXPECT_NEAR(sx, want.x, 1e-2);
+    EXPECT_NEAR(sy, want.y, 1e-2);
+    EXPECT_NEAR(clip[3], depth, 1e-4);
+  }
+  // Depth maps near to -1 and far to +1: a point at depth d has NDC z = (a d + b) / d.
+  const auto ndc_z = [&](float d) { return ((far + near) / (far - near) * d - 2 * far * near / (far - near)) / d; };
+  EXPECT_NEAR(ndc_z(near), -1, 1e-5);
+  EXPECT_NEAR(ndc_z(far), 1, 1e-5);
+  Vec3 right, up, forward;
+  cam.basis(right, up, forward);
+  const Vec3 e = cam.eye();
+  const Vec3 p{e.x + forward.x * near, e.y + forward.y * near, e.z + forward.z * near};  // model space
+  const Vec3 q{p.x / s + c.x, p.y / s + c.y, p.z / s + c.z};
+  const float z = m[2] * q.x + m[6] * q.y + m[10] * q.z + m[14], w = m[3] * q.x + m[7] * q.y + m[11] * q.z + m[15];
+  EXPECT_NEAR(z / w, -1, 1e-3);
 }

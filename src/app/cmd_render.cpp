@@ -1,4 +1,4 @@
-// `epochscope render FILE --method M [--layer L] [--frame N|last] [--size WxH] --png OUT.png`:
+// `epochscope render FILE --method M [--layer L] [--frame N|last] [--dims 2|3] [--size WxH] --png OUT.png`:
 // one view of a session, drawn in a hidden window into an offscreen framebuffer and saved.
 #define GLFW_INCLUDE_NONE
 #include <GLFW/glfw3.h>
@@ -52,7 +52,9 @@ int run_render(const RenderCommand& cmd) {
   render::OffscreenTarget target(width, height);
   ui::Workspace workspace(render::find_shader_dir(exe_dir()));
   ui::UiState state;
+  if (cmd.dims == 3 && *method == jobs::Method::star) throw Error("star coordinates are 2-D only (--dims 3 is for the other methods)");
   state.views[0] = {*method, cmd.layer};
+  state.views[0].dims = cmd.dims;
   state.view_count = 1;
   state.follow_latest = false;
   state.frame = frame;
@@ -81,8 +83,8 @@ int run_render(const RenderCommand& cmd) {
     }
     const auto& f = *ctx.frames[static_cast<std::size_t>(frame)];
     const auto& report = workspace.view(0).report();
-    std::string caption = fmt::format("{} of the {} layer, frame {} (epoch {}), held-out accuracy {:.1f}%",
-                                      jobs::method_label(*method), cmd.layer, frame, f.epoch,
+    std::string caption = fmt::format("{} of the {} layer{}, frame {} (epoch {}), held-out accuracy {:.1f}%",
+                                      jobs::method_label(*method), cmd.layer, cmd.dims == 3 ? " in 3-D" : "", frame, f.epoch,
                                       100 * f.metrics.heldout_accuracy);
     if (report.recall >= 0) caption += fmt::format(", recall@10 {:.2f}", report.recall);
     target.bind();

@@ -32,6 +32,7 @@ struct RenderCommand {
   std::string method = "pca";
   std::string layer = "output";
   std::string frame = "last";
+  int dims = 2;                        ///< 3: a 3-D view from the default orbit camera
   std::string size = "1000x800";
   std::filesystem::path png;
   double timeout = 900;  ///< seconds to wait for the layout

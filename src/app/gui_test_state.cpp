@@ -64,6 +64,10 @@ void write_test_state(const std::filesystem::path& path, const ui::UiContext& ct
     v["final"] = r.final;
     v["recall"] = r.recall;
     v["images"] = r.images;
+    v["dims"] = r.dims;
+    v["yaw"] = r.yaw;
+    v["pitch"] = r.pitch;
+    v["camera_distance"] = r.camera_distance;
     v["hovered_ring"] = r.hovered_ring;
     v["hovered_edges"] = r.hovered_edges;
     v["displacement"] = r.displacement;

@@ -47,6 +47,7 @@ GuiWindow::GuiWindow(int width, int height, bool visible, const char* ini_path) 
   glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GLFW_TRUE);
   glfwWindowHint(GLFW_VISIBLE, visible ? GLFW_TRUE : GLFW_FALSE);
   glfwWindowHint(GLFW_SAMPLES, 0);
+  glfwWindowHint(GLFW_DEPTH_BITS, 24);  // 3-D views test depth
   if (width <= 0 || height <= 0) {
     int x = 0, y = 0, w = 1280, h = 800;
     if (GLFWmonitor* m = glfwGetPrimaryMonitor()) glfwGetMonitorWorkarea(m, &x, &y, &w, &h);

@@ -177,6 +177,9 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"output", "logits", "hidden"}))
       ->capture_default_str();
   render_cmd->add_option("--frame", render.frame, "Frame index or 'last'")->capture_default_str();
+  render_cmd->add_option("--dims", render.dims, "2, or 3 for a 3-D view (not star coordinates)")
+      ->check(CLI::IsMember({2, 3}))
+      ->capture_default_str();
   render_cmd->add_option("--size", render.size, "Image size WIDTHxHEIGHT")->capture_default_str();
   render_cmd->add_option("--png", render.png, "PNG file to write")->required();
   render_cmd->add_option("--timeout", render.timeout, "Seconds to wait for the layout")->capture_default_str();

@@ -28,11 +28,39 @@ void begin_view(const ViewParams& view) {
   glEnable(GL_BLEND);
   glBlendEquation(GL_FUNC_ADD);
   glBlendFuncSeparate(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA, GL_ONE, GL_ONE_MINUS_SRC_ALPHA);
-  glDisable(GL_DEPTH_TEST);
   glDisable(GL_CULL_FACE);
+  if (view.depth) {
+    glEnable(GL_DEPTH_TEST);
+    glDepthFunc(GL_LEQUAL);
+    glDepthMask(GL_TRUE);
+  } else {
+    glDisable(GL_DEPTH_TEST);
+  }
+}
+
+// Leaves depth testing off for whatever draws next (ImGui).
+void end_view(const ViewParams& view) {
+  if (view.depth) glDisable(GL_DEPTH_TEST);
 }
 
 }  // namespace
+
+void ViewParams::set_2d(const float scale[2], const float offset[2]) {
+  const float m[16] = {scale[0], 0, 0, 0, 0, scale[1], 0, 0, 0, 0, 1, 0, offset[0], offset[1], 0, 1};
+  std::copy(std::begin(m), std::end(m), std::begin(transform));
+  depth = false;
+  ref_depth = 1;
+  fog_near = fog_far = 0;
+}
+
+void clear_depth(const ViewParams& view) {
+  if (!view.depth) return;
+  glEnable(GL_SCISSOR_TEST);
+  glScissor(view.viewport.x, view.viewport.y, view.viewport.width, view.viewport.height);
+  glDepthMask(GL_TRUE);
+  glClearDepth(1.0);
+  glClear(GL_DEPTH_BUFFER_BIT);
+}
 
 PointStyleBuffer::PointStyleBuffer() : styles_(gl_create<GlKind::buffer>()), order_(gl_create<GlKind::buffer>()) {}
 
@@ -61,7 +89,7 @@ PointCloud::PointCloud(const PointStyleBuffer& styles)
   glBindVertexArray(vao_.id());
   glBindBuffer(GL_ARRAY_BUFFER, positions_.id());
   glEnableVertexAttribArray(0);
-  glVertexAttribPointer(0, 2, GL_FLOAT, GL_FALSE, 2 * sizeof(float), nullptr);
+  glVertexAttribPointer(0, 2, GL_FLOAT, GL_FALSE, 2 * sizeof(float), nullptr);  // z = 0 in the shader
   glBindBuffer(GL_ARRAY_BUFFER, styles.style_buffer());
   glEnableVertexAttribArray(1);
   glVertexAttribPointer(1, 4, GL_UNSIGNED_BYTE, GL_TRUE, sizeof(PointStyle), nullptr);
@@ -70,15 +98,25 @@ PointCloud::PointCloud(const PointStyleBuffer& styles)
   glBindVertexArray(0);
 }
 
-void PointCloud::set_positions(std::span<const float> xy) {
+void PointCloud::set_positions(std::span<const float> xy, int dims) {
+  dims = dims == 3 ? 3 : 2;
   upload(GL_ARRAY_BUFFER, positions_.id(), xy.data(), xy.size_bytes(), capacity_);
-  size_ = xy.size() / 2;
+  size_ = xy.size() / static_cast<std::size_t>(dims);
+  if (dims != dims_) {
+    glBindVertexArray(vao_.id());
+    glBindBuffer(GL_ARRAY_BUFFER, positions_.id());
+    glVertexAttribPointer(0, dims, GL_FLOAT, GL_FALSE, dims * static_cast<GLsizei>(sizeof(float)), nullptr);
+    glBindVertexArray(0);
+    dims_ = dims;
+  }
 }
 
 PointRenderer::PointRenderer(const std::filesystem::path& shader_dir)
     : program_(load_program(shader_dir, "points.vert.glsl", "points.frag.glsl")) {
-  u_scale_ = uniform_location(program_, "uScale");
-  u_offset_ = uniform_location(program_, "uOffset");
+  u_transform_ = uniform_location(program_, "uTransform");
+  u_ref_depth_ = uniform_location(program_, "uRefDepth");
+  u_fog_ = uniform_location(program_, "uFog");
+  u_depth_ = uniform_location(program_, "uDepth");
   u_size_ = uniform_location(program_, "uPointSize");
   u_mode_ = uniform_location(program_, "uImages");
   u_atlas_ = uniform_location(program_, "uAtlas");
@@ -95,8 +133,10 @@ void PointRenderer::draw(const PointCloud& cloud, const ViewParams& view, float 
   begin_view(view);
   glEnable(GL_PROGRAM_POINT_SIZE);
   glUseProgram(program_.id());
-  glUniform2f(u_scale_, view.scale[0], view.scale[1]);
-  glUniform2f(u_offset_, view.offset[0], view.offset[1]);
+  glUniformMatrix4fv(u_transform_, 1, GL_FALSE, view.transform);
+  glUniform1f(u_ref_depth_, view.ref_depth);
+  glUniform2f(u_fog_, view.fog_near, view.fog_far);
+  glUniform1i(u_depth_, view.depth ? 1 : 0);
   // Large points shrink the range a little so the 1.6x emphasis still fits the driver's maximum.
   glUniform1f(u_size_, std::clamp(point_px, 1.0f, max_point_size_ / 1.6f));
   glUniform1i(u_mode_, atlas != nullptr ? 1 : 0);
@@ -111,12 +151,12 @@ void PointRenderer::draw(const PointCloud& cloud, const ViewParams& view, float 
   glBindBuffer(GL_ELEMENT_ARRAY_BUFFER, cloud.styles().order_buffer());
   glDrawElements(GL_POINTS, static_cast<GLsizei>(count), GL_UNSIGNED_INT, nullptr);
   glBindVertexArray(0);
+  end_view(view);
 }
 
 LineRenderer::LineRenderer(const std::filesystem::path& shader_dir)
     : program_(load_program(shader_dir, "lines.vert.glsl", "lines.frag.glsl")) {
-  u_scale_ = uniform_location(program_, "uScale");
-  u_offset_ = uniform_location(program_, "uOffset");
+  u_transform_ = uniform_location(program_, "uTransform");
   u_color_ = uniform_location(program_, "uColor");
 }
 
@@ -124,9 +164,9 @@ void LineRenderer::draw(const PointCloud& cloud, const EdgeBuffer& edges, const 
                         const float rgba[4]) const {
   if (edges.index_count() == 0 || cloud.size() == 0) return;
   begin_view(view);
+  glDepthMask(GL_FALSE);  // faint edges never hide points
   glUseProgram(program_.id());
-  glUniform2f(u_scale_, view.scale[0], view.scale[1]);
-  glUniform2f(u_offset_, view.offset[0], view.offset[1]);
+  glUniformMatrix4fv(u_transform_, 1, GL_FALSE, view.transform);
   glUniform4f(u_color_, rgba[0], rgba[1], rgba[2], rgba[3]);
   glBindVertexArray(cloud.vertex_array());
   glBindBuffer(GL_ELEMENT_ARRAY_BUFFER, edges.buffer());
@@ -134,6 +174,8 @@ void LineRenderer::draw(const PointCloud& cloud, const EdgeBuffer& edges, const 
   // Leave the points' order bound as the vertex array's element buffer.
   glBindBuffer(GL_ELEMENT_ARRAY_BUFFER, cloud.styles().order_buffer());
   glBindVertexArray(0);
+  glDepthMask(GL_TRUE);
+  end_view(view);
 }
 
 }  // namespace epochscope::render

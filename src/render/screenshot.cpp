@@ -49,12 +49,16 @@ double non_blank_fraction(const std::vector<std::uint8_t>& rgba) {
 }
 
 OffscreenTarget::OffscreenTarget(int width, int height)
-    : framebuffer_(gl_create<GlKind::framebuffer>()), color_(gl_create<GlKind::renderbuffer>()), width_(width),
+    : framebuffer_(gl_create<GlKind::framebuffer>()), color_(gl_create<GlKind::renderbuffer>()),
+      depth_(gl_create<GlKind::renderbuffer>()), width_(width),
       height_(height) {
   glBindRenderbuffer(GL_RENDERBUFFER, color_.id());
   glRenderbufferStorage(GL_RENDERBUFFER, GL_RGBA8, width, height);
   glBindFramebuffer(GL_FRAMEBUFFER, framebuffer_.id());
   glFramebufferRenderbuffer(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_RENDERBUFFER, color_.id());
+  glBindRenderbuffer(GL_RENDERBUFFER, depth_.id());
+  glRenderbufferStorage(GL_RENDERBUFFER, GL_DEPTH_COMPONENT24, width, height);
+  glFramebufferRenderbuffer(GL_FRAMEBUFFER, GL_DEPTH_ATTACHMENT, GL_RENDERBUFFER, depth_.id());
   const GLenum status = glCheckFramebufferStatus(GL_FRAMEBUFFER);
   glBindFramebuffer(GL_FRAMEBUFFER, 0);
   if (status != GL_FRAMEBUFFER_COMPLETE) throw Error("cannot create an offscreen framebuffer");

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "epochscope/project/star.hpp"
 #include "epochscope/render/atlas.hpp"
@@ -46,6 +47,11 @@ void ProjectionView::set_source(jobs::LayoutPool* pool) {
   pixels_input_.reset();
   pixels_input_axes_ = {-1, -1};
   mean_image_.clear();
+  xy_.clear();
+  xyz_.clear();
+  depth_.clear();
+  box_valid_ = false;
+  projection_dirty_ = true;
   if (pool_ != nullptr && !is_pixels()) {
     pool_->request(key());  // star too: the pool's result carries recall@10
     requested_ = true;
@@ -222,11 +228,36 @@ void ProjectionView::update_positions(UiContext& ctx, const UiState& state) {
     b = layout_of(ctx, f0 + 1, true);
     if (b.positions && b.positions->rows() == a.positions->rows()) t = ease(state.phase);
   }
-  if (a.positions != a_.positions || b.positions != b_.positions || t != t_) {
-    interpolate(*a.positions, t > 0 ? b.positions.get() : nullptr, t, xy_);
-    cloud_->set_positions(xy_);
-    if (change_cloud_ && change_cloud_->size() == xy_.size() / 2) change_cloud_->set_positions(xy_);
-    bounds_ = Bounds::of(xy_);
+  const int d = dims();
+  if (a.positions != a_.positions || b.positions != b_.positions || t != t_ || d != shown_dims_) {
+    shown_dims_ = d;
+    if (d == 3) {
+      interpolate(*a.positions, t > 0 ? b.positions.get() : nullptr, t, xyz_, 3);
+      const std::size_t count = xyz_.size() / 3;
+      cloud_->set_positions(xyz_, 3);
+      if (change_cloud_ && change_cloud_->size() == count) change_cloud_->set_positions(xyz_, 3);
+      box_valid_ = false;
+      for (std::size_t i = 0; i < count; ++i) {
+        const Vec3 p{xyz_[3 * i], xyz_[3 * i + 1], xyz_[3 * i + 2]};
+        if (!std::isfinite(p.x) || !std::isfinite(p.y) || !std::isfinite(p.z)) continue;
+        if (!box_valid_) {
+          box_min_ = box_max_ = p;
+          box_valid_ = true;
+          continue;
+        }
+        box_min_ = {std::min(box_min_.x, p.x), std::min(box_min_.y, p.y), std::min(box_min_.z, p.z)};
+        box_max_ = {std::max(box_max_.x, p.x), std::max(box_max_.y, p.y), std::max(box_max_.z, p.z)};
+      }
+      if (xy_.size() != 2 * count) xy_.assign(2 * count, std::numeric_limits<float>::quiet_NaN());
+      projection_dirty_ = true;  // screen positions follow in draw_canvas, once the camera is known
+    } else {
+      interpolate(*a.positions, t > 0 ? b.positions.get() : nullptr, t, xy_);
+      xyz_.clear();
+      depth_.clear();
+      cloud_->set_positions(xy_);
+      if (change_cloud_ && change_cloud_->size() == xy_.size() / 2) change_cloud_->set_positions(xy_);
+      bounds_ = Bounds::of(xy_);
+    }
     grid_dirty_ = true;
   }
   a_ = std::move(a);
@@ -308,7 +339,13 @@ void ProjectionView::update_change_styles(const UiContext& ctx, const UiState& s
     change_filter_ = filter;
     change_known_ = true;
   }
-  if (change_cloud_->size() != n) change_cloud_->set_positions(xy_);
+  if (change_cloud_->size() != n) {
+    if (shown_dims_ == 3) {
+      change_cloud_->set_positions(xyz_, 3);
+    } else {
+      change_cloud_->set_positions(xy_);
+    }
+  }
 }
 
 void ProjectionView::draw_header(UiContext& ctx, UiState& state) {
@@ -350,6 +387,17 @@ void ProjectionView::draw_header(UiContext& ctx, UiState& state) {
       ImGui::SetTooltip("Colour the points by how much their neighbourhood in the layer changed since the previous\n"
                         "frame: the share of each point's 10 nearest neighbours that are new (dark: the same, yellow:\n"
                         "all new). Grey while unknown (frame 0, or the layout is not final yet).");
+    }
+  }
+  if (!is_star() && !is_pixels()) {
+    ImGui::SameLine();
+    bool three = config_.dims == 3;
+    if (ImGui::Checkbox("3-D", &three)) next.dims = three ? 3 : 2;
+    ctx.hooks[fmt::format("view{}_3d", slot_)] = {{ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y},
+                                                   {ImGui::GetItemRectMax().x, ImGui::GetItemRectMax().y}};
+    if (ImGui::IsItemHovered()) {
+      ImGui::SetTooltip("Lay the points out in three dimensions: drag to turn, the wheel zooms, double-click fits.\n"
+                        "Nearer points are drawn larger and brighter.");
     }
   }
   if (!(next == config_)) {
@@ -446,6 +494,10 @@ void ProjectionView::draw_header(UiContext& ctx, UiState& state) {
   report_.method = jobs::method_name(config_.method);
   report_.layer = config_.layer;
   report_.layout_frame = shown_frame_;
+  report_.dims = dims();
+  report_.yaw = dims() == 3 ? orbit_.yaw : 0.0f;
+  report_.pitch = dims() == 3 ? orbit_.pitch : 0.0f;
+  report_.camera_distance = dims() == 3 ? orbit_.distance : 0.0f;
   // (Work in progress redraws when the pool publishes a slice: its version changes.)
 }
 
@@ -453,6 +505,7 @@ void ProjectionView::render_gl() const {
   if (!a_.positions || xy_.empty()) return;
   const bool by_change = color_change_ && change_cloud_ && change_cloud_->size() == xy_.size() / 2;
   const render::PointCloud& cloud = by_change ? *change_cloud_ : *cloud_;
+  render::clear_depth(gl_params_);  // 3-D: this view's depth starts empty
   if (draw_edges_) {
     const float color[4] = {0.55f, 0.60f, 0.70f, 0.16f};
     renderers_.lines->draw(cloud, *edges_, gl_params_, color);

@@ -23,7 +23,7 @@ void draw_trajectory_3d(UiContext& ctx, const UiState& state, ImVec2 p0, float w
   auto& t = ctx.trajectory;
   const Rect rect{{p0.x, p0.y}, {p0.x + w, p0.y + h}};
   const ImGuiIO& io = ImGui::GetIO();
-  if (ImGui::IsItemActive() && ImGui::IsMouseDragging(ImGuiMouseButton_Left, 1.0f)) t.camera.rotate(io.MouseDelta.x, io.MouseDelta.y);
+  if (ImGui::IsItemActive() && ImGui::IsMouseDragging(ImGuiMouseButton_Left, 1.0f)) t.camera.rotate(-io.MouseDelta.x, io.MouseDelta.y);  // grab and turn
   if (ImGui::IsItemHovered() && io.MouseWheel != 0.0f) t.camera.zoom(io.MouseWheel);
   if (ImGui::IsItemHovered() && ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left)) t.camera.reset();
   const std::size_t n = t.points.size();

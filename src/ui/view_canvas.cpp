@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "epochscope/render/atlas.hpp"
 #include "epochscope/ui/pixel_axes.hpp"
@@ -38,7 +39,123 @@ int ProjectionView::pick(const UiContext& ctx, const UiState& state, Vec2 mouse)
     grid_dirty_ = false;
   }
   const float radius_px = std::max(6.0f, 0.5f * gl_point_px_ + 3.0f);
-  return grid_.nearest(camera_.to_data(mouse, canvas_), radius_px / camera_.scale);
+  return nearest_at(camera_.to_data(mouse, canvas_), radius_px / camera_.scale);
+}
+
+int ProjectionView::nearest_at(Vec2 data, float radius) const {
+  const std::size_t n = xy_.size() / 2;
+  if (shown_dims_ != 3 || depth_.size() != n) return grid_.nearest(data, radius);
+  // 3-D: of the points drawn under the cursor, the front-most (what the user sees); else the nearest.
+  int best = -1;
+  float best_depth = std::numeric_limits<float>::infinity();
+  for (const int i : grid_.within(data, radius)) {
+    const auto k = static_cast<std::size_t>(i);
+    const float drawn = 0.5f * gl_point_px_ * std::clamp(orbit_.distance / std::max(depth_[k], 1e-4f), 0.55f, 1.9f) + 1.0f;
+    const float dx = xy_[2 * k] - data.x, dy = xy_[2 * k + 1] - data.y;
+    if (dx * dx + dy * dy <= drawn * drawn && depth_[k] < best_depth) {
+      best_depth = depth_[k];
+      best = i;
+    }
+  }
+  return best >= 0 ? best : grid_.nearest(data, radius);
+}
+
+// 3-D: the layout is shown normalised, (p - fit_center_) / fit_radius_, so the orbit camera's
+// default distance frames it; the fit follows the layout smoothly as it converges or the frame changes.
+void ProjectionView::fit_orbit(const UiContext& ctx, const Rect& rect) {
+  (void)rect;
+  camera_ = ViewTransform{{0, 0}, 1};  // xy_ holds screen offsets from the canvas centre (y up)
+  fit_scale_ = 1;
+  if (!box_valid_) return;
+  const Vec3 c{0.5f * (box_min_.x + box_max_.x), 0.5f * (box_min_.y + box_max_.y), 0.5f * (box_min_.z + box_max_.z)};
+  const float r = std::max(0.5f * std::hypot(box_max_.x - box_min_.x, box_max_.y - box_min_.y, box_max_.z - box_min_.z), 1e-6f);
+  if (!camera_valid_) {
+    fit_center_ = c;
+    fit_radius_ = r;
+    camera_valid_ = true;
+    return;
+  }
+  const float k = std::clamp(static_cast<float>(ctx.dt) * 8.0f, 0.05f, 1.0f);
+  const float moved = std::hypot(c.x - fit_center_.x, c.y - fit_center_.y, c.z - fit_center_.z) / r;
+  if (moved < 2e-3f && std::abs(std::log(r / fit_radius_)) < 2e-3f) {
+    fit_center_ = c;
+    fit_radius_ = r;
+    return;
+  }
+  fit_center_ = {fit_center_.x + (c.x - fit_center_.x) * k, fit_center_.y + (c.y - fit_center_.y) * k,
+                 fit_center_.z + (c.z - fit_center_.z) * k};
+  fit_radius_ = std::exp(std::log(fit_radius_) + (std::log(r) - std::log(fit_radius_)) * k);
+  const_cast<UiContext&>(ctx).animating = true;
+}
+
+// 3-D: every point's screen position (offset from the canvas centre, y up, in xy_) and depth, once
+// per change of the layout, the camera, the fit or the canvas size.
+void ProjectionView::project_points(const Rect& rect) {
+  if (shown_dims_ != 3 || xyz_.empty()) return;
+  const float sig[9] = {orbit_.yaw, orbit_.pitch, orbit_.distance, fit_center_.x, fit_center_.y,
+                        fit_center_.z, fit_radius_, rect.width(), rect.height()};
+  if (!projection_dirty_ && std::equal(std::begin(sig), std::end(sig), std::begin(projected_))) return;
+  std::copy(std::begin(sig), std::end(sig), std::begin(projected_));
+  projection_dirty_ = false;
+  const std::size_t n = xyz_.size() / 3;
+  xy_.resize(2 * n);
+  depth_.resize(n);
+  float m[16];
+  const float near = 0.02f;
+  orbit_.clip_matrix(rect, near, 100.0f, m, fit_center_, 1.0f / fit_radius_);
+  const float hw = 0.5f * rect.width(), hh = 0.5f * rect.height();
+  constexpr float nan = std::numeric_limits<float>::quiet_NaN();
+  for (std::size_t i = 0; i < n; ++i) {
+    const float x = xyz_[3 * i], y = xyz_[3 * i + 1], z = xyz_[3 * i + 2];
+    const float cx = m[0] * x + m[4] * y + m[8] * z + m[12];
+    const float cy = m[1] * x + m[5] * y + m[9] * z + m[13];
+    const float w = m[3] * x + m[7] * y + m[11] * z + m[15];
+    depth_[i] = w;
+    if (!(w > near)) {  // behind the eye (zoomed into the cloud): not drawn, not pickable
+      xy_[2 * i] = xy_[2 * i + 1] = nan;
+      continue;
+    }
+    xy_[2 * i] = cx / w * hw;
+    xy_[2 * i + 1] = cy / w * hh;
+  }
+  grid_dirty_ = true;
+}
+
+Vec2 ProjectionView::screen_of(float x, float y, float z, const Rect& rect) const {
+  const float inv = 1.0f / fit_radius_;
+  return orbit_.project({(x - fit_center_.x) * inv, (y - fit_center_.y) * inv, (z - fit_center_.z) * inv}, rect);
+}
+
+// 3-D: the layout's bounding box as a faint wireframe and, bottom left, which way its three axes point.
+void ProjectionView::draw_orbit_box(const Rect& rect) const {
+  if (!box_valid_) return;
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  Vec2 corner[8];
+  for (int k = 0; k < 8; ++k) {
+    corner[k] = screen_of((k & 1) ? box_max_.x : box_min_.x, (k & 2) ? box_max_.y : box_min_.y,
+                          (k & 4) ? box_max_.z : box_min_.z, rect);
+  }
+  for (int a = 0; a < 8; ++a) {
+    for (const int bit : {1, 2, 4}) {
+      const int b = a | bit;
+      if (b == a) continue;
+      if (!std::isfinite(corner[a].x) || !std::isfinite(corner[b].x)) continue;
+      dl->AddLine(im(corner[a]), im(corner[b]), IM_COL32(120, 126, 140, 55), 1.0f);
+    }
+  }
+  Vec3 right, up, forward;
+  orbit_.basis(right, up, forward);
+  const ImVec2 origin(rect.min.x + 34, rect.max.y - 34);
+  const Vec3 axes[3] = {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}};
+  const ImU32 colours[3] = {IM_COL32(230, 120, 110, 230), IM_COL32(130, 210, 130, 230), IM_COL32(120, 160, 240, 230)};
+  const char* names[3] = {"1", "2", "3"};
+  for (int k = 0; k < 3; ++k) {
+    const float sx = axes[k].x * right.x + axes[k].y * right.y + axes[k].z * right.z;
+    const float sy = -(axes[k].x * up.x + axes[k].y * up.y + axes[k].z * up.z);
+    const ImVec2 tip(origin.x + 20 * sx, origin.y + 20 * sy);
+    dl->AddLine(origin, tip, colours[k], 2.0f);
+    dl->AddText(ImVec2(tip.x + 6 * sx - 3, tip.y + 6 * sy - 7), colours[k], names[k]);
+  }
 }
 
 int ProjectionView::anchor_at(Vec2 mouse, const Rect& rect) const {
@@ -68,7 +185,13 @@ void ProjectionView::draw_canvas(UiContext& ctx, UiState& state, ImVec2 size) {
   dl->AddRectFilled(p0, im(rect.max), to_imu32(kViewBackground), 4.0f);
 
   // Camera: follows the layout (smoothly) until the user pans or zooms; double-click restores that.
-  Bounds fit_bounds = bounds_;
+  // 3-D views: the orbit camera turns and zooms; the fit of the layout always follows it.
+  const bool three = shown_dims_ == 3;
+  if (three) {
+    fit_orbit(ctx, rect);
+    project_points(rect);
+  }
+  Bounds fit_bounds = three ? Bounds{} : bounds_;
   if (is_star() && fit_bounds.valid()) {
     fit_bounds.extend({-1.12f, -1.12f});
     fit_bounds.extend({1.12f, 1.12f});
@@ -90,13 +213,24 @@ void ProjectionView::draw_canvas(UiContext& ctx, UiState& state, ImVec2 size) {
     }
   }
   handle_input(ctx, state, rect, hovered, active);
+  if (three) project_points(rect);  // the camera may have turned
 
   const ImGuiIO& io = ImGui::GetIO();
   const float sx = io.DisplayFramebufferScale.x, sy = io.DisplayFramebufferScale.y;
   gl_params_.viewport = {static_cast<int>(std::lround(rect.min.x * sx)),
                          static_cast<int>(std::lround((io.DisplaySize.y - rect.max.y) * sy)),
                          static_cast<int>(std::lround(rect.width() * sx)), static_cast<int>(std::lround(rect.height() * sy))};
-  camera_.ndc(rect, gl_params_.scale, gl_params_.offset);
+  if (three) {
+    orbit_.clip_matrix(rect, 0.02f, 100.0f, gl_params_.transform, fit_center_, 1.0f / fit_radius_);
+    gl_params_.depth = true;
+    gl_params_.ref_depth = orbit_.distance;
+    gl_params_.fog_near = orbit_.distance - 0.7f;  // the fitted layout lies within 1 of the target
+    gl_params_.fog_far = orbit_.distance + 1.0f;
+  } else {
+    float scale[2], offset[2];
+    camera_.ndc(rect, scale, offset);
+    gl_params_.set_2d(scale, offset);
+  }
   const float zoom = camera_.scale / std::max(fit_scale_, 1e-9f);
   draw_images_ = image_mode(state) && ctx.atlas != nullptr;
   gl_atlas_ = ctx.atlas;
@@ -108,6 +242,7 @@ void ProjectionView::draw_canvas(UiContext& ctx, UiState& state, ImVec2 size) {
   if (a_.positions) {
     dl->PushClipRect(p0, im(rect.max), true);
     if (is_star()) draw_star_anchors(ctx, rect, false);
+    if (three) draw_orbit_box(rect);
     dl->AddCallback(render_callback, this);
     dl->AddCallback(ImDrawCallback_ResetRenderState, nullptr);
     if (is_star()) draw_star_anchors(ctx, rect, true);
@@ -128,9 +263,14 @@ void ProjectionView::draw_canvas(UiContext& ctx, UiState& state, ImVec2 size) {
 void ProjectionView::handle_input(UiContext& ctx, UiState& state, const Rect& rect, bool hovered, bool active) {
   const ImGuiIO& io = ImGui::GetIO();
   const Vec2 mouse{io.MousePos.x, io.MousePos.y};
+  const bool three = shown_dims_ == 3;
   if (hovered && io.MouseWheel != 0.0f && camera_valid_) {
-    camera_.zoom_at(mouse, rect, std::pow(1.2f, io.MouseWheel));
-    auto_fit_ = false;
+    if (three) {
+      orbit_.zoom(io.MouseWheel);
+    } else {
+      camera_.zoom_at(mouse, rect, std::pow(1.2f, io.MouseWheel));
+      auto_fit_ = false;
+    }
   }
   if (ImGui::IsItemActivated()) {
     dragging_anchor_ = anchor_at(mouse, rect);
@@ -155,6 +295,9 @@ void ProjectionView::handle_input(UiContext& ctx, UiState& state, const Rect& re
       anchors_moved_ = true;
       ++anchors_generation_;
       update_positions(ctx, state);  // the layout follows the drag in this very frame
+    } else if (three) {  // grab and turn: the front of the cloud follows the mouse
+      orbit_.rotate(-io.MouseDelta.x, io.MouseDelta.y);
+      panning_ = true;
     } else if (camera_valid_) {
       camera_.pan({io.MouseDelta.x, io.MouseDelta.y});
       auto_fit_ = false;
@@ -169,9 +312,17 @@ void ProjectionView::handle_input(UiContext& ctx, UiState& state, const Rect& re
     dragging_anchor_ = -1;
     panning_ = false;
   }
-  if (hovered && ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left)) auto_fit_ = true;
+  const auto fit_again = [&] {
+    auto_fit_ = true;
+    if (three) {  // back to the fitted distance, keeping the angle the user turned to
+      orbit_.distance = OrbitCamera{}.distance;
+      orbit_.target = {};
+    }
+  };
+  if (hovered && ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left)) fit_again();
   if (ImGui::BeginPopupContextItem("view menu")) {
-    if (ImGui::MenuItem("Fit to the points", "double-click")) auto_fit_ = true;
+    if (ImGui::MenuItem("Fit to the points", "double-click")) fit_again();
+    if (three && ImGui::MenuItem("Reset the camera")) orbit_.reset();
     if (is_star() && ImGui::MenuItem("Reset the anchors", nullptr, false, anchors_moved_)) {
       reset_anchors(static_cast<int>(anchors_.rows()));
     }
@@ -198,6 +349,7 @@ void ProjectionView::draw_overlays(UiContext& ctx, const UiState& state, const R
     const auto i = static_cast<std::size_t>(state.selection[k]);
     if (i >= n) continue;
     const Vec2 s = camera_.to_screen({xy_[2 * i], xy_[2 * i + 1]}, rect);
+    if (!std::isfinite(s.x) || !std::isfinite(s.y)) continue;
     const ImU32 c = points != nullptr ? to_imu32(class_color(points->labels[i])) : IM_COL32_WHITE;
     dl->AddCircleFilled(im(s), r + 2.5f, c, 20);
     dl->AddCircle(im(s), r + 3.5f, IM_COL32(255, 255, 255, 235), 24, 2.0f);
@@ -206,7 +358,7 @@ void ProjectionView::draw_overlays(UiContext& ctx, const UiState& state, const R
   report_.hovered_ring = -1;
   report_.hovered_edges = -1;
   if (hovered >= 0 && static_cast<std::size_t>(hovered) < n) draw_hovered_edges(ctx, rect, static_cast<std::size_t>(hovered));
-  if (hovered >= 0 && static_cast<std::size_t>(hovered) < n) {
+  if (hovered >= 0 && static_cast<std::size_t>(hovered) < n && std::isfinite(xy_[2 * static_cast<std::size_t>(hovered)])) {
     const auto i = static_cast<std::size_t>(hovered);
     const Vec2 s = camera_.to_screen({xy_[2 * i], xy_[2 * i + 1]}, rect);
     dl->AddCircle(im(s), r + 7.0f, IM_COL32(0, 0, 0, 200), 28, 4.0f);
@@ -238,7 +390,7 @@ void ProjectionView::draw_hovered_edges(const UiContext& ctx, const Rect& rect, 
       adjacency_[fill[static_cast<std::size_t>(b)]++] = static_cast<std::uint32_t>(a);
     }
   }
-  if (hovered + 1 >= adjacency_start_.size()) return;
+  if (hovered + 1 >= adjacency_start_.size() || !std::isfinite(xy_[2 * hovered])) return;
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const Vec2 h = camera_.to_screen({xy_[2 * hovered], xy_[2 * hovered + 1]}, rect);
   const float r = 0.5f * gl_point_px_;
@@ -246,6 +398,7 @@ void ProjectionView::draw_hovered_edges(const UiContext& ctx, const Rect& rect, 
   for (std::uint32_t k = adjacency_start_[hovered]; k < adjacency_start_[hovered + 1]; ++k) {
     const std::size_t j = adjacency_[k];
     const Vec2 s = camera_.to_screen({xy_[2 * j], xy_[2 * j + 1]}, rect);
+    if (!std::isfinite(s.x)) continue;
     dl->AddLine(im(h), im(s), IM_COL32(0, 0, 0, 160), 3.5f);
     dl->AddLine(im(h), im(s), IM_COL32(255, 255, 255, 230), 1.5f);
     ++count;
@@ -253,6 +406,7 @@ void ProjectionView::draw_hovered_edges(const UiContext& ctx, const Rect& rect, 
   for (std::uint32_t k = adjacency_start_[hovered]; k < adjacency_start_[hovered + 1]; ++k) {
     const std::size_t j = adjacency_[k];
     const Vec2 s = camera_.to_screen({xy_[2 * j], xy_[2 * j + 1]}, rect);
+    if (!std::isfinite(s.x)) continue;
     dl->AddCircleFilled(im(s), r + 2.0f, to_imu32(class_color(points->labels[j])), 16);
     dl->AddCircle(im(s), r + 3.0f, IM_COL32(255, 255, 255, 220), 18, 1.5f);
   }
@@ -412,7 +566,11 @@ void ProjectionView::draw_traces(UiContext& ctx, const UiState& state, const Rec
     if (trace.size() < 2) continue;
     const Rgba8 c = class_color(ctx.points()->labels[i]);
     line.clear();
-    for (const auto& tp : trace) line.push_back(im(camera_.to_screen(tp.position, rect)));
+    for (const auto& tp : trace) {
+      const Vec2 p = shown_dims_ == 3 ? screen_of(tp.position.x, tp.position.y, tp.z, rect) : camera_.to_screen(tp.position, rect);
+      if (std::isfinite(p.x) && std::isfinite(p.y)) line.push_back(im(p));
+    }
+    if (line.size() < 2) continue;
     dl->AddPolyline(line.data(), static_cast<int>(line.size()), IM_COL32(0, 0, 0, 150), 0, 4.0f);
     dl->AddPolyline(line.data(), static_cast<int>(line.size()), to_imu32(c, 230), 0, 2.0f);
     for (std::size_t j = 0; j < line.size(); ++j) {
@@ -464,11 +622,12 @@ void ProjectionView::fill_samples(const UiContext& ctx, const UiState& state, co
   for (std::size_t i = 0; i < n && report_.samples.size() < 6; i += stride) {
     if (!visible_.empty() && visible_[i] == 0) continue;
     const Vec2 s = camera_.to_screen({xy_[2 * i], xy_[2 * i + 1]}, rect);
+    if (!std::isfinite(s.x) || !std::isfinite(s.y)) continue;
     if (s.x < rect.min.x + 30 || s.x > rect.max.x - 30 || s.y < rect.min.y + 30 || s.y > rect.max.y - 30) continue;
     // A point the cursor picks when it rests on the pixel right of it (as the GUI test moves it).
     const Vec2 pixel{std::round(s.x), std::round(s.y)};
     const float radius_px = std::max(6.0f, 0.5f * gl_point_px_ + 3.0f);
-    if (grid_.nearest(camera_.to_data({pixel.x + 1, pixel.y}, rect), radius_px / camera_.scale) != static_cast<int>(i)) continue;
+    if (nearest_at(camera_.to_data({pixel.x + 1, pixel.y}, rect), radius_px / camera_.scale) != static_cast<int>(i)) continue;
     report_.samples.push_back({static_cast<int>(i), pixel});
   }
 }

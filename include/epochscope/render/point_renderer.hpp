@@ -1,11 +1,14 @@
-// Contract: the GPU side of a projection view. A PointCloud holds one view's 2-D positions (one
-// buffer, re-uploaded in place when the layout moves); a PointStyleBuffer holds every point's colour
+// Contract: the GPU side of a projection view. A PointCloud holds one view's 2-D or 3-D positions
+// (one buffer, re-uploaded in place when the layout moves); a PointStyleBuffer holds every point's colour
 // and flags plus the draw order (an index list: filtered points left out, emphasised points last so
 // they are drawn on top), shared by all views; an EdgeBuffer holds index pairs for graph edges.
 // PointRenderer draws all listed points of a view in ONE glDrawElements(GL_POINTS) call as round,
 // anti-aliased sprites (held-out points as rings), or as their digit images from an ImageAtlas.
-// LineRenderer draws edges between a cloud's points in one call. Positions map to the viewport by
-// ndc = position * scale + offset. All calls need the GL context current on the calling thread.
+// LineRenderer draws edges between a cloud's points in one call. Positions map to clip space by a
+// 4x4 matrix (ViewParams::transform; set_2d() makes the 2-D map ndc = position * scale + offset).
+// A 3-D view turns on depth testing (cleared inside its viewport only), sizes points by perspective
+// and dims the far ones, so depth reads at a glance. All calls need the GL context current on the
+// calling thread.
 #pragma once
 
 #include <cstdint>
@@ -60,8 +63,10 @@ class PointCloud {
  public:
   /// `styles` must outlive the cloud (its buffer is bound into the cloud's vertex array).
   explicit PointCloud(const PointStyleBuffer& styles);
-  /// xy: n points, interleaved x0 y0 x1 y1 ... (n must equal the style buffer's point count).
-  void set_positions(std::span<const float> xy);
+  /// n points of `dims` (2 or 3) coordinates, interleaved x0 y0 [z0] x1 ... (n must equal the style
+  /// buffer's point count).
+  void set_positions(std::span<const float> xy, int dims = 2);
+  int dims() const { return dims_; }
   std::size_t size() const { return size_; }
   unsigned vertex_array() const { return vao_.id(); }
   const PointStyleBuffer& styles() const { return *styles_; }
@@ -72,14 +77,22 @@ class PointCloud {
   GlBuffer positions_;
   std::size_t size_ = 0;
   std::size_t capacity_ = 0;
+  int dims_ = 2;
 };
 
-/// Where and how a view draws: viewport in framebuffer pixels, data -> NDC mapping.
+/// Where and how a view draws: viewport in framebuffer pixels, data -> clip space mapping.
 struct ViewParams {
   Viewport viewport;
-  float scale[2] = {1, 1};
-  float offset[2] = {0, 0};
+  float transform[16] = {1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1};  ///< column-major
+  bool depth = false;       ///< 3-D: depth test (the viewport's depth is cleared first)
+  float ref_depth = 1;      ///< 3-D: points at this clip w have the nominal size (nearer: larger)
+  float fog_near = 0, fog_far = 0;  ///< 3-D: clip w from which points dim, and where they are dimmest
+  /// The 2-D map ndc = position * scale + offset, no depth.
+  void set_2d(const float scale[2], const float offset[2]);
 };
+
+/// 3-D views: clears the depth buffer inside the view's viewport (scissored), before its draws.
+void clear_depth(const ViewParams& view);
 
 class PointRenderer {
  public:
@@ -91,7 +104,7 @@ class PointRenderer {
 
  private:
   GlProgram program_;
-  int u_scale_, u_offset_, u_size_, u_mode_, u_atlas_, u_cols_, u_tile_;
+  int u_transform_, u_ref_depth_, u_fog_, u_depth_, u_size_, u_mode_, u_atlas_, u_cols_, u_tile_;
   float max_point_size_ = 64;
 };
 
@@ -103,7 +116,7 @@ class LineRenderer {
 
  private:
   GlProgram program_;
-  int u_scale_, u_offset_, u_color_;
+  int u_transform_, u_color_;
 };
 
 }  // namespace epochscope::render

@@ -1,7 +1,7 @@
 // Contract: reading back what was drawn and saving it. read_pixels returns the rectangle of the
 // bound read framebuffer (the back buffer of the window before the swap, or an OffscreenTarget) as
 // RGBA8 rows top to bottom (GL's bottom-up rows flipped). write_png throws epochscope::Error naming
-// the file when it cannot be written. OffscreenTarget is a framebuffer object for headless renders.
+// the file when it cannot be written. OffscreenTarget is a framebuffer object (colour and depth) for headless renders.
 #pragma once
 
 #include <cstdint>
@@ -32,6 +32,7 @@ class OffscreenTarget {
  private:
   GlFramebuffer framebuffer_;
   GlRenderbuffer color_;
+  GlRenderbuffer depth_;  ///< for 3-D views' depth testing
   int width_, height_;
 };
 

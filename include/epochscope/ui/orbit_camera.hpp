@@ -3,7 +3,8 @@
 // the horizontal plane), with a perspective projection onto a view rectangle (y down). Drag
 // rotates (0.01 rad a pixel, pitch kept within +/- 1.5 rad so the view never flips), the wheel
 // zooms (x 1.15 a notch, within 0.5..50), reset() returns to the default three-quarter view. Used by
-// the trajectory panel's 3-D plot.
+// the trajectory panel's 3-D plot and by 3-D projection views, whose points the GPU projects with
+// clip_matrix(): the same mapping as project(), as a 4x4 matrix for a viewport covering the rect.
 #pragma once
 
 #include "epochscope/ui/view_transform.hpp"
@@ -30,6 +31,11 @@ struct OrbitCamera {
   void basis(Vec3& right, Vec3& up, Vec3& forward) const;
   /// Screen position of p in `rect` (perspective); depth (distance along the view direction) out.
   Vec2 project(Vec3 p, const Rect& rect, float* depth = nullptr) const;
+  /// Column-major 4x4 matrix taking a data point q to clip space for a GL viewport covering `rect`:
+  /// q is first mapped to p = (q - model_center) * model_scale, then projected as project(p) does
+  /// (x and y of the NDC match project()'s screen position; w is the depth; z maps depth `near` to
+  /// -1 and `far` to +1 for depth testing). near > 0, far > near.
+  void clip_matrix(const Rect& rect, float near, float far, float out[16], Vec3 model_center = {}, float model_scale = 1) const;
 };
 
 }  // namespace epochscope::ui

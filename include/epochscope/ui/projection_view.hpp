@@ -5,6 +5,11 @@
 // selection, traces and class highlight are linked through UiState. Star-coordinate views compute
 // their layout here (Y = X A) so their anchors can be dragged; other methods come from the
 // LayoutPool. The points go to the GPU through render/ in one draw call from an ImDrawList callback.
+// A 3-D view (ViewConfig::dims 3; every pool method but star coordinates) shows the chain's 3-D
+// layouts through an orbit camera: drag turns it, the wheel zooms, double-click fits; the GPU tests
+// depth. Its points are also projected on the CPU each time the camera or the layout moves, so
+// hover (the front-most point under the cursor), selection rings, traces and graph edges work in
+// screen space exactly as in 2-D.
 #pragma once
 
 #include <imgui.h>
@@ -17,6 +22,7 @@
 
 #include "epochscope/render/point_renderer.hpp"
 #include "epochscope/ui/context.hpp"
+#include "epochscope/ui/orbit_camera.hpp"
 #include "epochscope/ui/picking.hpp"
 #include "epochscope/ui/traces.hpp"
 #include "epochscope/ui/ui_state.hpp"
@@ -37,6 +43,9 @@ struct ViewReport {
   int component_images = 0;      ///< PCA of the input: component images drawn
   double mean_change = -1;    ///< mean neighbourhood change of the frame shown (-1: unknown)
   bool images = false;
+  int dims = 2;                      ///< 3: a 3-D view
+  float yaw = 0, pitch = 0;          ///< 3-D views: the orbit camera's angles (radians)
+  float camera_distance = 0;         ///< 3-D views: the orbit camera's distance (fitted layout radius 1)
   int hovered_ring = -1;                        ///< point ringed in this view
   int hovered_edges = -1;                       ///< graph views: kNN edges emphasised at the hovered point
   std::vector<std::pair<int, Vec2>> samples;    ///< isolated visible points and their screen positions
@@ -90,7 +99,15 @@ class ProjectionView {
   void fill_samples(const UiContext& ctx, const UiState& state, const Rect& rect);
   int pick(const UiContext& ctx, const UiState& state, Vec2 mouse);
   int anchor_at(Vec2 mouse, const Rect& rect) const;
-  jobs::LayoutKey key() const { return {config_.method, config_.layer, 2}; }
+  jobs::LayoutKey key() const { return {config_.method, config_.layer, dims()}; }
+  /// 3 for a 3-D view of a method that can lay out in 3-D, else 2.
+  int dims() const { return config_.dims == 3 && !is_star() && !is_pixels() ? 3 : 2; }
+  // 3-D views.
+  void fit_orbit(const UiContext& ctx, const Rect& rect);
+  void project_points(const Rect& rect);
+  Vec2 screen_of(float x, float y, float z, const Rect& rect) const;  ///< a 3-D data point on screen
+  void draw_orbit_box(const Rect& rect) const;
+  int nearest_at(Vec2 data, float radius) const;  ///< picking query (front-most under the cursor in 3-D)
   bool is_star() const { return config_.method == jobs::Method::star; }
   bool is_pixels() const { return config_.method == jobs::Method::pixels; }
   float point_pixels(const UiState& state) const;
@@ -122,8 +139,18 @@ class ProjectionView {
   Shown a_, b_;                 ///< layouts of the frames around the display frame
   float t_ = -1;                ///< interpolation weight last uploaded
   int shown_frame_ = -1;        ///< frame whose layout a_ is
-  std::vector<float> xy_;       ///< positions on the GPU, interleaved
+  std::vector<float> xy_;       ///< 2-D: positions on the GPU, interleaved; 3-D: screen positions (camera_ identity)
+  int shown_dims_ = 2;          ///< dims of the positions uploaded
+  std::vector<float> xyz_;      ///< 3-D: positions on the GPU, interleaved x y z
+  std::vector<float> depth_;    ///< 3-D: each point's distance from the eye along the view
   Bounds bounds_;
+  Vec3 box_min_, box_max_;      ///< 3-D: bounds of the layout shown
+  bool box_valid_ = false;
+  OrbitCamera orbit_;
+  Vec3 fit_center_;             ///< 3-D: the layout is shown as (p - fit_center_) / fit_radius_
+  float fit_radius_ = 1;
+  bool projection_dirty_ = true;
+  float projected_[9] = {};     ///< camera, fit and rect the screen positions were computed for
   PointGrid grid_;
   bool grid_dirty_ = true;
   std::vector<std::uint8_t> visible_;  ///< filter mask used by picking

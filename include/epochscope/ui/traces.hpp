@@ -15,13 +15,15 @@ namespace epochscope::ui {
 /// Smoothstep easing of t in [0, 1] (clamped).
 float ease(float t);
 
-/// out = (1 - t) * a + t * b over the first two columns, interleaved x0 y0 x1 y1 ... Both must have
-/// the same rows (else out is a's positions). b may be null (out = a).
-void interpolate(const Matrix& a, const Matrix* b, float t, std::vector<float>& out);
+/// out = (1 - t) * a + t * b over the first `dims` (2 or 3) columns, interleaved x0 y0 [z0] x1 ...
+/// (a column a layout lacks is 0). Both must have the same rows (else out is a's positions). b may
+/// be null (out = a).
+void interpolate(const Matrix& a, const Matrix* b, float t, std::vector<float>& out, int dims = 2);
 
 struct TracePoint {
   int frame = 0;
   Vec2 position;
+  float z = 0;  ///< third coordinate of a 3-D layout (0 for 2-D ones)
 };
 
 /// Point `index`'s position in every frame whose layout exists (and has that row), in frame order.

@@ -23,6 +23,9 @@ struct ViewConfig {
   /// Pixel explorer: the input pixels (row * width + column) or layer dimensions on x and y.
   int axis_x = 14 * 28 + 9;
   int axis_y = 9 * 28 + 14;
+  /// 2 or 3: a 3-D view lays out in three dimensions and turns with an orbit camera (not for star
+  /// coordinates or the pixel explorer, which are 2-D only).
+  int dims = 2;
   bool operator==(const ViewConfig&) const = default;
 };
 

@@ -49,4 +49,29 @@ Vec2 OrbitCamera::project(Vec3 p, const Rect& rect, float* depth) const {
   return {c.x + f * dot(d, right) / z, c.y - f * dot(d, up) / z};
 }
 
+void OrbitCamera::clip_matrix(const Rect& rect, float near, float far, float out[16], Vec3 model_center,
+                              float model_scale) const {
+  Vec3 right, up, forward;
+  basis(right, up, forward);
+  const Vec3 e = eye();
+  const float f = 0.5f * rect.height() / std::tan(0.5f * fov_y);
+  const float sx = 2.0f * f / std::max(rect.width(), 1e-6f), sy = 2.0f * f / std::max(rect.height(), 1e-6f);
+  const float a = (far + near) / (far - near), b = -2.0f * far * near / (far - near);
+  // Rows of the view-projection matrix acting on p (homogeneous): x_c = sx (p - e).right,
+  // y_c = sy (p - e).up, w_c = (p - e).forward, z_c = a w_c + b.
+  const Vec3 rows[4] = {{sx * right.x, sx * right.y, sx * right.z},
+                        {sy * up.x, sy * up.y, sy * up.z},
+                        {a * forward.x, a * forward.y, a * forward.z},
+                        {forward.x, forward.y, forward.z}};
+  const float row_offset[4] = {-sx * dot(right, e), -sy * dot(up, e), -a * dot(forward, e) + b, -dot(forward, e)};
+  // Fold in the model map p = (q - c) * s: the row r acts on q as s r, offset r.(-s c) + offset.
+  for (int r = 0; r < 4; ++r) {
+    const Vec3 m{rows[r].x * model_scale, rows[r].y * model_scale, rows[r].z * model_scale};
+    out[0 + r] = m.x;
+    out[4 + r] = m.y;
+    out[8 + r] = m.z;
+    out[12 + r] = row_offset[r] - dot(m, model_center);
+  }
+}
+
 }  // namespace epochscope::ui

@@ -11,23 +11,21 @@ float ease(float t) {
   return t * t * (3.0f - 2.0f * t);
 }
 
-void interpolate(const Matrix& a, const Matrix* b, float t, std::vector<float>& out) {
+void interpolate(const Matrix& a, const Matrix* b, float t, std::vector<float>& out, int dims) {
+  dims = std::clamp(dims, 2, 3);
   const auto n = static_cast<std::size_t>(a.rows());
-  out.resize(2 * n);
-  const bool blend = b != nullptr && b->rows() == a.rows() && b->cols() >= 2 && t > 0.0f;
-  if (a.cols() < 2) {
-    std::fill(out.begin(), out.end(), 0.0f);
-    return;
-  }
+  const auto d = static_cast<std::size_t>(dims);
+  out.assign(d * n, 0.0f);
+  const bool blend = b != nullptr && b->rows() == a.rows() && b->cols() >= std::min<Eigen::Index>(a.cols(), dims) && t > 0.0f;
+  if (a.cols() < 2) return;
+  const auto cols = std::min<Eigen::Index>(a.cols(), dims);
   for (std::size_t i = 0; i < n; ++i) {
     const auto r = static_cast<Eigen::Index>(i);
-    float x = a(r, 0), y = a(r, 1);
-    if (blend) {
-      x += ((*b)(r, 0) - x) * t;
-      y += ((*b)(r, 1) - y) * t;
+    for (Eigen::Index c = 0; c < cols; ++c) {
+      float v = a(r, c);
+      if (blend) v += ((*b)(r, c) - v) * t;
+      out[d * i + static_cast<std::size_t>(c)] = v;
     }
-    out[2 * i] = x;
-    out[2 * i + 1] = y;
   }
 }
 
@@ -38,7 +36,7 @@ std::vector<TracePoint> assemble_trace(std::span<const Matrix* const> layouts, s
     const Matrix* m = layouts[f];
     if (m == nullptr || static_cast<std::size_t>(m->rows()) <= index || m->cols() < 2) continue;
     const auto r = static_cast<Eigen::Index>(index);
-    trace.push_back({static_cast<int>(f), {(*m)(r, 0), (*m)(r, 1)}});
+    trace.push_back({static_cast<int>(f), {(*m)(r, 0), (*m)(r, 1)}, m->cols() >= 3 ? (*m)(r, 2) : 0.0f});
   }
   return trace;
 }
