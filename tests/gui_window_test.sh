@@ -4,7 +4,7 @@
 # moves the epoch slider and the arrow keys, switches a view's method, highlights and pins a legend
 # class, clears the selection, saves a screenshot, and closes. Reopens the session it wrote, then
 # hovers a point of a graph view (its edges emphasised), colours a view by neighbourhood change,
-# picks a pixel on the pixel explorer's grid, applies a new t-SNE perplexity from the t-SNE panel and
+# picks a pixel on the pixel explorer's grid, turns a 3-D view and picks a point in it, applies a new t-SNE perplexity from the t-SNE panel and
 # opens the parameter trajectory panel and turns its 3-D plot. The app reports where things are on
 # screen and what happened through --test-state (a JSON dump written every frame).
 # Usage: gui_window_test.sh path/to/epochscope scratch-dir     (exit 77 = skipped)
@@ -161,6 +161,28 @@ read -r gx gy < <(py center view3_xgrid)
 move "$gx" "$gy"
 click
 py wait "j['views'][3]['axis_x'] == 406 and 'row 14, col 14' in j['views'][3]['status'] and j['selection'] == []" 10
+
+step "view 1 in 3-D: it turns when dragged; hover rings the same point in every view; a click selects it and traces it"
+read -r cx cy < <(py center view1_3d)
+move "$cx" "$cy"
+click
+py wait "j['views'][1]['dims'] == 3 and j['views'][1]['final'] and j['views'][1]['layout_frame'] == 4 and len(j['views'][1]['samples']) > 0" 120
+yaw=$(py get "j['views'][1]['yaw']")
+pitch=$(py get "j['views'][1]['pitch']")
+read -r vx vy < <(py get "' '.join(str(int(v)) for v in ((j['views'][1]['canvas'][0] + j['views'][1]['canvas'][2]) / 2, (j['views'][1]['canvas'][1] + j['views'][1]['canvas'][3]) / 2))")
+move "$vx" "$vy"
+xdotool mousedown 1; sleep 0.2
+for d in 10 20 30 40 50 60; do xdotool mousemove --window "$wid" --sync "$((vx + d))" "$((vy + d / 3))"; sleep 0.05; done
+xdotool mouseup 1; sleep 0.5
+py wait "abs(j['views'][1]['yaw'] - ($yaw)) > 0.3 and abs(j['views'][1]['pitch'] - ($pitch)) > 0.05 and j['selection'] == []" 10
+py wait "len(j['views'][1]['samples']) > 0" 10
+read -r point x y < <(py sample 1)
+move "$x" "$y"
+py wait "j['views'][1]['hovered_ring'] == $point and j['views'][0]['hovered_ring'] == $point and j['hovered'] == $point" 10
+click
+py wait "j['selection'] == [$point] and j['views'][1]['trace_lengths'] == [5] and j['views'][0]['trace_lengths'] == [5]" 10
+key Escape
+py wait "j['selection'] == []" 10
 
 step "t-SNE panel: the smallest perplexity, applied, recomputes the t-SNE view"
 open_left_section tsne_header

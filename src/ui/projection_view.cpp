@@ -18,10 +18,26 @@ namespace {
 
 constexpr const char* kLayers[] = {"output", "logits", "hidden", "input"};
 
+// A compact on/off button for a view's header (narrower than a checkbox with its label): filled with
+// the accent colour when on.
+bool toggle_chip(const char* label, bool* value) {
+  const ImVec4 on = ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive);
+  const ImVec4 off = ImGui::GetStyleColorVec4(ImGuiCol_FrameBg);
+  ImGui::PushStyleColor(ImGuiCol_Button, *value ? on : off);
+  ImGui::PushStyleColor(ImGuiCol_ButtonHovered, *value ? on : ImGui::GetStyleColorVec4(ImGuiCol_FrameBgHovered));
+  const bool pressed = ImGui::Button(label);
+  ImGui::PopStyleColor(2);
+  if (pressed) *value = !*value;
+  return pressed;
+}
+
+float chip_width(const char* label) { return ImGui::CalcTextSize(label).x + 2 * ImGui::GetStyle().FramePadding.x; }
+
 }  // namespace
 
 ProjectionView::ProjectionView(int slot, ViewRenderers renderers) : slot_(slot), renderers_(renderers) {
   cloud_ = std::make_unique<render::PointCloud>(*renderers_.styles);
+  orbit_.distance = kOrbitDistance;
   edges_ = std::make_unique<render::EdgeBuffer>();
 }
 
@@ -351,7 +367,13 @@ void ProjectionView::update_change_styles(const UiContext& ctx, const UiState& s
 void ProjectionView::draw_header(UiContext& ctx, UiState& state) {
   const float w = ImGui::GetContentRegionAvail().x;
   ViewConfig next = config_;
-  ImGui::SetNextItemWidth(std::min(170.0f, w * 0.45f));
+  // The method combo gives way so the layer combo and the toggles fit on one line.
+  const float spacing = ImGui::GetStyle().ItemSpacing.x;
+  const bool toggles = !is_pixels();
+  const bool can_3d = !is_star() && !is_pixels();
+  const float layer_w = std::min(96.0f, w * 0.28f);
+  const float chips = (toggles ? chip_width("change") + spacing : 0.0f) + (can_3d ? chip_width("3-D") + spacing : 0.0f);
+  ImGui::SetNextItemWidth(std::clamp(w - layer_w - chips - spacing, 90.0f, 170.0f));
   if (ImGui::BeginCombo("##method", jobs::method_label(config_.method))) {
     auto methods = jobs::all_methods();
     methods.push_back(jobs::Method::pixels);  // drawn here, not computed by the pool
@@ -368,7 +390,7 @@ void ProjectionView::draw_header(UiContext& ctx, UiState& state) {
   report_.method_combo = {{ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y},
                           {ImGui::GetItemRectMax().x, ImGui::GetItemRectMax().y}};
   ImGui::SameLine();
-  ImGui::SetNextItemWidth(std::min(110.0f, w * 0.3f));
+  ImGui::SetNextItemWidth(layer_w);
   if (ImGui::BeginCombo("##layer", config_.layer.c_str())) {
     for (const char* layer : kLayers) {
       if (ImGui::Selectable(layer, config_.layer == layer)) next.layer = layer;
@@ -380,7 +402,7 @@ void ProjectionView::draw_header(UiContext& ctx, UiState& state) {
     color_change_ = false;  // drawn from the data: no previous-frame neighbourhoods to compare
   } else {
     ImGui::SameLine();
-    if (ImGui::Checkbox("change", &color_change_)) change_known_ = false;
+    if (toggle_chip("change", &color_change_)) change_known_ = false;
     ctx.hooks[fmt::format("view{}_change", slot_)] = {{ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y},
                                                        {ImGui::GetItemRectMax().x, ImGui::GetItemRectMax().y}};
     if (ImGui::IsItemHovered()) {
@@ -392,7 +414,7 @@ void ProjectionView::draw_header(UiContext& ctx, UiState& state) {
   if (!is_star() && !is_pixels()) {
     ImGui::SameLine();
     bool three = config_.dims == 3;
-    if (ImGui::Checkbox("3-D", &three)) next.dims = three ? 3 : 2;
+    if (toggle_chip("3-D", &three)) next.dims = three ? 3 : 2;
     ctx.hooks[fmt::format("view{}_3d", slot_)] = {{ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y},
                                                    {ImGui::GetItemRectMax().x, ImGui::GetItemRectMax().y}};
     if (ImGui::IsItemHovered()) {

@@ -315,14 +315,17 @@ void ProjectionView::handle_input(UiContext& ctx, UiState& state, const Rect& re
   const auto fit_again = [&] {
     auto_fit_ = true;
     if (three) {  // back to the fitted distance, keeping the angle the user turned to
-      orbit_.distance = OrbitCamera{}.distance;
+      orbit_.distance = kOrbitDistance;
       orbit_.target = {};
     }
   };
   if (hovered && ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left)) fit_again();
   if (ImGui::BeginPopupContextItem("view menu")) {
     if (ImGui::MenuItem("Fit to the points", "double-click")) fit_again();
-    if (three && ImGui::MenuItem("Reset the camera")) orbit_.reset();
+    if (three && ImGui::MenuItem("Reset the camera")) {
+      orbit_.reset();
+      orbit_.distance = kOrbitDistance;
+    }
     if (is_star() && ImGui::MenuItem("Reset the anchors", nullptr, false, anchors_moved_)) {
       reset_anchors(static_cast<int>(anchors_.rows()));
     }

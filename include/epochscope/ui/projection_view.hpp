@@ -52,6 +52,9 @@ struct ViewReport {
   std::vector<int> trace_lengths;               ///< per selected point: frames in its trace
 };
 
+/// 3-D views: the orbit camera's fitted distance (the layout fills about 85% of the canvas height).
+inline constexpr float kOrbitDistance = 2.7f;
+
 struct ViewRenderers {
   const render::PointStyleBuffer* styles = nullptr;
   const render::PointRenderer* points = nullptr;
