@@ -5,7 +5,7 @@
 # class, clears the selection, saves a screenshot, and closes. Reopens the session it wrote, then
 # hovers a point of a graph view (its edges emphasised), colours a view by neighbourhood change,
 # picks a pixel on the pixel explorer's grid, turns a 3-D view and picks a point in it, applies a new t-SNE perplexity from the t-SNE panel and
-# opens the parameter trajectory panel and turns its 3-D plot. The app reports where things are on
+# opens the parameter trajectory panel, turns its 3-D plot and overlays another run on it. The app reports where things are on
 # screen and what happened through --test-state (a JSON dump written every frame).
 # Usage: gui_window_test.sh path/to/epochscope scratch-dir     (exit 77 = skipped)
 set -euo pipefail
@@ -215,6 +215,21 @@ xdotool mousedown 1; sleep 0.2
 for dx in 10 20 30 40 50; do xdotool mousemove --window "$wid" --sync "$((px + dx))" "$py_"; sleep 0.05; done
 xdotool mouseup 1; sleep 0.5
 py wait "abs(j['trajectory']['yaw'] - $yaw) > 0.2" 10
+
+step "another run overlaid in the same basis is drawn in the 3-D plot too"
+cp "$tmp/live.epochscope" "$tmp/other-run.epochscope"
+move 100 300
+for _ in 1 2 3 4 5 6; do xdotool click 5; sleep 0.1; done  # the path field into view
+sleep 0.5
+read -r ox oy < <(py center trajectory_overlay_path)
+move "$ox" "$oy"
+click
+xdotool type --delay 20 "$tmp/other-run.epochscope"
+sleep 0.3
+read -r bx by < <(py center trajectory_overlay)
+move "$bx" "$by"
+click
+py wait "j['trajectory']['three_d'] and j['trajectory']['runs'] == 2" 10 || { py get "j['trajectory'], j['hooks']['trajectory_overlay_path']"; exit 1; }
 kill -TERM $app
 wait $app
 trap - EXIT

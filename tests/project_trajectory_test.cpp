@@ -89,3 +89,22 @@ TEST(Trajectory, AppendsAndHandsOutWhatIsNew) {
   const std::vector<const std::vector<store::TrajectoryPoint>*> mixed{&a, &odd};
   EXPECT_THROW(project::stack_sketches(mixed), Error);
 }
+
+TEST(Trajectory, HeldOutLossAlongTheSnapshots) {
+  // Step 0 before training, steps 1-4 in epoch 1, steps 5-8 in epoch 2; frames 0, 1, 2 end at
+  // steps 0, 4 and 8.
+  std::vector<store::TrajectoryPoint> pts;
+  for (int s = 0; s <= 8; ++s) pts.push_back({s, s == 0 ? 0 : (s + 3) / 4, 1.0f, {0.0f}});
+  const std::vector<float> loss{2.0f, 1.0f, 0.5f};
+  const auto h = project::heldout_loss_at_snapshots(pts, loss);
+  ASSERT_EQ(h.size(), pts.size());
+  EXPECT_FLOAT_EQ(h[0], 2.0f);
+  EXPECT_FLOAT_EQ(h[2], 1.5f);
+  EXPECT_FLOAT_EQ(h[4], 1.0f);
+  EXPECT_FLOAT_EQ(h[6], 0.75f);
+  EXPECT_FLOAT_EQ(h[8], 0.5f);
+  // Only two frames so far: the snapshots after frame 1's step keep its loss.
+  const auto partial = project::heldout_loss_at_snapshots(pts, std::span(loss).first(2));
+  EXPECT_FLOAT_EQ(partial[7], 1.0f);
+  EXPECT_TRUE(project::heldout_loss_at_snapshots(pts, {}).empty());
+}

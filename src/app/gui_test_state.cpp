@@ -36,6 +36,7 @@ void write_test_state(const std::filesystem::path& path, const ui::UiContext& ct
   if (ctx.tsne_edit_valid) j["tsne_perplexity_edit"] = ctx.tsne_edit.tsne.perplexity;
   j["trajectory"] = {{"snapshots", ctx.store ? ctx.store->trajectory().size() : 0},
                      {"drawn", ctx.trajectory.drawn_points},
+                     {"runs", ctx.trajectory.drawn_runs},
                      {"marked", ctx.trajectory.marked},
                      {"three_d", ctx.trajectory.three_d},
                      {"yaw", ctx.trajectory.camera.yaw}};

@@ -83,4 +83,33 @@ TrajectoryPca trajectory_pca(const Matrix& sketches, int k) {
   return out;
 }
 
+std::vector<float> heldout_loss_at_snapshots(std::span<const store::TrajectoryPoint> points,
+                                             std::span<const float> frame_loss) {
+  // The step of each frame: the last snapshot of an epoch <= f.
+  std::vector<float> frame_step, loss;
+  for (std::size_t f = 0; f < frame_loss.size(); ++f) {
+    int step = -1;
+    for (const auto& p : points) {
+      if (p.epoch <= static_cast<int>(f)) step = std::max(step, p.step);
+    }
+    if (step < 0) break;
+    frame_step.push_back(static_cast<float>(step));
+    loss.push_back(frame_loss[f]);
+  }
+  if (frame_step.empty()) return {};
+  std::vector<float> out(points.size());
+  for (std::size_t i = 0; i < points.size(); ++i) {
+    const auto s = static_cast<float>(points[i].step);
+    std::size_t f = 0;
+    while (f + 1 < frame_step.size() && frame_step[f + 1] < s) ++f;
+    float v = loss[f];
+    if (f + 1 < frame_step.size() && s > frame_step[f]) {
+      const float a = (s - frame_step[f]) / std::max(frame_step[f + 1] - frame_step[f], 1.0f);
+      v = loss[f] + std::min(a, 1.0f) * (loss[f + 1] - loss[f]);
+    }
+    out[i] = v;
+  }
+  return out;
+}
+
 }  // namespace epochscope::project

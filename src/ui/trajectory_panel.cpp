@@ -16,9 +16,10 @@ namespace epochscope::ui {
 
 namespace {
 
-// The current run in 3-D: x and z are the two chosen components, the height is minus the held-out
-// loss, interpolated in steps between the frames (frame f is the state after the last step of
-// epoch f). Drag rotates, the wheel zooms, double-click resets the orbit camera.
+// The runs in 3-D: x and z are the two chosen components, the height is minus the held-out loss,
+// interpolated in steps between the frames (frame f is the state after the last step of epoch f).
+// Overlaid runs share the axes (one basis, one loss scale). Drag rotates, the wheel zooms,
+// double-click resets the orbit camera.
 void draw_trajectory_3d(UiContext& ctx, const UiState& state, ImVec2 p0, float w, float h) {
   auto& t = ctx.trajectory;
   const Rect rect{{p0.x, p0.y}, {p0.x + w, p0.y + h}};
@@ -26,36 +27,42 @@ void draw_trajectory_3d(UiContext& ctx, const UiState& state, ImVec2 p0, float w
   if (ImGui::IsItemActive() && ImGui::IsMouseDragging(ImGuiMouseButton_Left, 1.0f)) t.camera.rotate(-io.MouseDelta.x, io.MouseDelta.y);  // grab and turn
   if (ImGui::IsItemHovered() && io.MouseWheel != 0.0f) t.camera.zoom(io.MouseWheel);
   if (ImGui::IsItemHovered() && ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left)) t.camera.reset();
-  const std::size_t n = t.points.size();
-  // Held-out loss per snapshot: frame f's loss at the step that ended epoch f, linear in between.
-  std::vector<float> frame_step, frame_loss;
-  for (int f = 0; f < ctx.frame_count(); ++f) {
-    int step = -1;
-    for (const auto& p : t.points) {
-      if (p.epoch <= f) step = p.step;
-    }
-    if (step < 0) break;
-    frame_step.push_back(static_cast<float>(step));
-    frame_loss.push_back(static_cast<float>(ctx.frames[static_cast<std::size_t>(f)]->metrics.heldout_loss));
+  // Each run's rows in t.coordinates (this run first, then the overlays) and its heights.
+  struct Run {
+    const std::vector<store::TrajectoryPoint>* points;
+    std::vector<float> height;
+    std::size_t first;
+    ImU32 colour;
+  };
+  std::vector<float> frame_loss;
+  for (const auto& f : ctx.frames) frame_loss.push_back(static_cast<float>(f->metrics.heldout_loss));
+  std::vector<Run> runs;
+  std::size_t first = 0;
+  runs.push_back({&t.points, project::heldout_loss_at_snapshots(t.points, frame_loss), first, IM_COL32(150, 156, 170, 140)});
+  first += t.points.size();
+  for (std::size_t r = 0; r < t.others.size(); ++r) {
+    const auto& o = t.others[r];
+    runs.push_back({&o.points, project::heldout_loss_at_snapshots(o.points, o.heldout_loss), first,
+                    to_imu32(class_color(static_cast<int>(r) + 5), 200)});
+    first += o.points.size();
   }
-  if (frame_step.empty()) return;
-  std::vector<float> height(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    const auto s = static_cast<float>(t.points[i].step);
-    std::size_t f = 0;
-    while (f + 1 < frame_step.size() && frame_step[f + 1] < s) ++f;
-    float loss = frame_loss[f];
-    if (f + 1 < frame_step.size() && s > frame_step[f]) {
-      const float a = (s - frame_step[f]) / std::max(frame_step[f + 1] - frame_step[f], 1.0f);
-      loss = frame_loss[f] + std::min(a, 1.0f) * (frame_loss[f + 1] - frame_loss[f]);
+  if (runs.front().height.empty()) return;
+  // Shared ranges: the components over every snapshot drawn, the height over every run's.
+  float x0 = 1e30f, x1 = -1e30f, z0 = 1e30f, z1 = -1e30f, y0 = 1e30f, y1 = -1e30f;
+  for (auto& run : runs) {
+    if (run.height.empty()) continue;
+    for (auto& v : run.height) v = -v;
+    for (std::size_t i = 0; i < run.points->size(); ++i) {
+      const auto k = static_cast<Eigen::Index>(run.first + i);
+      x0 = std::min(x0, t.coordinates(k, t.pc_x));
+      x1 = std::max(x1, t.coordinates(k, t.pc_x));
+      z0 = std::min(z0, t.coordinates(k, t.pc_y));
+      z1 = std::max(z1, t.coordinates(k, t.pc_y));
+      y0 = std::min(y0, run.height[i]);
+      y1 = std::max(y1, run.height[i]);
     }
-    height[i] = -loss;
   }
-  const auto xs = t.coordinates.col(t.pc_x), zs = t.coordinates.col(t.pc_y);
   auto unit = [](float v, float lo, float hi) { return hi > lo ? (v - lo) / (hi - lo) - 0.5f : 0.0f; };
-  const float x0 = xs.head(static_cast<Eigen::Index>(n)).minCoeff(), x1 = xs.head(static_cast<Eigen::Index>(n)).maxCoeff();
-  const float z0 = zs.head(static_cast<Eigen::Index>(n)).minCoeff(), z1 = zs.head(static_cast<Eigen::Index>(n)).maxCoeff();
-  const float y0 = *std::min_element(height.begin(), height.end()), y1 = *std::max_element(height.begin(), height.end());
   ImDrawList* dl = ImGui::GetWindowDrawList();
   dl->PushClipRect(p0, ImVec2(p0.x + w, p0.y + h), true);
   // The box's floor edges and the height axis, for orientation.
@@ -70,18 +77,26 @@ void draw_trajectory_3d(UiContext& ctx, const UiState& state, ImVec2 p0, float w
   dl->AddText(pr(0.55f, -0.5f, -0.5f), axis, fmt::format("PC{}", t.pc_x + 1).c_str());
   dl->AddText(pr(-0.5f, -0.5f, 0.55f), axis, fmt::format("PC{}", t.pc_y + 1).c_str());
   dl->AddText(pr(-0.5f, 0.55f, -0.5f), axis, "-loss");
-  std::vector<ImVec2> line(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    const auto k = static_cast<Eigen::Index>(i);
-    line[i] = pr(unit(xs(k), x0, x1), unit(height[i], y0, y1), unit(zs(k), z0, z1));
+  std::vector<ImVec2> line;
+  std::vector<ImVec2> current;
+  t.drawn_runs = 0;
+  for (const auto& run : runs) {
+    if (run.height.empty()) continue;  // an overlay whose frames are missing
+    line.resize(run.points->size());
+    for (std::size_t i = 0; i < line.size(); ++i) {
+      const auto k = static_cast<Eigen::Index>(run.first + i);
+      line[i] = pr(unit(t.coordinates(k, t.pc_x), x0, x1), unit(run.height[i], y0, y1), unit(t.coordinates(k, t.pc_y), z0, z1));
+    }
+    dl->AddPolyline(line.data(), static_cast<int>(line.size()), run.colour, 0, 1.2f);
+    for (std::size_t i = 0; i < line.size(); ++i) {
+      const float v = y1 > y0 ? (run.height[i] - y0) / (y1 - y0) : 0.5f;  // bright = low held-out loss
+      dl->AddCircleFilled(line[i], 2.2f, to_imu32(sequential_color(v), 255), 8);
+    }
+    if (t.drawn_runs == 0) current = line;
+    ++t.drawn_runs;
   }
-  dl->AddPolyline(line.data(), static_cast<int>(n), IM_COL32(150, 156, 170, 140), 0, 1.2f);
-  for (std::size_t i = 0; i < n; ++i) {
-    const float v = y1 > y0 ? (height[i] - y0) / (y1 - y0) : 0.5f;  // bright = low held-out loss
-    dl->AddCircleFilled(line[i], 2.2f, to_imu32(sequential_color(v), 255), 8);
-  }
-  if (t.marked >= 0 && static_cast<std::size_t>(t.marked) < n) {
-    dl->AddCircle(line[static_cast<std::size_t>(t.marked)], 6.0f, IM_COL32(255, 255, 255, 255), 16, 2.0f);
+  if (t.marked >= 0 && static_cast<std::size_t>(t.marked) < current.size()) {
+    dl->AddCircle(current[static_cast<std::size_t>(t.marked)], 6.0f, IM_COL32(255, 255, 255, 255), 16, 2.0f);
   }
   dl->PopClipRect();
   (void)state;
@@ -103,7 +118,7 @@ void draw_trajectory_panel(UiContext& ctx, UiState& state) {
     t.refit = false;
     t.points = ctx.store->trajectory().since(0);
     std::vector<const std::vector<store::TrajectoryPoint>*> runs{&t.points};
-    for (const auto& [name, pts] : t.others) runs.push_back(&pts);
+    for (const auto& o : t.others) runs.push_back(&o.points);
     try {
       auto pca = project::trajectory_pca(project::stack_sketches(runs), 12);
       t.coordinates = std::move(pca.coordinates);
@@ -115,7 +130,7 @@ void draw_trajectory_panel(UiContext& ctx, UiState& state) {
     t.computed_at = ctx.now;
   }
   std::size_t total = t.points.size();
-  for (const auto& [name, pts] : t.others) total += pts.size();
+  for (const auto& o : t.others) total += o.points.size();
   if (t.coordinates.rows() != static_cast<Eigen::Index>(total) || t.coordinates.cols() < 2) return;
   ctx.animating = ctx.animating || count != t.points.size();  // come back for the refit
 
@@ -171,7 +186,7 @@ void draw_trajectory_panel(UiContext& ctx, UiState& state) {
       }
     };
     scan(t.points);
-    for (const auto& [name, pts] : t.others) scan(pts);
+    for (const auto& o : t.others) scan(o.points);
     std::vector<ImVec2> line;
     line.reserve(total);
     for (Eigen::Index i = 0; i < t.coordinates.rows(); ++i) line.push_back(at(i));
@@ -187,7 +202,8 @@ void draw_trajectory_panel(UiContext& ctx, UiState& state) {
       first += pts.size();
     };
     draw_run(t.points, IM_COL32(150, 156, 170, 140));
-    for (std::size_t r = 0; r < t.others.size(); ++r) draw_run(t.others[r].second, to_imu32(class_color(static_cast<int>(r) + 5), 200));
+    for (std::size_t r = 0; r < t.others.size(); ++r) draw_run(t.others[r].points, to_imu32(class_color(static_cast<int>(r) + 5), 200));
+    t.drawn_runs = static_cast<int>(1 + t.others.size());
     if (marked >= 0) {
       dl->AddCircle(line[static_cast<std::size_t>(marked)], 6.0f, IM_COL32(255, 255, 255, 255), 16, 2.0f);
       const auto label = fmt::format("frame {}: step {}", state.frame, t.points[static_cast<std::size_t>(marked)].step);
@@ -201,22 +217,29 @@ void draw_trajectory_panel(UiContext& ctx, UiState& state) {
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Drag the plot to turn it, the wheel zooms, double-click resets");
   // Other runs (e.g. the same model with momentum 0.5, 0.9, 0.99) in the same basis.
   for (std::size_t r = 0; r < t.others.size(); ++r) {
-    ImGui::TextColored(to_imvec4(class_color(static_cast<int>(r) + 5)), "%s (%zu steps)", t.others[r].first.c_str(),
-                       t.others[r].second.size());
+    ImGui::TextColored(to_imvec4(class_color(static_cast<int>(r) + 5)), "%s (%zu steps)", t.others[r].name.c_str(),
+                       t.others[r].points.size());
   }
   char path[512] = {};
   t.overlay_path.copy(path, sizeof(path) - 1);
   ImGui::SetNextItemWidth(-70);
   if (ImGui::InputTextWithHint("##overlay", "another session file", path, sizeof(path))) t.overlay_path = path;
+  ctx.hooks["trajectory_overlay_path"] = {{ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y},
+                                          {ImGui::GetItemRectMax().x, ImGui::GetItemRectMax().y}};
   ImGui::SameLine();
-  if (ImGui::Button("Overlay") && !t.overlay_path.empty()) {
+  const bool overlay = ImGui::Button("Overlay");
+  ctx.hooks["trajectory_overlay"] = {{ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y},
+                                     {ImGui::GetItemRectMax().x, ImGui::GetItemRectMax().y}};
+  if (overlay && !t.overlay_path.empty()) {
     try {
       auto other = io::read_session(t.overlay_path);
       if (other.trajectory.size() < 2) throw Error(t.overlay_path + ": holds no parameter snapshots");
       if (other.trajectory.front().sketch.size() != t.points.front().sketch.size()) {
         throw Error(t.overlay_path + ": its snapshots are sketched differently");
       }
-      t.others.emplace_back(std::filesystem::path(t.overlay_path).stem().string(), std::move(other.trajectory));
+      OverlayRun run{std::filesystem::path(t.overlay_path).stem().string(), std::move(other.trajectory), {}};
+      for (const auto& f : other.frames) run.heldout_loss.push_back(static_cast<float>(f->metrics.heldout_loss));
+      t.others.push_back(std::move(run));
       t.overlay_message.clear();
       t.refit = true;
     } catch (const std::exception& e) {

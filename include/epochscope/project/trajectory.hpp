@@ -38,4 +38,11 @@ struct TrajectoryPca {
 /// epochscope::Error on fewer than 2 rows, k < 1 or non-finite values.
 TrajectoryPca trajectory_pca(const Matrix& sketches, int k = 12);
 
+/// The held-out loss along a run's snapshots, for the 3-D plot's height: frame f (the state after
+/// epoch f, frame_loss[f]) sits at the last snapshot of an epoch <= f; snapshots between two such
+/// steps are interpolated linearly in the step, those after the last frame's step keep its loss.
+/// Returns one value per snapshot; empty when no frame matches a snapshot (or frame_loss is empty).
+std::vector<float> heldout_loss_at_snapshots(std::span<const store::TrajectoryPoint> points,
+                                             std::span<const float> frame_loss);
+
 }  // namespace epochscope::project

@@ -44,10 +44,17 @@ struct TrainSettings {
 
 enum class TrainRequest { none, start, pause, resume, stop, restart };
 
+/// A run overlaid on the trajectory panel: a session file's snapshots and held-out loss per frame.
+struct OverlayRun {
+  std::string name;
+  std::vector<store::TrajectoryPoint> points;
+  std::vector<float> heldout_loss;  ///< per frame (the 3-D plot's height)
+};
+
 /// The trajectory panel's PCA of the parameter snapshots, refitted as snapshots arrive.
 struct TrajectoryCache {
-  /// Other runs overlaid in the same basis (their session files' snapshots): name, snapshots.
-  std::vector<std::pair<std::string, std::vector<store::TrajectoryPoint>>> others;
+  /// Other runs overlaid in the same basis.
+  std::vector<OverlayRun> others;
   std::string overlay_path;       ///< the panel's path field
   std::string overlay_message;    ///< why the last overlay failed, or empty
   bool refit = false;             ///< the runs changed: fit again now
@@ -57,6 +64,7 @@ struct TrajectoryCache {
   double computed_at = -1;        ///< UiContext::now of the fit
   int pc_x = 0, pc_y = 1;         ///< components on the axes
   int drawn_points = 0;           ///< for tests
+  int drawn_runs = 0;             ///< runs drawn (this one and the overlaid ones), for tests
   int marked = -1;                ///< snapshot of the frame shown
   bool three_d = false;           ///< the 3-D plot: height = -held-out loss
   OrbitCamera camera;
