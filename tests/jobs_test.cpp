@@ -254,6 +254,52 @@ TEST(LayoutPool, LaggingChainsGoFirst) {
   ASSERT_TRUE(pool.wait_idle(120));
 }
 
+TEST(LayoutPool, EveryMethodButStarLaysOutIn3D) {
+  // What a 3-D view asks for: N x 3 layouts of every frame, final, aligned to the previous frame.
+  auto store = make_store(200, 2);
+  jobs::LayoutPool pool(store, quick_options());
+  std::vector<jobs::Method> methods;
+  for (auto m : jobs::all_methods()) {
+    if (m != jobs::Method::star) methods.push_back(m);
+  }
+  for (auto m : methods) pool.request({m, "output", 3});
+  ASSERT_TRUE(pool.wait_idle(240));
+  for (auto m : methods) {
+    const jobs::LayoutKey key{m, "output", 3};
+    EXPECT_TRUE(pool.status(key).error.empty()) << jobs::method_name(m) << ": " << pool.status(key).error;
+    for (int f = 0; f < 2; ++f) {
+      const auto r = pool.get(key, f);
+      ASSERT_NE(r, nullptr) << jobs::method_name(m);
+      EXPECT_TRUE(r->final);
+      ASSERT_EQ(r->positions->cols(), 3) << jobs::method_name(m);
+      EXPECT_TRUE(r->positions->allFinite()) << jobs::method_name(m);
+      // Not flat: the third coordinate carries spread too.
+      const Matrix& y = *r->positions;
+      const double spread_z = (y.col(2).array() - y.col(2).mean()).square().mean();
+      EXPECT_GT(spread_z, 1e-6 * (y.col(0).array() - y.col(0).mean()).square().mean()) << jobs::method_name(m);
+      EXPECT_TRUE(std::isfinite(r->recall_at_10)) << jobs::method_name(m);
+    }
+  }
+}
+
+TEST(LayoutPool, AChainThatCannotBeComputedSaysWhy) {
+  auto store = make_store(200, 2);
+  jobs::LayoutPool pool(store, {.workers = 1});
+  const jobs::LayoutKey star3{jobs::Method::star, "output", 3};  // star coordinates are 2-D only
+  pool.request(star3);
+  pool.request({jobs::Method::pca, "output", 2});
+  ASSERT_TRUE(pool.wait_idle(60));
+  const auto st = pool.status(star3);
+  EXPECT_EQ(pool.get(star3, 0), nullptr);
+  EXPECT_NE(st.error.find("2-D only"), std::string::npos) << st.error;
+  EXPECT_EQ(st.error_frame, 0);
+  EXPECT_TRUE(pool.status({jobs::Method::pca, "output", 2}).error.empty());  // the others go on
+  EXPECT_NE(pool.get({jobs::Method::pca, "output", 2}, 1), nullptr);
+  pool.request(star3);  // asked again: tried again (and refused again)
+  ASSERT_TRUE(pool.wait_idle(60));
+  EXPECT_FALSE(pool.status(star3).error.empty());
+}
+
 TEST(Methods, NamesRoundTrip) {
   for (auto m : jobs::all_methods()) EXPECT_EQ(jobs::parse_method(jobs::method_name(m)), m);
   EXPECT_FALSE(jobs::parse_method("lle").has_value());

@@ -64,6 +64,27 @@ TEST(TsneAffinities, SymmetricAndNormalised) {
   EXPECT_NEAR(total, 1.0, 1e-4);
 }
 
+TEST(TsneAffinities, FiniteWhenDuplicatesOutnumberThePerplexity) {
+  // A saturated softmax layer: 85 of a point's 90 neighbours at one distance, 5 a hair further (seen
+  // on real MNIST, where it made every t-SNE weight NaN and stopped the chain).
+  knn::NeighborList nn;
+  nn.n = 1;
+  nn.k = 90;
+  const float further[5] = {3.05176e-05f, 3.05176e-05f, 3.73762e-05f, 6.47376e-05f, 7.15701e-05f};
+  for (int j = 0; j < nn.k; ++j) {
+    nn.indices.push_back(j + 1);
+    nn.distances.push_back(j < 85 ? 2.15792e-05f : further[j - 85]);
+  }
+  const auto p = conditional_affinities(nn, 30, 1);
+  double sum = 0;
+  for (float v : p) {
+    ASSERT_TRUE(std::isfinite(v));
+    sum += v;
+  }
+  EXPECT_NEAR(sum, 1.0, 1e-5);
+  EXPECT_NEAR(p[0], 1.0 / 85, 1e-4);  // as sharp as it gets: uniform over the duplicates
+}
+
 TEST(TsneAffinities, RejectsBadPerplexity) {
   const Matrix x = gaussian_blobs(2, 20, 3, 3);
   const auto nn = knn::build_knn(x, {.k = 10});

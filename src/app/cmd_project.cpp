@@ -186,7 +186,11 @@ int run_project(const ProjectCommand& cmd) {
     }
     for (int f = 0; f < total; ++f) {
       const auto r = pool.get(key, f);
-      if (!r) throw Error("the layout of frame " + std::to_string(f) + " could not be computed");
+      if (!r) {
+        const auto st = pool.status(key);
+        throw Error("the layout of frame " + std::to_string(f) + " could not be computed" +
+                    (st.error.empty() ? std::string{} : ": " + st.error));
+      }
       FrameOutcome o;
       o.frame = f;
       o.positions = *r->positions;

@@ -35,6 +35,9 @@ struct Chain {
   int status_frame = -1;
   int status_iteration = 0;
   int status_total = 0;
+  // Why the chain stopped (its method threw on a frame), or empty.
+  std::string error;
+  int error_frame = -1;
 };
 
 }  // namespace
@@ -386,9 +389,11 @@ void LayoutPool::Impl::worker(std::stop_token stop) {
     }
     try {
       work_on(key, *chain, available);
-    } catch (const std::exception&) {
-      // A method that cannot handle this input: leave the chain where it is, stop asking.
+    } catch (const std::exception& e) {
+      // A method that cannot handle this input: leave the chain where it is, stop asking, say why.
       std::lock_guard lock(mutex);
+      chain->error = e.what();
+      chain->error_frame = chain->job_frame >= 0 ? chain->job_frame : static_cast<int>(chain->results.size());
       chain->requested = false;
       chain->job.reset();
     }
@@ -431,7 +436,10 @@ LayoutPool::~LayoutPool() {
 void LayoutPool::request(const LayoutKey& key) {
   {
     std::lock_guard lock(impl_->mutex);
-    impl_->chains[key].requested = true;
+    auto& chain = impl_->chains[key];
+    chain.requested = true;
+    chain.error.clear();  // asked again: try again
+    chain.error_frame = -1;
   }
   impl_->cv.notify_all();
 }
@@ -452,6 +460,8 @@ void LayoutPool::Impl::reset_chain(Chain& chain) {
   chain.job_input.reset();
   chain.job_frame_ptr.reset();
   chain.job_frame = -1;
+  chain.error.clear();
+  chain.error_frame = -1;
 }
 
 void LayoutPool::set_method_settings(Method method, const MethodSettings& settings) {
@@ -523,6 +533,8 @@ ChainStatus LayoutPool::status(const LayoutKey& key) const {
   s.working_frame = c.status_frame;
   s.iteration = c.status_frame >= 0 ? c.status_iteration : 0;
   s.total_iterations = c.status_frame >= 0 ? c.status_total : 0;
+  s.error = c.error;
+  s.error_frame = c.error_frame;
   return s;
 }
 

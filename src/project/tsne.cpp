@@ -52,7 +52,11 @@ void calibrate_row(const float* dist, int k, double target, double* d2, double* 
     }
     const double var = m2 - m1 * m1;
     double next = var > 0 ? beta + (h - target) / (beta * var) : -1;
-    if (!(next > lo && next < hi)) next = std::isinf(hi) ? beta * 2 : (lo + hi) / 2;
+    if (!(next > lo && next < hi) || !std::isfinite(next)) next = std::isinf(hi) ? beta * 2 : (lo + hi) / 2;
+    // More exact duplicates than the perplexity (saturated softmax outputs): the entropy cannot fall
+    // to the target, the row is as sharp as it gets (uniform over the nearest). Stop before beta
+    // overflows (inf * 0 would make every weight NaN).
+    if (!std::isfinite(next) || next > 1e200) break;
     beta = next;
   }
   for (int j = 0; j < k; ++j) out[j] = static_cast<float>(e[j] / sum);

@@ -472,6 +472,7 @@ void ProjectionView::draw_header(UiContext& ctx, UiState& state) {
     const auto st = pool_->status(key());
     const char* label = jobs::method_label(config_.method);
     status = fmt::format("{}: {}/{} frames", label, st.frames_final, st.frames_available);
+    if (!st.error.empty()) status += fmt::format(", stopped at frame {}: {}", st.error_frame, st.error);
     if (a_.result && !a_.result->final) {
       status += fmt::format(", animating frame {}, iteration {}/{}", shown_frame_, a_.result->iteration,
                             a_.result->total_iterations);

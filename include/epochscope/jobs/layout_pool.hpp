@@ -68,6 +68,10 @@ struct ChainStatus {
   int working_frame = -1;    ///< frame being computed now, -1 when idle
   int iteration = 0;         ///< of the working frame
   int total_iterations = 0;
+  /// Why the chain stopped (its method threw on frame error_frame), or empty. Cleared when the
+  /// chain is requested again or its method's settings change.
+  std::string error;
+  int error_frame = -1;
 };
 
 struct PoolOptions {
