@@ -88,6 +88,13 @@ void ProjectionView::fit_orbit(const UiContext& ctx, const Rect& rect) {
   const_cast<UiContext&>(ctx).animating = true;
 }
 
+// 3-D: data units to the camera's: the fitted layout has radius 1, less on a portrait canvas (the
+// camera's field of view is vertical; this keeps the layout inside the narrower width too).
+float ProjectionView::model_scale(const Rect& rect) const {
+  const float narrow = rect.width() > 0 && rect.height() > rect.width() ? rect.width() / rect.height() : 1.0f;
+  return narrow / fit_radius_;
+}
+
 // 3-D: every point's screen position (offset from the canvas centre, y up, in xy_) and depth, once
 // per change of the layout, the camera, the fit or the canvas size.
 void ProjectionView::project_points(const Rect& rect) {
@@ -102,7 +109,7 @@ void ProjectionView::project_points(const Rect& rect) {
   depth_.resize(n);
   float m[16];
   const float near = 0.02f;
-  orbit_.clip_matrix(rect, near, 100.0f, m, fit_center_, 1.0f / fit_radius_);
+  orbit_.clip_matrix(rect, near, 100.0f, m, fit_center_, model_scale(rect));
   const float hw = 0.5f * rect.width(), hh = 0.5f * rect.height();
   constexpr float nan = std::numeric_limits<float>::quiet_NaN();
   for (std::size_t i = 0; i < n; ++i) {
@@ -122,7 +129,7 @@ void ProjectionView::project_points(const Rect& rect) {
 }
 
 Vec2 ProjectionView::screen_of(float x, float y, float z, const Rect& rect) const {
-  const float inv = 1.0f / fit_radius_;
+  const float inv = model_scale(rect);
   return orbit_.project({(x - fit_center_.x) * inv, (y - fit_center_.y) * inv, (z - fit_center_.z) * inv}, rect);
 }
 
@@ -221,7 +228,7 @@ void ProjectionView::draw_canvas(UiContext& ctx, UiState& state, ImVec2 size) {
                          static_cast<int>(std::lround((io.DisplaySize.y - rect.max.y) * sy)),
                          static_cast<int>(std::lround(rect.width() * sx)), static_cast<int>(std::lround(rect.height() * sy))};
   if (three) {
-    orbit_.clip_matrix(rect, 0.02f, 100.0f, gl_params_.transform, fit_center_, 1.0f / fit_radius_);
+    orbit_.clip_matrix(rect, 0.02f, 100.0f, gl_params_.transform, fit_center_, model_scale(rect));
     gl_params_.depth = true;
     gl_params_.ref_depth = orbit_.distance;
     gl_params_.fog_near = orbit_.distance - 0.7f;  // the fitted layout lies within 1 of the target

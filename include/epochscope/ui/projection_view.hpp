@@ -108,6 +108,7 @@ class ProjectionView {
   // 3-D views.
   void fit_orbit(const UiContext& ctx, const Rect& rect);
   void project_points(const Rect& rect);
+  float model_scale(const Rect& rect) const;
   Vec2 screen_of(float x, float y, float z, const Rect& rect) const;  ///< a 3-D data point on screen
   void draw_orbit_box(const Rect& rect) const;
   int nearest_at(Vec2 data, float radius) const;  ///< picking query (front-most under the cursor in 3-D)
