@@ -14,6 +14,8 @@ uniform int uDepth;  // 3-D: the faint rim is not written to the depth buffer (n
 out vec4 fragColor;
 
 void main() {
+  // 3-D: greyed-out context (flag 4) sits at the far plane, so highlighted points always show.
+  gl_FragDepth = (uDepth == 1 && (vFlags & 4u) != 0u) ? 0.99999 : gl_FragCoord.z;
   if (uImages == 1) {
     vec2 tile = vec2(float(vIndex % uAtlasCols), float(vIndex / uAtlasCols));
     vec2 inner = clamp(gl_PointCoord, vec2(0.5 / 28.0), vec2(1.0 - 0.5 / 28.0));

@@ -62,7 +62,8 @@ void Workspace::update_styles(const UiContext& ctx, const UiState& state) {
     s.b = c.b;
     s.a = dim ? kDimmed.a : 215;
     s.flags = static_cast<std::uint8_t>((points->heldout[i] != 0 ? render::kFlagHollow : 0) |
-                                        (emphasis && state.show_misclassified ? render::kFlagLarge : 0));
+                                        (emphasis && state.show_misclassified ? render::kFlagLarge : 0) |
+                                        (dim ? render::kFlagBehind : 0));
     if (!state.passes_filter(points->heldout[i] != 0)) continue;
     (emphasis ? emphasised : order).push_back(static_cast<std::uint32_t>(i));
   }

@@ -29,6 +29,9 @@ struct PointStyle {
 };
 inline constexpr std::uint8_t kFlagHollow = 1;  ///< drawn as a ring (held-out points)
 inline constexpr std::uint8_t kFlagLarge = 2;   ///< drawn 1.6x larger (emphasised)
+/// Greyed-out context (another class is highlighted): in 3-D, drawn at the far plane so it never
+/// hides the highlighted points in front of which it happens to lie.
+inline constexpr std::uint8_t kFlagBehind = 4;
 
 class PointStyleBuffer {
  public:
