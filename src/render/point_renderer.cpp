@@ -67,6 +67,7 @@ PointStyleBuffer::PointStyleBuffer() : styles_(gl_create<GlKind::buffer>()), ord
 void PointStyleBuffer::set_styles(std::span<const PointStyle> styles) {
   glBindBuffer(GL_ARRAY_BUFFER, styles_.id());
   glBufferData(GL_ARRAY_BUFFER, static_cast<GLsizeiptr>(styles.size_bytes()), styles.data(), GL_DYNAMIC_DRAW);
+  ++version_;
 }
 
 void PointStyleBuffer::set_order(std::span<const std::uint32_t> order) {
@@ -74,6 +75,7 @@ void PointStyleBuffer::set_order(std::span<const std::uint32_t> order) {
   glBindBuffer(GL_ARRAY_BUFFER, order_.id());
   glBufferData(GL_ARRAY_BUFFER, static_cast<GLsizeiptr>(order.size_bytes()), order.data(), GL_DYNAMIC_DRAW);
   order_count_ = order.size();
+  ++version_;
 }
 
 EdgeBuffer::EdgeBuffer() : indices_(gl_create<GlKind::buffer>()) {}
@@ -82,6 +84,7 @@ void EdgeBuffer::set_edges(std::span<const std::uint32_t> pairs) {
   glBindBuffer(GL_ARRAY_BUFFER, indices_.id());
   glBufferData(GL_ARRAY_BUFFER, static_cast<GLsizeiptr>(pairs.size_bytes()), pairs.data(), GL_DYNAMIC_DRAW);
   count_ = pairs.size();
+  ++version_;
 }
 
 PointCloud::PointCloud(const PointStyleBuffer& styles)
@@ -102,6 +105,7 @@ void PointCloud::set_positions(std::span<const float> xy, int dims) {
   dims = dims == 3 ? 3 : 2;
   upload(GL_ARRAY_BUFFER, positions_.id(), xy.data(), xy.size_bytes(), capacity_);
   size_ = xy.size() / static_cast<std::size_t>(dims);
+  ++version_;
   if (dims != dims_) {
     glBindVertexArray(vao_.id());
     glBindBuffer(GL_ARRAY_BUFFER, positions_.id());

@@ -528,12 +528,38 @@ void ProjectionView::render_gl() const {
   if (!a_.positions || xy_.empty()) return;
   const bool by_change = color_change_ && change_cloud_ && change_cloud_->size() == xy_.size() / 2;
   const render::PointCloud& cloud = by_change ? *change_cloud_ : *cloud_;
-  render::clear_depth(gl_params_);  // 3-D: this view's depth starts empty
-  if (draw_edges_) {
-    const float color[4] = {0.55f, 0.60f, 0.70f, 0.16f};
-    renderers_.lines->draw(cloud, *edges_, gl_params_, color);
+  const render::ImageAtlas* atlas = draw_images_ && !by_change ? gl_atlas_ : nullptr;
+  const auto draw = [&](const render::ViewParams& params) {
+    render::clear_depth(params);  // 3-D: this view's depth starts empty
+    if (draw_edges_) {
+      const float color[4] = {0.55f, 0.60f, 0.70f, 0.16f};
+      renderers_.lines->draw(cloud, *edges_, params, color);
+    }
+    renderers_.points->draw(cloud, params, gl_point_px_, atlas);
+  };
+  if (renderers_.compositor != nullptr && !layer_failed_) {
+    // The layer is drawn again only when the positions, styles, edges or the camera changed.
+    render::LayerKey key;
+    key.versions = {cloud.version(), cloud.styles().version(), reinterpret_cast<std::uintptr_t>(&cloud),
+                    draw_edges_ ? edges_->version() + 1 : 0, reinterpret_cast<std::uintptr_t>(atlas),
+                    reinterpret_cast<std::uintptr_t>(&cloud.styles()), 0, 0};
+    render::describe(gl_params_, gl_point_px_, key);
+    try {
+      if (!layer_) layer_ = std::make_unique<render::LayerCache>();
+      if (!layer_->valid(key, gl_params_.viewport)) {
+        layer_->begin(key, gl_params_.viewport);
+        draw(render::LayerCache::layer_params(gl_params_));
+        layer_->end();
+        ++layer_redraws_;
+      }
+      renderers_.compositor->draw(layer_->texture(), gl_params_.viewport);
+      return;
+    } catch (const std::exception&) {
+      layer_.reset();  // no offscreen layer on this driver: draw directly from now on
+      layer_failed_ = true;
+    }
   }
-  renderers_.points->draw(cloud, gl_params_, gl_point_px_, draw_images_ && !by_change ? gl_atlas_ : nullptr);
+  draw(gl_params_);
 }
 
 }  // namespace epochscope::ui

@@ -8,9 +8,10 @@
 
 namespace epochscope::ui {
 
-Workspace::Workspace(const std::filesystem::path& shader_dir) : points_(shader_dir), lines_(shader_dir) {
+Workspace::Workspace(const std::filesystem::path& shader_dir)
+    : points_(shader_dir), lines_(shader_dir), compositor_(shader_dir) {
   for (int i = 0; i < kMaxViews; ++i) {
-    views_[static_cast<std::size_t>(i)] = std::make_unique<ProjectionView>(i, ViewRenderers{&styles_, &points_, &lines_});
+    views_[static_cast<std::size_t>(i)] = std::make_unique<ProjectionView>(i, ViewRenderers{&styles_, &points_, &lines_, &compositor_});
   }
 }
 

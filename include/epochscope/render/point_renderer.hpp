@@ -42,11 +42,14 @@ class PointStyleBuffer {
   std::size_t order_count() const { return order_count_; }
   unsigned style_buffer() const { return styles_.id(); }
   unsigned order_buffer() const { return order_.id(); }
+  /// Increases with every upload (for caches of what was drawn with these styles).
+  std::uint64_t version() const { return version_; }
 
  private:
   GlBuffer styles_;
   GlBuffer order_;
   std::size_t order_count_ = 0;
+  std::uint64_t version_ = 0;
 };
 
 class EdgeBuffer {
@@ -56,10 +59,12 @@ class EdgeBuffer {
   void set_edges(std::span<const std::uint32_t> pairs);
   std::size_t index_count() const { return count_; }
   unsigned buffer() const { return indices_.id(); }
+  std::uint64_t version() const { return version_; }  ///< increases with every upload
 
  private:
   GlBuffer indices_;
   std::size_t count_ = 0;
+  std::uint64_t version_ = 0;
 };
 
 class PointCloud {
@@ -70,6 +75,7 @@ class PointCloud {
   /// buffer's point count).
   void set_positions(std::span<const float> xy, int dims = 2);
   int dims() const { return dims_; }
+  std::uint64_t version() const { return version_; }  ///< increases with every upload
   std::size_t size() const { return size_; }
   unsigned vertex_array() const { return vao_.id(); }
   const PointStyleBuffer& styles() const { return *styles_; }
@@ -81,6 +87,7 @@ class PointCloud {
   std::size_t size_ = 0;
   std::size_t capacity_ = 0;
   int dims_ = 2;
+  std::uint64_t version_ = 0;
 };
 
 /// Where and how a view draws: viewport in framebuffer pixels, data -> clip space mapping.

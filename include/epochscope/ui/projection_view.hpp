@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "epochscope/render/layer_cache.hpp"
 #include "epochscope/render/point_renderer.hpp"
 #include "epochscope/ui/context.hpp"
 #include "epochscope/ui/orbit_camera.hpp"
@@ -59,6 +60,8 @@ struct ViewRenderers {
   const render::PointStyleBuffer* styles = nullptr;
   const render::PointRenderer* points = nullptr;
   const render::LineRenderer* lines = nullptr;
+  /// Non-null: each view keeps its points in an offscreen layer, redrawn only when they change.
+  const render::Compositor* compositor = nullptr;
 };
 
 class ProjectionView {
@@ -80,8 +83,10 @@ class ProjectionView {
   void set_config(const ViewConfig& config);
   /// Whether the layout of `frame` is final (headless render waits for it).
   bool final_layout_of(const UiContext& ctx, int frame);
-  /// Called from the ImDrawList callback: draws the points with GL.
+  /// Called from the ImDrawList callback: draws the points with GL (from the view's cached layer
+  /// when nothing they depend on changed).
   void render_gl() const;
+  int layer_redraws() const { return layer_redraws_; }  ///< times the cached layer was drawn again
 
  private:
   struct Shown {
@@ -199,6 +204,10 @@ class ProjectionView {
   std::pair<int, int> pixels_input_axes_{-1, -1};
   std::vector<float> mean_image_;  ///< pixel explorer: the mean input, shown on the grids
   ViewReport report_;
+  // The points' offscreen layer (created on first use in render_gl, where the GL context is current).
+  mutable std::unique_ptr<render::LayerCache> layer_;
+  mutable bool layer_failed_ = false;
+  mutable int layer_redraws_ = 0;
 };
 
 }  // namespace epochscope::ui

@@ -40,6 +40,7 @@ class Workspace {
 
   render::PointRenderer points_;
   render::LineRenderer lines_;
+  render::Compositor compositor_;
   render::PointStyleBuffer styles_;
   std::array<std::unique_ptr<ProjectionView>, kMaxViews> views_;
   struct StyleKey {
