@@ -299,9 +299,9 @@ int App::run() {
   double last_input = 0;
   bool input_pending = false;
   // Frame-rate caps: 60/s while the user interacts (and for half a second after), 30/s while
-  // playing, 15/s when only background work (new slices, batches) changes the picture, so drawing
+  // playing, 10/s when only background work (new slices, batches) changes the picture, so drawing
   // (on the CPU under llvmpipe) leaves the cores to training and the layout workers.
-  constexpr double kInteractiveFrame = 1.0 / 60.0, kPlayingFrame = 1.0 / 30.0, kBackgroundFrame = 1.0 / 15.0;
+  constexpr double kInteractiveFrame = 1.0 / 60.0, kPlayingFrame = 1.0 / 30.0, kBackgroundFrame = 1.0 / 10.0;
   std::signal(SIGINT, on_close_signal);  // Ctrl-C / SIGTERM close the window cleanly
   std::signal(SIGTERM, on_close_signal);
   while (glfwWindowShouldClose(window_.handle()) == GLFW_FALSE && g_close_signal.load() == 0) {
