@@ -140,6 +140,20 @@ python3 "$here/gui_driver.py" "$state.2" wait 'any(v["method"] in ("tsne", "umap
 wid=$(xdotool search --sync --name '^epochscope$' | head -1)
 state="$state.2"  # py and move now drive the reopened window
 
+step "hovering draws no point layer again; a new frame does"
+py wait "all(v['final'] for v in j['views'])" 60
+sleep 1
+before=$(py get "j['views'][2]['layer_redraws']")
+read -r point x y < <(py sample 2)
+move "$x" "$y"
+py wait "j['views'][2]['hovered_ring'] == $point" 10
+move $((x + 40)) $((y + 20))
+py wait "j['views'][2]['layer_redraws'] == $before" 5
+key Left
+py wait "j['frame'] == 3 and j['views'][2]['layer_redraws'] > $before" 20
+key Right
+py wait "j['frame'] == 4" 10
+
 step "graph view: hovering a point emphasises its kNN edges and neighbours"
 switch_method 0 graph
 py wait "j['views'][0]['method'] == 'graph' and j['views'][0]['final'] and len(j['views'][0]['samples']) > 0" 120

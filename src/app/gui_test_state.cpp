@@ -66,6 +66,7 @@ void write_test_state(const std::filesystem::path& path, const ui::UiContext& ct
     v["recall"] = r.recall;
     v["images"] = r.images;
     v["dims"] = r.dims;
+    v["layer_redraws"] = workspace.view(i).layer_redraws();
     v["yaw"] = r.yaw;
     v["pitch"] = r.pitch;
     v["camera_distance"] = r.camera_distance;
