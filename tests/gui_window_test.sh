@@ -36,6 +36,21 @@ step() { echo "-- $*"; }
 move() { xdotool mousemove --window "$wid" --sync "$1" "$2"; sleep 0.3; xdotool mousemove --window "$wid" --sync "$(($1 + 1))" "$2"; sleep 0.4; }
 click() { xdotool mousedown 1; sleep 0.3; xdotool mouseup 1; sleep 0.5; }
 key() { xdotool keydown "$1"; sleep 0.15; xdotool keyup "$1"; sleep 0.4; }
+# click_hook HOOK: clicks the middle of a rectangle the app reported (a button, a box, a grid).
+click_hook() {
+  local hx hy
+  read -r hx hy < <(py center "$1")
+  move "$hx" "$hy"
+  click
+}
+# drag_right X Y [DY]: presses at (X, Y), drags 60 pixels right (and DY down) in six steps, lets go.
+drag_right() {
+  local d
+  move "$1" "$2"
+  xdotool mousedown 1; sleep 0.2
+  for d in 10 20 30 40 50 60; do xdotool mousemove --window "$wid" --sync "$(($1 + d))" "$(($2 + d * ${3:-0} / 60))"; sleep 0.05; done
+  xdotool mouseup 1; sleep 0.5
+}
 # open_left_section HOOK: scrolls the left panel down (its last sections) and clicks a header.
 open_left_section() {
   local hx hy
@@ -162,32 +177,23 @@ move "$x" "$y"
 py wait "j['views'][0]['hovered_ring'] == $point and j['views'][0]['hovered_edges'] > 0" 10
 
 step "view 1 coloured by neighbourhood change, with its mean shown"
-read -r cx cy < <(py center view1_change)
-move "$cx" "$cy"
-click
+click_hook view1_change
 py wait "j['views'][1]['color_change'] and j['views'][1]['mean_change'] >= 0 and 'changed' in j['views'][1]['status']" 20
 
 step "view 3 becomes the pixel explorer; clicking the middle of its x grid picks pixel (14, 14)"
 switch_method 3 pixels
 py wait "j['views'][3]['method'] == 'pixels' and j['views'][3]['layer'] == 'input' and j['views'][3]['layout_frame'] >= 0 and 'view3_xgrid' in j['hooks']" 20
 py wait "j['views'][3]['axis_x'] != 406" 5
-read -r gx gy < <(py center view3_xgrid)
-move "$gx" "$gy"
-click
+click_hook view3_xgrid
 py wait "j['views'][3]['axis_x'] == 406 and 'row 14, col 14' in j['views'][3]['status'] and j['selection'] == []" 10
 
 step "view 1 in 3-D: it turns when dragged; hover rings the same point in every view; a click selects it and traces it"
-read -r cx cy < <(py center view1_3d)
-move "$cx" "$cy"
-click
+click_hook view1_3d
 py wait "j['views'][1]['dims'] == 3 and j['views'][1]['final'] and j['views'][1]['layout_frame'] == 4 and len(j['views'][1]['samples']) > 0" 120
 yaw=$(py get "j['views'][1]['yaw']")
 pitch=$(py get "j['views'][1]['pitch']")
 read -r vx vy < <(py get "' '.join(str(int(v)) for v in ((j['views'][1]['canvas'][0] + j['views'][1]['canvas'][2]) / 2, (j['views'][1]['canvas'][1] + j['views'][1]['canvas'][3]) / 2))")
-move "$vx" "$vy"
-xdotool mousedown 1; sleep 0.2
-for d in 10 20 30 40 50 60; do xdotool mousemove --window "$wid" --sync "$((vx + d))" "$((vy + d / 3))"; sleep 0.05; done
-xdotool mouseup 1; sleep 0.5
+drag_right "$vx" "$vy" 20
 py wait "abs(j['views'][1]['yaw'] - ($yaw)) > 0.3 and abs(j['views'][1]['pitch'] - ($pitch)) > 0.05 and j['selection'] == []" 10
 py wait "len(j['views'][1]['samples']) > 0" 10
 read -r point x y < <(py sample 1)
@@ -207,9 +213,7 @@ read -r px py_ < <(py left tsne_perplexity)
 move "$px" "$py_"
 click
 py wait "j['tsne_perplexity_edit'] < 10 and j['tsne_perplexity'] == 30" 10
-read -r ax ay < <(py center tsne_apply)
-move "$ax" "$ay"
-click
+click_hook tsne_apply
 py wait "j['tsne_perplexity'] < 10" 10
 py wait 'j["views"][2]["method"] == "tsne" and j["views"][2]["status"].startswith("t-SNE: 5/5 frames") and "KL" in j["views"][2]["status"]' 240
 
@@ -218,16 +222,11 @@ open_left_section trajectory_header
 py wait "j['trajectory']['snapshots'] > 10 and j['trajectory']['drawn'] == j['trajectory']['snapshots'] and j['trajectory']['marked'] >= 0" 10
 
 step "its 3-D plot (height = -held-out loss) turns when dragged"
-read -r tx ty < <(py center trajectory_3d)
-move "$tx" "$ty"
-click
+click_hook trajectory_3d
 py wait "j['trajectory']['three_d']" 10
 yaw=$(py get "j['trajectory']['yaw']")
 read -r px py_ < <(py center trajectory_plot)
-move "$px" "$py_"
-xdotool mousedown 1; sleep 0.2
-for dx in 10 20 30 40 50; do xdotool mousemove --window "$wid" --sync "$((px + dx))" "$py_"; sleep 0.05; done
-xdotool mouseup 1; sleep 0.5
+drag_right "$px" "$py_"
 py wait "abs(j['trajectory']['yaw'] - $yaw) > 0.2" 10
 
 step "another run overlaid in the same basis is drawn in the 3-D plot too"
@@ -235,14 +234,10 @@ cp "$tmp/live.epochscope" "$tmp/other-run.epochscope"
 move 100 300
 for _ in 1 2 3 4 5 6; do xdotool click 5; sleep 0.1; done  # the path field into view
 sleep 0.5
-read -r ox oy < <(py center trajectory_overlay_path)
-move "$ox" "$oy"
-click
+click_hook trajectory_overlay_path
 xdotool type --delay 20 "$tmp/other-run.epochscope"
 sleep 0.3
-read -r bx by < <(py center trajectory_overlay)
-move "$bx" "$by"
-click
+click_hook trajectory_overlay
 py wait "j['trajectory']['three_d'] and j['trajectory']['runs'] == 2" 10 || { py get "j['trajectory'], j['hooks']['trajectory_overlay_path']"; exit 1; }
 kill -TERM $app
 wait $app

@@ -62,8 +62,7 @@ int ProjectionView::nearest_at(Vec2 data, float radius) const {
 
 // 3-D: the layout is shown normalised, (p - fit_center_) / fit_radius_, so the orbit camera's
 // default distance frames it; the fit follows the layout smoothly as it converges or the frame changes.
-void ProjectionView::fit_orbit(const UiContext& ctx, const Rect& rect) {
-  (void)rect;
+void ProjectionView::fit_orbit(UiContext& ctx) {
   camera_ = ViewTransform{{0, 0}, 1};  // xy_ holds screen offsets from the canvas centre (y up)
   fit_scale_ = 1;
   if (!box_valid_) return;
@@ -85,7 +84,7 @@ void ProjectionView::fit_orbit(const UiContext& ctx, const Rect& rect) {
   fit_center_ = {fit_center_.x + (c.x - fit_center_.x) * k, fit_center_.y + (c.y - fit_center_.y) * k,
                  fit_center_.z + (c.z - fit_center_.z) * k};
   fit_radius_ = std::exp(std::log(fit_radius_) + (std::log(r) - std::log(fit_radius_)) * k);
-  const_cast<UiContext&>(ctx).animating = true;
+  ctx.animating = true;
 }
 
 // 3-D: data units to the camera's: the fitted layout has radius 1, less on a portrait canvas (the
@@ -195,7 +194,7 @@ void ProjectionView::draw_canvas(UiContext& ctx, UiState& state, ImVec2 size) {
   // 3-D views: the orbit camera turns and zooms; the fit of the layout always follows it.
   const bool three = shown_dims_ == 3;
   if (three) {
-    fit_orbit(ctx, rect);
+    fit_orbit(ctx);
     project_points(rect);
   }
   Bounds fit_bounds = three ? Bounds{} : bounds_;

@@ -111,7 +111,7 @@ class ProjectionView {
   /// 3 for a 3-D view of a method that can lay out in 3-D, else 2.
   int dims() const { return config_.dims == 3 && !is_star() && !is_pixels() ? 3 : 2; }
   // 3-D views.
-  void fit_orbit(const UiContext& ctx, const Rect& rect);
+  void fit_orbit(UiContext& ctx);
   void project_points(const Rect& rect);
   float model_scale(const Rect& rect) const;
   Vec2 screen_of(float x, float y, float z, const Rect& rect) const;  ///< a 3-D data point on screen
