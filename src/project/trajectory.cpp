@@ -85,13 +85,18 @@ TrajectoryPca trajectory_pca(const Matrix& sketches, int k) {
 
 std::vector<float> heldout_loss_at_snapshots(std::span<const store::TrajectoryPoint> points,
                                              std::span<const float> frame_loss) {
-  // The step of each frame: the last snapshot of an epoch <= f.
+  // The step of each frame: the last snapshot of an epoch <= f (one pass, then a running maximum;
+  // this runs every frame the 3-D plot is drawn).
+  const std::size_t frames = frame_loss.size();
+  std::vector<int> last_of_epoch(frames, -1);
+  for (const auto& p : points) {
+    const auto e = static_cast<std::size_t>(std::max(p.epoch, 0));
+    if (e < frames) last_of_epoch[e] = std::max(last_of_epoch[e], p.step);
+  }
   std::vector<float> frame_step, loss;
-  for (std::size_t f = 0; f < frame_loss.size(); ++f) {
-    int step = -1;
-    for (const auto& p : points) {
-      if (p.epoch <= static_cast<int>(f)) step = std::max(step, p.step);
-    }
+  int step = -1;
+  for (std::size_t f = 0; f < frames; ++f) {
+    step = std::max(step, last_of_epoch[f]);
     if (step < 0) break;
     frame_step.push_back(static_cast<float>(step));
     loss.push_back(frame_loss[f]);
@@ -100,8 +105,8 @@ std::vector<float> heldout_loss_at_snapshots(std::span<const store::TrajectoryPo
   std::vector<float> out(points.size());
   for (std::size_t i = 0; i < points.size(); ++i) {
     const auto s = static_cast<float>(points[i].step);
-    std::size_t f = 0;
-    while (f + 1 < frame_step.size() && frame_step[f + 1] < s) ++f;
+    // The last frame whose successor's step is not below s (frame steps never decrease).
+    const auto f = static_cast<std::size_t>(std::lower_bound(frame_step.begin() + 1, frame_step.end(), s) - frame_step.begin()) - 1;
     float v = loss[f];
     if (f + 1 < frame_step.size() && s > frame_step[f]) {
       const float a = (s - frame_step[f]) / std::max(frame_step[f + 1] - frame_step[f], 1.0f);

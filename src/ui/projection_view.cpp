@@ -530,7 +530,6 @@ void ProjectionView::render_gl() const {
   const render::PointCloud& cloud = by_change ? *change_cloud_ : *cloud_;
   const render::ImageAtlas* atlas = draw_images_ && !by_change ? gl_atlas_ : nullptr;
   const auto draw = [&](const render::ViewParams& params) {
-    render::clear_depth(params);  // 3-D: this view's depth starts empty
     if (draw_edges_) {
       const float color[4] = {0.55f, 0.60f, 0.70f, 0.16f};
       renderers_.lines->draw(cloud, *edges_, params, color);
@@ -540,14 +539,14 @@ void ProjectionView::render_gl() const {
   if (renderers_.compositor != nullptr && !layer_failed_) {
     // The layer is drawn again only when the positions, styles, edges or the camera changed.
     render::LayerKey key;
+    // (A cloud is bound to one style buffer for life: its identity stands for both.)
     key.versions = {cloud.version(), cloud.styles().version(), reinterpret_cast<std::uintptr_t>(&cloud),
-                    draw_edges_ ? edges_->version() + 1 : 0, reinterpret_cast<std::uintptr_t>(atlas),
-                    reinterpret_cast<std::uintptr_t>(&cloud.styles()), 0, 0};
+                    draw_edges_ ? edges_->version() + 1 : 0, reinterpret_cast<std::uintptr_t>(atlas), 0, 0, 0};
     render::describe(gl_params_, gl_point_px_, key);
     try {
       if (!layer_) layer_ = std::make_unique<render::LayerCache>();
       if (!layer_->valid(key, gl_params_.viewport)) {
-        layer_->begin(key, gl_params_.viewport);
+        layer_->begin(key, gl_params_.viewport);  // clears the layer's colour and depth
         draw(render::LayerCache::layer_params(gl_params_));
         layer_->end();
         ++layer_redraws_;
@@ -559,6 +558,7 @@ void ProjectionView::render_gl() const {
       layer_failed_ = true;
     }
   }
+  render::clear_depth(gl_params_);  // 3-D: this view's depth starts empty
   draw(gl_params_);
 }
 
