@@ -5,7 +5,6 @@ flat in uint vFlags;
 flat in float vSize;
 flat in int vIndex;
 
-uniform int uImages;
 uniform sampler2D uAtlas;
 uniform int uAtlasCols;
 uniform vec2 uAtlasTile;
@@ -13,18 +12,20 @@ uniform int uDepth;  // 3-D: the faint rim is not written to the depth buffer (n
 
 out vec4 fragColor;
 
+// Built twice (render/point_renderer): discs, and with IMAGES defined the digit images. Keeping the
+// texture path out of the discs' build matters on software rasterisers (llvmpipe runs both sides of
+// a branch).
 void main() {
   // 3-D: greyed-out context (flag 4) sits at the far plane, so highlighted points always show.
   gl_FragDepth = (uDepth == 1 && (vFlags & 4u) != 0u) ? 0.99999 : gl_FragCoord.z;
-  if (uImages == 1) {
-    vec2 tile = vec2(float(vIndex % uAtlasCols), float(vIndex / uAtlasCols));
-    vec2 inner = clamp(gl_PointCoord, vec2(0.5 / 28.0), vec2(1.0 - 0.5 / 28.0));
-    float ink = texture(uAtlas, (tile + inner) * uAtlasTile).r;
-    // The digit in its class colour on a faint dark tile, so overlapping images stay readable.
-    vec3 rgb = mix(vec3(0.08, 0.09, 0.11), vColor.rgb, ink);
-    fragColor = vec4(rgb, vColor.a * (0.55 + 0.45 * ink));
-    return;
-  }
+#ifdef IMAGES
+  vec2 tile = vec2(float(vIndex % uAtlasCols), float(vIndex / uAtlasCols));
+  vec2 inner = clamp(gl_PointCoord, vec2(0.5 / 28.0), vec2(1.0 - 0.5 / 28.0));
+  float ink = texture(uAtlas, (tile + inner) * uAtlasTile).r;
+  // The digit in its class colour on a faint dark tile, so overlapping images stay readable.
+  vec3 rgb = mix(vec3(0.08, 0.09, 0.11), vColor.rgb, ink);
+  fragColor = vec4(rgb, vColor.a * (0.55 + 0.45 * ink));
+#else
   float radius = 0.5 * vSize;                          // pixels
   float r = length(gl_PointCoord * 2.0 - 1.0) * radius;  // distance from the centre, pixels
   float outer = clamp(radius - 0.5 - r + 0.5, 0.0, 1.0);
@@ -36,4 +37,5 @@ void main() {
   }
   if (alpha <= 0.0 || (uDepth == 1 && alpha < 0.5)) discard;
   fragColor = vec4(vColor.rgb, vColor.a * alpha);
+#endif
 }

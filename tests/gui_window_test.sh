@@ -5,7 +5,9 @@
 # class, clears the selection, saves a screenshot, and closes. Reopens the session it wrote, then
 # hovers a point of a graph view (its edges emphasised), colours a view by neighbourhood change,
 # picks a pixel on the pixel explorer's grid, turns a 3-D view and picks a point in it, applies a new t-SNE perplexity from the t-SNE panel and
-# opens the parameter trajectory panel, turns its 3-D plot and overlays another run on it. The app reports where things are on
+# opens the parameter trajectory panel, turns its 3-D plot and overlays another run on it. Twice
+# (live and at the end) it checks that drawing only what changed left the pixels a whole redraw
+# draws. The app reports where things are on
 # screen and what happened through --test-state (a JSON dump written every frame).
 # Usage: gui_window_test.sh path/to/epochscope scratch-dir     (exit 77 = skipped)
 set -euo pipefail
@@ -50,6 +52,17 @@ drag_right() {
   xdotool mousedown 1; sleep 0.2
   for d in 10 20 30 40 50 60; do xdotool mousemove --window "$wid" --sync "$(($1 + d))" "$(($2 + d * ${3:-0} / 60))"; sleep 0.05; done
   xdotool mouseup 1; sleep 0.5
+}
+# check_redraw: F12 (up to three times, until one lands on a partial frame); the app then draws the
+# frame whole as well and counts the pixels that differ from what the partial redraws left.
+check_redraw() {
+  local before attempt
+  before=$(py get "j['redraws']['checks']")
+  for attempt in 1 2 3; do
+    key F12
+    if py wait "j['redraws']['checks'] > $before" 4 >/dev/null 2>&1; then break; fi
+  done
+  py wait "j['redraws']['checks'] > $before and j['redraws']['check_pixels_differing'] == 0 and j['redraws']['partial'] > j['redraws']['full']" 5
 }
 # open_left_section HOOK: scrolls the left panel down (its last sections) and clicks a header.
 open_left_section() {
@@ -122,6 +135,9 @@ py wait "j['last_screenshot'] != ''" 10
 shot=$(py get 'j["last_screenshot"]')
 py check-png "$shot"
 cp "$shot" "$tmp/screenshot.png"
+
+step "only what changed is drawn again, and the pixels equal a whole redraw's"
+check_redraw
 
 step "the t-SNE view has every frame final (so its layouts are saved)"
 py wait 'j["views"][2]["method"] == "tsne" and j["views"][2]["status"].startswith("t-SNE: 5/5 frames")' 240
@@ -239,6 +255,10 @@ xdotool type --delay 20 "$tmp/other-run.epochscope"
 sleep 0.3
 click_hook trajectory_overlay
 py wait "j['trajectory']['three_d'] and j['trajectory']['runs'] == 2" 10 || { py get "j['trajectory'], j['hooks']['trajectory_overlay_path']"; exit 1; }
+
+step "after all that (3-D views, graph edges, panels), the window drawn in parts equals it drawn whole"
+check_redraw
+py wait "j['redraws']['unchanged'] > 0" 5  # frames with nothing new were not drawn at all
 kill -TERM $app
 wait $app
 trap - EXIT

@@ -1,9 +1,13 @@
-// The window's pure logic: camera, picking, traces, interpolation, linked state, settings, stats.
+// The window's pure logic: camera, picking, traces, interpolation, linked state, settings, stats,
+// redraw damage.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 
+#include "epochscope/core/random.hpp"
+#include "epochscope/ui/damage.hpp"
 #include "epochscope/ui/frame_stats.hpp"
 #include "epochscope/ui/orbit_camera.hpp"
 #include "epochscope/ui/picking.hpp"
@@ -358,4 +362,137 @@ TEST(OrbitCamera, ClipMatrixMatchesProject) {
   const Vec3 q{p.x / s + c.x, p.y / s + c.y, p.z / s + c.z};
   const float z = m[2] * q.x + m[6] * q.y + m[10] * q.z + m[14], w = m[3] * q.x + m[7] * q.y + m[11] * q.z + m[15];
   EXPECT_NEAR(z / w, -1, 1e-3);
+}
+
+namespace {
+DrawPrim prim(std::uint64_t id, Rect r) { return {mix64(id), r}; }
+DrawSig frame_of(std::vector<DrawListSig> lists) { return {{640, 480}, std::move(lists)}; }
+bool covers(const std::vector<Rect>& rects, Vec2 p) {
+  return std::any_of(rects.begin(), rects.end(), [&](const Rect& r) { return r.contains(p); });
+}
+bool covers(const std::vector<Rect>& rects, const Rect& area) {
+  for (float y = area.min.y + 0.5f; y < area.max.y; y += 1.0f) {
+    for (float x = area.min.x + 0.5f; x < area.max.x; x += 1.0f) {
+      if (!covers(rects, Vec2{x, y})) return false;
+    }
+  }
+  return true;
+}
+}  // namespace
+
+TEST(Damage, FirstFrameIsFullThenOnlyWhatChanged) {
+  DamageTracker t;
+  const DrawListSig panel{1, {prim(1, {{0, 0}, {200, 480}}), prim(2, {{10, 10}, {60, 24}})}};
+  DrawListSig view{2, {prim(3, {{210, 0}, {640, 480}}), prim(4, {{300, 200}, {312, 212}})}};
+  EXPECT_TRUE(t.update(frame_of({panel, view})).full);
+  EXPECT_TRUE(t.update(frame_of({panel, view})).none());  // nothing changed: nothing is drawn
+  // A ring moves: its old and new places, rounded out to tiles; nothing else.
+  view.prims[1] = prim(5, {{400, 100}, {412, 112}});
+  const auto d = t.update(frame_of({panel, view}));
+  ASSERT_FALSE(d.full);
+  EXPECT_TRUE(covers(d.rects, Rect{{300, 200}, {312, 212}}));
+  EXPECT_TRUE(covers(d.rects, Rect{{400, 100}, {412, 112}}));
+  EXPECT_FALSE(covers(d.rects, Vec2{100, 300}));
+  EXPECT_LT(d.fraction({640, 480}), 0.01f);
+  for (const auto& r : d.rects) {  // on the tile grid
+    EXPECT_EQ(std::fmod(r.min.x, 16.0f), 0.0f);
+    EXPECT_EQ(std::fmod(r.min.y, 16.0f), 0.0f);
+  }
+  // A tooltip appears, then goes away: its rectangle both times.
+  const DrawListSig tip{9, {prim(6, {{500, 300}, {620, 420}})}};
+  auto shown = t.update(frame_of({panel, view, tip}));
+  EXPECT_TRUE(covers(shown.rects, Rect{{500, 300}, {620, 420}}));
+  EXPECT_FALSE(covers(shown.rects, Vec2{100, 300}));
+  auto gone = t.update(frame_of({panel, view}));
+  EXPECT_TRUE(covers(gone.rects, Rect{{500, 300}, {620, 420}}));
+  // A resize or an invalidation draws everything.
+  EXPECT_TRUE(t.update(DrawSig{{800, 600}, {panel, view}}).full);
+  t.invalidate();
+  EXPECT_TRUE(t.update(DrawSig{{800, 600}, {panel, view}}).full);
+  // Windows drawn in another order: everything.
+  EXPECT_TRUE(t.update(DrawSig{{800, 600}, {view, panel}}).full);
+  // Most of the window changed: everything (cheaper than many clipped passes).
+  DrawListSig big{2, {prim(7, {{0, 0}, {700, 500}})}};
+  EXPECT_TRUE(t.update(DrawSig{{800, 600}, {view, big}}).full);
+  // A primitive that could be anywhere (non-finite bounds): everything.
+  DrawListSig odd{2, {prim(8, {{0, 0}, {std::nanf(""), 10}})}};
+  EXPECT_TRUE(t.update(DrawSig{{800, 600}, {view, odd}}).full);
+}
+
+// The guarantee the window relies on: outside the damage, every pixel is covered by the same
+// primitives in the same order as in the previous frame (so last frame's pixels are still right).
+TEST(Damage, OutsideTheDamageEveryPixelSeesTheSamePrimitives) {
+  std::mt19937 rng(11);
+  std::uniform_real_distribution<float> pos(0.0f, 600.0f), len(1.0f, 90.0f);
+  const auto random_prim = [&](std::uint64_t id) {
+    const float x = pos(rng), y = pos(rng) * 0.75f;
+    return prim(id, {{x, y}, {x + len(rng), y + len(rng)}});
+  };
+  std::uint64_t next_id = 1;
+  std::vector<DrawListSig> lists(3);
+  for (std::size_t l = 0; l < lists.size(); ++l) {
+    lists[l].id = 100 + l;
+    for (int i = 0; i < 40; ++i) lists[l].prims.push_back(random_prim(next_id++));
+  }
+  DamageTracker t;
+  t.update(frame_of(lists));
+  int partial = 0;
+  for (int round = 0; round < 60; ++round) {
+    auto edited = lists;
+    for (auto& l : edited) {  // remove, insert, replace, and duplicate a few primitives
+      std::uniform_int_distribution<int> at(0, static_cast<int>(l.prims.size()) - 1);
+      const int kind = static_cast<int>(rng() % 5);
+      if (kind == 0) l.prims.erase(l.prims.begin() + at(rng));
+      if (kind == 1) l.prims.insert(l.prims.begin() + at(rng), random_prim(next_id++));
+      if (kind == 2) l.prims[static_cast<std::size_t>(at(rng))] = random_prim(next_id++);
+      if (kind == 3) l.prims.push_back(l.prims[static_cast<std::size_t>(at(rng))]);
+      if (kind == 4 && round % 7 == 0) std::swap(l.prims[static_cast<std::size_t>(at(rng))], l.prims[static_cast<std::size_t>(at(rng))]);
+    }
+    const auto d = t.update(frame_of(edited));
+    if (!d.full) {
+      ++partial;
+      for (float y = 2; y < 480; y += 7) {
+        for (float x = 3; x < 640; x += 7) {
+          if (covers(d.rects, Vec2{x, y})) continue;
+          for (std::size_t l = 0; l < lists.size(); ++l) {
+            std::vector<std::uint64_t> seen_before, seen_after;
+            for (const auto& p : lists[l].prims) {
+              if (p.bounds.contains({x, y})) seen_before.push_back(p.hash);
+            }
+            for (const auto& p : edited[l].prims) {
+              if (p.bounds.contains({x, y})) seen_after.push_back(p.hash);
+            }
+            ASSERT_EQ(seen_before, seen_after) << "round " << round << " at " << x << "," << y;
+          }
+        }
+      }
+    }
+    lists = edited;
+  }
+  EXPECT_GT(partial, 20);  // the test exercised partial redraws
+}
+
+TEST(Damage, CoalesceCoversEveryRectWithFewRectangles) {
+  std::mt19937 rng(5);
+  std::uniform_real_distribution<float> pos(0.0f, 900.0f), len(0.5f, 40.0f);
+  DamageOptions o;
+  for (int n : {1, 3, 12, 40, 200}) {
+    std::vector<Rect> in;
+    for (int i = 0; i < n; ++i) {
+      const float x = pos(rng), y = pos(rng) * 0.6f;
+      in.push_back({{x, y}, {x + len(rng), y + len(rng)}});
+    }
+    const auto out = coalesce(in, {1000, 600}, o);
+    EXPECT_LE(out.size(), static_cast<std::size_t>(o.max_rects));
+    for (const auto& r : in) {
+      const Rect inside{{r.min.x, r.min.y}, {std::min(r.max.x, 1000.0f), std::min(r.max.y, 600.0f)}};
+      EXPECT_TRUE(covers(out, inside)) << n;
+    }
+    for (const auto& r : out) {  // inside the window
+      EXPECT_GE(r.min.x, 0);
+      EXPECT_LE(r.max.x, 1000);
+      EXPECT_LE(r.max.y, 600);
+    }
+  }
+  EXPECT_TRUE(coalesce({Rect{{5, 5}, {5, 40}}}, {100, 100}, o).empty());  // zero width: no pixel
 }

@@ -8,11 +8,14 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "commands.hpp"
 #include "epochscope/ui/context.hpp"
+#include "epochscope/ui/damage.hpp"
 
 struct GLFWwindow;
+struct ImDrawData;
 
 namespace epochscope::app {
 
@@ -24,6 +27,7 @@ struct GuiCommand {
   std::filesystem::path test_state;     ///< write a JSON state dump here every frame (GUI tests)
   std::filesystem::path screenshot_dir; ///< where F12 / Ctrl+S save (default data_home()/screenshots)
   double exit_after = 0;                ///< close the window after this many seconds (0 = never)
+  bool full_redraw = false;             ///< draw the whole window every frame (no damage tracking)
 };
 int run_gui(const GuiCommand& cmd);
 
@@ -51,14 +55,28 @@ class GuiWindow {
   /// Set by input callbacks (mouse, keys, resize): something may have changed on screen.
   bool take_events();
   void note_event() { events_ = true; }
+  /// Set when the window system asks for the window's contents again (exposed, restored).
+  bool take_exposed() { return std::exchange(exposed_, false); }
+  void note_exposed() { exposed_ = events_ = true; }
   void begin_frame();
   void end_frame();  ///< ImGui::Render + clear + draw (the caller swaps or reads back)
+  /// ImGui::Render; the draw data stays valid until the next begin_frame.
+  ImDrawData& render_ui();
+  /// Draws the rendered UI: the whole window, or only `damage`'s regions over last frame's pixels
+  /// (which needs back_buffer_kept()).
+  void draw(const ui::Damage& damage);
   void swap();
+  /// Whether the back buffer still holds the last frame after a swap (a copying swap, as Mesa's
+  /// software rasteriser does): probed once at start by clearing, swapping and reading back.
+  bool back_buffer_kept() const { return back_buffer_kept_; }
 
  private:
+  bool probe_back_buffer();
   GLFWwindow* window_ = nullptr;
   bool imgui_ready_ = false;
   bool events_ = true;
+  bool exposed_ = false;
+  bool back_buffer_kept_ = false;
 };
 
 /// The no-display message (one line).

@@ -10,6 +10,7 @@
 #include <atomic>
 #include <chrono>
 #include <csignal>
+#include <cstring>
 #include <ctime>
 #include <iostream>
 #include <thread>
@@ -19,6 +20,7 @@
 #include "epochscope/render/atlas.hpp"
 #include "epochscope/render/screenshot.hpp"
 #include "epochscope/render/shader.hpp"
+#include "epochscope/ui/draw_signature.hpp"
 #include "epochscope/ui/frame_stats.hpp"
 #include "epochscope/ui/settings.hpp"
 #include "epochscope/ui/workspace.hpp"
@@ -50,6 +52,7 @@ class App {
     std::error_code ec;
     std::filesystem::create_directories(ui::imgui_ini_path().parent_path(), ec);
     ui::apply_settings(settings_, state_);
+    partial_redraw_ = window_.back_buffer_kept() && !cmd.full_redraw;
     ctx_.test_mode = !cmd.test_state.empty();
     const auto& o = cmd.train.options;
     const int dataset = cmd.train.dataset.name == "fashion" ? 1 : cmd.train.dataset.name == "mnist1d" ? 2 : 0;
@@ -97,6 +100,7 @@ class App {
   bool poll_changes();
   void frame(double now, double dt);
   void save_screenshot();
+  void check_partial_redraw();
 
   GuiCommand cmd_;
   std::string settings_warning_;
@@ -113,6 +117,9 @@ class App {
   Clock::time_point next_follow_try_{};
   const DataSource* restarted_source_ = nullptr;  ///< the followed source whose restart was handled
   ui::FrameStats stats_;
+  bool partial_redraw_ = false;  ///< draw only the damage (the back buffer keeps the last frame)
+  ui::DamageTracker damage_;
+  std::uint64_t frame_number_ = 0;
   std::size_t seen_frames_ = 0;
   std::uint64_t seen_generation_ = 0;  ///< the store's: frames published or evicted
   std::uint64_t seen_version_ = 0;
@@ -262,6 +269,24 @@ void App::save_screenshot() {
   }
 }
 
+// Test mode, on a screenshot after a partial redraw: the same frame drawn whole must have exactly
+// the same pixels (what the damage tracking relies on), counted into the test state.
+void App::check_partial_redraw() {
+  int w = 0, h = 0;
+  glfwGetFramebufferSize(window_.handle(), &w, &h);
+  const auto partial = render::read_pixels(0, 0, w, h);
+  window_.draw(ui::Damage{true, {}});
+  const auto whole = render::read_pixels(0, 0, w, h);
+  long differing = 0;
+  for (std::size_t i = 0; i + 3 < partial.size() && i + 3 < whole.size(); i += 4) {
+    if (std::memcmp(&partial[i], &whole[i], 3) != 0) ++differing;
+  }
+  auto& r = stats_.redraws();
+  r.checked_pixels_differing = differing;
+  ++r.checks;
+  if (differing > 0) std::cerr << "epochscope: partial redraw differs from a whole redraw in " << differing << " pixels\n";
+}
+
 void App::frame(double now, double dt) {
   const auto t0 = Clock::now();
   ctx_.now = now;
@@ -274,11 +299,33 @@ void App::frame(double now, double dt) {
   const bool key = ImGui::IsKeyDown(GLFW_KEY_F12) || (io.KeyCtrl && ImGui::IsKeyDown(GLFW_KEY_S));
   if (key && !screenshot_key_down_ && !io.WantTextInput) ctx_.screenshot_requested = true;
   screenshot_key_down_ = key;
-  window_.end_frame();
-  if (std::exchange(ctx_.screenshot_requested, false)) save_screenshot();
-  window_.swap();
-  const double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
-  stats_.add(ms);
+  // Only what changed since the last frame is drawn again, over the pixels the back buffer kept.
+  ImDrawData& data = window_.render_ui();
+  ui::Damage damage{true, {}};
+  if (partial_redraw_) {
+    if (window_.take_exposed()) damage_.invalidate();
+    damage = damage_.update(ui::draw_signature(data, frame_number_));
+  }
+  ++frame_number_;
+  const bool screenshot = std::exchange(ctx_.screenshot_requested, false);
+  auto& redraws = stats_.redraws();
+  if (damage.none() && !screenshot) {
+    ++redraws.unchanged;  // the window already shows this picture
+  } else {
+    window_.draw(damage);
+    if (damage.full) {
+      ++redraws.full;
+    } else {
+      ++redraws.partial;
+      redraws.partial_fraction += damage.fraction({data.DisplaySize.x, data.DisplaySize.y});
+    }
+    if (screenshot) {
+      if (ctx_.test_mode && !damage.full) check_partial_redraw();
+      save_screenshot();
+    }
+    window_.swap();
+    stats_.add(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+  }
   if (!cmd_.test_state.empty()) {
     int w = 0, h = 0;
     glfwGetWindowSize(window_.handle(), &w, &h);
@@ -340,6 +387,7 @@ int App::run() {
   ui::save_settings(ui::settings_path(), settings_);
   if (cmd_.stats) {
     std::cout << "frame times: " << stats_.summary() << "\n";
+    std::cout << stats_.redraw_summary() << (partial_redraw_ ? "" : " [damage tracking off]") << "\n";
     if (ctx_.store) {
       std::string epochs;
       for (const auto& f : ctx_.store->snapshot()) {

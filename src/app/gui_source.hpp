@@ -59,7 +59,7 @@ class DataSource {
   std::jthread follow_thread_;
 };
 
-/// The training options the window uses: the command's, with threads = cores - 1 (min 1) unless set.
+/// The training options the window uses: the command's, niced (5) unless a niceness is set.
 TrainCommand window_train_command(TrainCommand cmd);
 
 }  // namespace epochscope::app

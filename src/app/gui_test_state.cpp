@@ -45,6 +45,9 @@ void write_test_state(const std::filesystem::path& path, const ui::UiContext& ct
   j["last_screenshot"] = ctx.last_screenshot;
   j["frame_ms"] = {{"count", stats.count()}, {"p50", stats.percentile(50)}, {"p95", stats.percentile(95)},
                    {"max", stats.max()}};
+  const auto& redraws = stats.redraws();
+  j["redraws"] = {{"full", redraws.full}, {"partial", redraws.partial}, {"unchanged", redraws.unchanged},
+                  {"checks", redraws.checks}, {"check_pixels_differing", redraws.checked_pixels_differing}};
   if (const auto* points = ctx.points()) {
     j["points"] = points->size();
     if (!state.selection.empty() && !ctx.frames.empty()) {

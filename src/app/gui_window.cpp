@@ -4,10 +4,14 @@
 #include <backends/imgui_impl_opengl3.h>
 #include <imgui.h>
 
+#include <cmath>
 #include <cstdlib>
+#include <utility>
 
 #include "epochscope/core/matrix.hpp"
 #include "epochscope/render/gl_object.hpp"
+#include "epochscope/render/screenshot.hpp"
+#include "epochscope/ui/draw_signature.hpp"
 #include "epochscope/ui/palette.hpp"
 #include "epochscope/ui/style.hpp"
 #include "gui.hpp"
@@ -24,6 +28,9 @@ void on_char(GLFWwindow* w, unsigned) { self(w)->note_event(); }
 void on_size(GLFWwindow* w, int, int) { self(w)->note_event(); }
 void on_focus(GLFWwindow* w, int) { self(w)->note_event(); }
 void on_enter(GLFWwindow* w, int) { self(w)->note_event(); }
+void on_refresh(GLFWwindow* w) { self(w)->note_exposed(); }
+
+constexpr ui::Rgba8 kWindowBackground{27, 29, 34, 255};
 
 }  // namespace
 
@@ -80,6 +87,8 @@ GuiWindow::GuiWindow(int width, int height, bool visible, const char* ini_path) 
   glfwSetFramebufferSizeCallback(window_, on_size);
   glfwSetWindowFocusCallback(window_, on_focus);
   glfwSetCursorEnterCallback(window_, on_enter);
+  glfwSetWindowRefreshCallback(window_, on_refresh);
+  if (visible) back_buffer_kept_ = probe_back_buffer();
   IMGUI_CHECKVERSION();
   ImGui::CreateContext();
   ImGui::GetIO().IniFilename = ini_path;
@@ -107,14 +116,59 @@ void GuiWindow::begin_frame() {
   ImGui::NewFrame();
 }
 
-void GuiWindow::end_frame() {
+// Three frames of the window's background with blue nudged by 0, 1, 2 (invisible): after each
+// swap, does the back buffer still hold the frame just shown, in the middle and two corners?
+bool GuiWindow::probe_back_buffer() {
+  int w = 0, h = 0;
+  glfwGetFramebufferSize(window_, &w, &h);
+  if (w < 2 || h < 2) return false;
+  render::set_viewport(w, h);
+  const auto bg = kWindowBackground;
+  bool kept = true;
+  for (int k = 0; k < 3; ++k) {
+    const auto blue = static_cast<std::uint8_t>(bg.b + k);
+    render::clear(bg.r / 255.0f, bg.g / 255.0f, blue / 255.0f);
+    glfwSwapBuffers(window_);
+    for (const auto& [x, y] : {std::pair{w / 2, h / 2}, std::pair{0, 0}, std::pair{w - 1, h - 1}}) {
+      const auto px = render::read_pixels(x, y, 1, 1);
+      kept = kept && px.size() == 4 && px[0] == bg.r && px[1] == bg.g && px[2] == blue;
+    }
+  }
+  return kept;
+}
+
+ImDrawData& GuiWindow::render_ui() {
   ImGui::Render();
+  return *ImGui::GetDrawData();
+}
+
+void GuiWindow::draw(const ui::Damage& damage) {
+  ImDrawData& data = *ImGui::GetDrawData();
   int w = 0, h = 0;
   glfwGetFramebufferSize(window_, &w, &h);
   render::set_viewport(w, h);
-  const auto bg = ui::Rgba8{27, 29, 34, 255};
-  render::clear(bg.r / 255.0f, bg.g / 255.0f, bg.b / 255.0f);
-  ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+  const auto bg = kWindowBackground;
+  const float r = bg.r / 255.0f, g = bg.g / 255.0f, b = bg.b / 255.0f;
+  if (damage.full) {
+    const ui::Rect all{{0, 0}, {data.DisplaySize.x, data.DisplaySize.y}};
+    const ui::ClipDrawData clip(data, all);  // the same whole-pixel clips as a region's
+    render::clear(r, g, b);
+    ImGui_ImplOpenGL3_RenderDrawData(&data);
+    return;
+  }
+  const float sx = data.FramebufferScale.x, sy = data.FramebufferScale.y;
+  for (const auto& rect : damage.rects) {
+    const int x0 = static_cast<int>(std::floor(rect.min.x * sx)), x1 = static_cast<int>(std::ceil(rect.max.x * sx));
+    const int y1 = static_cast<int>(std::ceil(rect.max.y * sy)), y0 = static_cast<int>(std::floor(rect.min.y * sy));
+    render::clear_region({x0, h - y1, x1 - x0, y1 - y0}, r, g, b);
+    const ui::ClipDrawData clip(data, rect);
+    ImGui_ImplOpenGL3_RenderDrawData(&data);
+  }
+}
+
+void GuiWindow::end_frame() {
+  render_ui();
+  draw(ui::Damage{true, {}});
 }
 
 void GuiWindow::swap() { glfwSwapBuffers(window_); }

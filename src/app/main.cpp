@@ -90,6 +90,8 @@ int main(int argc, char** argv) {
                                          "as they land (no training)")
       ->excludes("--session");
   cli.add_flag("--stats", gui.stats, "Print frame-time percentiles and epoch times on exit");
+  cli.add_flag("--full-redraw", gui.full_redraw, "Draw the whole window every frame (by default only what changed "
+                                                 "is drawn again where the display keeps the last frame)");
   cli.add_option("--screenshot-dir", gui.screenshot_dir, "Where F12 / Ctrl+S save screenshots "
                                                          "(default ~/.local/share/epochscope/screenshots)");
   cli.add_option("--test-state", gui.test_state, "GUI tests: write a JSON state dump here every frame")->group("");

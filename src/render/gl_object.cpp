@@ -45,6 +45,14 @@ void clear(float r, float g, float b, float a) {
   glClear(GL_COLOR_BUFFER_BIT);
 }
 
+void clear_region(const Viewport& box, float r, float g, float b, float a) {
+  glEnable(GL_SCISSOR_TEST);
+  glScissor(box.x, box.y, box.width, box.height);
+  glClearColor(r, g, b, a);
+  glClear(GL_COLOR_BUFFER_BIT);
+  glDisable(GL_SCISSOR_TEST);
+}
+
 void finish() { glFinish(); }
 
 void set_viewport(int width, int height) { glViewport(0, 0, width, height); }

@@ -28,10 +28,15 @@ Compositor::Compositor(const std::filesystem::path& shader_dir)
   u_texture_ = uniform_location(program_, "uLayer");
 }
 
-void Compositor::draw(unsigned texture, const Viewport& viewport) const {
+void Compositor::draw(unsigned texture, const Viewport& viewport, const Viewport& scissor) const {
+  ViewParams where;
+  where.viewport = viewport;
+  where.scissor = scissor;
+  const Viewport box = scissor_box(where);
+  if (box.width <= 0 || box.height <= 0) return;
   glViewport(viewport.x, viewport.y, viewport.width, viewport.height);
   glEnable(GL_SCISSOR_TEST);
-  glScissor(viewport.x, viewport.y, viewport.width, viewport.height);
+  glScissor(box.x, box.y, box.width, box.height);
   glDisable(GL_DEPTH_TEST);
   glEnable(GL_BLEND);
   glBlendEquation(GL_FUNC_ADD);

@@ -24,7 +24,8 @@ void upload(GLenum target, unsigned buffer, const void* data, std::size_t bytes,
 void begin_view(const ViewParams& view) {
   glViewport(view.viewport.x, view.viewport.y, view.viewport.width, view.viewport.height);
   glEnable(GL_SCISSOR_TEST);
-  glScissor(view.viewport.x, view.viewport.y, view.viewport.width, view.viewport.height);
+  const Viewport box = scissor_box(view);
+  glScissor(box.x, box.y, box.width, box.height);
   glEnable(GL_BLEND);
   glBlendEquation(GL_FUNC_ADD);
   glBlendFuncSeparate(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA, GL_ONE, GL_ONE_MINUS_SRC_ALPHA);
@@ -53,10 +54,20 @@ void ViewParams::set_2d(const float scale[2], const float offset[2]) {
   fog_near = fog_far = 0;
 }
 
+Viewport scissor_box(const ViewParams& view) {
+  const Viewport& v = view.viewport;
+  const Viewport& s = view.scissor;
+  if (s.width <= 0 || s.height <= 0) return v;
+  const int x0 = std::max(v.x, s.x), y0 = std::max(v.y, s.y);
+  const int x1 = std::min(v.x + v.width, s.x + s.width), y1 = std::min(v.y + v.height, s.y + s.height);
+  return {x0, y0, std::max(0, x1 - x0), std::max(0, y1 - y0)};
+}
+
 void clear_depth(const ViewParams& view) {
   if (!view.depth) return;
   glEnable(GL_SCISSOR_TEST);
-  glScissor(view.viewport.x, view.viewport.y, view.viewport.width, view.viewport.height);
+  const Viewport box = scissor_box(view);
+  glScissor(box.x, box.y, box.width, box.height);
   glDepthMask(GL_TRUE);
   glClearDepth(1.0);
   glClear(GL_DEPTH_BUFFER_BIT);
@@ -115,17 +126,22 @@ void PointCloud::set_positions(std::span<const float> xy, int dims) {
   }
 }
 
+PointRenderer::Program PointRenderer::load(const std::filesystem::path& shader_dir, bool images) {
+  Program p{load_program(shader_dir, "points.vert.glsl", "points.frag.glsl", images ? "#define IMAGES\n" : ""),
+            0, 0, 0, 0, 0, 0, 0, 0};
+  p.u_transform = uniform_location(p.program, "uTransform");
+  p.u_ref_depth = uniform_location(p.program, "uRefDepth");
+  p.u_fog = uniform_location(p.program, "uFog");
+  p.u_depth = uniform_location(p.program, "uDepth");
+  p.u_size = uniform_location(p.program, "uPointSize");
+  p.u_atlas = uniform_location(p.program, "uAtlas");
+  p.u_cols = uniform_location(p.program, "uAtlasCols");
+  p.u_tile = uniform_location(p.program, "uAtlasTile");
+  return p;
+}
+
 PointRenderer::PointRenderer(const std::filesystem::path& shader_dir)
-    : program_(load_program(shader_dir, "points.vert.glsl", "points.frag.glsl")) {
-  u_transform_ = uniform_location(program_, "uTransform");
-  u_ref_depth_ = uniform_location(program_, "uRefDepth");
-  u_fog_ = uniform_location(program_, "uFog");
-  u_depth_ = uniform_location(program_, "uDepth");
-  u_size_ = uniform_location(program_, "uPointSize");
-  u_mode_ = uniform_location(program_, "uImages");
-  u_atlas_ = uniform_location(program_, "uAtlas");
-  u_cols_ = uniform_location(program_, "uAtlasCols");
-  u_tile_ = uniform_location(program_, "uAtlasTile");
+    : discs_(load(shader_dir, false)), images_(load(shader_dir, true)) {
   GLfloat range[2] = {1, 64};
   glGetFloatv(GL_POINT_SIZE_RANGE, range);
   max_point_size_ = range[1];
@@ -136,20 +152,20 @@ void PointRenderer::draw(const PointCloud& cloud, const ViewParams& view, float 
   if (count == 0 || cloud.size() == 0) return;
   begin_view(view);
   glEnable(GL_PROGRAM_POINT_SIZE);
-  glUseProgram(program_.id());
-  glUniformMatrix4fv(u_transform_, 1, GL_FALSE, view.transform);
-  glUniform1f(u_ref_depth_, view.ref_depth);
-  glUniform2f(u_fog_, view.fog_near, view.fog_far);
-  glUniform1i(u_depth_, view.depth ? 1 : 0);
+  const Program& p = atlas != nullptr ? images_ : discs_;
+  glUseProgram(p.program.id());
+  glUniformMatrix4fv(p.u_transform, 1, GL_FALSE, view.transform);
+  glUniform1f(p.u_ref_depth, view.ref_depth);
+  glUniform2f(p.u_fog, view.fog_near, view.fog_far);
+  glUniform1i(p.u_depth, view.depth ? 1 : 0);
   // Large points shrink the range a little so the 1.6x emphasis still fits the driver's maximum.
-  glUniform1f(u_size_, std::clamp(point_px, 1.0f, max_point_size_ / 1.6f));
-  glUniform1i(u_mode_, atlas != nullptr ? 1 : 0);
+  glUniform1f(p.u_size, std::clamp(point_px, 1.0f, max_point_size_ / 1.6f));
   if (atlas != nullptr) {
     glActiveTexture(GL_TEXTURE0);
     glBindTexture(GL_TEXTURE_2D, atlas->texture());
-    glUniform1i(u_atlas_, 0);
-    glUniform1i(u_cols_, atlas->columns());
-    glUniform2f(u_tile_, atlas->tile_u(), atlas->tile_v());
+    glUniform1i(p.u_atlas, 0);
+    glUniform1i(p.u_cols, atlas->columns());
+    glUniform2f(p.u_tile, atlas->tile_u(), atlas->tile_v());
   }
   glBindVertexArray(cloud.vertex_array());
   glBindBuffer(GL_ELEMENT_ARRAY_BUFFER, cloud.styles().order_buffer());

@@ -26,8 +26,12 @@ std::string one_line(std::string log) {
   return log;
 }
 
-GlShader compile(const std::filesystem::path& path, unsigned type) {
-  const std::string source = read_text(path);
+GlShader compile(const std::filesystem::path& path, unsigned type, const std::string& defines) {
+  std::string source = read_text(path);
+  if (!defines.empty()) {
+    const auto eol = source.find('\n');
+    if (eol != std::string::npos && source.compare(0, 8, "#version") == 0) source.insert(eol + 1, defines + "#line 2\n");
+  }
   GlShader shader = gl_create<GlKind::shader>(type);
   const char* text = source.c_str();
   glShaderSource(shader.id(), 1, &text, nullptr);
@@ -54,9 +58,10 @@ std::filesystem::path find_shader_dir(const std::filesystem::path& exe_dir) {
   throw Error("shaders not found in " + beside.string() + " nor in " + source.string());
 }
 
-GlProgram load_program(const std::filesystem::path& dir, const std::string& vertex, const std::string& fragment) {
-  GlShader vs = compile(dir / vertex, GL_VERTEX_SHADER);
-  GlShader fs = compile(dir / fragment, GL_FRAGMENT_SHADER);
+GlProgram load_program(const std::filesystem::path& dir, const std::string& vertex, const std::string& fragment,
+                       const std::string& defines) {
+  GlShader vs = compile(dir / vertex, GL_VERTEX_SHADER, defines);
+  GlShader fs = compile(dir / fragment, GL_FRAGMENT_SHADER, defines);
   GlProgram program = gl_create<GlKind::program>();
   glAttachShader(program.id(), vs.id());
   glAttachShader(program.id(), fs.id());

@@ -524,7 +524,38 @@ void ProjectionView::draw_header(UiContext& ctx, UiState& state) {
   // (Work in progress redraws when the pool publishes a slice: its version changes.)
 }
 
-void ProjectionView::render_gl() const {
+render::LayerKey ProjectionView::layer_key() const {
+  const bool by_change = color_change_ && change_cloud_ && change_cloud_->size() == xy_.size() / 2;
+  const render::PointCloud& cloud = by_change ? *change_cloud_ : *cloud_;
+  const render::ImageAtlas* atlas = draw_images_ && !by_change ? gl_atlas_ : nullptr;
+  render::LayerKey key;
+  // (A cloud is bound to one style buffer for life: its identity stands for both.)
+  key.versions = {cloud.version(), cloud.styles().version(), reinterpret_cast<std::uintptr_t>(&cloud),
+                  draw_edges_ ? edges_->version() + 1 : 0, reinterpret_cast<std::uintptr_t>(atlas), 0, 0, 0};
+  render::describe(gl_params_, gl_point_px_, key);
+  return key;
+}
+
+bool ProjectionView::layer_stale() const {
+  if (!a_.positions || xy_.empty() || renderers_.compositor == nullptr || layer_failed_) return false;
+  return !layer_ || !layer_->valid(layer_key(), gl_params_.viewport);
+}
+
+bool ProjectionView::defer_layer(bool defer) {
+  if (!defer) {
+    layer_deferred_ = false;
+    return true;
+  }
+  const auto& vp = gl_params_.viewport;
+  if (!layer_ || !layer_->drawn() || layer_->width() != std::max(vp.width, 1) || layer_->height() != std::max(vp.height, 1)) {
+    return false;
+  }
+  layer_deferred_ = true;
+  ++stale_frames_;
+  return true;
+}
+
+void ProjectionView::render_gl(const render::Viewport& scissor) const {
   if (!a_.positions || xy_.empty()) return;
   const bool by_change = color_change_ && change_cloud_ && change_cloud_->size() == xy_.size() / 2;
   const render::PointCloud& cloud = by_change ? *change_cloud_ : *cloud_;
@@ -538,28 +569,27 @@ void ProjectionView::render_gl() const {
   };
   if (renderers_.compositor != nullptr && !layer_failed_) {
     // The layer is drawn again only when the positions, styles, edges or the camera changed.
-    render::LayerKey key;
-    // (A cloud is bound to one style buffer for life: its identity stands for both.)
-    key.versions = {cloud.version(), cloud.styles().version(), reinterpret_cast<std::uintptr_t>(&cloud),
-                    draw_edges_ ? edges_->version() + 1 : 0, reinterpret_cast<std::uintptr_t>(atlas), 0, 0, 0};
-    render::describe(gl_params_, gl_point_px_, key);
+    const render::LayerKey key = layer_key();
     try {
       if (!layer_) layer_ = std::make_unique<render::LayerCache>();
-      if (!layer_->valid(key, gl_params_.viewport)) {
+      if (!layer_deferred_ && !layer_->valid(key, gl_params_.viewport)) {
         layer_->begin(key, gl_params_.viewport);  // clears the layer's colour and depth
         draw(render::LayerCache::layer_params(gl_params_));
         layer_->end();
         ++layer_redraws_;
+        stale_frames_ = 0;
       }
-      renderers_.compositor->draw(layer_->texture(), gl_params_.viewport);
+      renderers_.compositor->draw(layer_->texture(), gl_params_.viewport, scissor);
       return;
     } catch (const std::exception&) {
       layer_.reset();  // no offscreen layer on this driver: draw directly from now on
       layer_failed_ = true;
     }
   }
-  render::clear_depth(gl_params_);  // 3-D: this view's depth starts empty
-  draw(gl_params_);
+  render::ViewParams params = gl_params_;
+  params.scissor = scissor;
+  render::clear_depth(params);  // 3-D: this view's depth starts empty
+  draw(params);
 }
 
 }  // namespace epochscope::ui

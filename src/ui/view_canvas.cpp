@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "epochscope/render/atlas.hpp"
+#include "epochscope/ui/damage.hpp"
 #include "epochscope/ui/pixel_axes.hpp"
 #include "epochscope/ui/projection_view.hpp"
 #include "epochscope/ui/style.hpp"
@@ -16,13 +17,38 @@ namespace {
 
 constexpr int kMaxTraces = 64;
 
+// The command's clip rectangle (the canvas, or the part of it being drawn again) in framebuffer pixels.
+render::Viewport scissor_of(const ImDrawCmd& cmd) {
+  const ImGuiIO& io = ImGui::GetIO();
+  const float sx = io.DisplayFramebufferScale.x, sy = io.DisplayFramebufferScale.y;
+  const auto x0 = static_cast<int>(std::floor(cmd.ClipRect.x * sx)), x1 = static_cast<int>(std::ceil(cmd.ClipRect.z * sx));
+  const auto y0 = static_cast<int>(std::floor((io.DisplaySize.y - cmd.ClipRect.w) * sy));
+  const auto y1 = static_cast<int>(std::ceil((io.DisplaySize.y - cmd.ClipRect.y) * sy));
+  return {x0, y0, std::max(0, x1 - x0), std::max(0, y1 - y0)};
+}
+
 void render_callback(const ImDrawList*, const ImDrawCmd* cmd) {
-  static_cast<const ProjectionView*>(cmd->UserCallbackData)->render_gl();
+  const render::Viewport scissor = scissor_of(*cmd);
+  if (scissor.width <= 0 || scissor.height <= 0) return;  // outside the part being drawn
+  static_cast<const ProjectionView*>(cmd->UserCallbackData)->render_gl(scissor);
 }
 
 ImVec2 im(Vec2 v) { return {v.x, v.y}; }
 
 }  // namespace
+
+std::optional<std::uint64_t> ProjectionView::callback_token(const ImDrawCmd& cmd) {
+  if (cmd.UserCallback != render_callback) return std::nullopt;
+  const auto& view = *static_cast<const ProjectionView*>(cmd.UserCallbackData);
+  if (!view.a_.positions || view.xy_.empty()) return 0;  // draws nothing
+  if (view.renderers_.compositor == nullptr || view.layer_failed_) return std::nullopt;  // no cache: every frame
+  // A deferred view shows its previous picture (see Workspace::schedule_layer_redraws).
+  const render::LayerKey key = view.layer_deferred_ && view.layer_ ? view.layer_->key() : view.layer_key();
+  const auto& vp = view.gl_params_.viewport;
+  const int where[4] = {vp.x, vp.y, vp.width, vp.height};
+  return hash_bytes(key.params.data(), sizeof key.params,
+                    hash_bytes(key.versions.data(), sizeof key.versions, hash_bytes(where, sizeof where)));
+}
 
 int ProjectionView::pick(const UiContext& ctx, const UiState& state, Vec2 mouse) {
   const auto* points = ctx.points();

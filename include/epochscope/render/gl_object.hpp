@@ -71,6 +71,8 @@ const char* gl_version();
 
 /// Clears the bound framebuffer to a colour (RGBA 0..1).
 void clear(float r, float g, float b, float a = 1.0f);
+/// Clears only `box` (framebuffer pixels, scissored) to a colour; leaves the scissor test off.
+void clear_region(const Viewport& box, float r, float g, float b, float a = 1.0f);
 /// Viewport covering the whole bound framebuffer of `width` x `height` pixels.
 void set_viewport(int width, int height);
 /// glFinish: waits until drawing is done (frame-time measurement).

@@ -31,7 +31,8 @@ void describe(const ViewParams& view, float point_px, LayerKey& key);
 class Compositor {
  public:
   explicit Compositor(const std::filesystem::path& shader_dir);
-  void draw(unsigned texture, const Viewport& viewport) const;
+  /// Only inside `scissor` (framebuffer pixels) when it is not empty.
+  void draw(unsigned texture, const Viewport& viewport, const Viewport& scissor = {}) const;
 
  private:
   GlProgram program_;
@@ -53,6 +54,11 @@ class LayerCache {
   static ViewParams layer_params(const ViewParams& view);
   unsigned texture() const { return color_.id(); }
   void invalidate() { drawn_ = false; }
+  /// Whether it holds a picture at all, and what it was drawn from.
+  bool drawn() const { return drawn_; }
+  const LayerKey& key() const { return key_; }
+  int width() const { return width_; }
+  int height() const { return height_; }
 
  private:
   GlFramebuffer framebuffer_;

@@ -14,8 +14,10 @@ namespace epochscope::render {
 /// Throws epochscope::Error naming both places when neither holds points.vert.glsl.
 std::filesystem::path find_shader_dir(const std::filesystem::path& exe_dir);
 
-/// Compiles `dir/vertex` and `dir/fragment` and links them. Throws epochscope::Error.
-GlProgram load_program(const std::filesystem::path& dir, const std::string& vertex, const std::string& fragment);
+/// Compiles `dir/vertex` and `dir/fragment` and links them. `defines` (e.g. "#define IMAGES\n") go
+/// right after each file's #version line, line numbers in errors stay the file's. Throws epochscope::Error.
+GlProgram load_program(const std::filesystem::path& dir, const std::string& vertex, const std::string& fragment,
+                       const std::string& defines = "");
 
 /// Location of a uniform (-1 if the program has none of that name).
 int uniform_location(const GlProgram& program, const char* name);

@@ -84,9 +84,20 @@ class ProjectionView {
   /// Whether the layout of `frame` is final (headless render waits for it).
   bool final_layout_of(const UiContext& ctx, int frame);
   /// Called from the ImDrawList callback: draws the points with GL (from the view's cached layer
-  /// when nothing they depend on changed).
-  void render_gl() const;
+  /// when nothing they depend on changed), inside `scissor` (framebuffer pixels; the part of the
+  /// window being drawn, see ui/damage.hpp).
+  void render_gl(const render::Viewport& scissor) const;
+  /// For the redraw damage: a token of everything render_gl draws (changes whenever its pixels do),
+  /// for a draw command that is this view's callback; nothing for any other command.
+  static std::optional<std::uint64_t> callback_token(const ImDrawCmd& cmd);
   int layer_redraws() const { return layer_redraws_; }  ///< times the cached layer was drawn again
+  /// Whether the cached point layer no longer matches what the view should show.
+  bool layer_stale() const;
+  /// Frames the layer has been stale and deferred.
+  int stale_frames() const { return stale_frames_; }
+  /// Defer drawing the stale layer again (show the previous picture) this frame; returns false,
+  /// deferring nothing, when there is no previous picture of the right size to show.
+  bool defer_layer(bool defer);
 
  private:
   struct Shown {
@@ -205,9 +216,12 @@ class ProjectionView {
   std::vector<float> mean_image_;  ///< pixel explorer: the mean input, shown on the grids
   ViewReport report_;
   // The points' offscreen layer (created on first use in render_gl, where the GL context is current).
+  render::LayerKey layer_key() const;  ///< what the cached layer is drawn from, as of now
   mutable std::unique_ptr<render::LayerCache> layer_;
   mutable bool layer_failed_ = false;
   mutable int layer_redraws_ = 0;
+  bool layer_deferred_ = false;
+  mutable int stale_frames_ = 0;
 };
 
 }  // namespace epochscope::ui

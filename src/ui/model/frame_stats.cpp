@@ -25,4 +25,13 @@ std::string FrameStats::summary() const {
   return buf;
 }
 
+std::string FrameStats::redraw_summary() const {
+  const auto& r = redraws_;
+  char buf[200];
+  std::snprintf(buf, sizeof buf, "redraws: full %zu, partial %zu (%.1f%% of the window on average), unchanged %zu (not drawn)",
+                r.full, r.partial, r.partial > 0 ? 100.0 * r.partial_fraction / static_cast<double>(r.partial) : 0.0,
+                r.unchanged);
+  return buf;
+}
+
 }  // namespace epochscope::ui
