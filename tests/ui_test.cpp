@@ -235,6 +235,11 @@ TEST(FrameStats, Percentiles) {
   EXPECT_DOUBLE_EQ(st.percentile(95), 95);
   EXPECT_DOUBLE_EQ(st.max(), 100);
   EXPECT_NE(st.summary().find("over 100 ms: 0"), std::string::npos);
+  st.redraws().full = 1;
+  st.redraws().partial = 4;
+  st.redraws().partial_fraction = 0.4;
+  st.redraws().unchanged = 7;
+  EXPECT_EQ(st.redraw_summary(), "redraws: full 1, partial 4 (10.0% of the window on average), unchanged 7 (not drawn)");
 }
 
 TEST(PixelExplorer, LayoutHoldsTheChosenPixelsJitteredALittle) {

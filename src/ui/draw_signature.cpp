@@ -1,6 +1,7 @@
 #include "epochscope/ui/draw_signature.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <string_view>
 
