@@ -67,7 +67,8 @@ class GuiWindow {
   void draw(const ui::Damage& damage);
   void swap();
   /// Whether the back buffer still holds the last frame after a swap (a copying swap, as Mesa's
-  /// software rasteriser does): probed once at start by clearing, swapping and reading back.
+  /// software rasterisers do): on those, probed once at start by clearing, swapping and reading
+  /// back; false on other drivers.
   bool back_buffer_kept() const { return back_buffer_kept_; }
 
  private:

@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <string>
 #include <utility>
 
 #include "epochscope/core/matrix.hpp"
@@ -88,7 +89,14 @@ GuiWindow::GuiWindow(int width, int height, bool visible, const char* ini_path) 
   glfwSetWindowFocusCallback(window_, on_focus);
   glfwSetCursorEnterCallback(window_, on_enter);
   glfwSetWindowRefreshCallback(window_, on_refresh);
-  if (visible) back_buffer_kept_ = probe_back_buffer();
+  // Only Mesa's software rasterisers are known to copy on swap every time (drisw keeps one back
+  // buffer); a GPU driver may rotate buffers and hand back an older one now and then, and drawing
+  // everything costs it little anyway.
+  const char* name = render::gl_renderer();
+  const std::string renderer = name != nullptr ? name : "";
+  const bool software = renderer.find("llvmpipe") != std::string::npos || renderer.find("softpipe") != std::string::npos ||
+                        renderer.find("swrast") != std::string::npos;
+  if (visible && software) back_buffer_kept_ = probe_back_buffer();
   IMGUI_CHECKVERSION();
   ImGui::CreateContext();
   ImGui::GetIO().IniFilename = ini_path;
