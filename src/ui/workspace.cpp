@@ -180,10 +180,11 @@ void Workspace::draw(UiContext& ctx, UiState& state) {
 
   if (state.next_hovered >= 0) draw_point_tooltip(ctx, state, state.next_hovered);
   update_styles(ctx, state);
-  schedule_layer_redraws(ctx);
+  schedule_layer_redraws(ctx, state);
 }
 
-void Workspace::schedule_layer_redraws(UiContext& ctx) {
+void Workspace::schedule_layer_redraws(UiContext& ctx, const UiState& state) {
+  const auto budget = static_cast<std::size_t>(state.playing ? kLayerRedrawsPerFramePlaying : kLayerRedrawsPerFrame);
   std::vector<ProjectionView*> stale;
   for (auto& v : views_) {
     v->defer_layer(false);
@@ -192,7 +193,7 @@ void Workspace::schedule_layer_redraws(UiContext& ctx) {
   std::stable_sort(stale.begin(), stale.end(),
                    [](const ProjectionView* a, const ProjectionView* b) { return a->stale_frames() > b->stale_frames(); });
   for (std::size_t i = 0; i < stale.size(); ++i) {
-    if (i < static_cast<std::size_t>(kLayerRedrawsPerFrame) || !stale[i]->defer_layer(true)) continue;
+    if (i < budget || !stale[i]->defer_layer(true)) continue;
     ctx.animating = true;  // its turn comes in the next frame
   }
 }

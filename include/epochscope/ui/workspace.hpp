@@ -2,10 +2,11 @@
 // confusion matrix), 1, 2 or 4 projection views in the middle, the legend and the inspector on the
 // right, the epoch bar along the bottom. Owns the views and the GL objects they share (renderers,
 // the per-point style buffer, rebuilt only when highlight, filter, frame or data change). Keys:
-// Left/Right step frames, Space plays, Esc clears the selection. At most kLayerRedrawsPerFrame views
-// draw their point layer again in one frame (those waiting longest first); the others show their
-// previous picture one frame more, so a new epoch changing every view at once costs two frames of
-// moderate length instead of one long one. Needs a current GL context.
+// Left/Right step frames, Space plays, Esc clears the selection. One view draws its point layer
+// again per frame (two while playing, when every view moves every frame), those waiting longest
+// first; the others show their previous picture a frame longer. A new epoch changing every view
+// at once then costs a few short frames instead of one long one (under llvmpipe a 10,000-point
+// layer is most of a frame). Needs a current GL context.
 #pragma once
 
 #include <array>
@@ -21,7 +22,8 @@ namespace epochscope::ui {
 
 class Workspace {
  public:
-  static constexpr int kLayerRedrawsPerFrame = 2;
+  static constexpr int kLayerRedrawsPerFrame = 1;
+  static constexpr int kLayerRedrawsPerFramePlaying = 2;
   explicit Workspace(const std::filesystem::path& shader_dir);
   ~Workspace();
   Workspace(const Workspace&) = delete;
@@ -39,7 +41,7 @@ class Workspace {
 
  private:
   void update_styles(const UiContext& ctx, const UiState& state);
-  void schedule_layer_redraws(UiContext& ctx);
+  void schedule_layer_redraws(UiContext& ctx, const UiState& state);
   void handle_keys(UiContext& ctx, UiState& state);
   void draw_views(UiContext& ctx, UiState& state, ImVec2 size);
 
