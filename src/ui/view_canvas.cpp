@@ -213,6 +213,7 @@ void ProjectionView::draw_canvas(UiContext& ctx, UiState& state, ImVec2 size) {
   ImGui::InvisibleButton("canvas", size);
   const bool hovered = ImGui::IsItemHovered();
   const bool active = ImGui::IsItemActive();
+  under_cursor_ = hovered || active;
   ImDrawList* dl = ImGui::GetWindowDrawList();
   dl->AddRectFilled(p0, im(rect.max), to_imu32(kViewBackground), 4.0f);
 

@@ -190,8 +190,11 @@ void Workspace::schedule_layer_redraws(UiContext& ctx, const UiState& state) {
     v->defer_layer(false);
     if (v->source() != nullptr && v->layer_stale()) stale.push_back(v.get());
   }
-  std::stable_sort(stale.begin(), stale.end(),
-                   [](const ProjectionView* a, const ProjectionView* b) { return a->stale_frames() > b->stale_frames(); });
+  // The view being dragged or hovered first (panning and turning stay smooth), then the longest waiting.
+  std::stable_sort(stale.begin(), stale.end(), [](const ProjectionView* a, const ProjectionView* b) {
+    if (a->under_cursor() != b->under_cursor()) return a->under_cursor();
+    return a->stale_frames() > b->stale_frames();
+  });
   for (std::size_t i = 0; i < stale.size(); ++i) {
     if (i < budget || !stale[i]->defer_layer(true)) continue;
     ctx.animating = true;  // its turn comes in the next frame

@@ -95,6 +95,8 @@ class ProjectionView {
   bool layer_stale() const;
   /// Frames the layer has been stale and deferred.
   int stale_frames() const { return stale_frames_; }
+  /// Whether the cursor is over its canvas or dragging in it (its layer is drawn first).
+  bool under_cursor() const { return under_cursor_; }
   /// Defer drawing the stale layer again (show the previous picture) this frame; returns false,
   /// deferring nothing, when there is no previous picture of the right size to show.
   bool defer_layer(bool defer);
@@ -221,6 +223,7 @@ class ProjectionView {
   mutable bool layer_failed_ = false;
   mutable int layer_redraws_ = 0;
   bool layer_deferred_ = false;
+  bool under_cursor_ = false;
   mutable int stale_frames_ = 0;
 };
 

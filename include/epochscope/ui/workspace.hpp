@@ -3,8 +3,8 @@
 // right, the epoch bar along the bottom. Owns the views and the GL objects they share (renderers,
 // the per-point style buffer, rebuilt only when highlight, filter, frame or data change). Keys:
 // Left/Right step frames, Space plays, Esc clears the selection. One view draws its point layer
-// again per frame (two while playing, when every view moves every frame), those waiting longest
-// first; the others show their previous picture a frame longer. A new epoch changing every view
+// again per frame (two while playing, when every view moves every frame), the one under the cursor
+// first, then those waiting longest; the others show their previous picture a frame longer. A new epoch changing every view
 // at once then costs a few short frames instead of one long one (under llvmpipe a 10,000-point
 // layer is most of a frame). Needs a current GL context.
 #pragma once
