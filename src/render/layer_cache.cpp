@@ -29,10 +29,7 @@ Compositor::Compositor(const std::filesystem::path& shader_dir)
 }
 
 void Compositor::draw(unsigned texture, const Viewport& viewport, const Viewport& scissor) const {
-  ViewParams where;
-  where.viewport = viewport;
-  where.scissor = scissor;
-  const Viewport box = scissor_box(where);
+  const Viewport box = scissor_box(viewport, scissor);
   if (box.width <= 0 || box.height <= 0) return;
   glViewport(viewport.x, viewport.y, viewport.width, viewport.height);
   glEnable(GL_SCISSOR_TEST);

@@ -24,7 +24,7 @@ void upload(GLenum target, unsigned buffer, const void* data, std::size_t bytes,
 void begin_view(const ViewParams& view) {
   glViewport(view.viewport.x, view.viewport.y, view.viewport.width, view.viewport.height);
   glEnable(GL_SCISSOR_TEST);
-  const Viewport box = scissor_box(view);
+  const Viewport box = scissor_box(view.viewport, view.scissor);
   glScissor(box.x, box.y, box.width, box.height);
   glEnable(GL_BLEND);
   glBlendEquation(GL_FUNC_ADD);
@@ -54,9 +54,7 @@ void ViewParams::set_2d(const float scale[2], const float offset[2]) {
   fog_near = fog_far = 0;
 }
 
-Viewport scissor_box(const ViewParams& view) {
-  const Viewport& v = view.viewport;
-  const Viewport& s = view.scissor;
+Viewport scissor_box(const Viewport& v, const Viewport& s) {
   if (s.width <= 0 || s.height <= 0) return v;
   const int x0 = std::max(v.x, s.x), y0 = std::max(v.y, s.y);
   const int x1 = std::min(v.x + v.width, s.x + s.width), y1 = std::min(v.y + v.height, s.y + s.height);
@@ -66,7 +64,7 @@ Viewport scissor_box(const ViewParams& view) {
 void clear_depth(const ViewParams& view) {
   if (!view.depth) return;
   glEnable(GL_SCISSOR_TEST);
-  const Viewport box = scissor_box(view);
+  const Viewport box = scissor_box(view.viewport, view.scissor);
   glScissor(box.x, box.y, box.width, box.height);
   glDepthMask(GL_TRUE);
   glClearDepth(1.0);

@@ -524,10 +524,19 @@ void ProjectionView::draw_header(UiContext& ctx, UiState& state) {
   // (Work in progress redraws when the pool publishes a slice: its version changes.)
 }
 
+bool ProjectionView::drawn_by_change() const {
+  return color_change_ && change_cloud_ && change_cloud_->size() == xy_.size() / 2;
+}
+
+const render::PointCloud& ProjectionView::drawn_cloud() const { return drawn_by_change() ? *change_cloud_ : *cloud_; }
+
+const render::ImageAtlas* ProjectionView::drawn_atlas() const {
+  return draw_images_ && !drawn_by_change() ? gl_atlas_ : nullptr;
+}
+
 render::LayerKey ProjectionView::layer_key() const {
-  const bool by_change = color_change_ && change_cloud_ && change_cloud_->size() == xy_.size() / 2;
-  const render::PointCloud& cloud = by_change ? *change_cloud_ : *cloud_;
-  const render::ImageAtlas* atlas = draw_images_ && !by_change ? gl_atlas_ : nullptr;
+  const render::PointCloud& cloud = drawn_cloud();
+  const render::ImageAtlas* atlas = drawn_atlas();
   render::LayerKey key;
   // (A cloud is bound to one style buffer for life: its identity stands for both.)
   key.versions = {cloud.version(), cloud.styles().version(), reinterpret_cast<std::uintptr_t>(&cloud),
@@ -541,11 +550,7 @@ bool ProjectionView::layer_stale() const {
   return !layer_ || !layer_->valid(layer_key(), gl_params_.viewport);
 }
 
-bool ProjectionView::defer_layer(bool defer) {
-  if (!defer) {
-    layer_deferred_ = false;
-    return true;
-  }
+bool ProjectionView::defer_layer() {
   const auto& vp = gl_params_.viewport;
   if (!layer_ || !layer_->drawn() || layer_->width() != std::max(vp.width, 1) || layer_->height() != std::max(vp.height, 1)) {
     return false;
@@ -557,9 +562,8 @@ bool ProjectionView::defer_layer(bool defer) {
 
 void ProjectionView::render_gl(const render::Viewport& scissor) const {
   if (!a_.positions || xy_.empty()) return;
-  const bool by_change = color_change_ && change_cloud_ && change_cloud_->size() == xy_.size() / 2;
-  const render::PointCloud& cloud = by_change ? *change_cloud_ : *cloud_;
-  const render::ImageAtlas* atlas = draw_images_ && !by_change ? gl_atlas_ : nullptr;
+  const render::PointCloud& cloud = drawn_cloud();
+  const render::ImageAtlas* atlas = drawn_atlas();
   const auto draw = [&](const render::ViewParams& params) {
     if (draw_edges_) {
       const float color[4] = {0.55f, 0.60f, 0.70f, 0.16f};

@@ -214,6 +214,7 @@ void ProjectionView::draw_canvas(UiContext& ctx, UiState& state, ImVec2 size) {
   const bool hovered = ImGui::IsItemHovered();
   const bool active = ImGui::IsItemActive();
   under_cursor_ = hovered || active;
+  layer_deferred_ = false;  // until Workspace::schedule_layer_redraws says otherwise
   ImDrawList* dl = ImGui::GetWindowDrawList();
   dl->AddRectFilled(p0, im(rect.max), to_imu32(kViewBackground), 4.0f);
 

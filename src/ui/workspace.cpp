@@ -187,7 +187,6 @@ void Workspace::schedule_layer_redraws(UiContext& ctx, const UiState& state) {
   const auto budget = static_cast<std::size_t>(state.playing ? kLayerRedrawsPerFramePlaying : kLayerRedrawsPerFrame);
   std::vector<ProjectionView*> stale;
   for (auto& v : views_) {
-    v->defer_layer(false);
     if (v->source() != nullptr && v->layer_stale()) stale.push_back(v.get());
   }
   // The view being dragged or hovered first (panning and turning stay smooth), then the longest waiting.
@@ -196,7 +195,7 @@ void Workspace::schedule_layer_redraws(UiContext& ctx, const UiState& state) {
     return a->stale_frames() > b->stale_frames();
   });
   for (std::size_t i = 0; i < stale.size(); ++i) {
-    if (i < budget || !stale[i]->defer_layer(true)) continue;
+    if (i < budget || !stale[i]->defer_layer()) continue;
     ctx.animating = true;  // its turn comes in the next frame
   }
 }

@@ -102,8 +102,8 @@ struct ViewParams {
   void set_2d(const float scale[2], const float offset[2]);
 };
 
-/// The viewport intersected with the scissor (when one is set).
-Viewport scissor_box(const ViewParams& view);
+/// `viewport` intersected with `scissor` (when one is set: not empty).
+Viewport scissor_box(const Viewport& viewport, const Viewport& scissor);
 
 /// 3-D views: clears the depth buffer inside the view's viewport (scissored), before its draws.
 void clear_depth(const ViewParams& view);

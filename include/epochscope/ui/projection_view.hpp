@@ -98,8 +98,9 @@ class ProjectionView {
   /// Whether the cursor is over its canvas or dragging in it (its layer is drawn first).
   bool under_cursor() const { return under_cursor_; }
   /// Defer drawing the stale layer again (show the previous picture) this frame; returns false,
-  /// deferring nothing, when there is no previous picture of the right size to show.
-  bool defer_layer(bool defer);
+  /// deferring nothing, when there is no previous picture of the right size to show. (Each frame's
+  /// canvas starts undeferred.)
+  bool defer_layer();
 
  private:
   struct Shown {
@@ -218,6 +219,11 @@ class ProjectionView {
   std::vector<float> mean_image_;  ///< pixel explorer: the mean input, shown on the grids
   ViewReport report_;
   // The points' offscreen layer (created on first use in render_gl, where the GL context is current).
+  /// The points as drawn now: coloured by neighbourhood change or by class; with the digit atlas
+  /// when images are shown (never for the change colouring).
+  bool drawn_by_change() const;
+  const render::PointCloud& drawn_cloud() const;
+  const render::ImageAtlas* drawn_atlas() const;
   render::LayerKey layer_key() const;  ///< what the cached layer is drawn from, as of now
   mutable std::unique_ptr<render::LayerCache> layer_;
   mutable bool layer_failed_ = false;
