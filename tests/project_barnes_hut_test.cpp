@@ -102,9 +102,9 @@ TEST(BarnesHut, ThreadCountDoesNotChangeTheResult) {
     const auto y = blobs(4000, dims, 11);
     std::vector<float> f1(y.size()), s1(4000), f3(y.size()), s3(4000);
     BarnesHut a({.dims = dims}), b({.dims = dims});
-    WorkerPool pool(3);
+    ThreadTeam team(3);
     a.compute(y.data(), 4000, RepulsionKernel::student_t, f1.data(), s1.data());
-    b.compute(y.data(), 4000, RepulsionKernel::student_t, f3.data(), s3.data(), &pool);
+    b.compute(y.data(), 4000, RepulsionKernel::student_t, f3.data(), s3.data(), &team);
     EXPECT_EQ(f1, f3);
     EXPECT_EQ(s1, s3);
   }

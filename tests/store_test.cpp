@@ -1,9 +1,13 @@
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <random>
 #include <thread>
 
 #include "epochscope/store/epoch_store.hpp"
 #include "epochscope/store/metrics.hpp"
+#include "epochscope/store/thumbnails.hpp"
+#include "epochscope/store/trajectory.hpp"
 #include "test_util.hpp"
 
 using namespace epochscope;
@@ -89,25 +93,6 @@ TEST(Metrics, AccuracyLossAndConfusion) {
   EXPECT_DOUBLE_EQ(m.per_class_accuracy[2], 1.0);
   const Matrix p = store::softmax(logits);
   EXPECT_NEAR(p.row(0).sum(), 1.0f, 1e-6f);
-}
-
-TEST(PointSet, SamplesKeepSplitAndClassProportions) {
-  const auto ds = epochscope::testing::synthetic_dataset(800, 200);
-  const auto all = store::make_point_set(ds, 10000, 1);
-  EXPECT_EQ(all.size(), 1000u);
-  EXPECT_EQ(all.heldout_count(), 200u);
-  EXPECT_EQ(all.images.size(), 1000u * 784u);
-  const auto some = store::make_point_set(ds, 100, 1);
-  EXPECT_EQ(some.size(), 100u);
-  EXPECT_EQ(some.heldout_count(), 20u);
-  std::vector<int> per_class(10, 0);
-  for (auto l : some.labels) per_class[l]++;
-  for (int c : per_class) EXPECT_EQ(c, 10);
-  // The images travel with their labels.
-  for (std::size_t i = 0; i < some.size(); ++i) {
-    const auto& src = some.heldout[i] ? ds.test_images : ds.train_images;
-    EXPECT_EQ(some.images[i * 784 + 100], src[some.source_index[i] * 784 + 100]);
-  }
 }
 
 namespace {
@@ -238,4 +223,101 @@ TEST(EpochStore, ConcurrentEvictionAndReadBack) {
   for (auto& r : readers) r.join();
   EXPECT_FALSE(failed.load());
   EXPECT_GE(s->evicted_frames(), static_cast<std::size_t>(kFrames - 3));
+}
+
+// ---- the parameter trajectory: sketches, stacking runs, the held-out loss along the path
+
+TEST(ParameterSketch, KeepsDistancesAndIsTheSameEveryTime) {
+  std::mt19937 rng(9);
+  std::normal_distribution<float> g(0.f, 1.f);
+  constexpr std::size_t kParams = 20000;
+  std::vector<std::vector<float>> thetas(6, std::vector<float>(kParams));
+  for (auto& t : thetas) {
+    for (auto& v : t) v = g(rng);
+  }
+  std::vector<std::vector<float>> sketches;
+  for (const auto& t : thetas) sketches.push_back(store::sketch_parameters(t));
+  EXPECT_EQ(sketches[0].size(), static_cast<std::size_t>(store::kSketchDims));
+  EXPECT_EQ(store::sketch_parameters(thetas[0]), sketches[0]);  // deterministic
+  EXPECT_NE(store::sketch_parameters(thetas[0], store::kSketchDims, 7), sketches[0]);  // seeded
+  // Pairwise distances within 1 +/- 3/sqrt(256) of the parameters' (a JL embedding; 3 sigma).
+  for (std::size_t a = 0; a < thetas.size(); ++a) {
+    for (std::size_t b = a + 1; b < thetas.size(); ++b) {
+      double dt = 0, ds = 0;
+      for (std::size_t j = 0; j < kParams; ++j) dt += std::pow(thetas[a][j] - thetas[b][j], 2.0);
+      for (std::size_t j = 0; j < sketches[a].size(); ++j) ds += std::pow(sketches[a][j] - sketches[b][j], 2.0);
+      EXPECT_NEAR(std::sqrt(ds / dt), 1.0, 3.0 / std::sqrt(256.0)) << a << "," << b;
+    }
+  }
+  // Linear: a straight path in parameter space stays straight in the sketch.
+  std::vector<float> mid(kParams);
+  for (std::size_t j = 0; j < kParams; ++j) mid[j] = 0.5f * (thetas[0][j] + thetas[1][j]);
+  const auto sm = store::sketch_parameters(mid);
+  for (std::size_t i = 0; i < sm.size(); ++i) EXPECT_NEAR(sm[i], 0.5f * (sketches[0][i] + sketches[1][i]), 1e-3f);
+  EXPECT_THROW(store::sketch_parameters(thetas[0], 2), Error);
+}
+
+TEST(Trajectory, AppendsAndHandsOutWhatIsNew) {
+  store::Trajectory t;
+  EXPECT_EQ(t.size(), 0u);
+  for (int i = 0; i < 5; ++i) t.append({i, i / 2, 1.0f / static_cast<float>(i + 1), {static_cast<float>(i)}});
+  EXPECT_EQ(t.size(), 5u);
+  const auto tail = t.since(3);
+  ASSERT_EQ(tail.size(), 2u);
+  EXPECT_EQ(tail[0].step, 3);
+  EXPECT_TRUE(t.since(9).empty());
+  // Runs stack row after row for one shared basis; differently sketched runs are refused.
+  const auto a = t.since(0), b = t.since(3);
+  const std::vector<const std::vector<store::TrajectoryPoint>*> runs{&a, &b};
+  const Matrix m = store::stack_sketches(runs);
+  ASSERT_EQ(m.rows(), 7);
+  EXPECT_EQ(m(5, 0), 3.0f);
+  auto odd = b;
+  odd[0].sketch.push_back(1.0f);
+  const std::vector<const std::vector<store::TrajectoryPoint>*> mixed{&a, &odd};
+  EXPECT_THROW(store::stack_sketches(mixed), Error);
+}
+
+TEST(Trajectory, HeldOutLossAlongTheSnapshots) {
+  // Step 0 before training, steps 1-4 in epoch 1, steps 5-8 in epoch 2; frames 0, 1, 2 end at
+  // steps 0, 4 and 8.
+  std::vector<store::TrajectoryPoint> pts;
+  for (int s = 0; s <= 8; ++s) pts.push_back({s, s == 0 ? 0 : (s + 3) / 4, 1.0f, {0.0f}});
+  const std::vector<float> loss{2.0f, 1.0f, 0.5f};
+  const auto h = store::heldout_loss_at_snapshots(pts, loss);
+  ASSERT_EQ(h.size(), pts.size());
+  EXPECT_FLOAT_EQ(h[0], 2.0f);
+  EXPECT_FLOAT_EQ(h[2], 1.5f);
+  EXPECT_FLOAT_EQ(h[4], 1.0f);
+  EXPECT_FLOAT_EQ(h[6], 0.75f);
+  EXPECT_FLOAT_EQ(h[8], 0.5f);
+  // Only two frames so far: the snapshots after frame 1's step keep its loss.
+  const auto partial = store::heldout_loss_at_snapshots(pts, std::span(loss).first(2));
+  EXPECT_FLOAT_EQ(partial[7], 1.0f);
+  EXPECT_TRUE(store::heldout_loss_at_snapshots(pts, {}).empty());
+}
+
+TEST(SignalThumbnails, DrawTheLineWhereTheValuesAre) {
+  // Two signals of 5 samples: a flat line at the top (255) and a ramp from bottom to top.
+  const std::vector<std::uint8_t> s = {255, 255, 255, 255, 255, 0, 64, 128, 191, 255};
+  const auto t = store::signal_thumbnails(s, 2, 5, 28, 128);
+  ASSERT_EQ(t.size(), 2u * 28 * 28);
+  // Flat line: the whole top row is lit, the bottom row is dark, the zero line is faint.
+  for (int x = 0; x < 28; ++x) EXPECT_EQ(t[static_cast<std::size_t>(x)], 255);
+  for (int x = 0; x < 28; ++x) EXPECT_EQ(t[27 * 28 + static_cast<std::size_t>(x)], 0);
+  EXPECT_EQ(t[13 * 28 + 5], 60);  // byte 128: y = (1 - 128/255) * 27 = 13.4
+  // Ramp: bottom-left and top-right corners lit; top-left and bottom-right dark.
+  const std::uint8_t* r = t.data() + 28 * 28;
+  EXPECT_EQ(r[27 * 28 + 0], 255);
+  EXPECT_EQ(r[0 * 28 + 27], 255);
+  EXPECT_EQ(r[0 * 28 + 0], 0);
+  EXPECT_EQ(r[27 * 28 + 27], 0);
+  // Every column of the ramp has its line.
+  for (int x = 0; x < 28; ++x) {
+    int lit = 0;
+    for (int y = 0; y < 28; ++y) lit += r[static_cast<std::size_t>(y) * 28 + static_cast<std::size_t>(x)] == 255;
+    EXPECT_GE(lit, 1) << x;
+  }
+  EXPECT_THROW(store::signal_thumbnails(s, 3, 5), epochscope::Error);
+  EXPECT_THROW(store::signal_thumbnails(s, 10, 1), epochscope::Error);
 }

@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "epochscope/data/dataset.hpp"
+#include "epochscope/train/tracked_points.hpp"
 #include "epochscope/train/trainer.hpp"
 #include "test_util.hpp"
 
@@ -33,6 +34,25 @@ void wait_until_done(train::Trainer& t, std::chrono::seconds limit) {
 }
 
 }  // namespace
+
+TEST(TrackedPoints, SamplesKeepSplitAndClassProportions) {
+  const auto ds = epochscope::testing::synthetic_dataset(800, 200);
+  const auto all = train::make_point_set(ds, 10000, 1);
+  EXPECT_EQ(all.size(), 1000u);
+  EXPECT_EQ(all.heldout_count(), 200u);
+  EXPECT_EQ(all.images.size(), 1000u * 784u);
+  const auto some = train::make_point_set(ds, 100, 1);
+  EXPECT_EQ(some.size(), 100u);
+  EXPECT_EQ(some.heldout_count(), 20u);
+  std::vector<int> per_class(10, 0);
+  for (auto l : some.labels) per_class[l]++;
+  for (int c : per_class) EXPECT_EQ(c, 10);
+  // The images travel with their labels.
+  for (std::size_t i = 0; i < some.size(); ++i) {
+    const auto& src = some.heldout[i] ? ds.test_images : ds.train_images;
+    EXPECT_EQ(some.images[i * 784 + 100], src[some.source_index[i] * 784 + 100]);
+  }
+}
 
 TEST(Trainer, TwoEpochsLowerTheLossAndPublishWellShapedFrames) {
   train::Trainer t(epochscope::testing::synthetic_dataset(1000, 200), small_options());

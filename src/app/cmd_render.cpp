@@ -10,7 +10,7 @@
 #include <iostream>
 #include <thread>
 
-#include "epochscope/render/atlas.hpp"
+#include "epochscope/ui/point_atlas.hpp"
 #include "epochscope/render/screenshot.hpp"
 #include "epochscope/render/shader.hpp"
 #include "epochscope/ui/workspace.hpp"
@@ -63,7 +63,7 @@ int run_render(const RenderCommand& cmd) {
   ctx.pool = &source->pool();
   ctx.frames = store->snapshot();
   const auto& points = store->points();
-  render::ImageAtlas atlas = render::make_point_atlas(points);
+  render::ImageAtlas atlas = ui::make_point_atlas(points);
   ctx.atlas = &atlas;
   workspace.set_source(ctx, state);
   ctx.pool->set_focus(frame);

@@ -35,7 +35,7 @@ int run_trajectory(const TrajectoryCommand& cmd) {
   if (runs.empty()) throw Error("no session file given");
   std::vector<const std::vector<store::TrajectoryPoint>*> stacked;
   for (const auto& r : runs) stacked.push_back(&r.points);
-  const auto pca = project::trajectory_pca(project::stack_sketches(stacked), 12);
+  const auto pca = project::trajectory_pca(store::stack_sketches(stacked), 12);
   const auto k = pca.coordinates.cols();
   const bool several = runs.size() > 1;  // one file: the documented columns; several: a run column first
   auto out = fmt::output_file(cmd.out.string());

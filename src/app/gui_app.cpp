@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "epochscope/core/paths.hpp"
-#include "epochscope/render/atlas.hpp"
+#include "epochscope/ui/point_atlas.hpp"
 #include "epochscope/render/screenshot.hpp"
 #include "epochscope/render/shader.hpp"
 #include "epochscope/ui/draw_signature.hpp"
@@ -54,6 +54,8 @@ class App {
     ui::apply_settings(settings_, state_);
     partial_redraw_ = window_.back_buffer_kept() && !cmd.full_redraw;
     ctx_.test_mode = !cmd.test_state.empty();
+    ctx_.tasks = &tasks_;
+    ctx_.read_run = read_overlay_run;
     const auto& o = cmd.train.options;
     const int dataset = cmd.train.dataset.name == "fashion" ? 1 : cmd.train.dataset.name == "mnist1d" ? 2 : 0;
     ctx_.train_settings = {dataset, o.epochs, o.batch_size,
@@ -108,6 +110,9 @@ class App {
   std::string ini_path_;
   GuiWindow window_;
   ui::Workspace workspace_;
+  /// Work the window hands off (files, cheap layouts): two threads, so a slow read never holds
+  /// up a layout; niced like the layout workers.
+  jobs::TaskRunner tasks_{{.threads = 2, .nice = 10}};
   ui::UiState state_;
   ui::UiContext ctx_;
   std::unique_ptr<DataSource> source_;
@@ -141,7 +146,7 @@ void App::replace_source(std::unique_ptr<DataSource> next) {
   ctx_.frames.clear();
   ctx_.source_label = source_->label();
   const auto& points = ctx_.store->points();
-  atlas_ = std::make_unique<render::ImageAtlas>(render::make_point_atlas(points));
+  atlas_ = std::make_unique<render::ImageAtlas>(ui::make_point_atlas(points));
   ctx_.atlas = atlas_.get();
   state_.selection.clear();
   state_.frame = 0;

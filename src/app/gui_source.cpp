@@ -19,6 +19,13 @@ TrainCommand window_train_command(TrainCommand cmd) {
   return cmd;
 }
 
+ui::OverlayRun read_overlay_run(const std::string& path) {
+  auto other = io::read_session(path);
+  ui::OverlayRun run{std::filesystem::path(path).stem().string(), std::move(other.trajectory), {}};
+  for (const auto& f : other.frames) run.heldout_loss.push_back(static_cast<float>(f->metrics.heldout_loss));
+  return run;
+}
+
 void DataSource::make_pool() {
   jobs::PoolOptions options;
   options.workers = 1;

@@ -59,6 +59,10 @@ class DataSource {
   std::jthread follow_thread_;
 };
 
+/// Another run's parameter snapshots and held-out losses, for the trajectory overlay (the window
+/// calls it on a worker thread). Throws epochscope::Error when the file is not a readable session.
+ui::OverlayRun read_overlay_run(const std::string& path);
+
 /// The training options the window uses: the command's, niced (5) unless a niceness is set.
 TrainCommand window_train_command(TrainCommand cmd);
 

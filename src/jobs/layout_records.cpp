@@ -10,9 +10,9 @@ namespace epochscope::jobs {
 
 bool worth_saving(Method m) { return m != Method::star && m != Method::pca && m != Method::pixels; }
 
-io::LayoutRecord to_record(const LayoutKey& key, const LayoutResult& r) {
+store::LayoutRecord to_record(const LayoutKey& key, const LayoutResult& r) {
   if (!r.final || !r.positions) throw Error("only a final layout can be saved");
-  io::LayoutRecord rec;
+  store::LayoutRecord rec;
   rec.method = method_name(key.method);
   rec.layer = key.layer;
   rec.dims = key.dims;
@@ -28,7 +28,7 @@ io::LayoutRecord to_record(const LayoutKey& key, const LayoutResult& r) {
   return rec;
 }
 
-std::optional<std::pair<LayoutKey, LayoutResult>> from_record(const io::LayoutRecord& rec, std::size_t points,
+std::optional<std::pair<LayoutKey, LayoutResult>> from_record(const store::LayoutRecord& rec, std::size_t points,
                                                                std::string* why) {
   auto refuse = [&](std::string w) -> std::optional<std::pair<LayoutKey, LayoutResult>> {
     if (why) *why = std::move(w);
@@ -66,7 +66,7 @@ std::optional<std::pair<LayoutKey, LayoutResult>> from_record(const io::LayoutRe
   return std::make_pair(std::move(key), std::move(r));
 }
 
-std::size_t preload_records(LayoutPool& pool, const std::vector<io::LayoutRecord>& records, std::size_t points,
+std::size_t preload_records(LayoutPool& pool, const std::vector<store::LayoutRecord>& records, std::size_t points,
                             std::size_t frames) {
   // Per chain, frame -> the last record written for it.
   std::map<LayoutKey, std::map<int, LayoutResult>> chains;

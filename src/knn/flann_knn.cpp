@@ -31,7 +31,7 @@ void kdtree_knn(const Matrix& data, NeighborList& out, const KnnOptions& options
   params.sorted = true;
   const int k = out.k;
   const int want = std::min<int>(k + 1, static_cast<int>(n));  // the point itself comes back too
-  parallel_rows(n, std::max(1, options.threads), [&](std::size_t begin, std::size_t end) {
+  parallel_chunks(options.threads, n, 256, [&](std::size_t begin, std::size_t end, int) {
     flann::KNNResultSet<float> result(want);
     std::vector<std::size_t> found(static_cast<std::size_t>(want));
     std::vector<float> squared(static_cast<std::size_t>(want));

@@ -2,11 +2,9 @@
 
 #include <algorithm>
 #include <array>
-#include <atomic>
 #include <cmath>
 #include <limits>
 #include <numeric>
-#include <thread>
 
 #include "knn_detail.hpp"
 
@@ -16,8 +14,6 @@
 #endif
 
 namespace epochscope::knn {
-using detail::parallel_rows;
-using detail::run_workers;
 
 namespace {
 
@@ -270,12 +266,13 @@ void exact_knn(const Matrix& data, NeighborList& out, int threads) {
   const int t_count = std::max(1, std::min<int>(threads, static_cast<int>(blocks)));
   // Pass 1: each block against itself (blocks hold near neighbours, so this sets tight bars).
   Candidates seeded(static_cast<std::size_t>(n), width);
-  std::atomic<Eigen::Index> next_block{0};
-  run_workers(t_count, [&](int) {
-    std::vector<float> dots(static_cast<std::size_t>(kBlock) * kBlock, 0.f);
-    for (Eigen::Index a = next_block++; a < blocks; a = next_block++) {
-      select(dots_of(a, a, dots), dots, seeded);
-    }
+  ThreadTeam team(t_count);
+  std::vector<std::vector<float>> dots(static_cast<std::size_t>(t_count),
+                                       std::vector<float>(static_cast<std::size_t>(kBlock) * kBlock, 0.f));
+  team.run(static_cast<std::size_t>(blocks), [&](std::size_t a, int w) {
+    auto& d = dots[static_cast<std::size_t>(w)];
+    const auto block = static_cast<Eigen::Index>(a);
+    select(dots_of(block, block, d), d, seeded);
   });
   // Pass 2: every pair of distinct blocks, each worker into its own copy of the lists.
   std::vector<std::pair<Eigen::Index, Eigen::Index>> tasks;
@@ -283,19 +280,15 @@ void exact_knn(const Matrix& data, NeighborList& out, int threads) {
     for (Eigen::Index b = a + 1; b < blocks; ++b) tasks.emplace_back(a, b);
   }
   std::vector<Candidates> lists(static_cast<std::size_t>(t_count), seeded);
-  std::atomic<std::size_t> next{0};
-  run_workers(t_count, [&](int w) {
-    std::vector<float> dots(static_cast<std::size_t>(kBlock) * kBlock, 0.f);
-    Candidates& cand = lists[static_cast<std::size_t>(w)];
-    for (std::size_t t = next++; t < tasks.size(); t = next++) {
-      select(dots_of(tasks[t].first, tasks[t].second, dots), dots, cand);
-    }
+  team.run(tasks.size(), [&](std::size_t t, int w) {
+    auto& d = dots[static_cast<std::size_t>(w)];
+    select(dots_of(tasks[t].first, tasks[t].second, d), d, lists[static_cast<std::size_t>(w)]);
   });
   // Merge the workers' lists, recompute the distances exactly and keep the k nearest.
   std::vector<std::int32_t> position(static_cast<std::size_t>(n));
   for (std::size_t r = 0; r < position.size(); ++r) position[static_cast<std::size_t>(p.order[r])] = static_cast<std::int32_t>(r);
   const int k = out.k;
-  parallel_rows(static_cast<std::size_t>(n), t_count, [&](std::size_t begin, std::size_t end) {
+  team.run_chunks(static_cast<std::size_t>(n), 256, [&](std::size_t begin, std::size_t end, int) {
     std::vector<std::pair<float, std::int32_t>> pool;
     for (std::size_t r = begin; r < end; ++r) {
       pool.clear();

@@ -11,62 +11,6 @@
 
 namespace epochscope::project {
 
-// ---- WorkerPool --------------------------------------------------------------------------------
-
-WorkerPool::WorkerPool(int threads) {
-  for (int w = 1; w < threads; ++w) workers_.emplace_back([this, w] { work(w); });
-}
-
-WorkerPool::~WorkerPool() {
-  {
-    std::lock_guard lock(mutex_);
-    stop_ = true;
-  }
-  wake_.notify_all();
-  for (auto& t : workers_) t.join();
-}
-
-void WorkerPool::work(int worker) {
-  std::uint64_t seen = 0;
-  std::unique_lock lock(mutex_);
-  for (;;) {
-    wake_.wait(lock, [&] { return stop_ || generation_ != seen; });
-    if (stop_) return;
-    seen = generation_;
-    while (next_ < tasks_) {
-      const std::size_t task = next_++;
-      lock.unlock();
-      (*job_)(task, worker);
-      lock.lock();
-      if (++done_ == tasks_) finished_.notify_all();
-    }
-  }
-}
-
-void WorkerPool::parallel_for(std::size_t tasks, const std::function<void(std::size_t, int)>& fn) {
-  if (workers_.empty() || tasks <= 1) {
-    for (std::size_t t = 0; t < tasks; ++t) fn(t, 0);
-    return;
-  }
-  std::unique_lock lock(mutex_);
-  job_ = &fn;
-  tasks_ = tasks;
-  next_ = 0;
-  done_ = 0;
-  ++generation_;
-  wake_.notify_all();
-  while (next_ < tasks_) {
-    const std::size_t task = next_++;
-    lock.unlock();
-    fn(task, 0);
-    lock.lock();
-    ++done_;
-  }
-  finished_.wait(lock, [&] { return done_ == tasks_; });
-  job_ = nullptr;
-  tasks_ = 0;
-}
-
 // ---- the tree ----------------------------------------------------------------------------------
 
 namespace {
@@ -196,7 +140,7 @@ class Tree {
   static constexpr int kBits = D == 2 ? 16 : 14;  // per axis: 32- or 42-bit codes, 3 or 4 radix passes
 
   void compute(const BarnesHutOptions& opt, const float* y, std::size_t n, RepulsionKernel kernel, float* forces,
-               float* sums, WorkerPool* pool, BarnesHutCounts& counts) {
+               float* sums, ThreadTeam* team, BarnesHutCounts& counts) {
     n_ = n;
     sort_points(y);
     nodes_.clear();
@@ -204,7 +148,7 @@ class Tree {
     build(0, 0, static_cast<int>(n), 0, opt.leaf_size);
     groups_.clear();
     collect_groups(0, opt.group_size);
-    const int workers = pool ? pool->size() : 1;
+    const int workers = team ? team->size() : 1;
     scratch_.resize(static_cast<std::size_t>(workers));
     tally_.assign(static_cast<std::size_t>(workers), 0);
     const float theta2 = static_cast<float>(opt.theta * opt.theta);
@@ -213,8 +157,8 @@ class Tree {
       evaluate(groups_[g], theta2, soft, kernel, forces, sums, scratch_[static_cast<std::size_t>(worker)],
                tally_[static_cast<std::size_t>(worker)]);
     };
-    if (pool) {
-      pool->parallel_for(groups_.size(), task);
+    if (team) {
+      team->run(groups_.size(), task);
     } else {
       for (std::size_t g = 0; g < groups_.size(); ++g) task(g, 0);
     }
@@ -446,12 +390,12 @@ void BarnesHut::set_theta(double theta) {
 }
 
 void BarnesHut::compute(const float* positions, std::size_t n, RepulsionKernel kernel, float* forces, float* sums,
-                        WorkerPool* pool) {
+                        ThreadTeam* team) {
   if (n == 0) return;
   if (options_.dims == 2) {
-    impl_->tree2.compute(options_, positions, n, kernel, forces, sums, pool, counts_);
+    impl_->tree2.compute(options_, positions, n, kernel, forces, sums, team, counts_);
   } else {
-    impl_->tree3.compute(options_, positions, n, kernel, forces, sums, pool, counts_);
+    impl_->tree3.compute(options_, positions, n, kernel, forces, sums, team, counts_);
   }
 }
 

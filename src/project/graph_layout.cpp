@@ -15,7 +15,7 @@ namespace {
 class ForceGraph final : public GraphLayout {
  public:
   explicit ForceGraph(const GraphLayoutOptions& o)
-      : opt_(o), pool_(std::max(1, o.threads)), bh_({.dims = o.dims, .theta = o.theta, .softening = 1e-4}) {
+      : opt_(o), team_(std::max(1, o.threads)), bh_({.dims = o.dims, .theta = o.theta, .softening = 1e-4}) {
     if (o.dims != 2 && o.dims != 3) throw Error("graph layout: dims must be 2 or 3");
     if (o.k < 1) throw Error("graph layout: k must be >= 1");
     if (o.iterations < 0 || o.warm_iterations < 0) throw Error("graph layout: negative iteration count");
@@ -158,14 +158,14 @@ class ForceGraph final : public GraphLayout {
   void step(Matrix& y) {
     const auto du = static_cast<std::size_t>(opt_.dims);
     const float* pos = y.data();
-    bh_.compute(pos, n_, RepulsionKernel::inverse_distance, force_.data(), unused_.data(), &pool_);
+    bh_.compute(pos, n_, RepulsionKernel::inverse_distance, force_.data(), unused_.data(), &team_);
     const double t0 = (warm_ ? opt_.warm_temperature : opt_.temperature) * radius_;
     const auto temp = static_cast<float>(t0 * (1.0 - double(iter_) / std::max(1, total_)) + 1e-3);
     const auto g = static_cast<float>(gravity_);
     const auto spring = static_cast<float>(opt_.spring);
     const auto step = static_cast<float>(opt_.step);
     constexpr std::size_t kChunk = 512;
-    pool_.parallel_for((n_ + kChunk - 1) / kChunk, [&](std::size_t c, int) {
+    team_.run((n_ + kChunk - 1) / kChunk, [&](std::size_t c, int) {
       for (std::size_t i = c * kChunk; i < std::min(n_, (c + 1) * kChunk); ++i) {
         float f[3] = {0, 0, 0}, yi[3] = {0, 0, 0};
         for (std::size_t k = 0; k < du; ++k) {
@@ -196,7 +196,7 @@ class ForceGraph final : public GraphLayout {
   }
 
   GraphLayoutOptions opt_;
-  WorkerPool pool_;
+  ThreadTeam team_;
   BarnesHut bh_;
   std::size_t n_ = 0;
   int iter_ = 0, total_ = 0;

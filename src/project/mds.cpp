@@ -4,9 +4,9 @@
 #include <cmath>
 #include <numeric>
 #include <string>
-#include <thread>
 #include <vector>
 
+#include "epochscope/core/parallel.hpp"
 #include "epochscope/core/random.hpp"
 #include "epochscope/project/pca.hpp"
 
@@ -36,22 +36,9 @@ std::vector<std::int32_t> draw_distinct(std::int32_t n, std::int32_t k, Rng& rng
   return all;
 }
 
-// Runs fn(chunk) for chunk in [0, chunks), the chunks split into `threads` contiguous parts.
-template <typename Fn>
-void parallel_chunks(std::size_t chunks, int threads, Fn fn) {
-  const std::size_t t =
-      std::min<std::size_t>(static_cast<std::size_t>(std::max(threads, 1)), std::max<std::size_t>(chunks, 1));
-  auto part = [&](std::size_t w) {
-    for (std::size_t c = chunks * w / t; c < chunks * (w + 1) / t; ++c) fn(c);
-  };
-  std::vector<std::jthread> pool;
-  for (std::size_t w = 1; w < t; ++w) pool.emplace_back(part, w);
-  part(0);
-}
-
 class MdsProjection final : public Projection {
  public:
-  explicit MdsProjection(MdsOptions o) : o_(o) {
+  explicit MdsProjection(MdsOptions o) : o_(o), team_(std::max(1, o.threads)) {
     auto bad = [this](const std::string& what) { return Error(std::string(name()) + ": " + what); };
     if (o_.dims != 2 && o_.dims != 3) throw bad("dims must be 2 or 3, got " + std::to_string(o_.dims));
     if (o_.iterations < 1 || o_.warm_iterations < 0) throw bad("iterations must be >= 1 and warm_iterations >= 0");
@@ -91,6 +78,7 @@ class MdsProjection final : public Projection {
   float inv_mean_weight_ = 1;  // Sammon: 1 / mean(1 / d*) on the stress sample, so weights average 1
   int iteration_ = 0;
   int total_ = 0;
+  ThreadTeam team_;            // o_.threads, for the row chunks
 };
 
 void MdsProjection::pool_distances(const Matrix& x) {
@@ -100,7 +88,7 @@ void MdsProjection::pool_distances(const Matrix& x) {
   const Eigen::VectorXf pool_norms = pool_rows.rowwise().squaredNorm();
   pool_dist_.resize(p, n);
   const auto chunks = static_cast<std::size_t>((n + kRowChunk - 1) / kRowChunk);
-  parallel_chunks(chunks, o_.threads, [&](std::size_t chunk) {
+  team_.run(chunks, [&](std::size_t chunk, int) {
     const Eigen::Index r0 = static_cast<Eigen::Index>(chunk) * kRowChunk, rows = std::min(kRowChunk, n - r0);
     if (x.cols() > kDirectMaxDims) {  // |a|^2 + |b|^2 - 2 a.b, on centred data
       const Matrix dots = pool_rows * x.middleRows(r0, rows).transpose();  // p x rows
@@ -280,7 +268,7 @@ void MdsProjection::run(Matrix& layout, int iteration_limit) {
     const std::vector<std::int32_t> cols = draw_distinct(p, m, rng);
     for (std::int32_t c = 0; c < m; ++c) slot[static_cast<std::size_t>(cols[static_cast<std::size_t>(c)])] = c;
     old = layout;
-    parallel_chunks(chunks, o_.threads, [&](std::size_t chunk) {
+    team_.run(chunks, [&](std::size_t chunk, int) {
       const Eigen::Index lo = static_cast<Eigen::Index>(chunk) * kRowChunk, hi = std::min(n, lo + kRowChunk);
       const bool sammon = o_.kind == MdsKind::sammon;
       if (o_.dims == 2 && sammon) {

@@ -73,8 +73,7 @@ std::vector<float> conditional_affinities(const knn::NeighborList& nn, double pe
   std::vector<float> p(nn.n * static_cast<std::size_t>(nn.k));
   const double target = std::log(perplexity);
   constexpr std::size_t kChunk = 256;
-  WorkerPool pool(threads);
-  pool.parallel_for((nn.n + kChunk - 1) / kChunk, [&](std::size_t c, int) {
+  parallel_for(threads, (nn.n + kChunk - 1) / kChunk, [&](std::size_t c, int) {
     std::vector<double> d2(static_cast<std::size_t>(nn.k)), e(static_cast<std::size_t>(nn.k));
     for (std::size_t i = c * kChunk; i < std::min(nn.n, (c + 1) * kChunk); ++i) {
       const std::size_t o = i * static_cast<std::size_t>(nn.k);
@@ -229,7 +228,7 @@ class Tsne final : public Projection {
   explicit Tsne(const TsneOptions& o)
       : opt_(o),
         attract_(o.dims == 3 ? pick_attract<3>() : pick_attract<2>()),
-        pool_(std::max(1, o.threads)),
+        team_(std::max(1, o.threads)),
         bh_({.dims = o.dims == 3 ? 3 : 2, .theta = o.theta}) {
     if (o.dims != 2 && o.dims != 3) throw Error("t-SNE: dims must be 2 or 3");
     if (!(o.perplexity > 0)) throw Error("t-SNE: perplexity must be > 0");
@@ -350,7 +349,7 @@ class Tsne final : public Projection {
     const auto momentum = static_cast<float>(early ? opt_.early_momentum : opt_.momentum);
     const auto lr = static_cast<float>(lr_);
     const float* pos = y.data();
-    bh_.compute(pos, n_, RepulsionKernel::student_t, rep_.data(), sums_.data(), &pool_);
+    bh_.compute(pos, n_, RepulsionKernel::student_t, rep_.data(), sums_.data(), &team_);
     double z = 0;
     for (float s : sums_) z += s;
     const auto inv_z = static_cast<float>(1.0 / std::max(z, 1e-300));
@@ -358,7 +357,7 @@ class Tsne final : public Projection {
     const auto pull_w = static_cast<float>(2 * opt_.lambda / static_cast<double>(n_));
 
     constexpr std::size_t kChunk = 256;
-    pool_.parallel_for((n_ + kChunk - 1) / kChunk, [&](std::size_t c, int) {
+    team_.run((n_ + kChunk - 1) / kChunk, [&](std::size_t c, int) {
       for (std::size_t i = c * kChunk; i < std::min(n_, (c + 1) * kChunk); ++i) {
         float attr[D];
         attract_(pos, p_.row_ptr.data(), p_.cols.data(), p_.values.data(), i, attr);
@@ -389,7 +388,7 @@ class Tsne final : public Projection {
 
   TsneOptions opt_;
   AttractFn attract_ = nullptr;
-  WorkerPool pool_;
+  ThreadTeam team_;
   BarnesHut bh_;
   SparseAffinities p_;
   std::size_t n_ = 0;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
 #include <numeric>
 #include <string>
 
@@ -64,6 +65,7 @@ class Umap final : public Projection {
   umap_detail::Edges edges_;
   SparseGraph graph_;
   Matrix previous_;  // the warm start, for the movement penalty
+  std::unique_ptr<ThreadTeam> team_;  // made on the first run(), once the point count is known
   int epoch_ = 0;
   int total_ = 0;
 };
@@ -155,8 +157,11 @@ void Umap::run(Matrix& layout, int iteration_limit) {
   if (epoch_ >= limit) return;
   Matrix y(n, opt_.dims);  // in the optimiser's (colour) order
   for (Eigen::Index r = 0; r < n; ++r) y.row(r) = layout.row(edges_.order[static_cast<std::size_t>(r)]);
+  // Parts of at least 256 heads: a thread more is not worth it below that.
+  const int workers = std::max(1, std::min(opt_.threads, static_cast<int>(n / 256)));
+  if (!team_ || team_->size() != workers) team_ = std::make_unique<ThreadTeam>(workers);
   umap_detail::run_epochs(opt_.dims, params_, edges_, epoch_, limit, total_, y.data(), previous_.size() > 0 ? previous_.data() : nullptr,
-                          opt_.threads);
+                          *team_);
   epoch_ = limit;
   if (epoch_ == total_) umap_detail::flush_pending(opt_.dims, edges_, y.data());
   for (Eigen::Index r = 0; r < n; ++r) layout.row(edges_.order[static_cast<std::size_t>(r)]) = y.row(r);

@@ -1,11 +1,9 @@
 #include "umap_sgd.hpp"
 
 #include <algorithm>
-#include <barrier>
 #include <cmath>
 #include <cstring>
 #include <limits>
-#include <thread>
 
 #if defined(__x86_64__) || defined(__i386__)
 #define EPOCHSCOPE_UMAP_X86 1
@@ -478,11 +476,11 @@ Edges make_edges(const SparseGraph& graph, int negative_rate) {
 }
 
 void run_epochs(int dims, const Params& params, Edges& edges, int from, int to, int total, float* positions, const float* prev,
-                int threads) {
+                ThreadTeam& team) {
   if (from >= to) return;
   const auto n = static_cast<std::int32_t>(edges.offsets.size() - 1);
   const std::size_t size = static_cast<std::size_t>(n) * static_cast<std::size_t>(dims);
-  const int workers = std::max(1, std::min(threads, n / 256));
+  const int workers = team.size();
   // One slot per edge, then one per worker where lanes without a pull write.
   const std::size_t slots = edges.target.size() + static_cast<std::size_t>(workers);
   if (edges.pending.size() < slots * static_cast<std::size_t>(dims)) edges.pending.resize(slots * static_cast<std::size_t>(dims), 0.f);
@@ -509,22 +507,9 @@ void run_epochs(int dims, const Params& params, Edges& edges, int from, int to, 
     if (++epoch < to) std::copy(cur, cur + size, cur + size);
   };
   std::copy(cur, cur + size, cur + size);
-  if (workers == 1) {
-    while (epoch < to) {
-      work(0);
-      advance();
-    }
-  } else {
-    std::barrier sync(workers, advance);
-    auto loop = [&](int w) {
-      while (epoch < to) {
-        work(w);
-        sync.arrive_and_wait();
-      }
-    };
-    std::vector<std::jthread> pool;
-    for (int w = 1; w < workers; ++w) pool.emplace_back(loop, w);
-    loop(0);
+  while (epoch < to) {  // one colour of one epoch at a time, its heads split over the team
+    team.run(static_cast<std::size_t>(workers), [&](std::size_t part, int) { work(static_cast<int>(part)); });
+    advance();
   }
   std::copy(cur, cur + size, positions);
 }

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "epochscope/core/parallel.hpp"
 #include "epochscope/core/random.hpp"
 #include "epochscope/project/spectral.hpp"
 
@@ -49,10 +50,11 @@ struct Edges {
 Edges make_edges(const SparseGraph& graph, int negative_rate);
 
 /// Epochs [from, to) of `total`. positions and prev (may be null): N x dims, row-major, in the
-/// edges' numbering. Threads: workers (results do not depend on it). Moves pending at the end stay
+/// edges' numbering. Each colour's heads are split into team.size() parts (results do not depend
+/// on it). Moves pending at the end stay
 /// in edges.pending; flush_pending adds them to a layout (do so once, after the last epoch).
 void run_epochs(int dims, const Params& params, Edges& edges, int from, int to, int total, float* positions, const float* prev,
-                int threads);
+                ThreadTeam& team);
 
 void flush_pending(int dims, Edges& edges, float* positions);
 

@@ -1,9 +1,5 @@
 #include "epochscope/render/atlas.hpp"
 
-#include <cmath>
-
-#include "epochscope/data/thumbnails.hpp"
-
 #include <glad/gl.h>
 
 #include <cmath>
@@ -56,14 +52,6 @@ std::array<float, 4> ImageAtlas::uv(std::size_t i) const {
   const float col = static_cast<float>(i % static_cast<std::size_t>(columns_));
   const float row = static_cast<float>(i / static_cast<std::size_t>(columns_));
   return {col * tile_u_, row * tile_v_, (col + 1) * tile_u_, (row + 1) * tile_v_};
-}
-
-ImageAtlas make_point_atlas(const store::PointSet& points) {
-  if (!points.signal) return ImageAtlas(points.images, points.size(), points.height, points.width);
-  const float zero = -points.value_offset / points.value_scale;  // the byte that stands for 0
-  const int zero_byte = zero >= 0.0f && zero <= 255.0f ? static_cast<int>(std::lround(zero)) : -1;
-  const auto plots = data::signal_thumbnails(points.images, points.size(), points.width, 28, zero_byte);
-  return ImageAtlas(plots, points.size(), 28, 28);
 }
 
 }  // namespace epochscope::render

@@ -88,21 +88,35 @@ std::size_t EpochStore::evicted_frames() const {
   return evicted_count_;
 }
 
+std::shared_ptr<const Matrix> EpochStore::resident_layer(std::size_t i, std::string_view name, bool* needs_read) const {
+  std::lock_guard lock(mutex_);
+  return resident_locked(i, name, needs_read);
+}
+
+std::shared_ptr<const Matrix> EpochStore::resident_locked(std::size_t i, std::string_view name, bool* needs_read) const {
+  if (needs_read != nullptr) *needs_read = false;
+  if (i >= frames_.size()) return nullptr;
+  const FramePtr& f = frames_[i];
+  if (const Matrix* m = f->layer(name)) return {f, m};
+  if (!evicted_[i]) return nullptr;
+  for (auto it = reloaded_.begin(); it != reloaded_.end(); ++it) {
+    if (static_cast<std::size_t>((*it)->index) != i) continue;
+    reloaded_.splice(reloaded_.begin(), reloaded_, it);
+    const FramePtr& r = reloaded_.front();
+    const Matrix* m = r->layer(name);
+    return m != nullptr ? std::shared_ptr<const Matrix>(r, m) : nullptr;
+  }
+  if (needs_read != nullptr) *needs_read = static_cast<bool>(loader_);
+  return nullptr;
+}
+
 std::shared_ptr<const Matrix> EpochStore::layer(std::size_t i, std::string_view name) const {
   FrameLoader loader;
   {
     std::lock_guard lock(mutex_);
-    if (i >= frames_.size()) return nullptr;
-    const FramePtr& f = frames_[i];
-    if (const Matrix* m = f->layer(name)) return {f, m};
-    if (!evicted_[i]) return nullptr;
-    for (auto it = reloaded_.begin(); it != reloaded_.end(); ++it) {
-      if (static_cast<std::size_t>((*it)->index) != i) continue;
-      reloaded_.splice(reloaded_.begin(), reloaded_, it);
-      const FramePtr& r = reloaded_.front();
-      const Matrix* m = r->layer(name);
-      return m != nullptr ? std::shared_ptr<const Matrix>(r, m) : nullptr;
-    }
+    bool needs_read = false;
+    auto resident = resident_locked(i, name, &needs_read);
+    if (!needs_read) return resident;
     loader = loader_;
   }
   // Read outside the lock: publishing and other readers go on meanwhile.

@@ -14,8 +14,9 @@
 #include <thread>
 
 #include "epochscope/core/thread_priority.hpp"
-#include "epochscope/project/trajectory.hpp"
 #include "epochscope/store/metrics.hpp"
+#include "epochscope/store/trajectory.hpp"
+#include "epochscope/train/tracked_points.hpp"
 #include "model.hpp"
 
 namespace epochscope::train {
@@ -167,7 +168,7 @@ void Trainer::Impl::run(std::stop_token stop) {
       for (const auto& p : model->parameters()) flat.push_back(p.detach().reshape(-1));
       const auto all = torch::cat(flat).contiguous().to(torch::kFloat32);
       const std::span<const float> theta(all.data_ptr<float>(), static_cast<std::size_t>(all.numel()));
-      store->trajectory().append({steps, epoch_now, static_cast<float>(batch_loss), project::sketch_parameters(theta)});
+      store->trajectory().append({steps, epoch_now, static_cast<float>(batch_loss), store::sketch_parameters(theta)});
     };
     snapshot(0, frame0->metrics.train_loss);
 
@@ -243,7 +244,7 @@ Trainer::Trainer(data::Dataset dataset, TrainOptions options) : impl_(std::make_
   } else if (dataset.height < 10 || dataset.width < 10) {
     throw Error("images must be at least 10x10 for the CNN");
   }
-  auto points = std::make_shared<store::PointSet>(store::make_point_set(dataset, options.tracked, options.seed));
+  auto points = std::make_shared<store::PointSet>(make_point_set(dataset, options.tracked, options.seed));
   points->layers = {{"output", dataset.class_count()}, {"logits", dataset.class_count()}, {"hidden", 64}};
   impl_->store = std::make_shared<store::EpochStore>(std::move(points), options.memory);
   impl_->dataset = std::move(dataset);

@@ -7,7 +7,6 @@
 #include <cmath>
 #include <filesystem>
 
-#include "epochscope/io/session.hpp"
 #include "epochscope/project/trajectory.hpp"
 #include "epochscope/ui/panels.hpp"
 #include "epochscope/ui/style.hpp"
@@ -38,11 +37,11 @@ void draw_trajectory_3d(UiContext& ctx, const UiState& state, ImVec2 p0, float w
   for (const auto& f : ctx.frames) frame_loss.push_back(static_cast<float>(f->metrics.heldout_loss));
   std::vector<Run> runs;
   std::size_t first = 0;
-  runs.push_back({&t.points, project::heldout_loss_at_snapshots(t.points, frame_loss), first, IM_COL32(150, 156, 170, 140)});
+  runs.push_back({&t.points, store::heldout_loss_at_snapshots(t.points, frame_loss), first, IM_COL32(150, 156, 170, 140)});
   first += t.points.size();
   for (std::size_t r = 0; r < t.others.size(); ++r) {
     const auto& o = t.others[r];
-    runs.push_back({&o.points, project::heldout_loss_at_snapshots(o.points, o.heldout_loss), first,
+    runs.push_back({&o.points, store::heldout_loss_at_snapshots(o.points, o.heldout_loss), first,
                     to_imu32(class_color(static_cast<int>(r) + 5), 200)});
     first += o.points.size();
   }
@@ -120,7 +119,7 @@ void draw_trajectory_panel(UiContext& ctx, UiState& state) {
     std::vector<const std::vector<store::TrajectoryPoint>*> runs{&t.points};
     for (const auto& o : t.others) runs.push_back(&o.points);
     try {
-      auto pca = project::trajectory_pca(project::stack_sketches(runs), 12);
+      auto pca = project::trajectory_pca(store::stack_sketches(runs), 12);
       t.coordinates = std::move(pca.coordinates);
       t.explained = std::move(pca.explained_ratio);
     } catch (const std::exception& e) {
@@ -230,20 +229,28 @@ void draw_trajectory_panel(UiContext& ctx, UiState& state) {
   const bool overlay = ImGui::Button("Overlay");
   ctx.hooks["trajectory_overlay"] = {{ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y},
                                      {ImGui::GetItemRectMax().x, ImGui::GetItemRectMax().y}};
-  if (overlay && !t.overlay_path.empty()) {
-    try {
-      auto other = io::read_session(t.overlay_path);
-      if (other.trajectory.size() < 2) throw Error(t.overlay_path + ": holds no parameter snapshots");
-      if (other.trajectory.front().sketch.size() != t.points.front().sketch.size()) {
-        throw Error(t.overlay_path + ": its snapshots are sketched differently");
+  if (overlay && !t.overlay_path.empty() && !t.overlay_task && ctx.tasks != nullptr && ctx.read_run) {
+    // Read on a worker: a session file can take seconds, the window must not wait for it.
+    t.overlay_reading = t.overlay_path;
+    t.overlay_message.clear();
+    t.overlay_task = ctx.tasks->submit([read = ctx.read_run, path = t.overlay_path] { return read(path); });
+  }
+  if (t.overlay_task) {
+    if (!t.overlay_task->ready()) {
+      ImGui::TextDisabled("Reading %s...", std::filesystem::path(t.overlay_reading).filename().c_str());
+      ctx.animating = true;  // look again next frame
+    } else {
+      if (t.overlay_task->failed()) {
+        t.overlay_message = t.overlay_task->error();
+      } else if (t.overlay_task->value().points.size() < 2) {
+        t.overlay_message = t.overlay_reading + ": holds no parameter snapshots";
+      } else if (t.overlay_task->value().points.front().sketch.size() != t.points.front().sketch.size()) {
+        t.overlay_message = t.overlay_reading + ": its snapshots are sketched differently";
+      } else {
+        t.others.push_back(t.overlay_task->value());
+        t.refit = true;
       }
-      OverlayRun run{std::filesystem::path(t.overlay_path).stem().string(), std::move(other.trajectory), {}};
-      for (const auto& f : other.frames) run.heldout_loss.push_back(static_cast<float>(f->metrics.heldout_loss));
-      t.others.push_back(std::move(run));
-      t.overlay_message.clear();
-      t.refit = true;
-    } catch (const std::exception& e) {
-      t.overlay_message = e.what();
+      t.overlay_task.reset();
     }
   }
   if (!t.overlay_message.empty()) {

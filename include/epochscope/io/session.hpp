@@ -18,6 +18,7 @@
 
 #include "epochscope/store/epoch_store.hpp"
 #include "epochscope/store/frame.hpp"
+#include "epochscope/store/layout_record.hpp"
 
 namespace epochscope::io {
 
@@ -28,21 +29,8 @@ inline constexpr const char* kMagic = "epochscope-session";
 /// Free-form facts about how the session was made (training options, tool version).
 using SessionMeta = std::map<std::string, std::string>;
 
-/// One cached layout of one frame (saved so reopening a session does not recompute it).
-struct LayoutRecord {
-  std::string method;  ///< "tsne", "umap", ...
-  std::string layer;   ///< "output", "logits", "hidden", "input"
-  int dims = 2;
-  int frame = 0;
-  Matrix positions;    ///< N x dims (stored within 1e-3, see codec.hpp)
-  double recall_at_10 = std::numeric_limits<double>::quiet_NaN();
-  double knn_accuracy = std::numeric_limits<double>::quiet_NaN();
-  double displacement = std::numeric_limits<double>::quiet_NaN();
-  std::string cost_name;
-  double cost = std::numeric_limits<double>::quiet_NaN();
-  double seconds = 0;
-  std::vector<std::pair<int, int>> edges;  ///< kNN graph layouts only
-};
+/// One cached layout of one frame (store/layout_record.hpp).
+using LayoutRecord = store::LayoutRecord;
 
 /// Where one frame record lies in a session file (to read it back alone).
 struct FrameLocation {

@@ -1,4 +1,4 @@
-// Contract: the pool's final layouts as the session file's layout records and back, so a session
+// Contract: the pool's final layouts as the session file's layout records (store/layout_record.hpp) and back, so a session
 // saves what the window computed and reopening it does not compute it again.
 //   to_record(key, result): a record of a final layout (throws epochscope::Error on a layout that
 //     is not final or has no positions).
@@ -16,20 +16,20 @@
 #include <utility>
 #include <vector>
 
-#include "epochscope/io/session.hpp"
 #include "epochscope/jobs/layout_pool.hpp"
+#include "epochscope/store/layout_record.hpp"
 
 namespace epochscope::jobs {
 
 /// Methods whose layouts are worth saving (the iterative ones; star and PCA take milliseconds).
 bool worth_saving(Method m);
 
-io::LayoutRecord to_record(const LayoutKey& key, const LayoutResult& result);
+store::LayoutRecord to_record(const LayoutKey& key, const LayoutResult& result);
 
-std::optional<std::pair<LayoutKey, LayoutResult>> from_record(const io::LayoutRecord& record, std::size_t points,
+std::optional<std::pair<LayoutKey, LayoutResult>> from_record(const store::LayoutRecord& record, std::size_t points,
                                                                std::string* why = nullptr);
 
-std::size_t preload_records(LayoutPool& pool, const std::vector<io::LayoutRecord>& records, std::size_t points,
+std::size_t preload_records(LayoutPool& pool, const std::vector<store::LayoutRecord>& records, std::size_t points,
                             std::size_t frames);
 
 }  // namespace epochscope::jobs

@@ -16,41 +16,14 @@
 // outputs are in the same order.
 #pragma once
 
-#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
-#include <functional>
 #include <memory>
-#include <mutex>
-#include <thread>
 #include <vector>
 
+#include "epochscope/core/parallel.hpp"
+
 namespace epochscope::project {
-
-/// A fixed set of worker threads owned by one computation (no globals). parallel_for hands out
-/// task indices in order; the calling thread works too. Not re-entrant.
-class WorkerPool {
- public:
-  /// threads <= 1: everything runs on the calling thread.
-  explicit WorkerPool(int threads);
-  ~WorkerPool();
-  WorkerPool(const WorkerPool&) = delete;
-  WorkerPool& operator=(const WorkerPool&) = delete;
-
-  int size() const { return static_cast<int>(workers_.size()) + 1; }
-  /// Calls fn(task, worker) for task in [0, tasks), worker in [0, size()); returns when all are done.
-  void parallel_for(std::size_t tasks, const std::function<void(std::size_t task, int worker)>& fn);
-
- private:
-  void work(int worker);
-  std::vector<std::thread> workers_;
-  std::mutex mutex_;
-  std::condition_variable wake_, finished_;
-  const std::function<void(std::size_t, int)>* job_ = nullptr;
-  std::size_t tasks_ = 0, next_ = 0, done_ = 0;
-  std::uint64_t generation_ = 0;
-  bool stop_ = false;
-};
 
 enum class RepulsionKernel {
   /// t-SNE: w = 1 / (1 + |y_i - y_j|^2), k = w^2. sum_i is the point's share of the normaliser Z.
@@ -87,9 +60,9 @@ class BarnesHut {
   void set_theta(double theta);
 
   /// positions: n x dims (row-major). forces: n x dims, overwritten. sums: n, overwritten (zeros
-  /// for inverse_distance). pool may be null (single thread). Non-finite positions throw.
+  /// for inverse_distance). team may be null (single thread). Non-finite positions throw.
   void compute(const float* positions, std::size_t n, RepulsionKernel kernel, float* forces, float* sums,
-               WorkerPool* pool = nullptr);
+               ThreadTeam* team = nullptr);
 
   const BarnesHutCounts& counts() const { return counts_; }
 

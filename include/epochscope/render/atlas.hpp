@@ -8,7 +8,6 @@
 #include <span>
 
 #include "epochscope/render/gl_object.hpp"
-#include "epochscope/store/frame.hpp"
 
 namespace epochscope::render {
 
@@ -30,9 +29,5 @@ class ImageAtlas {
   int columns_ = 1;
   float tile_u_ = 1, tile_v_ = 1;
 };
-
-/// The atlas of a session's tracked points: their images, or for 1-D signals (MNIST-1D) their line
-/// plots as 28 x 28 thumbnails (data/thumbnails.hpp).
-ImageAtlas make_point_atlas(const store::PointSet& points);
 
 }  // namespace epochscope::render

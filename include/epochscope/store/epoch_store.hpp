@@ -68,6 +68,10 @@ class EpochStore {
   /// Layer `name` of frame i, resident or read back through the loader; nullptr when the frame or
   /// the layer does not exist. Throws epochscope::Error when reading back fails.
   std::shared_ptr<const Matrix> layer(std::size_t i, std::string_view name) const;
+  /// The same without reading anything back: the layer when it is in memory (resident, or in the
+  /// cache of reloaded frames), else nullptr, with *needs_read set when layer() would read it back
+  /// through the loader. Never blocks on disk (the window asks this, and reads on a worker).
+  std::shared_ptr<const Matrix> resident_layer(std::size_t i, std::string_view name, bool* needs_read = nullptr) const;
 
   /// Where evicted layers are read back from. Until one is set nothing is evicted.
   void set_loader(FrameLoader loader);
@@ -85,6 +89,7 @@ class EpochStore {
   std::uint64_t generation() const { return generation_.load(std::memory_order_acquire); }
 
  private:
+  std::shared_ptr<const Matrix> resident_locked(std::size_t i, std::string_view name, bool* needs_read) const;
   bool evictable(const std::string& layer) const;
   std::size_t evictable_bytes(const Frame& f) const;
   void evict_locked();

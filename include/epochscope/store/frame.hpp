@@ -12,10 +12,6 @@
 
 #include "epochscope/core/matrix.hpp"
 
-namespace epochscope::data {
-struct Dataset;
-}
-
 namespace epochscope::store {
 
 struct LayerInfo {
@@ -45,10 +41,6 @@ struct PointSet {
   std::size_t heldout_count() const;
   int class_count() const { return static_cast<int>(class_names.size()); }
 };
-
-/// Picks up to `count` points from the dataset: all of them when it has no more, otherwise a seeded
-/// sample that keeps the split's and the classes' proportions. Training points first, then held-out.
-PointSet make_point_set(const data::Dataset& dataset, std::size_t count, std::uint64_t seed);
 
 struct FrameMetrics {
   double train_loss = 0;        ///< mean cross-entropy over the tracked training points (eval mode)

@@ -30,7 +30,7 @@ struct TrainOptions {
   int eval_batch = 1000;        ///< images per forward pass when recording a frame
   int nice = 0;                 ///< added to the training thread's niceness (the window uses 5)
   store::MemoryOptions memory;  ///< how much of the frames the store keeps resident once saved
-  /// A parameter-space snapshot (a 256-number sketch, project/trajectory.hpp) every this many
+  /// A parameter-space snapshot (a 256-number sketch, store/trajectory.hpp) every this many
   /// optimisation steps, and one before the first: the default run (16 steps an epoch, 45 epochs)
   /// gives 721 snapshots, 0.7 MB.
   int snapshot_every = 1;

@@ -5,12 +5,14 @@
 // widgets for the --test-state dump (GUI tests drive the window with xdotool through them).
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "epochscope/jobs/layout_pool.hpp"
+#include "epochscope/jobs/tasks.hpp"
 #include "epochscope/store/epoch_store.hpp"
 #include "epochscope/ui/orbit_camera.hpp"
 #include "epochscope/ui/view_transform.hpp"
@@ -57,6 +59,8 @@ struct TrajectoryCache {
   std::vector<OverlayRun> others;
   std::string overlay_path;       ///< the panel's path field
   std::string overlay_message;    ///< why the last overlay failed, or empty
+  jobs::TaskPtr<OverlayRun> overlay_task;  ///< the run being read (on ctx.tasks), or null
+  std::string overlay_reading;    ///< the file being read
   bool refit = false;             ///< the runs changed: fit again now
   std::vector<store::TrajectoryPoint> points;
   Matrix coordinates;             ///< points x k
@@ -74,6 +78,12 @@ struct UiContext {
   std::shared_ptr<const store::EpochStore> store;  ///< null until a source exists
   jobs::LayoutPool* pool = nullptr;
   const render::ImageAtlas* atlas = nullptr;
+  /// Where panels hand off work that must not hold up a frame (reading files, cheap layouts).
+  jobs::TaskRunner* tasks = nullptr;
+  /// Reads another run's parameter snapshots and held-out losses from a session file, for the
+  /// trajectory overlay (set by the app: ui reads no files). Runs on `tasks`; throws
+  /// epochscope::Error with a one-line reason.
+  std::function<OverlayRun(const std::string& path)> read_run;
   std::vector<store::FramePtr> frames;  ///< snapshot of the store, refreshed when it grows
   std::string source_label;             ///< "Training mnist" or "Session: file"
   std::string message;                  ///< one line shown above the views (errors, warnings)

@@ -8,11 +8,17 @@
 #include <cstdint>
 #include <vector>
 
-namespace epochscope::data {
+#include "epochscope/store/frame.hpp"
+
+namespace epochscope::store {
 
 /// `signals`: count x length bytes. Returns count x (size * size) bytes, row-major, top row first.
 /// `zero_byte` (0..255, or negative for none): the byte that stands for the value 0.
 std::vector<std::uint8_t> signal_thumbnails(const std::vector<std::uint8_t>& signals, std::size_t count, int length,
                                             int size = 28, int zero_byte = -1);
 
-}  // namespace epochscope::data
+/// A session's 1-D signals (PointSet::signal) as `size` x `size` line plots, the zero line where its
+/// values are 0.
+std::vector<std::uint8_t> signal_thumbnails(const PointSet& points, int size = 28);
+
+}  // namespace epochscope::store

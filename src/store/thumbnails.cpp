@@ -1,11 +1,11 @@
-#include "epochscope/data/thumbnails.hpp"
+#include "epochscope/store/thumbnails.hpp"
 
 #include <algorithm>
 #include <cmath>
 
 #include "epochscope/core/matrix.hpp"
 
-namespace epochscope::data {
+namespace epochscope::store {
 
 std::vector<std::uint8_t> signal_thumbnails(const std::vector<std::uint8_t>& signals, std::size_t count, int length,
                                             int size, int zero_byte) {
@@ -48,4 +48,10 @@ std::vector<std::uint8_t> signal_thumbnails(const std::vector<std::uint8_t>& sig
   return out;
 }
 
-}  // namespace epochscope::data
+std::vector<std::uint8_t> signal_thumbnails(const PointSet& points, int size) {
+  const float zero = -points.value_offset / points.value_scale;  // the byte that stands for 0
+  const int zero_byte = zero >= 0.0f && zero <= 255.0f ? static_cast<int>(std::lround(zero)) : -1;
+  return signal_thumbnails(points.images, points.size(), points.width, size, zero_byte);
+}
+
+}  // namespace epochscope::store

@@ -1,0 +1,80 @@
+// core: the parallel loop (ThreadTeam), which every parallel computation goes through.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <numeric>
+#include <stdexcept>
+#include <vector>
+
+#include "epochscope/core/matrix.hpp"
+#include "epochscope/core/parallel.hpp"
+
+using namespace epochscope;
+
+TEST(ThreadTeam, RunsEveryTaskExactlyOnceOnAValidWorker) {
+  for (const int threads : {1, 2, 3, 5}) {
+    ThreadTeam team(threads);
+    EXPECT_EQ(team.size(), std::max(threads, 1));
+    for (const std::size_t tasks : {std::size_t{0}, std::size_t{1}, std::size_t{2}, std::size_t{7}, std::size_t{1000}}) {
+      std::vector<std::atomic<int>> seen(tasks);
+      std::atomic<bool> bad_worker{false};
+      team.run(tasks, [&](std::size_t t, int w) {
+        if (w < 0 || w >= team.size()) bad_worker = true;
+        ++seen[t];
+      });
+      for (std::size_t t = 0; t < tasks; ++t) EXPECT_EQ(seen[t].load(), 1) << threads << " threads, task " << t;
+      EXPECT_FALSE(bad_worker.load());
+    }
+  }
+}
+
+TEST(ThreadTeam, ManyShortRunsBackToBackLoseNothing) {
+  // What UMAP does: thousands of tiny runs in a row, each reading what the last one wrote.
+  ThreadTeam team(3);
+  std::vector<long> values(6, 0);
+  for (int round = 0; round < 20000; ++round) {
+    team.run(values.size(), [&](std::size_t t, int) { values[t] += static_cast<long>(t) + 1; });
+  }
+  for (std::size_t t = 0; t < values.size(); ++t) EXPECT_EQ(values[t], 20000L * static_cast<long>(t + 1));
+}
+
+TEST(ThreadTeam, PerWorkerScratchReducesToTheSerialAnswer) {
+  // Per-worker partial sums reduced in worker order: integer arithmetic, so exact whatever ran where.
+  std::vector<long> data(100000);
+  std::iota(data.begin(), data.end(), 1);
+  const long expected = std::accumulate(data.begin(), data.end(), 0L);
+  for (const int threads : {1, 2, 4}) {
+    ThreadTeam team(threads);
+    std::vector<long> partial(static_cast<std::size_t>(team.size()), 0);
+    team.run_chunks(data.size(), 1000, [&](std::size_t begin, std::size_t end, int w) {
+      for (std::size_t i = begin; i < end; ++i) partial[static_cast<std::size_t>(w)] += data[i];
+    });
+    EXPECT_EQ(std::accumulate(partial.begin(), partial.end(), 0L), expected) << threads;
+  }
+}
+
+TEST(ThreadTeam, ChunksCoverTheRowsInFixedPieces) {
+  std::vector<std::pair<std::size_t, std::size_t>> pieces(4);
+  parallel_chunks(3, 1000, 256, [&](std::size_t begin, std::size_t end, int) { pieces[begin / 256] = {begin, end}; });
+  EXPECT_EQ(pieces[0], std::make_pair(std::size_t{0}, std::size_t{256}));
+  EXPECT_EQ(pieces[3], std::make_pair(std::size_t{768}, std::size_t{1000}));
+  int calls = 0;
+  parallel_chunks(2, 0, 256, [&](std::size_t, std::size_t, int) { ++calls; });
+  EXPECT_EQ(calls, 0);
+}
+
+TEST(ThreadTeam, AnExceptionReachesTheCallerAfterEveryTaskFinished) {
+  ThreadTeam team(2);
+  std::atomic<int> finished{0};
+  EXPECT_THROW(team.run(50,
+                        [&](std::size_t t, int) {
+                          if (t == 17) throw std::runtime_error("task 17");
+                          ++finished;
+                        }),
+               std::runtime_error);
+  EXPECT_EQ(finished.load(), 49);
+  // The team still works afterwards.
+  std::atomic<int> again{0};
+  team.run(10, [&](std::size_t, int) { ++again; });
+  EXPECT_EQ(again.load(), 10);
+}
