@@ -33,12 +33,16 @@ run: build
 test: build test-tsan fuzz
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
-# The concurrency tests (epoch store, layout worker pool) again under ThreadSanitizer.
-TSAN_TESTS := store_test jobs_test
+# The concurrency tests again under ThreadSanitizer: the parallel loop, the epoch store, the layout
+# pool (two threads per job), the task runner and the layouts a view makes on it, and every
+# projection that runs on more than one thread.
+TSAN_TESTS := core_test store_test jobs_test knn_test project_tsne_test project_umap_test project_mds_test \
+              project_graph_test project_barnes_hut_test ui_view_test
+TSAN_SUITES := ThreadTeam|EpochStore|Metrics|Trajectory|LayoutPool|LayoutRecords|Methods|TaskRunner|Knn|Tsne|TsneAffinities|Umap|UmapCurve|UmapGraph|Mds|GraphLayout|BarnesHut|LocalLayouts
 test-tsan: deps
 	@test -f $(TSAN)/build.ninja || $(CMAKE) --preset tsan
 	@$(CMAKE) --build $(TSAN) -j $(JOBS) --target $(TSAN_TESTS)
-	cd $(TSAN) && ctest --output-on-failure -j $(JOBS) -R '^(EpochStore|LayoutPool|Metrics|PointSet|Methods)\.'
+	cd $(TSAN) && ctest --output-on-failure -j $(JOBS) -R '^($(TSAN_SUITES))\.'
 
 # Every torch-free test again under AddressSanitizer + UBSan (Debug). Not part of `make test`: the
 # Debug + ASan run alone takes about 11 minutes on the 2 cores (t-SNE, UMAP and kNN tests dominate).

@@ -87,7 +87,11 @@ TEST(Cli, TrainInfoExportEndToEnd) {
   EXPECT_EQ(j["format_version"], "1.2");
   EXPECT_EQ(j["finished"], true);  // `train` appends the end record
   EXPECT_EQ(j["end_reason"], "finished");
-  EXPECT_EQ(j["dataset"], "mnist");
+  EXPECT_EQ(j["dataset"], "data");  // a --data-dir run is recorded by the directory's name
+  EXPECT_EQ(j["meta"]["data_dir"], (dir / "data").string());
+  // The model that trained: the 2-D CNN for images, with its layers.
+  EXPECT_EQ(j["meta"]["model"].get<std::string>().rfind("cnn: conv32(3x3)", 0), 0u) << j["meta"]["model"];
+  EXPECT_NE(j["meta"]["model"].get<std::string>().find("dense10(logits)"), std::string::npos);
   EXPECT_EQ(j["classes"].size(), 10u);
   EXPECT_EQ(j["points"], 300);
   EXPECT_EQ(j["heldout_points"], 60);

@@ -1,4 +1,7 @@
 #include <gtest/gtest.h>
+
+#include <algorithm>
+#include <string_view>
 #include <zlib.h>
 
 #include <map>
@@ -17,18 +20,28 @@ using epochscope::testing::write_bytes;
 
 namespace {
 
-// Expects read_idx to throw an Error whose message names the file and contains `what`.
-void expect_idx_error(const std::filesystem::path& p, const std::string& what, data::IdxReadOptions o = {}) {
+// Expects read_idx to throw an Error whose message names the file, contains one of `what` and is
+// one line.
+void expect_idx_error(const std::filesystem::path& p, std::initializer_list<std::string_view> what,
+                      data::IdxReadOptions o = {}) {
   try {
     data::read_idx(p, o);
     FAIL() << "no error for " << p;
   } catch (const Error& e) {
     const std::string msg = e.what();
     EXPECT_NE(msg.find(p.string()), std::string::npos) << msg;
-    EXPECT_NE(msg.find(what), std::string::npos) << msg;
+    EXPECT_TRUE(std::any_of(what.begin(), what.end(), [&](std::string_view w) { return msg.find(w) != std::string::npos; }))
+        << msg;
     EXPECT_EQ(msg.find('\n'), std::string::npos) << "one line: " << msg;
   }
 }
+
+void expect_idx_error(const std::filesystem::path& p, std::string_view what, data::IdxReadOptions o = {}) {
+  expect_idx_error(p, {what}, o);
+}
+
+// What a gzipped IDX file cut short may be told: whatever the cut, it says so.
+const std::initializer_list<std::string_view> kCutGzip = {"truncated", "corrupt gzip stream", "too short"};
 
 }  // namespace
 
@@ -66,7 +79,7 @@ TEST(Idx, TruncatedGzipIsRefused) {
   data::write_idx(dir / "full.gz", a, true);
   auto bytes = read_bytes(dir / "full.gz");
   write_bytes(dir / "cut.gz", bytes.substr(0, bytes.size() / 2));
-  expect_idx_error(dir / "cut.gz", "");
+  expect_idx_error(dir / "cut.gz", kCutGzip);
 }
 
 TEST(Idx, WrongMagicIsRefused) {
@@ -100,11 +113,11 @@ TEST(Idx, TruncatedGzipIsRefusedOnOneLineWhereverItIsCut) {
   const auto bytes = read_bytes(dir / "full.gz");
   for (std::size_t cut = 1; cut < bytes.size(); cut += 37) {
     write_bytes(dir / "cut.gz", bytes.substr(0, cut));
-    expect_idx_error(dir / "cut.gz", "");
+    expect_idx_error(dir / "cut.gz", kCutGzip);
     // The same cut with the original trailer re-attached: the recorded size no longer tells it.
     if (cut > 20 && cut + 8 < bytes.size()) {
       write_bytes(dir / "cut-trailer.gz", bytes.substr(0, cut) + bytes.substr(bytes.size() - 8));
-      expect_idx_error(dir / "cut-trailer.gz", "");
+      expect_idx_error(dir / "cut-trailer.gz", kCutGzip);
     }
   }
 }

@@ -1,6 +1,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <limits>
 #include <mutex>
 #include <thread>
@@ -8,6 +10,7 @@
 #include "epochscope/io/session.hpp"
 #include "epochscope/jobs/layout_pool.hpp"
 #include "epochscope/jobs/layout_records.hpp"
+#include "epochscope/jobs/tasks.hpp"
 #include "epochscope/store/metrics.hpp"
 #include "test_util.hpp"
 
@@ -40,6 +43,7 @@ std::shared_ptr<store::EpochStore> make_store(std::size_t points, int frames) {
 jobs::PoolOptions quick_options() {
   jobs::PoolOptions o;
   o.slice_iterations = 20;
+  o.threads_per_job = 2;  // each projection on two threads (ThreadSanitizer runs these)
   o.methods.tsne.iterations = 300;
   o.methods.tsne.early_iterations = 100;
   o.methods.tsne.warm_iterations = 60;
@@ -385,4 +389,58 @@ TEST(LayoutRecords, UnusableRecordsAreRefused) {
   EXPECT_FALSE(jobs::from_record(bad, 10).has_value());
   jobs::LayoutResult not_final;
   EXPECT_THROW(jobs::to_record({jobs::Method::tsne, "output", 2}, not_final), Error);
+}
+
+TEST(TaskRunner, ValuesErrorsAndCancelledTasks) {
+  std::shared_ptr<const jobs::Task<int>> ok, bad, dropped;
+  std::atomic<bool> release{false};
+  std::thread let_go;
+  {
+    jobs::TaskRunner tasks({.threads = 1});
+    auto blocker = tasks.submit([&] {
+      while (!release.load()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      return 0;
+    });
+    ok = tasks.submit([] { return 42; });
+    bad = tasks.submit([]() -> int { throw Error("the file is not a session"); });
+    EXPECT_FALSE(ok->ready());  // queued behind the blocker: submit never waits
+    EXPECT_GE(tasks.queued(), 2u);
+    release = true;
+    for (int i = 0; i < 1000 && !(ok->ready() && bad->ready()); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    ASSERT_TRUE(ok->ready());
+    EXPECT_FALSE(ok->failed());
+    EXPECT_EQ(ok->value(), 42);
+    ASSERT_TRUE(bad->failed());
+    EXPECT_EQ(bad->error(), "the file is not a session");
+    // A task still queued when the runner goes away is cancelled, never run.
+    release = false;
+    tasks.submit([&] {
+      while (!release.load()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      return 0;
+    });
+    dropped = tasks.submit([] { return 7; });
+    let_go = std::thread([&] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      release = true;
+    });
+  }  // the runner waits for the running task (let go after 50 ms) and drops the queued one
+  let_go.join();
+  EXPECT_FALSE(dropped->ready());
+  EXPECT_TRUE(dropped->cancelled());
+}
+
+TEST(LayoutPool, TheWindowsPoolGrowsWithTheMachine) {
+  const auto two = jobs::window_pool_options(2);  // what was measured: one worker, one thread
+  EXPECT_EQ(two.workers, 1);
+  EXPECT_EQ(two.threads_per_job, 1);
+  EXPECT_EQ(two.nice, 10);
+  EXPECT_EQ(jobs::window_pool_options(0).workers, 1);  // unknown core count: as for one core
+  EXPECT_EQ(jobs::window_pool_options(1).threads_per_job, 1);
+  EXPECT_EQ(jobs::window_pool_options(4).threads_per_job, 2);
+  const auto sixteen = jobs::window_pool_options(16);
+  EXPECT_EQ(sixteen.workers, 4);
+  EXPECT_EQ(sixteen.threads_per_job, 2);
+  const auto big = jobs::window_pool_options(256);
+  EXPECT_EQ(big.workers, 4);
+  EXPECT_EQ(big.threads_per_job, 4);
 }

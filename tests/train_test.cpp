@@ -106,6 +106,9 @@ TEST(Trainer, LearnsMnist1dWithThe1dCnn) {
   EXPECT_TRUE(store->points().signal);
   EXPECT_EQ(store->points().height, 1);
   EXPECT_EQ(store->points().width, 40);
+  // The session says the 1-D CNN trained, not the 2-D one.
+  EXPECT_EQ(train::model_description(store->points()).rfind("cnn1d: conv1d32(k5)", 0), 0u);
+  EXPECT_EQ(train::model_description(epochscope::testing::synthetic_points(10)).rfind("cnn: conv32(3x3)", 0), 0u);
   t.start();
   wait_until_done(t, 120s);
   t.join();

@@ -58,7 +58,9 @@ int run_render(const RenderCommand& cmd) {
   state.view_count = 1;
   state.follow_latest = false;
   state.frame = frame;
+  jobs::TaskRunner tasks;  // star and pixel-explorer layouts are made on it, as in the window
   ui::UiContext ctx;
+  ctx.tasks = &tasks;
   ctx.store = store;
   ctx.pool = &source->pool();
   ctx.frames = store->snapshot();

@@ -26,7 +26,7 @@ int run_train(const TrainCommand& cmd) {
   train::Trainer trainer(std::move(dataset), cmd.options);
   auto store = trainer.store();
   const auto out = cmd.out.empty() ? default_session_path() : cmd.out;
-  SessionRecorder writer(out, store->points(), session_meta(cmd));
+  SessionRecorder writer(out, store->points(), session_meta(cmd, store->points()));
   const auto on_saved = io::evict_when_saved(store, out);  // memory stays bounded on long runs
 
   ProgressBar bar(!cmd.quiet);

@@ -28,6 +28,7 @@ struct GuiCommand {
   std::filesystem::path screenshot_dir; ///< where F12 / Ctrl+S save (default data_home()/screenshots)
   double exit_after = 0;                ///< close the window after this many seconds (0 = never)
   bool full_redraw = false;             ///< draw the whole window every frame (no damage tracking)
+  double test_read_delay = 0;           ///< GUI tests: seconds a frame read back from the session takes
 };
 int run_gui(const GuiCommand& cmd);
 

@@ -63,12 +63,11 @@ class App {
                            static_cast<int>(o.seed)};
     if (!settings_warning_.empty()) set_message(settings_warning_, false);
     if (!cmd.session.empty()) {
-      open([&] { return DataSource::open_session(cmd.session); }, "cannot open the session");
+      opener_.open_session(cmd.session, cmd.train.options.memory, cmd.test_read_delay);
     } else if (!cmd.follow.empty()) {
-      waiting_ = std::make_unique<io::SessionFollower>(cmd.follow);
-      try_follow();
+      opener_.follow(cmd.follow);
     } else {
-      open([&] { return DataSource::train(cmd.train); }, "cannot start training");
+      opener_.train(cmd.train);
     }
   }
 
@@ -82,18 +81,8 @@ class App {
   int run();
 
  private:
-  template <class F>
-  void open(F make, const char* what) {
-    try {
-      auto next = make();
-      replace_source(std::move(next));
-    } catch (const std::exception& e) {
-      std::cerr << "epochscope: " << what << ": " << e.what() << "\n";
-      set_message(fmt::format("{}: {}", what, e.what()), true);
-    }
-  }
   void replace_source(std::unique_ptr<DataSource> next);
-  bool try_follow();
+  bool poll_opening();
   void set_message(std::string m, bool error) {
     ctx_.message = std::move(m);
     ctx_.message_is_error = error;
@@ -118,8 +107,8 @@ class App {
   std::unique_ptr<DataSource> source_;
   std::unique_ptr<render::ImageAtlas> atlas_;
   std::vector<std::jthread> retired_;  ///< old sources being destroyed off the main thread
-  std::unique_ptr<io::SessionFollower> waiting_;  ///< --follow before the file has its header
-  Clock::time_point next_follow_try_{};
+  SourceOpener opener_{tasks_};  ///< opens sources on tasks_ (a session, training, a followed file)
+  std::string opening_;          ///< what opener_ said it was doing, as shown
   const DataSource* restarted_source_ = nullptr;  ///< the followed source whose restart was handled
   ui::FrameStats stats_;
   bool partial_redraw_ = false;  ///< draw only the damage (the back buffer keeps the last frame)
@@ -192,8 +181,7 @@ void App::handle_request() {
       t.options.optimizer = s.optimizer == 1 ? train::OptimizerKind::sgd : train::OptimizerKind::adam;
       t.options.seed = static_cast<std::uint64_t>(s.seed);
       t.out.clear();  // a new session file for a new run
-      waiting_.reset();  // stop waiting for a followed file
-      open([&] { return DataSource::train(t); }, "cannot start training");
+      opener_.train(t);  // (and stop waiting for a followed file)
       break;
     }
     case ui::TrainRequest::none:
@@ -201,41 +189,36 @@ void App::handle_request() {
   }
 }
 
-// --follow: reads the followed file's header when it is there and opens the source on it; until
-// then says what it waits for. Returns whether the message or the source changed.
-bool App::try_follow() {
-  if (!waiting_) return false;
-  next_follow_try_ = Clock::now() + std::chrono::milliseconds(250);
-  try {
-    waiting_->poll(0);  // the header alone: the source's thread reads the frames
-    if (waiting_->points()) {
-      auto follower = std::move(waiting_);
-      open([&] { return DataSource::follow_session(std::move(follower)); }, "cannot follow the session");
-      return true;
-    }
-    const auto m = waiting_->exists() ? fmt::format("Waiting for the session header in {}", cmd_.follow.string())
-                                      : fmt::format("Waiting for {} to appear", cmd_.follow.string());
-    if (m == ctx_.message) return false;
-    if (ctx_.message.empty()) std::cerr << "epochscope: " << m << "\n";
-    set_message(m, false);
-  } catch (const std::exception& e) {
-    waiting_.reset();
-    std::cerr << "epochscope: cannot follow the session: " << e.what() << "\n";
-    set_message(fmt::format("cannot follow the session: {}", e.what()), true);
+// The source being opened: shown once open; meanwhile the window says what it is doing, and why it
+// failed if it did. Returns whether the message or the source changed.
+bool App::poll_opening() {
+  auto p = opener_.poll();
+  if (p.source) {
+    opening_.clear();
+    replace_source(std::move(p.source));
+    return true;
   }
+  if (!p.error.empty()) {
+    opening_.clear();
+    std::cerr << "epochscope: " << p.error << "\n";
+    set_message(p.error, true);
+    return true;
+  }
+  if (p.status == opening_) return false;
+  if (!p.status.empty() && ctx_.message.empty()) std::cerr << "epochscope: " << p.status << "\n";
+  if (!p.status.empty() || ctx_.message == opening_) set_message(p.status, false);
+  opening_ = p.status;
   return true;
 }
 
 // Whether anything a frame would show has changed since the last frame.
 bool App::poll_changes() {
   bool changed = false;
-  if (!cmd_.follow.empty() && Clock::now() >= next_follow_try_) {
-    if (!waiting_ && source_ && source_->follow_restarted() && source_.get() != restarted_source_) {
-      restarted_source_ = source_.get();
-      waiting_ = std::make_unique<io::SessionFollower>(cmd_.follow);  // a new run in the same file
-    }
-    changed = try_follow() || changed;
+  if (!cmd_.follow.empty() && source_ && source_->follow_restarted() && source_.get() != restarted_source_) {
+    restarted_source_ = source_.get();
+    opener_.follow(cmd_.follow);  // a new run in the same file
   }
+  changed = poll_opening() || changed;
   if (ctx_.store && ctx_.store->generation() != seen_generation_) {
     // Also when the store let go of old frames' layers: the snapshot must not keep them alive.
     seen_generation_ = ctx_.store->generation();

@@ -19,6 +19,66 @@ TrainCommand window_train_command(TrainCommand cmd) {
   return cmd;
 }
 
+void SourceOpener::start(std::function<std::unique_ptr<DataSource>()> make, std::string doing, std::string failing) {
+  doing_ = std::move(doing);
+  failing_ = std::move(failing);
+  // (A task's value is shared and read-only: the source travels in a shared box and is moved out.)
+  task_ = tasks_.submit([make = std::move(make)] { return std::make_shared<std::unique_ptr<DataSource>>(make()); });
+}
+
+void SourceOpener::open_session(const std::filesystem::path& file, const store::MemoryOptions& memory, double read_delay) {
+  follower_.reset();
+  start([file, memory, read_delay] { return DataSource::open_session(file, memory, read_delay); },
+        fmt::format("Opening {}...", file.filename().string()), "cannot open the session");
+}
+
+void SourceOpener::train(const TrainCommand& cmd) {
+  follower_.reset();
+  const std::string what = cmd.dataset.data_dir.empty() ? cmd.dataset.name : cmd.dataset.data_dir.string();
+  start([cmd] { return DataSource::train(cmd); }, fmt::format("Loading {} and starting training...", what),
+        "cannot start training");
+}
+
+void SourceOpener::follow(const std::filesystem::path& file) {
+  follow_path_ = file;
+  follower_ = std::make_shared<io::SessionFollower>(file);
+  next_try_ = {};
+}
+
+SourceOpener::Progress SourceOpener::poll() {
+  Progress p;
+  if (task_ && task_->ready()) {
+    if (task_->failed()) {
+      p.error = fmt::format("{}: {}", failing_, task_->error());
+    } else if (*task_->value()) {
+      p.source = std::move(*task_->value());
+    }
+    if (p.source || !p.error.empty()) follower_.reset();  // open, or given up
+    task_.reset();
+    if (p.source || !p.error.empty()) return p;
+  }
+  if (task_) {
+    p.status = doing_;
+    return p;
+  }
+  if (!follower_) return p;
+  // A followed file: read its header on a worker, again every 250 ms, until it is there.
+  if (std::chrono::steady_clock::now() >= next_try_) {
+    next_try_ = std::chrono::steady_clock::now() + std::chrono::milliseconds(250);
+    doing_ = follower_->exists() ? fmt::format("Waiting for the session header in {}", follow_path_.string())
+                                 : fmt::format("Waiting for {} to appear", follow_path_.string());
+    failing_ = "cannot follow the session";
+    auto follower = follower_;
+    task_ = tasks_.submit([follower] {
+      follower->poll(0);  // the header alone: the source's thread reads the frames
+      return std::make_shared<std::unique_ptr<DataSource>>(follower->points() ? DataSource::follow_session(follower)
+                                                                              : nullptr);
+    });
+  }
+  p.status = doing_;
+  return p;
+}
+
 ui::OverlayRun read_overlay_run(const std::string& path) {
   auto other = io::read_session(path);
   ui::OverlayRun run{std::filesystem::path(path).stem().string(), std::move(other.trajectory), {}};
@@ -27,9 +87,7 @@ ui::OverlayRun read_overlay_run(const std::string& path) {
 }
 
 void DataSource::make_pool() {
-  jobs::PoolOptions options;
-  options.workers = 1;
-  options.nice = 10;
+  jobs::PoolOptions options = jobs::window_pool_options(std::thread::hardware_concurrency());
   if (recorder_) {
     // Final layouts of the iterative methods go into the session file (the pool is destroyed
     // before the recorder, so the pointer outlives every call).
@@ -48,7 +106,7 @@ std::unique_ptr<DataSource> DataSource::train(const TrainCommand& raw) {
   s->trainer_ = std::make_unique<train::Trainer>(std::move(dataset), cmd.options);
   s->store_ = s->trainer_->store();
   const auto out = cmd.out.empty() ? default_session_path() : cmd.out;
-  auto recorder = std::make_unique<SessionRecorder>(out, s->store_->points(), session_meta(cmd));
+  auto recorder = std::make_unique<SessionRecorder>(out, s->store_->points(), session_meta(cmd, s->store_->points()));
   s->recorder_ = std::make_unique<BackgroundRecorder>(s->store_, std::move(recorder),
                                                        static_cast<std::size_t>(cmd.options.epochs) + 1,
                                                        io::evict_when_saved(s->store_, out));
@@ -58,16 +116,25 @@ std::unique_ptr<DataSource> DataSource::train(const TrainCommand& raw) {
   return s;
 }
 
-std::unique_ptr<DataSource> DataSource::open_session(const std::filesystem::path& file) {
+std::unique_ptr<DataSource> DataSource::open_session(const std::filesystem::path& file, const store::MemoryOptions& memory,
+                                                     double read_delay) {
   auto session = io::read_session(file);
   std::unique_ptr<DataSource> s(new DataSource());
-  s->store_ = std::make_shared<store::EpochStore>(session.points);
+  s->store_ = std::make_shared<store::EpochStore>(session.points, memory);
   for (auto& f : session.frames) s->store_->publish(f);
   for (auto& p : session.trajectory) s->store_->trajectory().append(std::move(p));
   s->store_->close();
   {  // Every frame is in the file: the store keeps what fits its budget and reads the rest back.
     const auto saved = io::evict_when_saved(s->store_, file);
     for (std::size_t i = 0; i < session.frame_locations.size(); ++i) saved(i, session.frame_locations[i]);
+  }
+  if (read_delay > 0) {  // a slow disk, for the GUI tests: the same reads, each one late
+    auto reader = std::make_shared<io::FrameReader>(file, session.points);
+    for (std::size_t i = 0; i < session.frame_locations.size(); ++i) reader->add(i, session.frame_locations[i]);
+    s->store_->set_loader([reader, read_delay](std::size_t i) {
+      std::this_thread::sleep_for(std::chrono::duration<double>(read_delay));
+      return reader->read(i);
+    });
   }
   s->warning_ = session.warning;
   if (session.frames.empty()) {
@@ -81,7 +148,7 @@ std::unique_ptr<DataSource> DataSource::open_session(const std::filesystem::path
   return s;
 }
 
-std::unique_ptr<DataSource> DataSource::follow_session(std::unique_ptr<io::SessionFollower> follower) {
+std::unique_ptr<DataSource> DataSource::follow_session(std::shared_ptr<io::SessionFollower> follower) {
   if (!follower || !follower->points()) throw Error("the session header has not been read yet");
   std::unique_ptr<DataSource> s(new DataSource());
   s->store_ = std::make_shared<store::EpochStore>(follower->points());

@@ -6,6 +6,8 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -14,6 +16,7 @@
 #include "commands.hpp"
 #include "epochscope/io/session_follow.hpp"
 #include "epochscope/jobs/layout_pool.hpp"
+#include "epochscope/jobs/tasks.hpp"
 #include "epochscope/train/trainer.hpp"
 #include "epochscope/ui/context.hpp"
 #include "session_recorder.hpp"
@@ -25,11 +28,14 @@ class DataSource {
   /// Loads the dataset, builds the trainer, opens the session file and starts training.
   /// Throws epochscope::Error (missing dataset, unwritable session file).
   static std::unique_ptr<DataSource> train(const TrainCommand& cmd);
-  /// Reads a session file. Throws epochscope::Error when it is not a readable session.
-  static std::unique_ptr<DataSource> open_session(const std::filesystem::path& file);
+  /// Reads a session file; the store keeps `memory` of it resident and reads the rest back from the
+  /// file when shown (each read taking `read_delay` seconds more: GUI tests of a slow disk). Throws
+  /// epochscope::Error when it is not a readable session.
+  static std::unique_ptr<DataSource> open_session(const std::filesystem::path& file, const store::MemoryOptions& memory = {},
+                                                  double read_delay = 0);
   /// Follows a session another program is appending to; `follower` has read the header. Frames go
   /// into the store as they land; the store closes at the writer's end record or on damage.
-  static std::unique_ptr<DataSource> follow_session(std::unique_ptr<io::SessionFollower> follower);
+  static std::unique_ptr<DataSource> follow_session(std::shared_ptr<io::SessionFollower> follower);
   ~DataSource();
 
   std::shared_ptr<store::EpochStore> store() const { return store_; }
@@ -57,6 +63,38 @@ class DataSource {
   std::string follow_state_;  ///< empty (not following), "following", "finished", "stopped"
   std::atomic<bool> follow_restarted_{false};
   std::jthread follow_thread_;
+};
+
+/// Opens the window's data source off the window's thread: reading a session, loading a dataset and
+/// starting training, or reading the header of a followed file all take time (seconds for 70,000
+/// points), so they run on the window's TaskRunner while the window says what it is doing. poll(),
+/// every frame, hands over the source once it is open, or the one-line reason it could not be.
+class SourceOpener {
+ public:
+  explicit SourceOpener(jobs::TaskRunner& tasks) : tasks_(tasks) {}
+  void open_session(const std::filesystem::path& file, const store::MemoryOptions& memory, double read_delay);
+  void train(const TrainCommand& cmd);
+  /// Follows `file`: its header is read (on a worker, every 250 ms) until it is there.
+  void follow(const std::filesystem::path& file);
+  /// Stops waiting for a followed file's header.
+  void stop_following() { follower_.reset(); }
+
+  struct Progress {
+    std::unique_ptr<DataSource> source;  ///< open: show it
+    std::string error;                   ///< could not open: say why (one line)
+    std::string status;                  ///< still opening: what it is doing (empty: nothing going on)
+  };
+  Progress poll();
+
+ private:
+  using Opened = std::shared_ptr<std::unique_ptr<DataSource>>;
+  void start(std::function<std::unique_ptr<DataSource>()> make, std::string doing, std::string failing);
+  jobs::TaskRunner& tasks_;
+  jobs::TaskPtr<Opened> task_;
+  std::string doing_, failing_;
+  std::shared_ptr<io::SessionFollower> follower_;  ///< a followed file whose header is not there yet
+  std::filesystem::path follow_path_;
+  std::chrono::steady_clock::time_point next_try_{};
 };
 
 /// Another run's parameter snapshots and held-out losses, for the trajectory overlay (the window

@@ -44,7 +44,7 @@ void write_test_state(const std::filesystem::path& path, const ui::UiContext& ct
   j["source"] = ctx.source_label;
   j["last_screenshot"] = ctx.last_screenshot;
   j["frame_ms"] = {{"count", stats.count()}, {"p50", stats.percentile(50)}, {"p95", stats.percentile(95)},
-                   {"max", stats.max()}};
+                   {"max", stats.max()}, {"over_100", stats.over(100.0)}};
   const auto& redraws = stats.redraws();
   j["redraws"] = {{"full", redraws.full}, {"partial", redraws.partial}, {"unchanged", redraws.unchanged},
                   {"checks", redraws.checks}, {"check_pixels_differing", redraws.checked_pixels_differing}};
@@ -66,6 +66,8 @@ void write_test_state(const std::filesystem::path& path, const ui::UiContext& ct
     v["method_combo"] = rect_json(r.method_combo);
     v["layout_frame"] = r.layout_frame;
     v["final"] = r.final;
+    v["loading"] = r.loading;
+    v["chain_final"] = r.chain_final;
     v["recall"] = r.recall;
     v["images"] = r.images;
     v["dims"] = r.dims;

@@ -11,6 +11,7 @@
 #include "commands.hpp"
 #include "gui.hpp"
 #include "epochscope/core/matrix.hpp"
+#include "epochscope/store/layers.hpp"
 
 namespace {
 
@@ -30,6 +31,13 @@ void ensure_passive_openmp(int argc, char** argv) {
   }
   ::setenv("OMP_WAIT_POLICY", "PASSIVE", 1);
   ::execv("/proc/self/exe", argv);  // returns only on failure; then carry on as we are
+}
+
+// The standard layers but the input (what `render` draws).
+std::vector<std::string> frame_layer_names() {
+  auto names = epochscope::store::standard_layer_names();
+  std::erase(names, std::string(epochscope::store::kInputLayer));
+  return names;
 }
 
 void add_train_options(CLI::App& cmd, epochscope::app::TrainCommand& t) {
@@ -55,6 +63,12 @@ void add_train_options(CLI::App& cmd, epochscope::app::TrainCommand& t) {
   cmd.add_option("--tracked", o.tracked, "Points whose activations each frame records")
       ->check(CLI::Range(1, 1000000))
       ->capture_default_str();
+  cmd.add_option_function<double>(
+         "--memory", [&o](double mb) { o.memory.resident_bytes = static_cast<std::size_t>(mb * 1048576.0); },
+         "Megabytes of activations kept in memory once saved; older frames are read back from the session file "
+         "when shown (0 = keep everything)")
+      ->check(CLI::Range(0.0, 1e7))
+      ->default_str("128");
   cmd.add_flag("--quiet", t.quiet, "No progress bar, summary lines only");
 }
 
@@ -96,6 +110,8 @@ int main(int argc, char** argv) {
                                                          "(default ~/.local/share/epochscope/screenshots)");
   cli.add_option("--test-state", gui.test_state, "GUI tests: write a JSON state dump here every frame")->group("");
   cli.add_option("--exit-after", gui.exit_after, "Close the window after this many seconds")->group("");
+  cli.add_option("--test-read-delay", gui.test_read_delay, "GUI tests: seconds each frame read back from the "
+                                                           "session file takes (--session)")->group("");
 
   app::TrainCommand train;
   auto* train_cmd = cli.add_subcommand("train", "Train the CNN headlessly and write a session file");
@@ -127,7 +143,7 @@ int main(int argc, char** argv) {
   auto* export_cmd = cli.add_subcommand("export", "Write one layer of one frame as CSV");
   export_cmd->add_option("FILE", exp.file, "Session file")->required();
   export_cmd->add_option("--layer", exp.layer, "output, logits, hidden or input")
-      ->check(CLI::IsMember({"output", "logits", "hidden", "input"}))
+      ->check(CLI::IsMember(epochscope::store::standard_layer_names()))
       ->capture_default_str();
   export_cmd->add_option("--frame", exp.frame, "Frame index or 'last'")->capture_default_str();
   export_cmd->add_option("--out", exp.out, "CSV file to write")->required();
@@ -139,7 +155,7 @@ int main(int argc, char** argv) {
       ->required()
       ->check(CLI::IsMember({"star", "pca", "mds", "sammon", "graph", "tsne", "umap"}));
   project_cmd->add_option("--layer", proj.layer, "output, logits, hidden or input (raw pixels)")
-      ->check(CLI::IsMember({"output", "logits", "hidden", "input"}))
+      ->check(CLI::IsMember(epochscope::store::standard_layer_names()))
       ->capture_default_str();
   project_cmd->add_option("--frames", proj.frames, "all (the coherent chain), last, or a frame index")
       ->capture_default_str();
@@ -176,7 +192,7 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"star", "pca", "mds", "sammon", "graph", "tsne", "umap"}))
       ->capture_default_str();
   render_cmd->add_option("--layer", render.layer, "output, logits or hidden")
-      ->check(CLI::IsMember({"output", "logits", "hidden"}))
+      ->check(CLI::IsMember(frame_layer_names()))
       ->capture_default_str();
   render_cmd->add_option("--frame", render.frame, "Frame index or 'last'")->capture_default_str();
   render_cmd->add_option("--dims", render.dims, "2, or 3 for a 3-D view (not star coordinates)")

@@ -14,10 +14,10 @@ std::filesystem::path default_session_path() {
   return data_home() / "sessions" / fmt::format("session-{:%Y%m%d-%H%M%S}.epochscope", fmt::localtime(now));
 }
 
-io::SessionMeta session_meta(const TrainCommand& cmd) {
+io::SessionMeta session_meta(const TrainCommand& cmd, const store::PointSet& points) {
   const auto& o = cmd.options;
   return {{"tool", "epochscope 0.1.0"},
-          {"model", "conv32-pool-conv64-pool-dense64-dropout-dense"},
+          {"model", train::model_description(points)},
           {"epochs", std::to_string(o.epochs)},
           {"batch_size", std::to_string(o.batch_size)},
           {"learning_rate", fmt::format("{}", o.learning_rate)},

@@ -25,7 +25,7 @@ namespace epochscope::app {
 /// A new file under data_home()/sessions named after the local time.
 std::filesystem::path default_session_path();
 /// What the session records about how it was made.
-io::SessionMeta session_meta(const TrainCommand& cmd);
+io::SessionMeta session_meta(const TrainCommand& cmd, const store::PointSet& points);
 
 class SessionRecorder {
  public:

@@ -87,6 +87,14 @@ Dataset load_idx_dir(const std::filesystem::path& dir, const std::string& name, 
   return ds;
 }
 
+std::string directory_name(const std::filesystem::path& dir) {
+  const auto normal = dir.lexically_normal();
+  auto name = normal.filename().string();
+  if (name.empty()) name = normal.parent_path().filename().string();  // "data/" -> "data"
+  if (name.empty() || name == "." || name == "..") name = std::filesystem::absolute(normal).lexically_normal().filename().string();
+  return name.empty() ? std::string("data") : name;
+}
+
 Dataset load_dataset(const DatasetSpec& spec) {
   if (spec.name == "mnist1d") {
     if (!spec.data_dir.empty()) {
@@ -106,7 +114,9 @@ Dataset load_dataset(const DatasetSpec& spec) {
                 (spec.name == "fashion" ? " (install Debian's dataset-fashion-mnist: make build)"
                                         : " (run 'make build' to fetch and convert it)"));
   }
-  return load_idx_dir(dir, spec.data_dir.empty() ? spec.name : spec.name, class_names_for(spec.name));
+  // A user's directory is recorded by its name (the session says which data it holds; the class
+  // names are still those of spec.name).
+  return load_idx_dir(dir, spec.data_dir.empty() ? spec.name : directory_name(spec.data_dir), class_names_for(spec.name));
 }
 
 }  // namespace epochscope::data

@@ -413,6 +413,15 @@ void LayoutPool::Impl::worker(std::stop_token stop) {
   }
 }
 
+PoolOptions window_pool_options(unsigned cores) {
+  const int c = std::max(1, static_cast<int>(cores));
+  PoolOptions o;
+  o.workers = std::clamp(c / 4, 1, 4);
+  o.threads_per_job = std::clamp(c / (2 * o.workers), 1, 4);
+  o.nice = 10;
+  return o;
+}
+
 LayoutPool::LayoutPool(std::shared_ptr<const store::EpochStore> store, PoolOptions options)
     : impl_(std::make_unique<Impl>()) {
   if (!store) throw Error("LayoutPool needs a store");

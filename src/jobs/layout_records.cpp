@@ -5,6 +5,7 @@
 #include <map>
 
 #include "epochscope/core/matrix.hpp"
+#include "epochscope/store/layers.hpp"
 
 namespace epochscope::jobs {
 
@@ -36,7 +37,7 @@ std::optional<std::pair<LayoutKey, LayoutResult>> from_record(const store::Layou
   };
   const auto method = parse_method(rec.method);
   if (!method) return refuse("unknown method '" + rec.method + "'");
-  if (rec.layer != "output" && rec.layer != "logits" && rec.layer != "hidden" && rec.layer != "input") {
+  if (!store::is_layer_name(rec.layer)) {
     return refuse("unknown layer '" + rec.layer + "'");
   }
   if (rec.dims != 2 && rec.dims != 3) return refuse("dims must be 2 or 3");

@@ -52,6 +52,16 @@ Matrix to_matrix(const torch::Tensor& t) {
 
 }  // namespace
 
+std::string model_description(const store::PointSet& points) {
+  const std::string classes = std::to_string(points.class_count());
+  if (points.signal || points.height == 1) {
+    return "cnn1d: conv1d32(k5)-relu-conv1d32(k3,s2)-relu-conv1d32(k3,s2)-relu-dense64(hidden)-relu-dropout-dense" +
+           classes + "(logits)-softmax(output)";
+  }
+  return "cnn: conv32(3x3)-relu-maxpool-conv64(3x3)-relu-maxpool-dense64(hidden)-relu-dropout-dense" + classes +
+         "(logits)-softmax(output)";
+}
+
 const char* to_string(TrainState s) {
   switch (s) {
     case TrainState::idle: return "idle";

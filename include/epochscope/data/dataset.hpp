@@ -39,6 +39,9 @@ struct DatasetSpec {
   std::filesystem::path data_dir;
 };
 
+/// What a session calls a dataset read from `dir`: the directory's own name ("data/" -> "data").
+std::string directory_name(const std::filesystem::path& dir);
+
 /// The names that the registry knows.
 const std::vector<std::string>& dataset_names();
 

@@ -88,6 +88,12 @@ struct PoolOptions {
   MethodSettings methods;
 };
 
+/// The window's pool on a machine of `cores` cores. Training uses every core (niced 5), so the layout
+/// workers (niced 10) take a share that grows with the machine: one worker of one thread on 2 cores
+/// (measured there: drawing, training and layouts keep up together), then workers = cores / 4 and
+/// threads per job = cores / (2 workers), each within 1..4 (4 cores: 1 x 2, 8: 2 x 2, 16: 4 x 2).
+PoolOptions window_pool_options(unsigned cores);
+
 class LayoutPool {
  public:
   LayoutPool(std::shared_ptr<const store::EpochStore> store, PoolOptions options = {});

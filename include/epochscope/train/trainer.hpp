@@ -51,6 +51,11 @@ struct TrainProgress {
   double elapsed_seconds = 0;
 };
 
+/// The model the trainer builds for these points, in words: a preset name and its layers, e.g.
+/// "cnn: conv32(3x3)-relu-maxpool-conv64(3x3)-relu-maxpool-dense64(hidden)-relu-dropout-dense10(logits)-softmax(output)"
+/// for images, "cnn1d: ..." for 1-D signals. Session metadata records it.
+std::string model_description(const store::PointSet& points);
+
 const char* to_string(TrainState s);
 const char* to_string(OptimizerKind k);
 

@@ -29,6 +29,8 @@ class FrameStats {
   /// p in [0, 100]; 0 when empty. Nearest-rank percentile.
   double percentile(double p) const;
   double max() const;
+  /// Drawn frames that took longer than `milliseconds`.
+  std::size_t over(double milliseconds) const;
   /// "frames N, p50 a ms, p95 b ms, p99 c ms, max d ms, over 100 ms: k".
   std::string summary() const;
 

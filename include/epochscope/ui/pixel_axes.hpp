@@ -4,6 +4,9 @@
 // image's cells and back. The view (projection_view) draws them and handles the clicks.
 #pragma once
 
+#include <string>
+#include <vector>
+
 #include "epochscope/core/matrix.hpp"
 #include "epochscope/store/frame.hpp"
 #include "epochscope/ui/view_transform.hpp"
@@ -18,6 +21,18 @@ inline constexpr float kPixelJitter = 0.024f;
 /// (images: byte / 255), plus the jitter (seeded by the point index: the same every time).
 /// Throws epochscope::Error when ax or ay is not a pixel of the images.
 Matrix pixel_axes_layout(const store::PointSet& points, int ax, int ay);
+
+/// Width of a frame layer the session records (0 for "input" or a layer it lacks).
+int layer_width(const store::PointSet& points, const std::string& layer);
+/// What the axes can pick from: the pixels (or samples) of an input image, else the layer's units.
+int axis_count(const store::PointSet& points, const std::string& layer);
+/// An axis in words: "pixel (row 9, col 14)", "sample 39", "p(3)", "logit 3", "unit 12".
+std::string axis_name(const store::PointSet& points, const std::string& layer, int axis);
+/// Columns ax and ay of a layer (N x 2), for the pixel explorer on a layer. Throws
+/// epochscope::Error when either is not a column.
+Matrix layer_axes_layout(const Matrix& layer, int ax, int ay);
+/// The mean input image (image_size() values, in stored bytes), over every point.
+std::vector<float> mean_image(const store::PointSet& points);
 
 /// Where an axis grid lies on the canvas: the x axis's at the bottom right, the y axis's at the top
 /// left; cells of 2..12 pixels (a 28 x 28 image: about 90 pixels a side; a 1-D signal: one row).

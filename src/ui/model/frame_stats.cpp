@@ -18,7 +18,7 @@ double FrameStats::percentile(double p) const {
 double FrameStats::max() const { return samples_.empty() ? 0 : *std::max_element(samples_.begin(), samples_.end()); }
 
 std::string FrameStats::summary() const {
-  const auto over = std::count_if(samples_.begin(), samples_.end(), [](double v) { return v > 100.0; });
+  const auto over = this->over(100.0);
   char buf[200];
   std::snprintf(buf, sizeof buf, "frames %zu, p50 %.1f ms, p95 %.1f ms, p99 %.1f ms, max %.1f ms, over 100 ms: %ld",
                 samples_.size(), percentile(50), percentile(95), percentile(99), max(), static_cast<long>(over));
@@ -32,6 +32,11 @@ std::string FrameStats::redraw_summary() const {
                 r.full, r.partial, r.partial > 0 ? 100.0 * r.partial_fraction / static_cast<double>(r.partial) : 0.0,
                 r.unchanged);
   return buf;
+}
+
+std::size_t FrameStats::over(double milliseconds) const {
+  return static_cast<std::size_t>(
+      std::count_if(samples_.begin(), samples_.end(), [milliseconds](double v) { return v > milliseconds; }));
 }
 
 }  // namespace epochscope::ui

@@ -27,6 +27,52 @@ Matrix pixel_axes_layout(const store::PointSet& points, int ax, int ay) {
   return m;
 }
 
+int layer_width(const store::PointSet& points, const std::string& layer) {
+  for (const auto& l : points.layers) {
+    if (l.name == layer) return l.width;
+  }
+  return 0;
+}
+
+int axis_count(const store::PointSet& points, const std::string& layer) {
+  return layer == "input" ? static_cast<int>(points.image_size()) : layer_width(points, layer);
+}
+
+std::string axis_name(const store::PointSet& points, const std::string& layer, int axis) {
+  const auto n = std::to_string(axis);
+  if (layer == "input") {
+    if (points.signal || points.height == 1) return "sample " + n;
+    return "pixel (row " + std::to_string(axis / points.width) + ", col " + std::to_string(axis % points.width) + ")";
+  }
+  if ((layer == "output" || layer == "logits") && axis >= 0 && axis < points.class_count()) {
+    const auto& name = points.class_names[static_cast<std::size_t>(axis)];
+    return layer == "output" ? "p(" + name + ")" : "logit " + name;
+  }
+  return "unit " + n;
+}
+
+Matrix layer_axes_layout(const Matrix& layer, int ax, int ay) {
+  if (ax < 0 || ay < 0 || ax >= layer.cols() || ay >= layer.cols()) {
+    throw Error("pixel explorer: dimensions " + std::to_string(ax) + " and " + std::to_string(ay) +
+                " are not both in a layer of " + std::to_string(layer.cols()));
+  }
+  Matrix m(layer.rows(), 2);
+  m.col(0) = layer.col(ax);
+  m.col(1) = layer.col(ay);
+  return m;
+}
+
+std::vector<float> mean_image(const store::PointSet& points) {
+  const std::size_t size = points.image_size();
+  std::vector<float> mean(size, 0.0f);
+  if (points.size() == 0 || points.images.size() < points.size() * size) return mean;
+  for (std::size_t i = 0; i < points.size(); ++i) {
+    for (std::size_t p = 0; p < size; ++p) mean[p] += points.images[i * size + p];
+  }
+  for (auto& v : mean) v /= static_cast<float>(points.size());
+  return mean;
+}
+
 Rect axis_grid_rect(const Rect& canvas, int image_width, int image_height, bool x_axis) {
   if (image_width <= 0 || image_height <= 0) return {};
   const float cell = std::clamp(90.0f / static_cast<float>(std::max(image_width, image_height)), 2.0f, 12.0f);

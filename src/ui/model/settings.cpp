@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "epochscope/core/paths.hpp"
+#include "epochscope/store/layers.hpp"
 
 namespace epochscope::ui {
 
@@ -26,7 +27,7 @@ GuiSettings load_settings(const std::filesystem::path& path, std::string* warnin
         const auto& v = j["views"][i];
         if (auto m = jobs::parse_method(v.value("method", std::string{}))) s.views[i].method = *m;
         const auto layer = v.value("layer", std::string{"output"});
-        if (layer == "output" || layer == "logits" || layer == "hidden" || layer == "input") s.views[i].layer = layer;
+        if (store::is_layer_name(layer)) s.views[i].layer = layer;
         s.views[i].axis_x = std::clamp(v.value("axis_x", s.views[i].axis_x), 0, 1 << 20);
         s.views[i].axis_y = std::clamp(v.value("axis_y", s.views[i].axis_y), 0, 1 << 20);
         s.views[i].dims = v.value("dims", 2) == 3 ? 3 : 2;

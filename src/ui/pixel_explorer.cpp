@@ -1,0 +1,141 @@
+#include "epochscope/ui/pixel_explorer.hpp"
+
+#include <fmt/core.h>
+
+#include <algorithm>
+
+#include "epochscope/ui/pixel_axes.hpp"
+#include "epochscope/ui/style.hpp"
+
+namespace epochscope::ui {
+
+void PixelExplorer::restart() {
+  mean_task_.reset();
+  mean_.clear();
+}
+
+std::pair<int, int> PixelExplorer::axes(const store::PointSet& points, const ViewConfig& config) {
+  const int last = std::max(axis_count(points, config.layer) - 1, 0);
+  return {std::clamp(config.axis_x, 0, last), std::clamp(config.axis_y, 0, last)};
+}
+
+LocalLayouts::Recipe PixelExplorer::recipe(const store::PointSet& points, const ViewConfig& config) {
+  const auto [ax, ay] = axes(points, config);
+  return [ax, ay](const store::PointSet& ps, const Matrix* layer) {
+    return layer == nullptr ? pixel_axes_layout(ps, ax, ay) : layer_axes_layout(*layer, ax, ay);
+  };
+}
+
+std::string PixelExplorer::header(const UiContext& ctx, const ViewConfig& config, float width,
+                                  std::optional<ViewConfig>& pending) const {
+  const auto* points = ctx.points();
+  if (points == nullptr) return {};
+  const int count = axis_count(*points, config.layer);
+  const auto [ax, ay] = axes(*points, config);
+  std::string status = fmt::format("x: {}, y: {}", axis_name(*points, config.layer, ax), axis_name(*points, config.layer, ay));
+  if (config.layer == "input") {
+    status += "  |  click the grids to pick";
+  } else if (count > 0) {  // no image to click: sliders over the layer's dimensions
+    int x = ax, y = ay;
+    ImGui::SetNextItemWidth(std::min(140.0f, width * 0.35f));
+    const bool moved_x = ImGui::SliderInt("x##dim", &x, 0, count - 1);
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(std::min(140.0f, width * 0.35f));
+    const bool moved_y = ImGui::SliderInt("y##dim", &y, 0, count - 1);
+    if (moved_x || moved_y) {
+      ViewConfig next = config;
+      next.axis_x = x;
+      next.axis_y = y;
+      pending = next;
+    }
+  }
+  return status;
+}
+
+bool PixelExplorer::press(const UiContext& ctx, const ViewConfig& config, const Rect& rect, Vec2 mouse,
+                          std::optional<ViewConfig>& pending) const {
+  const auto* points = ctx.points();
+  if (points == nullptr || config.layer != "input") return false;
+  bool hit = false;
+  for (const bool x_axis : {true, false}) {
+    const int cell = axis_grid_cell(axis_grid_rect(rect, points->width, points->height, x_axis), points->width, points->height, mouse);
+    if (cell < 0) continue;
+    ViewConfig next = pending.value_or(config);
+    (x_axis ? next.axis_x : next.axis_y) = cell;
+    pending = next;
+    hit = true;
+  }
+  return hit;
+}
+
+bool PixelExplorer::over_grid(const UiContext& ctx, const ViewConfig& config, const Rect& rect, Vec2 mouse) const {
+  const auto* points = ctx.points();
+  if (points == nullptr || config.layer != "input") return false;
+  for (const bool x_axis : {true, false}) {
+    if (axis_grid_cell(axis_grid_rect(rect, points->width, points->height, x_axis), points->width, points->height, mouse) >= 0) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// Axis names along the bottom and the left of the plot; on the input, a grid per axis showing which
+// pixel it is (over the hovered point's image, or the mean image).
+void PixelExplorer::draw(UiContext& ctx, const UiState& state, const ViewConfig& config, const Rect& rect, int slot) {
+  const auto* points = ctx.points();
+  if (points == nullptr || points->size() == 0 || axis_count(*points, config.layer) <= 0) return;
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const ImU32 text = IM_COL32(210, 214, 222, 255);
+  const Rgba8 x_colour = class_color(0), y_colour = class_color(1);  // orange and sky blue
+  const auto [ax, ay] = axes(*points, config);
+  const std::string xl = "x: " + axis_name(*points, config.layer, ax), yl = "y: " + axis_name(*points, config.layer, ay);
+  dl->AddText(ImVec2(rect.center().x - ImGui::CalcTextSize(xl.c_str()).x / 2, rect.max.y - 22), to_imu32(x_colour), xl.c_str());
+  if (config.layer != "input") {
+    dl->AddText(ImVec2(rect.min.x + 10, rect.min.y + 8), to_imu32(y_colour), yl.c_str());
+    return;
+  }
+  const std::size_t size = points->image_size();
+  if (mean_.size() != size) {  // the mean image, once per source, off the window's thread
+    if (!mean_task_ && ctx.tasks != nullptr && ctx.store) {
+      mean_task_ = ctx.tasks->submit([store = ctx.store] { return mean_image(store->points()); });
+    }
+    if (mean_task_ && mean_task_->ready()) {
+      if (!mean_task_->failed()) mean_ = mean_task_->value();
+      mean_task_.reset();
+    } else {
+      ctx.animating = true;
+    }
+  }
+  const int hovered = state.next_hovered >= 0 ? state.next_hovered : state.hovered;
+  const bool show_point = hovered >= 0 && static_cast<std::size_t>(hovered) < points->size();
+  const bool have_mean = mean_.size() == size;
+  for (const bool x_axis : {true, false}) {
+    const Rect r = axis_grid_rect(rect, points->width, points->height, x_axis);
+    const float cw = r.width() / static_cast<float>(points->width), ch = r.height() / static_cast<float>(points->height);
+    dl->AddRectFilled(ImVec2(r.min.x - 4, r.min.y - 18), ImVec2(r.max.x + 4, r.max.y + 4), IM_COL32(14, 15, 19, 235), 3.0f);
+    if (show_point || have_mean) {
+      for (int y = 0; y < points->height; ++y) {
+        for (int x = 0; x < points->width; ++x) {
+          const auto p = static_cast<std::size_t>(y * points->width + x);
+          const float v = show_point ? points->images[static_cast<std::size_t>(hovered) * size + p] : mean_[p];
+          const auto g = static_cast<int>(std::clamp(v, 0.0f, 255.0f) * 0.85f);
+          const ImVec2 a(r.min.x + static_cast<float>(x) * cw, r.min.y + static_cast<float>(y) * ch);
+          dl->AddRectFilled(a, ImVec2(a.x + cw, a.y + ch), IM_COL32(g, g, g, 255));
+        }
+      }
+    }
+    const int chosen = x_axis ? ax : ay;
+    const ImVec2 a(r.min.x + static_cast<float>(chosen % points->width) * cw, r.min.y + static_cast<float>(chosen / points->width) * ch);
+    dl->AddRect(ImVec2(a.x - 1, a.y - 1), ImVec2(a.x + cw + 1, a.y + ch + 1), to_imu32(x_axis ? x_colour : y_colour), 0, 0, 2.0f);
+    const bool samples = points->signal || points->height == 1;
+    const char* label = samples ? (x_axis ? "x sample" : "y sample") : (x_axis ? "x pixel" : "y pixel");
+    dl->AddText(ImVec2(r.min.x, r.min.y - 16), to_imu32(x_axis ? x_colour : y_colour), label);
+    const std::string hint = show_point ? fmt::format("#{}", hovered) : "mean";
+    dl->AddText(ImVec2(r.max.x - ImGui::CalcTextSize(hint.c_str()).x, r.min.y - 16), text, hint.c_str());
+    ctx.hooks[fmt::format("view{}_{}grid", slot, x_axis ? "x" : "y")] = r;
+  }
+  dl->AddText(ImVec2(rect.min.x + 12, axis_grid_rect(rect, points->width, points->height, false).max.y + 8),
+              to_imu32(y_colour), yl.c_str());
+}
+
+}  // namespace epochscope::ui

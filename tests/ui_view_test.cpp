@@ -1,0 +1,316 @@
+// The projection view's parts, their logic without ImGui or GL: star anchors, the kNN graph's
+// adjacency, the 3-D fit, projection and front-most picking, the change colouring, the status line,
+// PCA image colours, the pixel explorer's axes, and the layouts a view makes on a worker.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <thread>
+
+#include "epochscope/project/star.hpp"
+#include "epochscope/ui/change_colours.hpp"
+#include "epochscope/ui/graph_adjacency.hpp"
+#include "epochscope/ui/local_layouts.hpp"
+#include "epochscope/ui/orbit_fit.hpp"
+#include "epochscope/ui/pca_images.hpp"
+#include "epochscope/ui/picking.hpp"
+#include "epochscope/ui/pixel_axes.hpp"
+#include "epochscope/ui/star_anchors.hpp"
+#include "epochscope/ui/view_status.hpp"
+#include "test_util.hpp"
+
+using namespace epochscope;
+using namespace epochscope::ui;
+using namespace std::chrono_literals;
+
+namespace {
+const Rect kRect{{100, 50}, {500, 350}};  // 400 x 300 pixels
+}  // namespace
+
+TEST(StarAnchors, DefaultsHitTestingDragsAndGenerations) {
+  StarAnchors a;
+  a.ensure(10);
+  EXPECT_EQ(a.dims(), 10);
+  EXPECT_FALSE(a.moved());
+  EXPECT_TRUE(a.anchors().isApprox(project::default_star_anchors(10)));
+  const unsigned g0 = a.generation();
+  a.ensure(10);  // same size: kept
+  EXPECT_EQ(a.generation(), g0);
+  const ViewTransform camera{{0, 0}, 100};  // the unit circle is 100 pixels round the centre
+  const Vec2 on = camera.to_screen({a.anchors()(3, 0), a.anchors()(3, 1)}, kRect);
+  EXPECT_EQ(a.hit({on.x + 4, on.y - 3}, camera, kRect), 3);
+  EXPECT_EQ(a.hit(kRect.center(), camera, kRect), -1);  // the origin is far from every anchor
+  a.move(3, {0.25f, -0.5f});
+  EXPECT_TRUE(a.moved());
+  EXPECT_GT(a.generation(), g0);
+  EXPECT_FLOAT_EQ(a.anchors()(3, 0), 0.25f);
+  const unsigned g1 = a.generation();
+  a.move(99, {1, 1});  // not an anchor: nothing happens
+  EXPECT_EQ(a.generation(), g1);
+  a.reset(10);
+  EXPECT_FALSE(a.moved());
+  EXPECT_GT(a.generation(), g1);
+  a.ensure(4);  // another layer
+  EXPECT_EQ(a.dims(), 4);
+}
+
+TEST(StarAnchors, LabelsSitBeyondTheAnchorAlongItsSpoke) {
+  const Vec2 origin{200, 200};
+  const Vec2 at = anchor_label_position({300, 200}, origin, {20, 10}, 16);  // an anchor to the right
+  EXPECT_FLOAT_EQ(at.x, 300 + 16 - 10);
+  EXPECT_FLOAT_EQ(at.y, 200 - 5);
+  const Vec2 up = anchor_label_position({200, 100}, origin, {20, 10}, 16);  // above: the label further up
+  EXPECT_LT(up.y + 5, 100.0f);
+}
+
+TEST(GraphAdjacency, ListsBothEndsAndSkipsEdgesOutOfRange) {
+  const std::vector<std::pair<int, int>> edges{{0, 1}, {1, 2}, {0, 2}, {2, 7}, {-1, 0}};
+  Adjacency adj;
+  adj.build(edges, 3);
+  EXPECT_EQ(adj.size(), 3u);
+  auto as_vector = [](std::span<const std::uint32_t> s) { return std::vector<std::uint32_t>(s.begin(), s.end()); };
+  EXPECT_EQ(as_vector(adj.of(0)), (std::vector<std::uint32_t>{1, 2}));
+  EXPECT_EQ(as_vector(adj.of(1)), (std::vector<std::uint32_t>{0, 2}));
+  EXPECT_EQ(as_vector(adj.of(2)), (std::vector<std::uint32_t>{1, 0}));
+  EXPECT_TRUE(adj.of(3).empty());
+}
+
+TEST(OrbitFit, SnapsFirstThenFollowsSmoothly) {
+  const std::vector<float> xyz{0, 0, 0, 2, 2, 2, std::nanf(""), 0, 0};
+  const Box3 box = Box3::of(xyz);
+  ASSERT_TRUE(box.valid);
+  EXPECT_FLOAT_EQ(box.center().x, 1.0f);
+  EXPECT_NEAR(box.radius(), std::sqrt(3.0f), 1e-5f);
+  OrbitFit fit;
+  EXPECT_FALSE(fit.follow(box, 0.016f));  // snaps
+  EXPECT_FLOAT_EQ(fit.center.y, 1.0f);
+  const std::vector<float> moved{10, 0, 0, 12, 2, 2};
+  EXPECT_TRUE(fit.follow(Box3::of(moved), 0.016f));  // part of the way
+  EXPECT_GT(fit.center.x, 1.0f);
+  EXPECT_LT(fit.center.x, 11.0f);
+  for (int i = 0; i < 200 && fit.follow(Box3::of(moved), 0.1f); ++i) {
+  }
+  EXPECT_NEAR(fit.center.x, 11.0f, 1e-3f);
+  EXPECT_FALSE(fit.follow(Box3{}, 0.1f));  // nothing to fit
+  // A portrait canvas scales the layout down so it fits the narrower width.
+  EXPECT_LT(fit.model_scale({{0, 0}, {100, 300}}), fit.model_scale({{0, 0}, {300, 100}}));
+}
+
+TEST(OrbitFit, ScreenPositionsMatchTheCameraAndTheFrontMostPointIsPicked) {
+  OrbitCamera cam;
+  cam.distance = 3;
+  float m[16];
+  cam.clip_matrix(kRect, 0.02f, 100.f, m);
+  // Two points on the line of sight through the centre, one nearer the eye, and one off to a side.
+  Vec3 right, up, forward;
+  cam.basis(right, up, forward);
+  const Vec3 eye = cam.eye();
+  auto along = [&](float d) { return Vec3{eye.x + forward.x * d, eye.y + forward.y * d, eye.z + forward.z * d}; };
+  const Vec3 near = along(2.0f), far = along(4.0f), side{right.x, right.y, right.z};
+  const std::vector<float> xyz{far.x, far.y, far.z, near.x, near.y, near.z, side.x, side.y, side.z};
+  std::vector<float> xy, depth;
+  project_to_screen(xyz, m, kRect, 0.02f, xy, depth);
+  ASSERT_EQ(xy.size(), 6u);
+  EXPECT_NEAR(depth[0], 4.0f, 1e-3f);
+  EXPECT_NEAR(depth[1], 2.0f, 1e-3f);
+  // Offsets from the centre, y up, as OrbitCamera::project places them (y down, absolute).
+  for (std::size_t i = 0; i < 3; ++i) {
+    const Vec2 s = cam.project({xyz[3 * i], xyz[3 * i + 1], xyz[3 * i + 2]}, kRect);
+    EXPECT_NEAR(xy[2 * i], s.x - kRect.center().x, 1e-2f);
+    EXPECT_NEAR(xy[2 * i + 1], kRect.center().y - s.y, 1e-2f);
+  }
+  const std::vector<int> both{0, 1};
+  EXPECT_EQ(front_most(both, xy, depth, {0, 0}, 8, cam.distance), 1);  // the nearer one covers the centre
+  EXPECT_EQ(front_most(both, xy, depth, {40, 40}, 8, cam.distance), -1);  // no disc there
+  // Behind the eye: not drawn, not pickable.
+  const Vec3 behind = along(-1.0f);
+  const std::vector<float> back{behind.x, behind.y, behind.z};
+  project_to_screen(back, m, kRect, 0.02f, xy, depth);
+  EXPECT_TRUE(std::isnan(xy[0]));
+}
+
+TEST(ChangeColours, MostChangedOnTopFilteredOutLeftOutUnknownGrey) {
+  const std::vector<float> change{0.9f, 0.1f, 0.5f, 0.0f};
+  const std::vector<std::uint8_t> heldout{0, 1, 0, 1};
+  const auto c = change_colours(change, heldout, [](bool) { return true; });
+  EXPECT_EQ(c.order, (std::vector<std::uint32_t>{3, 1, 2, 0}));
+  EXPECT_EQ(c.colours[0].r, sequential_color(0.9f).r);
+  EXPECT_EQ(c.hollow[1], 1);
+  const auto training = change_colours(change, heldout, [](bool h) { return !h; });
+  EXPECT_EQ(training.order, (std::vector<std::uint32_t>{2, 0}));
+  const auto unknown = change_colours({}, heldout, [](bool) { return true; });
+  EXPECT_EQ(unknown.colours[2].a, kDimmed.a);
+  EXPECT_EQ(unknown.order, (std::vector<std::uint32_t>{0, 1, 2, 3}));
+  EXPECT_NEAR(mean_change(change), 0.375, 1e-6);
+  EXPECT_DOUBLE_EQ(mean_change({}), 0.0);
+}
+
+TEST(ViewStatus, ChainStatusInWords) {
+  jobs::ChainStatus st;
+  st.frames_available = 46;
+  st.frames_final = 31;
+  st.working_frame = 31;
+  st.iteration = 430;
+  st.total_iterations = 750;
+  ShownLayout animating{31, false, 430, 750};
+  EXPECT_EQ(chain_status("t-SNE", st, animating, 31), "t-SNE: 31/46 frames, animating frame 31, iteration 430/750");
+  ShownLayout older{30, true, 750, 750};
+  EXPECT_EQ(chain_status("t-SNE", st, older, 31),
+            "t-SNE: 31/46 frames, computing frame 31 (430/750) - showing frame 30 until 31 is ready");
+  st.error = "NaN in the gradient";
+  st.error_frame = 12;
+  st.working_frame = -1;
+  EXPECT_EQ(chain_status("UMAP", st, ShownLayout{11, true, 0, 0}, 11), "UMAP: 31/46 frames, stopped at frame 12: NaN in the gradient");
+  EXPECT_NEAR(chain_progress(st), 31.0 / 46, 1e-6);
+  st.working_frame = 31;
+  EXPECT_NEAR(chain_progress(st), (31 + 430.0 / 750) / 46, 1e-6);
+  EXPECT_EQ(chain_progress(jobs::ChainStatus{}), 0.0f);
+}
+
+TEST(ViewStatus, ReadoutsShowWhatIsKnown) {
+  EXPECT_EQ(readouts_text({}), "");
+  Readouts r;
+  r.kl = 1.234;
+  r.recall = 0.714;
+  r.displacement = 0.05;
+  r.mean_change = 0.123;
+  EXPECT_EQ(readouts_text(r), "  |  KL 1.23  |  recall@10 0.71  |  moved 0.05  |  changed 12%");
+  r.kl = std::nan("");
+  r.mean_change = -1;
+  EXPECT_EQ(readouts_text(r), "  |  recall@10 0.71  |  moved 0.05");
+}
+
+TEST(PcaImages, RedForPlusBlueForMinusBlackAtZero) {
+  const Rgba8 plus = loading_colour(1.0f), minus = loading_colour(-1.0f), zero = loading_colour(0.0f);
+  EXPECT_GT(plus.r, plus.b);
+  EXPECT_GT(minus.b, minus.r);
+  EXPECT_EQ(zero.r + zero.g + zero.b, 0);
+  EXPECT_EQ(loading_colour(2.0f).r, plus.r);  // clamped
+  EXPECT_LT(loading_colour(0.5f).r, plus.r);
+}
+
+TEST(PixelAxes, NamesWidthsLayerColumnsAndTheMeanImage) {
+  auto ps = epochscope::testing::synthetic_points(50);
+  EXPECT_EQ(layer_width(ps, "hidden"), 64);
+  EXPECT_EQ(layer_width(ps, "input"), 0);
+  EXPECT_EQ(axis_count(ps, "input"), 784);
+  EXPECT_EQ(axis_count(ps, "output"), 10);
+  EXPECT_EQ(axis_name(ps, "input", 14 * 28 + 9), "pixel (row 14, col 9)");
+  EXPECT_EQ(axis_name(ps, "output", 3), "p(3)");
+  EXPECT_EQ(axis_name(ps, "logits", 3), "logit 3");
+  EXPECT_EQ(axis_name(ps, "hidden", 12), "unit 12");
+  ps.signal = true;
+  EXPECT_EQ(axis_name(ps, "input", 39), "sample 39");
+  Matrix layer(3, 4);
+  layer << 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12;
+  const Matrix m = layer_axes_layout(layer, 3, 0);
+  EXPECT_EQ(m(1, 0), 8);
+  EXPECT_EQ(m(1, 1), 5);
+  EXPECT_THROW(layer_axes_layout(layer, 4, 0), Error);
+  const auto mean = mean_image(ps);
+  ASSERT_EQ(mean.size(), 784u);
+  double direct = 0;
+  for (std::size_t i = 0; i < ps.size(); ++i) direct += ps.images[i * 784 + 100];
+  EXPECT_NEAR(mean[100], direct / static_cast<double>(ps.size()), 1e-3);
+}
+
+namespace {
+
+// A session of `frames` frames whose evicted layers are read back through a loader that takes `delay`.
+std::shared_ptr<store::EpochStore> evicting_store(int frames, std::chrono::milliseconds delay, std::atomic<int>* reads) {
+  auto ps = std::make_shared<store::PointSet>(epochscope::testing::synthetic_points(300));
+  std::vector<store::FramePtr> originals;
+  for (int i = 0; i < frames; ++i) originals.push_back(std::make_shared<store::Frame>(epochscope::testing::synthetic_frame(*ps, i)));
+  auto s = std::make_shared<store::EpochStore>(ps, store::MemoryOptions{.resident_bytes = 1, .pinned = {"output"}, .reload_cache = 1});
+  for (auto& f : originals) s->publish(f);
+  s->set_loader([originals, delay, reads](std::size_t i) {
+    std::this_thread::sleep_for(delay);
+    ++*reads;
+    return originals.at(i);
+  });
+  for (int i = 0; i < frames; ++i) s->mark_saved(static_cast<std::size_t>(i));
+  return s;
+}
+
+LocalLayouts::Lookup wait_current(LocalLayouts& l, const std::shared_ptr<store::EpochStore>& s, jobs::TaskRunner& tasks, int frame) {
+  LocalLayouts::Lookup got;
+  for (int i = 0; i < 500; ++i) {
+    got = l.get(s, &tasks, frame);
+    if (got.current || !got.error.empty()) return got;
+    std::this_thread::sleep_for(10ms);
+  }
+  return got;
+}
+
+}  // namespace
+
+TEST(LocalLayouts, ReadsEvictedLayersOnAWorkerAndNeverWaits) {
+  std::atomic<int> reads{0};
+  auto s = evicting_store(4, 300ms, &reads);
+  ASSERT_GT(s->evicted_frames(), 0u);
+  jobs::TaskRunner tasks({.threads = 2});
+  LocalLayouts l;
+  const Matrix anchors = project::default_star_anchors(64);
+  l.set_recipe([anchors](const store::PointSet&, const Matrix* layer) {
+    return project::star_layout(project::star_normalized(*layer), anchors);
+  }, 1, "hidden");
+  const auto start = std::chrono::steady_clock::now();
+  const auto first = l.get(s, &tasks, 0);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 100ms);  // did not wait for the 300 ms read
+  EXPECT_TRUE(first.reading);
+  EXPECT_FALSE(first.current);
+  EXPECT_EQ(first.layout, nullptr);
+  EXPECT_TRUE(l.busy());
+  const auto done = wait_current(l, s, tasks, 0);
+  ASSERT_TRUE(done.current) << done.error;
+  EXPECT_EQ(done.layout->rows(), 300);
+  EXPECT_TRUE(done.layout->isApprox(project::star_layout(project::star_normalized(*s->layer(0, "hidden")), anchors)));
+  EXPECT_EQ(l.current_frames(), 1);
+  // Peeking starts nothing.
+  EXPECT_EQ(l.get(s, &tasks, 2, false).layout, nullptr);
+  EXPECT_FALSE(l.busy());
+}
+
+TEST(LocalLayouts, ANewRecipeKeepsTheStaleLayoutUntilTheNewOneIsThere) {
+  std::atomic<int> reads{0};
+  auto s = evicting_store(2, 0ms, &reads);
+  jobs::TaskRunner tasks;
+  LocalLayouts l;
+  auto scaled = [](float k) {
+    return [k](const store::PointSet&, const Matrix* layer) { return Matrix(layer->leftCols(2) * k); };
+  };
+  l.set_recipe(scaled(1), 1, "hidden");
+  const auto one = wait_current(l, s, tasks, 1);
+  ASSERT_TRUE(one.current);
+  l.set_recipe(scaled(2), 2, "hidden");
+  const auto stale = l.get(s, &tasks, 1);
+  EXPECT_FALSE(stale.current);
+  EXPECT_EQ(stale.layout, one.layout);  // shown until the new one is there
+  const auto two = wait_current(l, s, tasks, 1);
+  ASSERT_TRUE(two.current);
+  EXPECT_FLOAT_EQ((*two.layout)(5, 0), 2 * (*one.layout)(5, 0));
+}
+
+TEST(LocalLayouts, FailuresAreReportedOnceAndTheInputIsLaidOutOnce) {
+  std::atomic<int> reads{0};
+  auto s = evicting_store(3, 0ms, &reads);
+  jobs::TaskRunner tasks;
+  LocalLayouts l;
+  l.set_recipe([](const store::PointSet&, const Matrix*) -> Matrix { throw Error("no such axis"); }, 1, "hidden");
+  const auto failed = wait_current(l, s, tasks, 0);
+  EXPECT_EQ(failed.error, "no such axis");
+  EXPECT_FALSE(l.busy());
+  EXPECT_EQ(l.get(s, &tasks, 0).error, "no such axis");  // not tried again with the same recipe
+  EXPECT_FALSE(l.busy());
+  // The input: one layout for every frame, made from the points alone.
+  int made = 0;
+  l.set_recipe([&made](const store::PointSet& ps, const Matrix* layer) {
+    ++made;
+    EXPECT_EQ(layer, nullptr);
+    return pixel_axes_layout(ps, 0, 1);
+  }, 2, "input");
+  ASSERT_TRUE(wait_current(l, s, tasks, 0).current);
+  EXPECT_TRUE(l.get(s, &tasks, 2).current);
+  EXPECT_EQ(made, 1);
+}
