@@ -78,6 +78,8 @@ fuzz-corpus: deps
 
 bench: build
 	@scripts/setup.sh bench
+	@$(CMAKE) $(BUILD) >/dev/null  # finds oneTBB once the bench packages are in
+	@$(CMAKE) --build $(BUILD) -j $(JOBS) --target parallel_bench
 	@/usr/bin/python3 bench/run.py $(BUILD)
 
 clean:

@@ -26,6 +26,20 @@ def bench_training(build, data_dir, threads, batch, epochs):
     }]
 
 
+def bench_parallel(build, threads):
+    """The one parallel loop (core/parallel.hpp) against oneTBB and OpenMP on the shapes of our loops."""
+    exe = os.path.join(build, "parallel_bench")
+    if not os.path.exists(exe):
+        print("bench: parallel_bench not built (libtbb-dev missing?)", file=sys.stderr)
+        return []
+    r = run_json([exe, str(threads)], env=dict(os.environ, OMP_WAIT_POLICY="PASSIVE"))  # as the app runs
+    rows = []
+    for s in r["shapes"]:
+        for peer, key in (("oneTBB", "tbb_s"), ("OpenMP (passive)", "openmp_s")):
+            rows.append({"what": f"parallel loop: {s['shape']}", "ours_s": s["team_s"], "peer": peer, "peer_s": s[key]})
+    return rows
+
+
 def read_idx(path):
     import gzip
     import numpy as np
@@ -146,14 +160,16 @@ def main():
     ap.add_argument("--batch-size", type=int, default=512)
     ap.add_argument("--epochs", type=int, default=3)
     ap.add_argument("--json", help="also write the rows to this file")
-    ap.add_argument("--only", choices=["training", "projections"], help="run one part")
+    ap.add_argument("--only", choices=["training", "projections", "parallel"], help="run one part")
     ap.add_argument("--methods", default="star,pca,mds,sammon,graph,tsne,umap")
     a = ap.parse_args()
     rows = []
     t0 = time.time()
-    if a.only != "projections":
+    if a.only in (None, "parallel"):
+        rows += bench_parallel(a.build, a.threads)
+    if a.only in (None, "training"):
         rows += bench_training(a.build, a.data_dir, a.threads, a.batch_size, a.epochs)
-    if a.only != "training":
+    if a.only in (None, "projections"):
         rows += bench_projections(a.build, a.data_dir, a.threads, os.path.join(a.build, "bench"), a.methods.split(","))
     print(f"\nepochscope benchmark ({os.cpu_count()} cores, {time.time() - t0:.0f} s); ratio = ours / peer, "
           "below 1 is faster")

@@ -14,6 +14,7 @@ BASE_PACKAGES=(
   xvfb xauth xdotool libgl1-mesa-dri fonts-dejavu-core
 )
 BENCH_PACKAGES=(
+  libtbb-dev  # bench/parallel_bench: our parallel loop against oneTBB
   python3-sklearn umap-learn python3-igraph
   r-base-core r-cran-uwot r-cran-rtsne r-cran-mass
 )
