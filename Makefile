@@ -80,7 +80,7 @@ bench: build
 	@scripts/setup.sh bench
 	@$(CMAKE) $(BUILD) >/dev/null  # finds oneTBB once the bench packages are in
 	@$(CMAKE) --build $(BUILD) -j $(JOBS) --target parallel_bench
-	@/usr/bin/python3 bench/run.py $(BUILD)
+	@/usr/bin/python3 bench/run.py $(BUILD) $(if $(QUICK),--quick)
 
 clean:
 	rm -rf $(BUILD) $(TSAN) $(ASAN) $(FUZZ)

@@ -1,20 +1,37 @@
 # R peers of epochscope's projections (uwot, Rtsne, MASS::sammon), timed around the method call.
-# Usage: Rscript peers.R METHOD DATA.f32 ROWS OUT.f32 THREADS ; prints one JSON line.
+# Usage: Rscript peers.R METHOD DATA.f32 ROWS OUT.f32 THREADS SEED [name=value ...] ; prints one JSON
+# line. The name=value pairs are the method's options (none: its defaults); init=FILE.f32 (N x 2) is a
+# starting layout for Rtsne and sammon.
 args <- commandArgs(trailingOnly = TRUE)
-method <- args[1]; rows <- as.integer(args[3]); threads <- as.integer(args[5])
-con <- file(args[2], "rb"); v <- readBin(con, "numeric", n = 1e9, size = 4); close(con)
-x <- matrix(v, nrow = rows, byrow = TRUE)
-set.seed(1)
+method <- args[1]; rows <- as.integer(args[3]); threads <- as.integer(args[5]); seed <- as.integer(args[6])
+read_f32 <- function(path, nrow) {
+  con <- file(path, "rb"); v <- readBin(con, "numeric", n = 1e9, size = 4); close(con)
+  matrix(v, nrow = nrow, byrow = TRUE)
+}
+x <- read_f32(args[2], rows)
+opts <- list()
+init <- NULL
+for (kv in args[-(1:6)]) {
+  p <- strsplit(kv, "=", fixed = TRUE)[[1]]
+  if (p[1] == "init") {
+    init <- read_f32(p[2], rows)
+  } else {
+    v <- suppressWarnings(as.numeric(p[2]))
+    opts[[p[1]]] <- if (p[2] %in% c("TRUE", "FALSE")) as.logical(p[2]) else if (is.na(v)) p[2] else v
+  }
+}
+set.seed(seed)
 t0 <- proc.time()[["elapsed"]]
 if (method == "uwot") {
-  y <- uwot::umap(x, n_neighbors = 15, n_epochs = 500, n_threads = threads, n_sgd_threads = threads)
+  y <- do.call(uwot::umap, c(list(X = x, n_threads = threads, n_sgd_threads = threads), opts))
 } else if (method == "rtsne") {
-  y <- Rtsne::Rtsne(x, dims = 2, perplexity = 30, max_iter = 1000, check_duplicates = FALSE,
-                    pca = FALSE, num_threads = threads)$Y
+  extra <- if (is.null(init)) list() else list(Y_init = init)
+  y <- do.call(Rtsne::Rtsne, c(list(X = x, dims = 2, check_duplicates = FALSE, num_threads = threads), opts, extra))$Y
 } else if (method == "sammon") {
   d <- dist(x)
   d[d == 0] <- 1e-9  # sammon refuses zero distances (duplicated points)
-  y <- MASS::sammon(d, k = 2, niter = 100, trace = FALSE)$points
+  extra <- if (is.null(init)) list() else list(y = init)
+  y <- do.call(MASS::sammon, c(list(d = d, k = 2, trace = FALSE), opts, extra))$points
 } else {
   stop("unknown method")
 }

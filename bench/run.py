@@ -1,30 +1,30 @@
 #!/usr/bin/python3
-"""`make bench`: epochscope against the peers a user would otherwise use, side by side in one run,
-reported as ratios (ours / peer; below 1.0 means we are faster). Run through Debian's python3."""
+"""`make bench`: epochscope against the peers a user would otherwise use, side by side in one run.
+
+Every comparison is timed interleaved (A B A B A B: ours, then each peer, three rounds), each side
+reported as its median with min-max; ratio = ours / peer (below 1: we are faster). Each pair runs
+with the same settings wherever the methods share them (stated in the row), and again with the peer's
+own defaults (what a user gets out of the box). Each layout is scored by one evaluator for both sides
+(bench/objectives.py): the method's own objective (t-SNE: KL divergence; UMAP: fuzzy cross-entropy
+on one graph; MDS: normalised stress; Sammon: Sammon's stress) and recall@10. MDS and Sammon run on
+the same 2,000 points as their peers, then ours alone on all 10,000. `--quick` (make bench QUICK=1):
+one round, 10,000 points only, the same columns. Run through Debian's python3."""
 import argparse, json, os, subprocess, sys, time
 
+import numpy as np
+
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import objectives as ob  # noqa: E402
+import runner  # noqa: E402
 
 
-def run_json(cmd, env=None):
-    out = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env)
+def run_json(cmd, env=None, timeout=1800):
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env, timeout=timeout)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def bench_training(build, data_dir, threads, batch, epochs):
-    env = dict(os.environ, OMP_WAIT_POLICY="PASSIVE")
-    common = ["--data-dir", data_dir, "--epochs", str(epochs), "--batch-size", str(batch), "--threads", str(threads)]
-    ours = run_json([os.path.join(build, "train_epoch_bench")] + common, env)
-    peer = run_json([sys.executable, os.path.join(HERE, "torch_epoch.py")] + common, env)
-    busy = run_json([os.path.join(build, "train_epoch_bench")] + common + ["--busy"], env)
-    return [{
-        "what": f"training epoch ({ours['images']} images, batch {batch}, {threads} threads)",
-        "ours_s": ours["epoch_seconds"], "peer": "PyTorch (Python)", "peer_s": peer["epoch_seconds"],
-    }, {
-        "what": "training epoch, another thread busy / alone",
-        "ours_s": busy["epoch_seconds"], "peer": "ours, alone", "peer_s": ours["epoch_seconds"],
-    }]
-
+# ---- the parallel loop and training ------------------------------------------------------------
 
 def bench_parallel(build, threads):
     """The one parallel loop (core/parallel.hpp) against oneTBB and OpenMP on the shapes of our loops."""
@@ -36,13 +36,32 @@ def bench_parallel(build, threads):
     rows = []
     for s in r["shapes"]:
         for peer, key in (("oneTBB", "tbb_s"), ("OpenMP (passive)", "openmp_s")):
-            rows.append({"what": f"parallel loop: {s['shape']}", "ours_s": s["team_s"], "peer": peer, "peer_s": s[key]})
+            rows.append({"what": f"parallel loop: {s['shape']}", "settings": f"{threads} threads, median of 5",
+                         "ours": [s["team_s"]], "peer": peer, "peer_times": [s[key]]})
     return rows
 
 
+def bench_training(build, data_dir, threads, batch, epochs, rounds):
+    env = dict(os.environ, OMP_WAIT_POLICY="PASSIVE")
+    common = ["--data-dir", data_dir, "--epochs", str(epochs), "--batch-size", str(batch), "--threads", str(threads)]
+    ours_cmd = [os.path.join(build, "train_epoch_bench")] + common
+    res = runner.interleave({
+        "ours": lambda r: {"seconds": run_json(ours_cmd, env)["epoch_seconds"]},
+        "torch": lambda r: {"seconds": run_json([sys.executable, os.path.join(HERE, "torch_epoch.py")] + common, env)["epoch_seconds"]},
+        "busy": lambda r: {"seconds": run_json(ours_cmd + ["--busy"], env)["epoch_seconds"]},
+    }, rounds)
+    sec = {k: [x["seconds"] for x in v] for k, v in res.items()}
+    settings = f"8,000 images, batch {batch}, {threads} threads, same model"
+    return [{"what": "training epoch", "settings": settings, "ours": sec["ours"], "peer": "PyTorch (Python)",
+             "peer_times": sec["torch"]},
+            {"what": "training epoch, another thread busy / alone", "settings": settings, "ours": sec["busy"],
+             "peer": "ours, alone", "peer_times": sec["ours"]}]
+
+
+# ---- projections --------------------------------------------------------------------------------
+
 def read_idx(path):
     import gzip
-    import numpy as np
     opener = gzip.open if open(path, "rb").read(2) == b"\x1f\x8b" else open
     with opener(path, "rb") as f:
         data = f.read()
@@ -51,103 +70,230 @@ def read_idx(path):
     return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * rank).reshape(dims)
 
 
-_ORIGINAL_NEIGHBOURS = {}  # id(x) -> (x, its 10 nearest neighbours): each data set is searched once
+class DataSet:
+    """One input (10,000 raw images or softmax outputs), and what every layout of it is scored against."""
+
+    def __init__(self, name, layer, x, work):
+        self.name, self.layer, self.x = name, layer, x
+        self.path = os.path.join(work, f"peer-in-{name}-{len(x)}.f32")
+        x.astype(np.float32).tofile(self.path)
+        self.neighbours, _ = ob.knn(x, 10)
+        self._p = self._graph = None
+
+    def tsne_p(self):
+        if self._p is None:
+            self._p = ob.tsne_p(self.x, 30.0)
+        return self._p
+
+    def fuzzy_graph(self):
+        if self._graph is None:
+            self._graph = ob.fuzzy_graph(self.x, 15)
+        return self._graph
+
+    def subset(self, indices, work):
+        sub = DataSet(f"{self.name}-sub", self.layer, self.x[indices], work)
+        sub.indices = indices
+        return sub
 
 
-def recall_at_10(x, y):
-    from sklearn.neighbors import NearestNeighbors
-    import numpy as np
-    if id(x) not in _ORIGINAL_NEIGHBOURS:
-        _ORIGINAL_NEIGHBOURS[id(x)] = (x, NearestNeighbors(n_neighbors=11).fit(x).kneighbors(x, return_distance=False)[:, 1:])
-    a = _ORIGINAL_NEIGHBOURS[id(x)][1]
-    b = NearestNeighbors(n_neighbors=11).fit(y).kneighbors(y, return_distance=False)[:, 1:]
-    return float(np.mean([len(set(a[i]) & set(b[i])) / 10.0 for i in range(len(x))]))
+def pca_coords(x):
+    """The data on its first two principal components."""
+    xc = (x - x.mean(0)).astype(np.float64)
+    _, _, vt = np.linalg.svd(xc, full_matrices=False)
+    return xc @ vt[:2].T
 
 
-def read_layout_csv(path, dims=2):
-    import numpy as np
-    return np.loadtxt(path, delimiter=",", skiprows=1, usecols=range(3, 3 + dims), dtype=np.float32)
+def pca_init(x):
+    """The first two principal components, scaled so the first has std 1e-4 (t-SNE's start: ours,
+    openTSNE's and scikit-learn's)."""
+    y = pca_coords(x)
+    return (y / y[:, 0].std() * 1e-4).astype(np.float32)
 
 
-def bench_projections(build, data_dir, threads, work, methods):
-    import numpy as np
-    exe = os.path.join(build, "epochscope")
+def score(method, ds, y, settings):
+    out = {"recall": ob.recall_at_k(ds.neighbours, y)}
+    if method == "tsne":
+        out["objective"] = ob.kl_divergence(ds.tsne_p(), y)
+    elif method == "umap":
+        a, b = ob.find_ab(1.0, settings.get("min_dist", 0.1))
+        out["objective"] = ob.umap_cross_entropy(ds.fuzzy_graph(), y, a, b)
+    elif method == "mds":
+        out["objective"] = ob.normalized_stress(ds.x, y)
+    elif method == "sammon":
+        out["objective"] = ob.sammon_stress(ds.x, y)
+    return out
+
+
+OBJECTIVE = {"tsne": "KL divergence", "umap": "fuzzy cross-entropy", "mds": "normalised stress", "sammon": "Sammon stress"}
+
+
+class Bench:
+    def __init__(self, build, threads, work, rounds):
+        self.exe = os.path.join(build, "epochscope")
+        self.threads, self.work, self.rounds = threads, work, rounds
+
+    def ours(self, session, method, ds, flags):
+        def run(r):
+            out = os.path.join(self.work, f"ours-{method}-{ds.name}.csv")
+            cmd = [self.exe, "project", session, "--method", method, "--layer", ds.layer, "--frames", "last",
+                   "--threads", str(self.threads), "--json", "--quiet", "--out", out] + flags
+            if hasattr(ds, "indices"):
+                pts = os.path.join(self.work, f"points-{ds.name}.txt")
+                np.savetxt(pts, ds.indices, fmt="%d")
+                cmd += ["--points", pts]
+            seconds = run_json(cmd)[0]["seconds"]
+            y = np.loadtxt(out, delimiter=",", skiprows=1, usecols=(3, 4), dtype=np.float64)
+            return {"seconds": seconds, "layout": y}
+        return run
+
+    def peer(self, kind, name, ds, settings, init=None):
+        def run(r):
+            out = os.path.join(self.work, f"peer-{name}-{ds.name}.f32")
+            init_path = None
+            if init is not None:
+                init_path = os.path.join(self.work, f"init-{ds.name}.f32")
+                init.astype(np.float32).tofile(init_path)
+            if kind == "py":
+                cmd = [sys.executable, os.path.join(HERE, "peers.py"), name, "--data", ds.path, "--rows", str(len(ds.x)),
+                       "--out", out, "--threads", str(self.threads), "--settings", json.dumps(settings), "--seed", str(r + 1)]
+                if init_path:
+                    cmd += ["--init", init_path]
+            else:
+                cmd = ["Rscript", os.path.join(HERE, "peers.R"), name, ds.path, str(len(ds.x)), out, str(self.threads),
+                       str(r + 1)] + [f"{k}={v}" for k, v in settings.items()] + ([f"init={init_path}"] if init_path else [])
+            seconds = run_json(cmd)["seconds"]
+            return {"seconds": seconds, "layout": np.fromfile(out, dtype=np.float32).reshape(len(ds.x), 2)}
+        return run
+
+    def compare(self, method, ds, label, ours_flags, ours_settings, peers):
+        """One group: ours and each peer interleaved; one row per peer."""
+        sides = {"ours": self.ours(self.session, method, ds, ours_flags)}
+        for p in peers:
+            sides[p["label"]] = self.peer(p["kind"], p["name"], ds, p.get("settings", {}), p.get("init"))
+        t0 = time.time()
+        try:
+            res = runner.interleave(sides, self.rounds)
+        except (subprocess.SubprocessError, ValueError, OSError) as e:
+            print(f"bench: {method} on {ds.name} ({label}) failed: {e}", file=sys.stderr)
+            return []
+        scores = {}
+        for side, runs in res.items():
+            peer = None if side == "ours" else next(p for p in peers if p["label"] == side)
+            st = ours_settings if peer is None else peer.get("score", peer.get("settings", {}))
+            scores[side] = [score(method, ds, r["layout"], st) for r in runs]
+        print(f"bench: {method} on {ds.name}, {label}: {time.time() - t0:.0f} s", file=sys.stderr)
+        rows = []
+        ours_t = [r["seconds"] for r in res["ours"]]
+        for p in peers if peers else [{"label": "-", "note": ""}]:
+            row = {"what": f"{method} on {ds.name} ({len(ds.x)} points)", "settings": label + p.get("note", ""),
+                   "ours": ours_t, "peer": p["label"], "peer_times": [r["seconds"] for r in res.get(p["label"], [])],
+                   "objective": OBJECTIVE.get(method, ""),
+                   "ours_objective": [s.get("objective", float("nan")) for s in scores["ours"]],
+                   "peer_objective": [s.get("objective", float("nan")) for s in scores.get(p["label"], [])],
+                   "ours_recall": [s["recall"] for s in scores["ours"]],
+                   "peer_recall": [s["recall"] for s in scores.get(p["label"], [])]}
+            rows.append(row)
+        return rows
+
+
+def bench_projections(build, data_dir, threads, work, methods, rounds, quick):
     os.makedirs(work, exist_ok=True)
-    session = os.path.join(work, "trained.epochscope")
-    if not os.path.exists(session):
+    b = Bench(build, threads, work, rounds)
+    b.session = os.path.join(work, "trained.epochscope")
+    if not os.path.exists(b.session):
         print("bench: training 10 epochs for the softmax data set (once)", file=sys.stderr)
-        subprocess.run([exe, "train", "--epochs", "10", "--quiet", "--out", session], check=True,
+        subprocess.run([b.exe, "train", "--epochs", "10", "--quiet", "--out", b.session], check=True,
                        env=dict(os.environ, OMP_WAIT_POLICY="PASSIVE"))
     # The same 10,000 points in the same order as the session: training images, then held-out.
     raw = np.concatenate([read_idx(os.path.join(data_dir, "train-images-idx3-ubyte")),
                           read_idx(os.path.join(data_dir, "t10k-images-idx3-ubyte"))]).reshape(-1, 784)
-    raw = (raw.astype(np.float32) / 255.0)
+    raw = raw.astype(np.float32) / 255.0
     csv = os.path.join(work, "softmax.csv")
-    subprocess.run([exe, "export", session, "--layer", "output", "--frame", "last", "--out", csv], check=True,
+    subprocess.run([b.exe, "export", b.session, "--layer", "output", "--frame", "last", "--out", csv], check=True,
                    capture_output=True)
     softmax = np.loadtxt(csv, delimiter=",", skiprows=1, usecols=range(3, 13), dtype=np.float32)
-    sets = {"raw": ("input", raw), "softmax": ("output", softmax)}
-    peers = {  # method -> (peer label, how to run it, points the peer gets)
-        "pca": [("scikit-learn PCA", ("py", "sklearn-pca"), None)],
-        "tsne": [("Rtsne", ("r", "rtsne"), None), ("scikit-learn TSNE", ("py", "sklearn-tsne"), None)],
-        "umap": [("uwot", ("r", "uwot"), None), ("umap-learn", ("py", "umap-learn"), None)],
-        "mds": [("scikit-learn MDS, 2,000 pts", ("py", "sklearn-mds"), 2000)],
-        "sammon": [("MASS sammon, 2,000 pts", ("r", "sammon"), 2000)],
-        "graph": [("igraph FR + 10-NN", ("py", "igraph-fr"), None)],
-        "star": [],
-    }
+    sets = [DataSet("raw", "input", raw, work), DataSet("softmax", "output", softmax, work)]
     rows = []
-    for name, (layer, x) in sets.items():
-        for method in methods:
-            out = os.path.join(work, f"ours-{method}-{name}.csv")
-            r = subprocess.run([exe, "project", session, "--method", method, "--layer", layer, "--frames", "last",
-                                "--threads", str(threads), "--json", "--quiet", "--out", out],
-                               check=True, capture_output=True, text=True)
-            ours = json.loads(r.stdout.strip().splitlines()[-1])[0]
-            ours_recall = recall_at_10(x, read_layout_csv(out))
-            if not peers[method]:
-                rows.append({"what": f"{method} on {name} ({len(x)} points)", "ours_s": ours["seconds"],
-                             "peer": "-", "peer_s": float("nan"), "ours_recall": ours_recall,
-                             "peer_recall": float("nan")})
-            for label, (kind, peer_method), subsample in peers[method]:
-                px = x
-                if subsample:
-                    px = x[np.random.default_rng(1).permutation(len(x))[:subsample]]
-                data = os.path.join(work, f"peer-in-{name}-{len(px)}.f32")
-                px.astype(np.float32).tofile(data)
-                pout = os.path.join(work, f"peer-{peer_method}-{name}.f32")
-                if kind == "py":
-                    cmd = [sys.executable, os.path.join(HERE, "peers.py"), peer_method, "--data", data, "--rows",
-                           str(len(px)), "--out", pout, "--threads", str(threads)]
+    for ds in sets:
+        n = len(ds.x)
+        lr = n / 12.0
+        if "pca" in methods:
+            rows += b.compare("pca", ds, "2 components", [], {}, [{"label": "scikit-learn PCA", "kind": "py", "name": "sklearn-pca"}])
+        if "tsne" in methods:
+            same = f"perplexity 30, theta 0.5, 1000 iterations (250 exaggerated x12), PCA init, learning rate N/12 = {lr:.0f}"
+            rows += b.compare("tsne", ds, "same settings: " + same,
+                              ["--theta", "0.5", "--tsne-iterations", "1000", "--tsne-init", "pca", "--perplexity", "30"], {},
+                              [{"label": "Rtsne", "kind": "r", "name": "rtsne", "init": pca_init(ds.x),
+                                "settings": {"perplexity": 30, "theta": 0.5, "max_iter": 1000, "eta": lr, "pca": "FALSE"}},
+                               {"label": "scikit-learn TSNE", "kind": "py", "name": "sklearn-tsne",
+                                "settings": {"perplexity": 30, "angle": 0.5, "n_iter": 1000, "init": "pca",
+                                             "learning_rate": lr}}])
+            rows += b.compare("tsne", ds, "defaults: ours theta 1.0, 750 iterations; Rtsne theta 0.5, 1000, PCA to 50 "
+                              "dims, random init, eta 200; scikit-learn 1.2 defaults", [], {},
+                              [{"label": "Rtsne", "kind": "r", "name": "rtsne"},
+                               {"label": "scikit-learn TSNE", "kind": "py", "name": "sklearn-tsne"}])
+        if "umap" in methods:
+            same = "15 neighbours, min_dist 0.1, 500 epochs, spectral init, 5 negative samples, learning rate 1"
+            rows += b.compare("umap", ds, "same settings: " + same, ["--n-neighbors", "15", "--min-dist", "0.1", "--umap-epochs", "500"],
+                              {"min_dist": 0.1},
+                              [{"label": "uwot", "kind": "r", "name": "uwot",
+                                "settings": {"n_neighbors": 15, "min_dist": 0.1, "n_epochs": 500, "init": "spectral"}},
+                               {"label": "umap-learn", "kind": "py", "name": "umap-learn",
+                                "settings": {"n_neighbors": 15, "min_dist": 0.1, "n_epochs": 500, "init": "spectral"}}])
+            rows += b.compare("umap", ds, "defaults: ours min_dist 0.1; uwot min_dist 0.01; umap-learn min_dist 0.1 "
+                              "(cross-entropy with each side's own curve)", [], {"min_dist": 0.1},
+                              [{"label": "uwot", "kind": "r", "name": "uwot", "settings": {}, "score": {"min_dist": 0.01}},
+                               {"label": "umap-learn", "kind": "py", "name": "umap-learn", "settings": {}}])
+        if "graph" in methods:
+            rows += b.compare("graph", ds, "same settings: 10-NN graph, random start", ["--graph-k", "10"], {},
+                              [{"label": "igraph FR + 10-NN", "kind": "py", "name": "igraph-fr", "settings": {"k": 10}}])
+            rows += b.compare("graph", ds, "defaults: ours a 3-NN graph", [], {},
+                              [{"label": "igraph FR + 10-NN", "kind": "py", "name": "igraph-fr", "settings": {"k": 10}}])
+        if "star" in methods:
+            rows += b.compare("star", ds, "anchors round the circle", [], {}, [])
+        for method in ("mds", "sammon"):
+            if method not in methods:
+                continue
+            if not quick:
+                sub = ds.subset(np.random.default_rng(1).permutation(n)[:2000], work)
+                init = pca_coords(sub.x).astype(np.float32)  # ours starts from PCA too
+                if method == "mds":
+                    rows += b.compare("mds", sub, "same 2,000 points, PCA start; ours 200 sampled-pair iterations, SMACOF "
+                                      "300 majorisation steps, one start", [], {},
+                                      [{"label": "scikit-learn MDS", "kind": "py", "name": "sklearn-mds", "init": init,
+                                        "settings": {"n_init": 1, "max_iter": 300}}])
+                    rows += b.compare("mds", sub, "same 2,000 points; scikit-learn defaults (4 random starts)", [], {},
+                                      [{"label": "scikit-learn MDS", "kind": "py", "name": "sklearn-mds"}])
                 else:
-                    cmd = ["Rscript", os.path.join(HERE, "peers.R"), peer_method, data, str(len(px)), pout, str(threads)]
-                try:
-                    pr = subprocess.run(cmd, check=True, capture_output=True, text=True, timeout=900)
-                    peer = json.loads(pr.stdout.strip().splitlines()[-1])
-                    py = np.fromfile(pout, dtype=np.float32).reshape(len(px), 2)
-                    peer_s, peer_recall = peer["seconds"], recall_at_10(px, py)
-                except (subprocess.SubprocessError, ValueError) as e:
-                    print(f"bench: {label} failed: {e}", file=sys.stderr)
-                    peer_s, peer_recall = float("nan"), float("nan")
-                rows.append({"what": f"{method} on {name} ({len(x)} points)", "ours_s": ours["seconds"],
-                             "peer": label, "peer_s": peer_s, "ours_recall": ours_recall, "peer_recall": peer_recall})
-    # Warm-started updates and coherence over the training run.
-    for method in [m for m in ("tsne", "umap", "mds", "sammon", "graph") if m in methods]:
-        for mode in ("chain", "independent"):
-            args = [exe, "project", session, "--method", method, "--layer", "output", "--frames", "all",
-                    "--threads", str(threads), "--json", "--quiet"]
-            if mode == "independent":
-                args.append("--independent")
-            r = subprocess.run(args, check=True, capture_output=True, text=True)
-            frames = json.loads(r.stdout.strip().splitlines()[-1])
-            later = [f for f in frames if f["frame"] > 0]
-            disp = [f["displacement"] for f in later if f["displacement"] is not None]
-            secs = sorted(f["seconds"] for f in later)
-            rows.append({"what": f"{method} softmax, {mode}: median frame update / displacement",
-                         "ours_s": secs[len(secs) // 2] if secs else float("nan"), "peer": "-",
-                         "peer_s": float("nan"), "ours_recall": float(np.mean(disp)) if disp else float("nan"),
-                         "peer_recall": float("nan"), "note": "recall column = mean displacement"})
+                    rows += b.compare("sammon", sub, "same 2,000 points, PCA start (MASS: cmdscale, the same); "
+                                      "MASS's defaults, 100 Newton iterations", [], {},
+                                      [{"label": "MASS sammon", "kind": "r", "name": "sammon"}])
+            rows += b.compare(method, ds, "ours alone on every point", [], {}, [])
     return rows
+
+
+# ---- output -------------------------------------------------------------------------------------
+
+def print_table(rows):
+    print(f"{'what':44} {'peer':>20} {'ours s (min-max)':>24} {'peer s (min-max)':>26} {'ratio':>6}  "
+          f"{'objective ours / peer':>30}  {'recall@10 ours / peer':>22}")
+    last_settings = None
+    for r in rows:
+        if r.get("settings") != last_settings:
+            print(f"  [{r['settings']}]")
+            last_settings = r.get("settings")
+        om = runner.spread(r["ours"])[0]
+        pm = runner.spread(r.get("peer_times", []))[0]
+        ratio = om / pm if pm == pm and pm > 0 else float("nan")
+        obj = ""
+        if r.get("objective"):
+            obj = f"{r['objective']} {runner.fmt_spread(r['ours_objective'], 4).split(' ')[0]} / " \
+                  f"{runner.fmt_spread(r['peer_objective'], 4).split(' ')[0]}"
+        rec = ""
+        if "ours_recall" in r:
+            rec = f"{runner.spread(r['ours_recall'])[0]:.3f} / {runner.spread(r['peer_recall'])[0]:.3f}"
+        print(f"{r['what']:44} {r['peer']:>20} {runner.fmt_spread(r['ours']):>24} "
+              f"{runner.fmt_spread(r.get('peer_times', [])):>26} {ratio:6.2f}  {obj:>30}  {rec:>22}")
 
 
 def main():
@@ -159,32 +305,30 @@ def main():
     ap.add_argument("--threads", type=int, default=os.cpu_count())
     ap.add_argument("--batch-size", type=int, default=512)
     ap.add_argument("--epochs", type=int, default=3)
+    ap.add_argument("--rounds", type=int, default=3, help="interleaved runs of each side")
+    ap.add_argument("--quick", action="store_true", help="one round, 10,000 points only")
     ap.add_argument("--json", help="also write the rows to this file")
     ap.add_argument("--only", choices=["training", "projections", "parallel"], help="run one part")
     ap.add_argument("--methods", default="star,pca,mds,sammon,graph,tsne,umap")
     a = ap.parse_args()
+    rounds = 1 if a.quick else a.rounds
     rows = []
     t0 = time.time()
     if a.only in (None, "parallel"):
         rows += bench_parallel(a.build, a.threads)
     if a.only in (None, "training"):
-        rows += bench_training(a.build, a.data_dir, a.threads, a.batch_size, a.epochs)
+        rows += bench_training(a.build, a.data_dir, a.threads, a.batch_size, a.epochs, rounds)
     if a.only in (None, "projections"):
-        rows += bench_projections(a.build, a.data_dir, a.threads, os.path.join(a.build, "bench"), a.methods.split(","))
-    print(f"\nepochscope benchmark ({os.cpu_count()} cores, {time.time() - t0:.0f} s); ratio = ours / peer, "
-          "below 1 is faster")
-    print(f"{'what':62} {'ours':>9} {'peer':>28} {'peer time':>10} {'ratio':>6} {'recall@10 ours/peer':>20}")
-    for r in rows:
-        ratio = r["ours_s"] / r["peer_s"] if r["peer_s"] == r["peer_s"] and r["peer_s"] > 0 else float("nan")
-        rec = ""
-        if "ours_recall" in r:
-            rec = f"{r['ours_recall']:.3f} / {r['peer_recall']:.3f}"
-            if r.get("note"):
-                rec = f"displacement {r['ours_recall']:.4f}"
-        print(f"{r['what']:62} {r['ours_s']:8.3f}s {r['peer']:>28} {r['peer_s']:9.3f}s {ratio:6.2f} {rec:>20}")
-    if a.json:
-        with open(a.json, "w") as f:
-            json.dump(rows, f, indent=2)
+        rows += bench_projections(a.build, a.data_dir, a.threads, os.path.join(a.build, "bench"), a.methods.split(","),
+                                  rounds, a.quick)
+    print(f"\nepochscope benchmark, {time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} cores, "
+          f"{rounds} interleaved round(s) per side; medians (min-max); ratio = ours / peer, below 1 is faster")
+    print_table(rows)
+    print(f"\ntotal: {time.time() - t0:.0f} s")
+    path = a.json or os.path.join(a.build, "bench", "results.json")
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as f:
+        json.dump(rows, f, indent=1)
 
 
 if __name__ == "__main__":

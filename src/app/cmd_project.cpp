@@ -77,7 +77,56 @@ FrameOutcome project_one(const ProjectCommand& cmd, jobs::Method method, const j
   return out;
 }
 
-void write_csv(const std::filesystem::path& path, const std::vector<FrameOutcome>& frames, const store::PointSet& ps) {
+// --points: the indices in the file, one per line, each a point of the session, none twice.
+std::vector<std::size_t> read_point_indices(const std::filesystem::path& file, std::size_t count) {
+  std::ifstream in(file);
+  if (!in) throw Error(file.string() + ": cannot open the list of points");
+  std::vector<std::size_t> out;
+  std::vector<char> seen(count, 0);
+  std::string line;
+  for (int n = 1; std::getline(in, line); ++n) {
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    std::size_t used = 0;
+    long long v = -1;
+    try {
+      v = std::stoll(line, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used == 0 || line.find_first_not_of(" \t\r", used) != std::string::npos || v < 0 ||
+        static_cast<std::size_t>(v) >= count) {
+      throw Error(fmt::format("{}:{}: not a point index of this session (0 to {}): '{}'", file.string(), n, count - 1, line));
+    }
+    if (seen[static_cast<std::size_t>(v)]++) throw Error(fmt::format("{}:{}: point {} is listed twice", file.string(), n, v));
+    out.push_back(static_cast<std::size_t>(v));
+  }
+  if (out.size() < 2) throw Error(file.string() + ": lists fewer than 2 points");
+  return out;
+}
+
+Matrix rows_of(const Matrix& m, const std::vector<std::size_t>& rows) {
+  Matrix out(static_cast<Eigen::Index>(rows.size()), m.cols());
+  for (std::size_t r = 0; r < rows.size(); ++r) out.row(static_cast<Eigen::Index>(r)) = m.row(static_cast<Eigen::Index>(rows[r]));
+  return out;
+}
+
+// The points a subset keeps, with their labels (what project_one reads of a point set).
+store::PointSet subset_of(const store::PointSet& ps, const std::vector<std::size_t>& rows) {
+  store::PointSet out;
+  out.dataset = ps.dataset;
+  out.class_names = ps.class_names;
+  out.layers = ps.layers;
+  for (const auto r : rows) {
+    out.labels.push_back(ps.labels[r]);
+    out.heldout.push_back(ps.heldout[r]);
+    out.source_index.push_back(ps.source_index[r]);
+  }
+  return out;
+}
+
+// Rows of the layouts; `indices` (when not empty) names the session's point of each row.
+void write_csv(const std::filesystem::path& path, const std::vector<FrameOutcome>& frames, const store::PointSet& ps,
+               const std::vector<std::size_t>& indices) {
   const auto tmp = path.string() + ".tmp";
   {
     std::ofstream out(tmp);
@@ -88,7 +137,8 @@ void write_csv(const std::filesystem::path& path, const std::vector<FrameOutcome
     for (const auto& f : frames) {
       for (Eigen::Index i = 0; i < f.positions.rows(); ++i) {
         line.clear();
-        fmt::format_to(std::back_inserter(line), "{},{},{}", f.frame, i, ps.class_names[ps.labels[static_cast<std::size_t>(i)]]);
+        const auto point = indices.empty() ? static_cast<std::size_t>(i) : indices[static_cast<std::size_t>(i)];
+        fmt::format_to(std::back_inserter(line), "{},{},{}", f.frame, point, ps.class_names[ps.labels[point]]);
         for (Eigen::Index c = 0; c < dims; ++c) fmt::format_to(std::back_inserter(line), ",{:.6g}", f.positions(i, c));
         line.push_back('\n');
         out.write(line.data(), static_cast<std::streamsize>(line.size()));
@@ -148,6 +198,11 @@ int run_project(const ProjectCommand& cmd) {
   ProgressBar bar(!cmd.quiet);
   std::vector<FrameOutcome> outcomes;
   const Matrix pixels = cmd.layer == "input" ? pixels_of(ps) : Matrix();
+  std::vector<std::size_t> subset;
+  if (!cmd.points.empty()) {
+    if (cmd.frames == "all") throw Error("--points lays out one frame: give --frames last or a frame index");
+    subset = read_point_indices(cmd.points, ps.size());
+  }
 
   if (cmd.frames == "all" && cmd.independent) {
     // Every frame from scratch, then aligned to the previous one: what coherence is measured against.
@@ -163,7 +218,12 @@ int run_project(const ProjectCommand& cmd) {
   } else if (cmd.frames != "all") {
     const auto f = parse_frame_choice(cmd.frames, session.frames.size());
     const Matrix& input = cmd.layer == "input" ? pixels : *session.frames[f]->layer(cmd.layer);
-    outcomes.push_back(project_one(cmd, *method, settings, input, ps, static_cast<int>(f), bar));
+    if (subset.empty()) {
+      outcomes.push_back(project_one(cmd, *method, settings, input, ps, static_cast<int>(f), bar));
+    } else {
+      outcomes.push_back(project_one(cmd, *method, settings, rows_of(input, subset), subset_of(ps, subset),
+                                     static_cast<int>(f), bar));
+    }
   } else {
     // The coherent chain: every frame warm-started from and aligned to the one before.
     auto store = std::make_shared<store::EpochStore>(session.points);
@@ -223,7 +283,7 @@ int run_project(const ProjectCommand& cmd) {
     if (cmd.out.extension() == ".msgpack") {
       write_msgpack(cmd.out, cmd, outcomes);
     } else {
-      write_csv(cmd.out, outcomes, ps);
+      write_csv(cmd.out, outcomes, ps, subset);
     }
   }
   return 0;

@@ -62,6 +62,9 @@ struct ProjectCommand {
   bool json = false;            ///< per-frame figures as one JSON array on stdout
   bool independent = false;     ///< with frames "all": each frame from scratch (no warm start)
   bool quiet = false;
+  /// Non-empty: lay out only these points (a file of point indices, one per line; one frame only),
+  /// e.g. the same subsample a peer gets in `make bench`.
+  std::filesystem::path points;
 };
 int run_project(const ProjectCommand& cmd);
 

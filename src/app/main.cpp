@@ -170,8 +170,20 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0.1, 100.0))->capture_default_str();
   project_cmd->add_option("--tsne-iterations", ms.tsne.iterations, "t-SNE iterations")->check(CLI::Range(1, 100000))
       ->capture_default_str();
+  project_cmd->add_option("--theta", ms.tsne.theta, "t-SNE Barnes-Hut opening angle (0 = exact)")
+      ->check(CLI::Range(0.0, 5.0))->capture_default_str();
+  project_cmd->add_option_function<double>(
+      "--learning-rate", [&ms](double lr) { ms.tsne.learning_rate = lr; },
+      "t-SNE learning rate (default: max(200, N / early exaggeration))")->check(CLI::Range(1e-3, 1e7));
+  std::map<std::string, epochscope::project::TsneInit> inits = {{"pca", epochscope::project::TsneInit::pca},
+                                                                {"random", epochscope::project::TsneInit::random}};
+  project_cmd->add_option("--tsne-init", ms.tsne.init, "t-SNE initialisation: pca or random")
+      ->transform(CLI::CheckedTransformer(inits, CLI::ignore_case))->default_str("pca");
   project_cmd->add_option("--n-neighbors", ms.umap.n_neighbors, "UMAP neighbours")->check(CLI::Range(2, 500))
       ->capture_default_str();
+  project_cmd->add_option_function<int>(
+      "--umap-epochs", [&ms](int e) { ms.umap.n_epochs = e; },
+      "UMAP epochs (default: 500 up to 10,000 points, 200 above)")->check(CLI::Range(1, 100000));
   project_cmd->add_option("--min-dist", ms.umap.min_dist, "UMAP min_dist")->check(CLI::Range(0.0, 10.0))
       ->capture_default_str();
   project_cmd->add_option("--graph-k", ms.graph.k, "kNN graph: neighbours per point")->check(CLI::Range(1, 100))
@@ -179,6 +191,8 @@ int main(int argc, char** argv) {
   project_cmd->add_option("--mds-iterations", ms.mds.iterations, "MDS/Sammon iterations")->check(CLI::Range(1, 100000))
       ->capture_default_str();
   project_cmd->add_flag("--standardize", ms.pca.standardize, "PCA: standardise each dimension first");
+  project_cmd->add_option("--points", proj.points, "Lay out only these points: a file of point indices, one per "
+                                                   "line (one frame)")->check(CLI::ExistingFile);
   project_cmd->add_option("--out", proj.out, "Layouts as FILE.csv (frame,index,label,x,y[,z]) or FILE.msgpack");
   project_cmd->add_flag("--independent", proj.independent,
                         "With --frames all: compute every frame from scratch (to measure coherence)");

@@ -3,6 +3,8 @@
 #include <chrono>
 #include <condition_variable>
 #include <map>
+#include <optional>
+#include <set>
 #include <mutex>
 #include <thread>
 
@@ -63,6 +65,9 @@ struct LayoutPool::Impl {
   // Per (layer, frame): how much each point's neighbourhood changed since frame - 1 (4 bytes a
   // point and frame, shared by every chain on the layer).
   std::map<std::pair<std::string, int>, std::shared_ptr<const std::vector<float>>> change_cache;
+  // Changes asked for by views whose layouts came from elsewhere (a session file), computed by the
+  // workers before any chain's next slice; and those that could not be (not asked again).
+  std::set<std::pair<std::string, int>> change_wanted, change_failed;
   std::uint64_t knn_clock = 0;
   std::shared_ptr<const Matrix> pixels;  // the "input" layer, built once
   int focus = -1;
@@ -70,6 +75,7 @@ struct LayoutPool::Impl {
 
   void worker(std::stop_token stop);
   Chain* pick(std::size_t frames_available);
+  void compute_change(const std::pair<std::string, int>& key);
   void work_on(const LayoutKey& key, Chain& chain, std::size_t frames_available);
   std::shared_ptr<const Matrix> layer_matrix(const store::FramePtr& frame, const std::string& layer);
   std::shared_ptr<const knn::NeighborList> neighbors(const std::string& layer, int frame, const Matrix& data, int k);
@@ -348,6 +354,23 @@ void LayoutPool::Impl::work_on(const LayoutKey& key, Chain& chain, std::size_t f
   }
 }
 
+void LayoutPool::Impl::compute_change(const std::pair<std::string, int>& key) {
+  const auto& [layer, frame] = key;
+  std::shared_ptr<const std::vector<float>> change;
+  try {
+    const auto data = store->layer(static_cast<std::size_t>(frame), layer);
+    if (data) change = neighbourhood_change(layer, frame, *neighbors(layer, frame, *data, 10));
+  } catch (const std::exception&) {
+    change = nullptr;  // a frame that cannot be read back: unknown
+  }
+  {
+    std::lock_guard lock(mutex);
+    if (!change) change_failed.insert(key);
+  }
+  version->fetch_add(1, std::memory_order_acq_rel);
+  cv.notify_all();
+}
+
 Chain* LayoutPool::Impl::pick(std::size_t frames_available) {
   // Chains with work: iterative/star ones whose next frame exists, PCA ones whose basis is stale.
   Chain* best = nullptr;
@@ -375,6 +398,18 @@ void LayoutPool::Impl::worker(std::stop_token stop) {
     const std::size_t available = store->size();
     Chain* chain = nullptr;
     LayoutKey key;
+    std::optional<std::pair<std::string, int>> change;
+    {
+      std::unique_lock lock(mutex);
+      if (!change_wanted.empty()) {
+        change = *change_wanted.begin();
+        change_wanted.erase(change_wanted.begin());
+      }
+    }
+    if (change) {
+      compute_change(*change);
+      continue;
+    }
     {
       std::unique_lock lock(mutex);
       chain = pick(available);
@@ -520,6 +555,19 @@ void LayoutPool::preload(const LayoutKey& key, std::shared_ptr<const LayoutResul
     if (key.method == Method::pca) chain.pca_basis_frames = static_cast<std::size_t>(chain.frames_final);
   }
   version_.fetch_add(1, std::memory_order_acq_rel);
+}
+
+std::shared_ptr<const std::vector<float>> LayoutPool::neighbourhood_change(const std::string& layer, int frame) {
+  if (frame <= 0 || layer == "input" || static_cast<std::size_t>(frame) >= impl_->store->size()) return nullptr;
+  const auto key = std::make_pair(layer, frame);
+  {
+    std::lock_guard lock(impl_->mutex);
+    if (auto it = impl_->change_cache.find(key); it != impl_->change_cache.end()) return it->second;
+    if (impl_->change_failed.count(key) != 0) return nullptr;
+    impl_->change_wanted.insert(key);
+  }
+  impl_->cv.notify_all();
+  return nullptr;
 }
 
 std::shared_ptr<const LayoutResult> LayoutPool::get(const LayoutKey& key, int frame) const {

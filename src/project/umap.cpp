@@ -76,14 +76,15 @@ Matrix Umap::initialize(const ProjectionInput& input) {
   const Eigen::Index n = x.rows();
   if (n < 2) throw Error("UMAP: needs at least 2 points, got " + std::to_string(n));
   if (!x.allFinite()) throw Error("UMAP: input holds NaN or Inf values");
-  const int k = std::min<int>(opt_.n_neighbors, static_cast<int>(n) - 1);
+  // n_neighbors counts the point itself, as umap-learn and uwot count it: n_neighbors - 1 others.
+  const int k = std::min<int>(opt_.n_neighbors - 1, static_cast<int>(n) - 1);
   knn::NeighborList own;
   const knn::NeighborList* nn = input.neighbors.get();
   if (nn == nullptr || nn->n != static_cast<std::size_t>(n) || nn->k < k) {
     own = knn::build_knn(x, {.k = k, .threads = opt_.threads});
     nn = &own;
   }
-  SparseGraph graph = fuzzy_graph(*nn, k);
+  SparseGraph graph = fuzzy_graph(*nn, std::min<int>(opt_.n_neighbors, static_cast<int>(n)));
   const int epochs = opt_.n_epochs.value_or(default_epochs(n));
   // Edges too light to be sampled even once in a full run are dropped (as the reference does).
   const float max_w = graph.nonZeros() > 0 ? Eigen::Map<const Eigen::VectorXf>(graph.valuePtr(), graph.nonZeros()).maxCoeff() : 0.f;
@@ -163,7 +164,6 @@ void Umap::run(Matrix& layout, int iteration_limit) {
   umap_detail::run_epochs(opt_.dims, params_, edges_, epoch_, limit, total_, y.data(), previous_.size() > 0 ? previous_.data() : nullptr,
                           *team_);
   epoch_ = limit;
-  if (epoch_ == total_) umap_detail::flush_pending(opt_.dims, edges_, y.data());
   for (Eigen::Index r = 0; r < n; ++r) layout.row(edges_.order[static_cast<std::size_t>(r)]) = y.row(r);
 }
 
@@ -230,9 +230,11 @@ CurveParams find_ab(float spread, float min_dist) {
 
 SparseGraph fuzzy_graph(const knn::NeighborList& nn, int n_neighbors, std::vector<float>* rho_out, std::vector<float>* sigma_out) {
   const std::size_t n = nn.n;
-  const int k = std::min(n_neighbors, nn.k);
+  // n_neighbors counts the point itself (the reference's kNN lists hold it first): n_neighbors - 1
+  // others, smoothed so their weights sum to log2(n_neighbors).
+  const int k = std::min(n_neighbors - 1, nn.k);
   if (n < 2 || k < 1) throw Error("fuzzy graph: needs at least 2 points and 1 neighbour");
-  const double target = std::log2(static_cast<double>(std::max(k, 2)));
+  const double target = std::log2(static_cast<double>(std::max(n_neighbors, 2)));
   double mean_all = 0;
   for (std::size_t i = 0; i < n; ++i) {
     for (int j = 0; j < k; ++j) mean_all += nn.distance(i, j);

@@ -2,15 +2,18 @@
 // (no edge joins two points of one colour), numbers the points colour by colour and keeps every
 // undirected edge twice, once per end, with its sampling schedule. run_epochs then runs epochs of
 // SGD in that numbering: colour after colour, each point (head) applies its sampled edges' pulls and
-// their negative samples' pushes to itself, step by step. Pulls read the current layout (a
-// neighbour of another colour has already moved this epoch, or has not: either way the order is
-// fixed), pushes read the layout as it stood at the start of the epoch, and negative samples come
-// from a hash of (seed, epoch, head, draw). Points of one colour never read each other, so how they
-// are split over threads and vector lanes does not change the result: it is that of a serial run
-// in colour order.
+// their negative samples' pushes to itself, step by step; each pull moves the edge's other end the
+// opposite way once the colour is done (a point of another colour, so no point of this colour reads
+// it meanwhile). Pulls read the current layout (a neighbour of another colour has already moved this
+// epoch, or has not: either way the order is fixed), pushes read the layout as it stood at the start
+// of the epoch, and negative samples come from a hash of (seed, epoch, head, draw). Points of one
+// colour never read each other and the other ends' moves are added in a fixed order, so how the
+// heads are split over threads and vector lanes does not change the result: it is that of a serial
+// run in colour order.
 #pragma once
 
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "epochscope/core/parallel.hpp"
@@ -43,7 +46,7 @@ struct Edges {
   std::vector<std::int32_t> order;
   std::vector<std::int32_t> colour_start;
   std::vector<std::int32_t> rev;  ///< the edge's other copy (in its target's row)
-  std::vector<float> pending;     ///< per edge x dims: the move left for its head by the other end's pull (then sinks)
+  std::vector<float> pending;     ///< per edge x dims: the move its head's pull gives its other end (then sinks)
 };
 
 /// graph: symmetric, N < 2^24 points. Throws epochscope::Error beyond the limits.
@@ -51,12 +54,9 @@ Edges make_edges(const SparseGraph& graph, int negative_rate);
 
 /// Epochs [from, to) of `total`. positions and prev (may be null): N x dims, row-major, in the
 /// edges' numbering. Each colour's heads are split into team.size() parts (results do not depend
-/// on it). Moves pending at the end stay
-/// in edges.pending; flush_pending adds them to a layout (do so once, after the last epoch).
+/// on it); every move is applied by the time it returns.
 void run_epochs(int dims, const Params& params, Edges& edges, int from, int to, int total, float* positions, const float* prev,
                 ThreadTeam& team);
-
-void flush_pending(int dims, Edges& edges, float* positions);
 
 /// Sum over edges of -w log q - (1 - w) log(1 - q), plus -log(1 - q) over the non-edges estimated
 /// from a seeded sample of pairs; q = 1 / (1 + a d^2b). Input numbering.
@@ -67,12 +67,14 @@ struct Scratch {
   std::vector<std::int32_t> nneg;   ///< per edge of the chunk: negative samples, -1 = not sampled
   std::vector<std::int32_t> pulls;  ///< per head, its sampled edges: target | (negatives << 24)
   std::vector<std::int32_t> pull_edge;  ///< the reverse edges of `pulls` (where the tail's move goes)
-  std::vector<float> tail;          ///< per head x dims: pending moves collected for it
   std::int32_t sink_slot = 0;       ///< the pending slot where this worker's lanes without a pull write
   std::vector<std::int32_t> first;  ///< head h's pulls are [first[h - begin], first[h - begin + 1])
   std::vector<std::int32_t> steps;  ///< per head: pulls plus pushes
   std::vector<std::int32_t> order;  ///< heads (minus begin) by steps, longest first
   std::vector<std::int32_t> bucket;
+  /// Where the pulls of the heads being run left moves for their other ends, (other end, slot), one
+  /// list per range of other ends.
+  std::vector<std::vector<std::pair<std::int32_t, std::int32_t>>> written;
 };
 
 }  // namespace epochscope::project::umap_detail

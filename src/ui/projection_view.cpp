@@ -154,18 +154,16 @@ void ProjectionView::update_positions(UiContext& ctx, const UiState& state) {
   graph_.set_edges(a_.result ? a_.result->edges : nullptr);  // graph edges follow the layout they belong to
 }
 
-// The change of the layer and frame shown: every method's result carries it (star views take it
-// from the pool's star chain).
+// The change of the layer and frame shown, from the pool (it belongs to the layer and frame, not to
+// the method; for layouts read from a session file the pool computes it when first asked).
 void ProjectionView::update_change(const UiContext& ctx, const UiState& state) {
   report_.color_change = color_change_;
   report_.mean_change = -1;
   const auto* points = ctx.points();
-  if (points == nullptr || shown_frame_ < 0 || xy_.size() != 2 * points->size()) return;
-  auto r = a_.result;
-  if (!r && pool_ != nullptr) r = pool_->get(key(), shown_frame_);
-  change_.set_change(r && r->final ? r->neighbourhood_change : nullptr, points->size());
+  if (!color_change_ || points == nullptr || shown_frame_ < 0 || xy_.size() != 2 * points->size()) return;
+  ChangeShares change = pool_ != nullptr ? pool_->neighbourhood_change(config_.layer, shown_frame_) : nullptr;
+  change_.set_change(change, points->size());
   report_.mean_change = change_.mean();
-  if (!color_change_) return;
   if (shown_dims_ == 3) {
     change_.update(*points, state, xyz_, 3);
   } else {

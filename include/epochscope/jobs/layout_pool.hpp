@@ -117,6 +117,13 @@ class LayoutPool {
   /// is not computed again. Frames must be preloaded in order for the chain to continue from them.
   void preload(const LayoutKey& key, std::shared_ptr<const LayoutResult> result);
 
+  /// How much each point's neighbourhood in `layer` changed from frame - 1 to `frame` (the share of
+  /// its 10 nearest neighbours that are new), whatever method shows it and whether its layouts were
+  /// computed here or read from a session: the cached shares, or nullptr while a worker computes
+  /// them (asked for by this call; the pool's version moves when they are there) or when they
+  /// cannot be known (frame 0, the input layer, a frame that cannot be read back).
+  std::shared_ptr<const std::vector<float>> neighbourhood_change(const std::string& layer, int frame);
+
   /// Latest layout of `frame` in this chain (intermediate or final), nullptr if none yet.
   std::shared_ptr<const LayoutResult> get(const LayoutKey& key, int frame) const;
   ChainStatus status(const LayoutKey& key) const;

@@ -5,9 +5,10 @@
 //   Matrix y = p->initialize({.data = &x});       // kNN, fuzzy graph, spectral start (N x dims)
 //   while (!p->done()) p->run(y, p->iteration() + 50);
 //
-// Steps: k nearest neighbours (input.neighbors when it holds >= n_neighbors, else built here);
-// smooth kNN distances (rho_i = distance to the nearest neighbour, sigma_i by bisection so that
-// sum_j exp(-(d_ij - rho_i) / sigma_i) = log2(k)); fuzzy union w = a + b - ab; edges lighter than
+// Steps: the n_neighbors - 1 nearest other points (n_neighbors counts the point itself, as
+// umap-learn and uwot count it; input.neighbors when it holds enough, else built here); smooth kNN
+// distances (rho_i = distance to the nearest neighbour, sigma_i by bisection so that
+// sum_j exp(-(d_ij - rho_i) / sigma_i) = log2(n_neighbors)); fuzzy union w = a + b - ab; edges lighter than
 // max / n_epochs dropped; spectral start (PCA when the eigensolver fails), scaled to [0, 10]; then
 // epochs of SGD on the fuzzy cross-entropy with the curve 1 / (1 + a d^2b), edges sampled in
 // proportion to their weight, negative_sample_rate negative samples per positive one, gradients
@@ -43,7 +44,7 @@ enum class UmapInit {
 
 struct UmapOptions {
   int dims = 2;                      ///< 2 or 3
-  int n_neighbors = 15;              ///< neighbours per point, not counting the point itself
+  int n_neighbors = 15;              ///< neighbourhood size, the point itself included (as umap-learn and uwot count)
   float min_dist = 0.1f;             ///< smallest distance between points in the layout
   float spread = 1.0f;               ///< scale of the embedded points (with min_dist, fixes a and b)
   std::optional<float> a;            ///< curve 1 / (1 + a d^2b): fitted from min_dist and spread when empty
@@ -69,8 +70,9 @@ struct CurveParams {
 };
 CurveParams find_ab(float spread, float min_dist);
 
-/// The fuzzy simplicial set of a kNN graph (first n_neighbors of each list): symmetric, weights in
-/// (0, 1], no self loops. rho and sigma, per point, are returned when the pointers are given.
+/// The fuzzy simplicial set of a kNN graph: symmetric, weights in (0, 1], no self loops.
+/// n_neighbors counts the point itself, as the reference does: the first n_neighbors - 1 of each
+/// list (which holds the others only), their weights summing to log2(n_neighbors) before the union. rho and sigma, per point, are returned when the pointers are given.
 SparseGraph fuzzy_graph(const knn::NeighborList& neighbors, int n_neighbors, std::vector<float>* rho = nullptr,
                         std::vector<float>* sigma = nullptr);
 

@@ -1,0 +1,128 @@
+"""`make bench`'s own parts, checked against direct formulas on small inputs (numpy only, so it runs
+in `make test` without the peers): the objectives, and the interleaved runner."""
+import math
+import os
+import sys
+import unittest
+
+import numpy as np
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "bench"))
+import objectives as ob  # noqa: E402
+import runner  # noqa: E402
+
+
+def blobs(n=60, dims=5, seed=3):
+    rng = np.random.default_rng(seed)
+    centres = rng.normal(scale=6.0, size=(3, dims))
+    return centres[np.arange(n) % 3] + rng.normal(size=(n, dims))
+
+
+class Objectives(unittest.TestCase):
+    def test_knn_matches_a_full_sort(self):
+        x = blobs(40)
+        idx, dist = ob.knn(x, 7)
+        full = np.sqrt(((x[:, None, :] - x[None, :, :]) ** 2).sum(-1))
+        for i in range(len(x)):
+            order = sorted((j for j in range(len(x)) if j != i), key=lambda j: (full[i, j], j))[:7]
+            self.assertEqual(list(idx[i]), order)
+            np.testing.assert_allclose(dist[i], full[i, order], rtol=1e-9, atol=1e-9)
+
+    def test_recall_of_the_data_itself_is_one_and_of_noise_is_low(self):
+        x = blobs(80)
+        nx, _ = ob.knn(x, 10)
+        self.assertEqual(ob.recall_at_k(nx, x), 1.0)
+        self.assertLess(ob.recall_at_k(nx, np.random.default_rng(1).normal(size=(80, 2))), 0.4)
+
+    def test_kl_divergence_against_the_direct_sum(self):
+        x = blobs(50)
+        p = ob.tsne_p(x, perplexity=5.0)
+        rows, cols, vals = p
+        self.assertAlmostEqual(vals.sum(), 1.0, places=9)
+        dense = np.zeros((50, 50))
+        dense[rows, cols] = vals
+        np.testing.assert_allclose(dense, dense.T, atol=1e-15)  # symmetric
+        y = np.random.default_rng(2).normal(size=(50, 2))
+        w = 1.0 / (1.0 + ((y[:, None] - y[None]) ** 2).sum(-1))
+        np.fill_diagonal(w, 0.0)
+        q = w / w.sum()
+        direct = sum(dense[i, j] * math.log(dense[i, j] / q[i, j])
+                     for i in range(50) for j in range(50) if dense[i, j] > 0)
+        self.assertAlmostEqual(ob.kl_divergence(p, y), direct, places=9)
+        # Each row's conditional distribution has the asked perplexity.
+        idx, dist = ob.knn(x, 15)
+        cond = ob.tsne_affinities(dist ** 2, 5.0)
+        h = -(cond * np.log(cond)).sum(1)
+        np.testing.assert_allclose(np.exp(h), 5.0, rtol=1e-4)
+
+    def test_find_ab_gives_umaps_curve(self):
+        a, b = ob.find_ab(1.0, 0.1)  # umap-learn: a = 1.577, b = 0.895
+        self.assertAlmostEqual(a, 1.577, delta=0.01)
+        self.assertAlmostEqual(b, 0.895, delta=0.005)
+        a, b = ob.find_ab(1.0, 0.01)  # uwot's default min_dist: a = 1.896, b = 0.8006
+        self.assertAlmostEqual(a, 1.896, delta=0.01)
+        self.assertAlmostEqual(b, 0.8006, delta=0.005)
+
+    def test_fuzzy_graph_and_cross_entropy_against_direct_formulas(self):
+        x = blobs(40)
+        rows, cols, w = ob.fuzzy_graph(x, n_neighbors=6)
+        self.assertTrue(np.all(rows < cols))
+        self.assertTrue(np.all((w > 0) & (w <= 1.0 + 1e-12)))
+        # Each point's directed weights: exp(-(d - rho) / sigma) sums to log2(k) over its k - 1 neighbours.
+        idx, dist = ob.knn(x, 5)
+        # Directly: build the directed weights again and combine them with a + b - ab.
+        y = np.random.default_rng(4).normal(size=(40, 2))
+        a, b = 1.577, 0.895
+        dense = np.zeros((40, 40))
+        dense[rows, cols] = w
+        dense = dense + dense.T
+        d2 = ((y[:, None] - y[None]) ** 2).sum(-1)
+        q = 1.0 / (1.0 + a * d2 ** b)
+        direct = 0.0
+        for i in range(40):
+            for j in range(i + 1, 40):
+                qq = min(max(q[i, j], 1e-12), 1 - 1e-12)
+                direct += -dense[i, j] * math.log(qq) - (1 - dense[i, j]) * math.log(1 - qq)
+        self.assertAlmostEqual(ob.umap_cross_entropy((rows, cols, w), y, a, b), direct, delta=1e-6 * abs(direct))
+        # The t-conorm: a pair that is a neighbour both ways weighs a + b - ab.
+        both = [(i, j) for i in range(40) for j in idx[i] if i in idx[j] and i < j]
+        self.assertTrue(both)
+
+    def test_stresses_are_zero_for_a_scaled_copy_and_match_the_formula(self):
+        x = blobs(30, dims=2)
+        self.assertAlmostEqual(ob.normalized_stress(x, 3.0 * x), 0.0, places=12)
+        self.assertAlmostEqual(ob.sammon_stress(x, 0.5 * x), 0.0, places=12)
+        y = np.random.default_rng(5).normal(size=(30, 2))
+        d = np.array([math.dist(x[i], x[j]) for i in range(30) for j in range(i + 1, 30)])
+        e = np.array([math.dist(y[i], y[j]) for i in range(30) for j in range(i + 1, 30)])
+        # The closed-form best scales agree with a brute-force search over a fine grid of scales.
+        grid = np.linspace(0.01, 20, 20000)[:, None]
+        raw = (((d - grid * e) ** 2).sum(1) / (d * d).sum()).min()
+        sam = (((d - grid * e) ** 2 / d).sum(1) / d.sum()).min()
+        self.assertAlmostEqual(ob.normalized_stress(x, y), raw, places=5)
+        self.assertAlmostEqual(ob.sammon_stress(x, y), sam, places=5)
+
+
+class Runner(unittest.TestCase):
+    def test_interleaves_and_summarises(self):
+        calls = []
+        times = {"ours": [3.0, 1.0, 2.0], "peer": [10.0, 30.0, 20.0]}
+
+        def side(name):
+            def run(r):
+                calls.append(name)
+                return {"seconds": times[name][r], "round": r}
+            return run
+
+        res = runner.interleave({"ours": side("ours"), "peer": side("peer")}, 3)
+        self.assertEqual(calls, ["ours", "peer"] * 3)  # A B A B A B
+        self.assertEqual(runner.spread([r["seconds"] for r in res["ours"]]), (2.0, 1.0, 3.0))
+        self.assertEqual(runner.spread([r["seconds"] for r in res["peer"]]), (20.0, 10.0, 30.0))
+        self.assertEqual(runner.median_run(res["peer"])["round"], 2)  # the 20 s run
+        self.assertEqual(runner.fmt_spread([1.0, 2.0, 3.0], 1), "2.0 (1.0-3.0)")
+        self.assertEqual(runner.fmt_spread([1.0], 1), "1.0")
+        self.assertTrue(math.isnan(runner.spread([float("nan")])[0]))
+
+
+if __name__ == "__main__":
+    unittest.main()
