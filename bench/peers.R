@@ -1,6 +1,6 @@
 # R peers of epochscope's projections (uwot, Rtsne, MASS::sammon), timed around the method call.
 # Usage: Rscript peers.R METHOD DATA.f32 ROWS OUT.f32 THREADS SEED [name=value ...] ; prints one JSON
-# line. The name=value pairs are the method's options (none: its defaults); init=FILE.f32 (N x 2) is a
+# line. The name=value pairs are the method's options (none: its defaults); init_file=FILE.f32 (N x 2) is a
 # starting layout for Rtsne and sammon.
 args <- commandArgs(trailingOnly = TRUE)
 method <- args[1]; rows <- as.integer(args[3]); threads <- as.integer(args[5]); seed <- as.integer(args[6])
@@ -13,7 +13,7 @@ opts <- list()
 init <- NULL
 for (kv in args[-(1:6)]) {
   p <- strsplit(kv, "=", fixed = TRUE)[[1]]
-  if (p[1] == "init") {
+  if (p[1] == "init_file") {
     init <- read_f32(p[2], rows)
   } else {
     v <- suppressWarnings(as.numeric(p[2]))

@@ -160,7 +160,7 @@ class Bench:
                     cmd += ["--init", init_path]
             else:
                 cmd = ["Rscript", os.path.join(HERE, "peers.R"), name, ds.path, str(len(ds.x)), out, str(self.threads),
-                       str(r + 1)] + [f"{k}={v}" for k, v in settings.items()] + ([f"init={init_path}"] if init_path else [])
+                       str(r + 1)] + [f"{k}={v}" for k, v in settings.items()] + ([f"init_file={init_path}"] if init_path else [])
             seconds = run_json(cmd)["seconds"]
             return {"seconds": seconds, "layout": np.fromfile(out, dtype=np.float32).reshape(len(ds.x), 2)}
         return run

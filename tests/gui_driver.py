@@ -118,6 +118,8 @@ if __name__ == "__main__":
         name = sys.argv[3]
         r = j["views"][int(name[5:])]["method_combo"] if name.startswith("combo") else j["hooks"][name]
         print(int((r[0] + r[2]) / 2), int((r[1] + r[3]) / 2))
+    elif cmd == "has":  # exit status 0 when the app reports a hook of that name
+        sys.exit(0 if sys.argv[3] in load(state)["hooks"] else 1)
     elif cmd == "left":  # x y a few pixels inside the left end of a hook rectangle
         r = load(state)["hooks"][sys.argv[3]]
         print(int(r[0]) + 4, int((r[1] + r[3]) / 2))

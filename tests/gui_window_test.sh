@@ -86,6 +86,20 @@ switch_method() {
   click
   py wait "j['views'][$1]['method'] == '$2'" 10
 }
+# toggle VIEW WHAT: clicks a view's "change" or "3-D" toggle; a narrow view keeps them in its one
+# menu, which is opened first and closed after.
+toggle() {
+  local cx cy opened=0
+  read -r cx cy < <(py center "combo$1")
+  if ! py has "view$1_$2"; then
+    move "$cx" "$cy"
+    click
+    py wait "'view$1_$2' in j['hooks']" 10
+    opened=1
+  fi
+  click_hook "view$1_$2"
+  if [[ $opened == 1 ]]; then move "$cx" "$cy"; click; fi
+}
 
 step "frames arrive and every view shows a layout"
 py wait 'j["frames"] >= 3 and all(v["layout_frame"] >= 0 for v in j["views"])' 240
@@ -151,7 +165,7 @@ cat "$tmp/stdout.txt"
 test -s "$tmp/live.epochscope"
 test -f "$XDG_CONFIG_HOME/epochscope/gui.json"
 
-step "the session holds the frames, the end record and the iterative views' final layouts"
+step "the session holds the frames, the end record and every view's final layouts"
 "$exe" info --json "$tmp/live.epochscope" > "$tmp/info.json"
 python3 - "$tmp/info.json" <<'PY'
 import json, sys
@@ -160,6 +174,8 @@ assert len(j["frames"]) == 5 and j["finished"] and j["end_reason"] == "finished"
 chains = j["layouts"]
 print("saved layouts:", chains)
 assert any(k.startswith(("tsne/", "umap/")) and v == 5 for k, v in chains.items()), chains
+# Every method's final layouts, each frame once (PCA, refitted after every epoch, is written at the end).
+assert chains.get("pca/output/2d") == 5 and all(v <= 5 for v in chains.values()), chains
 PY
 
 step "reopening the session shows the saved layouts at once (nothing recomputed)"
@@ -193,7 +209,7 @@ move "$x" "$y"
 py wait "j['views'][0]['hovered_ring'] == $point and j['views'][0]['hovered_edges'] > 0" 10
 
 step "view 1 coloured by neighbourhood change, with its mean shown"
-click_hook view1_change
+toggle 1 change
 py wait "j['views'][1]['color_change'] and j['views'][1]['mean_change'] >= 0 and 'changed' in j['views'][1]['status']" 20
 
 step "view 3 becomes the pixel explorer; clicking the middle of its x grid picks pixel (14, 14)"
@@ -204,7 +220,7 @@ click_hook view3_xgrid
 py wait "j['views'][3]['axis_x'] == 406 and 'row 14, col 14' in j['views'][3]['status'] and j['selection'] == []" 10
 
 step "view 1 in 3-D: it turns when dragged; hover rings the same point in every view; a click selects it and traces it"
-click_hook view1_3d
+toggle 1 3d
 py wait "j['views'][1]['dims'] == 3 and j['views'][1]['final'] and j['views'][1]['layout_frame'] == 4 and len(j['views'][1]['samples']) > 0" 120
 yaw=$(py get "j['views'][1]['yaw']")
 pitch=$(py get "j['views'][1]['pitch']")

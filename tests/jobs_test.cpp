@@ -258,6 +258,24 @@ TEST(LayoutPool, LaggingChainsGoFirst) {
   ASSERT_TRUE(pool.wait_idle(120));
 }
 
+TEST(LayoutPool, CheapMethodsNeverWaitBehindTsne) {
+  // One worker. t-SNE is asked for first and takes a while per frame; PCA, asked for next, lays out
+  // every frame before t-SNE has finished its first (it waits one slice at most).
+  auto store = make_store(400, 4);
+  auto o = quick_options();
+  o.workers = 1;
+  jobs::LayoutPool pool(store, o);
+  pool.request({jobs::Method::tsne, "output", 2});
+  std::this_thread::sleep_for(20ms);
+  pool.request({jobs::Method::pca, "output", 2});
+  for (int i = 0; i < 5000 && pool.status({jobs::Method::pca, "output", 2}).frames_final < 4; ++i) {
+    std::this_thread::sleep_for(1ms);
+  }
+  EXPECT_EQ(pool.status({jobs::Method::pca, "output", 2}).frames_final, 4);
+  EXPECT_EQ(pool.status({jobs::Method::tsne, "output", 2}).frames_final, 0);
+  ASSERT_TRUE(pool.wait_idle(120));
+}
+
 TEST(LayoutPool, EveryMethodButStarLaysOutIn3D) {
   // What a 3-D view asks for: N x 3 layouts of every frame, final, aligned to the previous frame.
   auto store = make_store(200, 2);
@@ -323,10 +341,10 @@ TEST(LayoutRecords, FinalLayoutsRoundTripThroughTheSessionAndAreNotRecomputed) {
     jobs::LayoutPool pool(store, o);
     pool.request({jobs::Method::tsne, "output", 2});
     pool.request({jobs::Method::graph, "logits", 2});
-    pool.request({jobs::Method::pca, "output", 2});  // cheap: not saved
+    pool.request({jobs::Method::pca, "output", 3});  // cheap and 3-D: saved all the same
     ASSERT_TRUE(pool.wait_idle(240));
   }
-  ASSERT_EQ(saved.size(), 6u);
+  ASSERT_EQ(saved.size(), 9u);
   // Through the file.
   const auto dir = epochscope::testing::scratch_dir();
   {
@@ -335,14 +353,15 @@ TEST(LayoutRecords, FinalLayoutsRoundTripThroughTheSessionAndAreNotRecomputed) {
     for (const auto& r : saved) w.append_layout(r);
   }
   const io::Session session = io::read_session(dir / "s.epochscope");
-  ASSERT_EQ(session.layouts.size(), 6u);
-  // Drop frame 1 of the graph chain: its frames 0 is preloaded, 1 and 2 are computed again.
+  ASSERT_EQ(session.layouts.size(), 9u);
+  // Drop frame 1 of the graph chain: its frame 0 is preloaded, 1 and 2 are computed again.
   std::vector<io::LayoutRecord> records;
   for (const auto& r : session.layouts) {
     if (!(r.method == "graph" && r.frame == 1)) records.push_back(r);
   }
   jobs::LayoutPool pool(store, quick_options());
-  EXPECT_EQ(jobs::preload_records(pool, records, store->points().size(), store->size()), 4u);
+  EXPECT_EQ(jobs::preload_records(pool, records, store->points().size(), store->size()), 7u);
+  EXPECT_EQ(pool.status({jobs::Method::pca, "output", 3}).frames_final, 3);
   const jobs::LayoutKey tsne{jobs::Method::tsne, "output", 2};
   EXPECT_EQ(pool.status(tsne).frames_final, 3);
   const auto r2 = pool.get(tsne, 2);

@@ -17,6 +17,7 @@
 #include "epochscope/ui/picking.hpp"
 #include "epochscope/ui/pixel_axes.hpp"
 #include "epochscope/ui/star_anchors.hpp"
+#include "epochscope/ui/svg_export.hpp"
 #include "epochscope/ui/view_status.hpp"
 #include "test_util.hpp"
 
@@ -58,8 +59,10 @@ TEST(StarAnchors, DefaultsHitTestingDragsAndGenerations) {
 TEST(StarAnchors, LabelsSitBeyondTheAnchorAlongItsSpoke) {
   const Vec2 origin{200, 200};
   const Vec2 at = anchor_label_position({300, 200}, origin, {20, 10}, 16);  // an anchor to the right
-  EXPECT_FLOAT_EQ(at.x, 300 + 16 - 10);
+  EXPECT_FLOAT_EQ(at.x, 300 + 16);  // the label starts 16 px right of it
   EXPECT_FLOAT_EQ(at.y, 200 - 5);
+  const Vec2 left = anchor_label_position({100, 200}, origin, {90, 10}, 16);  // a long label on the left
+  EXPECT_FLOAT_EQ(left.x + 90, 100 - 16);  // ends 16 px before the anchor
   const Vec2 up = anchor_label_position({200, 100}, origin, {20, 10}, 16);  // above: the label further up
   EXPECT_LT(up.y + 5, 100.0f);
 }
@@ -313,4 +316,32 @@ TEST(LocalLayouts, FailuresAreReportedOnceAndTheInputIsLaidOutOnce) {
   ASSERT_TRUE(wait_current(l, s, tasks, 0).current);
   EXPECT_TRUE(l.get(s, &tasks, 2).current);
   EXPECT_EQ(made, 1);
+}
+
+TEST(SvgExport, PointsGroupedByColourTracesLegendAndEscapedText) {
+  SvgScene s;
+  s.width = 300;
+  s.height = 200;
+  const Rgba8 a{230, 159, 0, 215}, b{86, 180, 233, 215};
+  s.points = {{{10, 10}, a, false}, {{20, 20}, a, false}, {{30, 30}, b, true}, {{std::nanf(""), 5}, b, true}, {{40, 40}, a, false}};
+  s.traces = {{{{10, 10}, {50, 60}, {90, 20}}, a}};
+  s.legend = {{"T-shirt/top", a}, {"<Bag & co>", b}};
+  s.caption = "t-SNE of the \"output\" layer, frame 3";
+  const std::string svg = to_svg(s);
+  const auto count = [&](const std::string& needle) {
+    std::size_t n = 0;
+    for (std::size_t at = svg.find(needle); at != std::string::npos; at = svg.find(needle, at + 1)) ++n;
+    return n;
+  };
+  EXPECT_EQ(svg.rfind("<?xml", 0), 0u);
+  EXPECT_NE(svg.find("width=\"300.0\""), std::string::npos);
+  // 4 finite points + 3 trace dots + 2 legend dots; the NaN point is left out.
+  EXPECT_EQ(count("<circle"), 4u + 3u + 2u);
+  EXPECT_EQ(count("<g fill=\"#e69f00\""), 3u);  // a's two runs of points, and the trace's dots
+  EXPECT_EQ(count("stroke=\"#56b4e9\" stroke-opacity"), 1u);  // the ring group
+  EXPECT_EQ(count("<polyline"), 2u);  // the trace and its outline
+  EXPECT_NE(svg.find("&lt;Bag &amp; co&gt;"), std::string::npos);
+  EXPECT_NE(svg.find("&quot;output&quot;"), std::string::npos);
+  EXPECT_EQ(svg.find("<Bag"), std::string::npos);
+  EXPECT_EQ(svg.substr(svg.size() - 7), "</svg>\n");
 }

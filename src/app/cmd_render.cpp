@@ -6,13 +6,15 @@
 #include <imgui.h>
 
 #include <chrono>
+#include <fstream>
 #include <cmath>
 #include <iostream>
 #include <thread>
 
-#include "epochscope/ui/point_atlas.hpp"
 #include "epochscope/render/screenshot.hpp"
 #include "epochscope/render/shader.hpp"
+#include "epochscope/ui/point_atlas.hpp"
+#include "epochscope/ui/svg_export.hpp"
 #include "epochscope/ui/workspace.hpp"
 #include "gui.hpp"
 #include "gui_source.hpp"
@@ -36,20 +38,44 @@ std::filesystem::path exe_dir() {
   return ec ? std::filesystem::current_path() : p.parent_path();
 }
 
+// Written whole or not at all (a temporary file renamed into place).
+void write_text(const std::filesystem::path& path, const std::string& text) {
+  const auto tmp = path.string() + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out.write(text.data(), static_cast<std::streamsize>(text.size()));
+    if (!out) throw Error(path.string() + ": cannot write");
+  }
+  std::filesystem::rename(tmp, path);
+}
+
 }  // namespace
 
 int run_render(const RenderCommand& cmd) {
   const auto method = jobs::parse_method(cmd.method);
   if (!method) throw Error("unknown method '" + cmd.method + "' (star, pca, mds, sammon, graph, tsne, umap)");
   const auto [width, height] = parse_size(cmd.size);
+  if (!cmd.svg.empty() && cmd.dims == 3) throw Error("--svg draws 2-D views: use --png for a 3-D view");
   auto source = DataSource::open_session(cmd.file);
   const auto store = source->store();
   if (store->size() == 0) throw Error("the session " + cmd.file.string() + " holds no frames");
   const int frame = static_cast<int>(parse_frame_choice(cmd.frame, store->size()));
   if (!source->warning().empty()) std::cerr << "epochscope: " << source->warning() << "\n";
+  const auto& points = store->points();
+  for (const int p : cmd.select) {
+    if (p < 0 || static_cast<std::size_t>(p) >= points.size()) {
+      throw Error(fmt::format("--select {}: the session has points 0 to {}", p, points.size() - 1));
+    }
+  }
+  if (cmd.highlight >= points.class_count()) {
+    throw Error(fmt::format("--highlight {}: the session has classes 0 to {}", cmd.highlight, points.class_count() - 1));
+  }
 
-  GuiWindow window(width, height, false, nullptr);
-  render::OffscreenTarget target(width, height);
+  // Drawn at `scale` times the size, text, widgets and points alike (a 2x PNG for high-DPI slides).
+  const int px_w = static_cast<int>(std::lround(width * cmd.scale)), px_h = static_cast<int>(std::lround(height * cmd.scale));
+  GuiWindow window(px_w, px_h, false, nullptr);
+  window.set_look(ui::theme_named(cmd.theme), cmd.scale);
+  render::OffscreenTarget target(px_w, px_h);
   ui::Workspace workspace(render::find_shader_dir(exe_dir()));
   ui::UiState state;
   if (cmd.dims == 3 && *method == jobs::Method::star) throw Error("star coordinates are 2-D only (--dims 3 is for the other methods)");
@@ -58,13 +84,15 @@ int run_render(const RenderCommand& cmd) {
   state.view_count = 1;
   state.follow_latest = false;
   state.frame = frame;
+  state.selection = cmd.select;
+  state.pinned_class = cmd.highlight;
   jobs::TaskRunner tasks;  // star and pixel-explorer layouts are made on it, as in the window
   ui::UiContext ctx;
   ctx.tasks = &tasks;
+  ctx.theme = &window.theme();
   ctx.store = store;
   ctx.pool = &source->pool();
   ctx.frames = store->snapshot();
-  const auto& points = store->points();
   render::ImageAtlas atlas = ui::make_point_atlas(points);
   ctx.atlas = &atlas;
   workspace.set_source(ctx, state);
@@ -85,21 +113,32 @@ int run_render(const RenderCommand& cmd) {
     }
     const auto& f = *ctx.frames[static_cast<std::size_t>(frame)];
     const auto& report = workspace.view(0).report();
-    std::string caption = fmt::format("{} of the {} layer{}, frame {} (epoch {}), held-out accuracy {:.1f}%",
-                                      jobs::method_label(*method), cmd.layer, cmd.dims == 3 ? " in 3-D" : "", frame, f.epoch,
-                                      100 * f.metrics.heldout_accuracy);
-    if (report.recall >= 0) caption += fmt::format(", recall@10 {:.2f}", report.recall);
+    std::string caption;
+    if (cmd.caption) {
+      caption = fmt::format("{} of the {} layer{}, frame {} (epoch {}), held-out accuracy {:.1f}%", jobs::method_label(*method),
+                            cmd.layer, cmd.dims == 3 ? " in 3-D" : "", frame, f.epoch, 100 * f.metrics.heldout_accuracy);
+      if (report.recall >= 0) caption += fmt::format(", recall@10 {:.2f}", report.recall);
+    }
     target.bind();
     window.begin_frame();
     ctx.dt = 1.0;
-    workspace.draw_single_view(ctx, state, 0, caption);
+    workspace.draw_single_view(ctx, state, 0, caption, cmd.legend);
     window.end_frame();
     ++settled;
+    if (settled == 4 && !cmd.svg.empty()) {
+      auto scene = workspace.view(0).svg_scene(ctx, state);
+      scene.caption = caption;
+      if (cmd.legend) scene.legend = ui::Workspace::legend_entries(ctx, state);
+      write_text(cmd.svg, ui::to_svg(scene));
+      std::cerr << "epochscope: wrote " << cmd.svg.string() << "\n";
+    }
   }
-  const auto pixels = render::read_pixels(0, 0, width, height);
+  if (!cmd.png.empty()) {
+    const auto pixels = render::read_pixels(0, 0, px_w, px_h);
+    render::write_png(cmd.png, px_w, px_h, pixels);
+    std::cerr << "epochscope: wrote " << cmd.png.string() << "\n";
+  }
   render::OffscreenTarget::unbind();
-  render::write_png(cmd.png, width, height, pixels);
-  std::cerr << "epochscope: wrote " << cmd.png.string() << "\n";
   workspace.release_source();
   return 0;
 }

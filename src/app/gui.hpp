@@ -7,8 +7,10 @@
 
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "commands.hpp"
 #include "epochscope/ui/context.hpp"
@@ -29,6 +31,8 @@ struct GuiCommand {
   double exit_after = 0;                ///< close the window after this many seconds (0 = never)
   bool full_redraw = false;             ///< draw the whole window every frame (no damage tracking)
   double test_read_delay = 0;           ///< GUI tests: seconds a frame read back from the session takes
+  std::optional<float> ui_scale;        ///< text and widget size (else the saved one)
+  std::optional<std::string> theme;     ///< "dark" or "light" (else the saved one)
 };
 int run_gui(const GuiCommand& cmd);
 
@@ -39,8 +43,15 @@ struct RenderCommand {
   std::string frame = "last";
   int dims = 2;                        ///< 3: a 3-D view from the default orbit camera
   std::string size = "1000x800";
-  std::filesystem::path png;
+  std::filesystem::path png;            ///< PNG to write (or none)
+  std::filesystem::path svg;            ///< SVG to write (2-D views), or none
   double timeout = 900;  ///< seconds to wait for the layout
+  float scale = 1;                      ///< pixel density: 2 renders at twice the size, text and points too
+  bool legend = false;                  ///< the classes shown and their colours
+  bool caption = true;                  ///< method, layer, frame, epoch and accuracy above the view
+  std::string theme = "dark";           ///< dark, or light (slides on white)
+  std::vector<int> select;              ///< points shown selected, with their traces
+  int highlight = -1;                   ///< a class in colour, the others grey
 };
 int run_render(const RenderCommand& cmd);
 
@@ -71,6 +82,10 @@ class GuiWindow {
   /// software rasterisers do): on those, probed once at start by clearing, swapping and reading
   /// back; false on other drivers.
   bool back_buffer_kept() const { return back_buffer_kept_; }
+  /// The theme and the UI scale (fonts rasterised again at it): between frames.
+  void set_look(const ui::Theme& theme, float scale);
+  const ui::Theme& theme() const { return *theme_; }
+  float scale() const { return scale_; }
 
  private:
   bool probe_back_buffer();
@@ -79,6 +94,8 @@ class GuiWindow {
   bool events_ = true;
   bool exposed_ = false;
   bool back_buffer_kept_ = false;
+  const ui::Theme* theme_ = &ui::dark_theme();
+  float scale_ = 1.0f;
 };
 
 /// The no-display message (one line).

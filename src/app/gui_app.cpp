@@ -52,6 +52,8 @@ class App {
     std::error_code ec;
     std::filesystem::create_directories(ui::imgui_ini_path().parent_path(), ec);
     ui::apply_settings(settings_, state_);
+    if (cmd.ui_scale) state_.ui_scale = *cmd.ui_scale;
+    if (cmd.theme) state_.light = *cmd.theme == "light";
     partial_redraw_ = window_.back_buffer_kept() && !cmd.full_redraw;
     ctx_.test_mode = !cmd.test_state.empty();
     ctx_.tasks = &tasks_;
@@ -143,6 +145,11 @@ void App::replace_source(std::unique_ptr<DataSource> next) {
   state_.playing = false;
   seen_frames_ = 0;
   seen_generation_ = 0;
+  // Settings made for another session (the pixel explorer's axes on MNIST for MNIST-1D) fit this one,
+  // and the training options start from its dataset.
+  if (const auto note = state_.fit_views(points); !note.empty()) std::cerr << "epochscope: " << note << "\n";
+  const auto& ds = points.dataset;
+  if (ds == "mnist" || ds == "fashion" || ds == "mnist1d") ctx_.train_settings.dataset = ds == "fashion" ? 1 : ds == "mnist1d" ? 2 : 0;
   workspace_.set_source(ctx_, state_);
   const auto w = source_->warning();
   if (w.empty()) {
@@ -280,6 +287,10 @@ void App::frame(double now, double dt) {
   ctx_.now = now;
   ctx_.dt = dt;
   ctx_.animating = false;
+  // The look (theme, UI scale) changes between frames: the fonts are rasterised again.
+  window_.set_look(state_.light ? ui::light_theme() : ui::dark_theme(), state_.ui_scale);
+  state_.ui_scale = window_.scale();
+  ctx_.theme = &window_.theme();
   window_.begin_frame();
   workspace_.draw(ctx_, state_);
   // F12 or Ctrl+S: screenshot (GLFW key codes; ImGui 1.86 has no named F12/S keys).
@@ -287,6 +298,14 @@ void App::frame(double now, double dt) {
   const bool key = ImGui::IsKeyDown(GLFW_KEY_F12) || (io.KeyCtrl && ImGui::IsKeyDown(GLFW_KEY_S));
   if (key && !screenshot_key_down_ && !io.WantTextInput) ctx_.screenshot_requested = true;
   screenshot_key_down_ = key;
+  // Ctrl + plus / minus / 0: text and widgets larger, smaller, as they were; F1: the guide.
+  if (!io.WantTextInput) {
+    const auto pressed = [](int k) { return ImGui::IsKeyPressed(k, false); };
+    if (io.KeyCtrl && (pressed(GLFW_KEY_EQUAL) || pressed(GLFW_KEY_KP_ADD))) state_.ui_scale += 0.25f;
+    if (io.KeyCtrl && (pressed(GLFW_KEY_MINUS) || pressed(GLFW_KEY_KP_SUBTRACT))) state_.ui_scale -= 0.25f;
+    if (io.KeyCtrl && (pressed(GLFW_KEY_0) || pressed(GLFW_KEY_KP_0))) state_.ui_scale = 1.0f;
+    if (pressed(GLFW_KEY_F1)) state_.show_help = !state_.show_help;
+  }
   // Only what changed since the last frame is drawn again, over the pixels the back buffer kept.
   ImDrawData& data = window_.render_ui();
   ui::Damage damage{true, {}};

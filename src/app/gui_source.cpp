@@ -89,10 +89,27 @@ ui::OverlayRun read_overlay_run(const std::string& path) {
 void DataSource::make_pool() {
   jobs::PoolOptions options = jobs::window_pool_options(std::thread::hardware_concurrency());
   if (recorder_) {
-    // Final layouts of the iterative methods go into the session file (the pool is destroyed
-    // before the recorder, so the pointer outlives every call).
+    // Final layouts go into the session file (the pool is destroyed before the recorder, so the
+    // pointer outlives every call).
     options.on_final = [rec = recorder_.get()](const jobs::LayoutKey& key, std::shared_ptr<const jobs::LayoutResult> r) {
-      if (jobs::worth_saving(key.method) && r && r->final && r->positions) rec->add_layout(jobs::to_record(key, *r));
+      // PCA refits its basis on the latest frame after every epoch: its layouts are kept until
+      // training is over, so each frame is written once.
+      if (jobs::worth_saving(key.method) && r && r->final && r->positions) {
+        rec->add_layout(jobs::to_record(key, *r), key.method == jobs::Method::pca);
+      }
+    };
+  } else if (layouts_) {
+    // A saved session: what is computed here is appended to it (the pool goes before the writer).
+    options.on_final = [w = layouts_.get(), saved = &saved_layouts_, m = &layouts_mutex_](
+                           const jobs::LayoutKey& key, std::shared_ptr<const jobs::LayoutResult> r) {
+      if (!jobs::worth_saving(key.method) || !r || !r->final || !r->positions) return;
+      std::lock_guard lock(*m);  // the pool's workers finish layouts at the same time
+      try {
+        w->append_layout(jobs::to_record(key, *r));
+        ++*saved;
+      } catch (const std::exception&) {
+        // A full disk: the layout is still shown, just not kept for next time.
+      }
     };
   }
   pool_ = std::make_unique<jobs::LayoutPool>(store_, options);
@@ -137,6 +154,15 @@ std::unique_ptr<DataSource> DataSource::open_session(const std::filesystem::path
     });
   }
   s->warning_ = session.warning;
+  // Layouts computed while it is open are kept in the file for next time, when the run that wrote it
+  // is over (its end record written) and nothing of it was damaged.
+  if (session.finished && session.dropped_bytes == 0) {
+    try {
+      s->layouts_ = io::SessionWriter::append_layouts_to(file);
+    } catch (const std::exception&) {
+      s->layouts_.reset();  // read-only: layouts are computed again next time
+    }
+  }
   if (session.frames.empty()) {
     s->warning_ = s->warning_.empty() ? "the session holds no frames" : s->warning_ + "; no frames left";
   }
@@ -207,6 +233,7 @@ DataSource::~DataSource() {
   pool_.reset();      // workers read the store: stop them first
   trainer_.reset();   // joins the training thread (within a batch)
   recorder_.reset();  // writes what was published, then stops
+  layouts_.reset();
 }
 
 std::string DataSource::warning() const {
@@ -232,6 +259,7 @@ ui::TrainingStatus DataSource::status() const {
       return t;
     }
   }
+  t.saved_layouts = saved_layouts_.load();  // a saved session's layouts computed here
   if (!trainer_) return t;
   const auto p = trainer_->progress();
   t.live = true;

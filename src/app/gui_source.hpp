@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "commands.hpp"
+#include "epochscope/io/session.hpp"
 #include "epochscope/io/session_follow.hpp"
 #include "epochscope/jobs/layout_pool.hpp"
 #include "epochscope/jobs/tasks.hpp"
@@ -54,6 +55,9 @@ class DataSource {
   std::unique_ptr<train::Trainer> trainer_;
   std::shared_ptr<store::EpochStore> store_;
   std::unique_ptr<BackgroundRecorder> recorder_;
+  std::unique_ptr<io::SessionWriter> layouts_;  ///< a finished session opened: its new layouts go here
+  std::atomic<std::size_t> saved_layouts_{0};
+  std::mutex layouts_mutex_;  ///< one layout written to layouts_ at a time
   std::unique_ptr<jobs::LayoutPool> pool_;
   std::string label_;
   std::string warning_;

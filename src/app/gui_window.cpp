@@ -56,20 +56,25 @@ GuiWindow::GuiWindow(int width, int height, bool visible, const char* ini_path) 
   glfwWindowHint(GLFW_VISIBLE, visible ? GLFW_TRUE : GLFW_FALSE);
   glfwWindowHint(GLFW_SAMPLES, 0);
   glfwWindowHint(GLFW_DEPTH_BITS, 24);  // 3-D views test depth
+  // The window opens within the screen it is on, whatever size was saved (a laptop's settings on a
+  // 1280 x 720 projector): no larger than the work area, and placed inside it.
+  int area_x = 0, area_y = 0, area_w = 0, area_h = 0;
+  if (GLFWmonitor* m = glfwGetPrimaryMonitor()) glfwGetMonitorWorkarea(m, &area_x, &area_y, &area_w, &area_h);
   if (width <= 0 || height <= 0) {
-    int x = 0, y = 0, w = 1280, h = 800;
-    if (GLFWmonitor* m = glfwGetPrimaryMonitor()) glfwGetMonitorWorkarea(m, &x, &y, &w, &h);
-    width = std::max(960, w * 9 / 10);
-    height = std::max(640, h * 9 / 10);
-    if (w > 0 && h > 0) {
-      width = std::min(width, w);
-      height = std::min(height, h);
-    }
+    width = std::max(960, (area_w > 0 ? area_w : 1280) * 9 / 10);
+    height = std::max(640, (area_h > 0 ? area_h : 800) * 9 / 10);
+  }
+  if (visible && area_w > 0 && area_h > 0) {  // (a hidden window for `render` is as large as asked)
+    width = std::min(width, area_w);
+    height = std::min(height, area_h);
   }
   window_ = glfwCreateWindow(width, height, "epochscope", nullptr, nullptr);
   if (window_ == nullptr) {
     glfwTerminate();
     throw Error("cannot create an OpenGL 3.3 core window (" + no_display_message() + ")");
+  }
+  if (visible && area_w > 0 && area_h > 0) {
+    glfwSetWindowPos(window_, area_x + (area_w - width) / 2, area_y + (area_h - height) / 2);
   }
   glfwSetWindowUserPointer(window_, this);
   glfwMakeContextCurrent(window_);
@@ -100,7 +105,7 @@ GuiWindow::GuiWindow(int width, int height, bool visible, const char* ini_path) 
   IMGUI_CHECKVERSION();
   ImGui::CreateContext();
   ImGui::GetIO().IniFilename = ini_path;
-  ui::apply_style(15.0f);
+  ui::apply_style(*theme_, scale_);
   ImGui_ImplGlfw_InitForOpenGL(window_, true);
   ImGui_ImplOpenGL3_Init("#version 330 core");
   imgui_ready_ = true;
@@ -150,12 +155,24 @@ ImDrawData& GuiWindow::render_ui() {
   return *ImGui::GetDrawData();
 }
 
+void GuiWindow::set_look(const ui::Theme& theme, float scale) {
+  scale = ui::clamp_ui_scale(scale);
+  if (&theme == theme_ && scale == scale_) return;
+  theme_ = &theme;
+  scale_ = scale;
+  ui::apply_style(theme, scale);
+  // The font atlas was rasterised again at the new size: upload it.
+  ImGui_ImplOpenGL3_DestroyFontsTexture();
+  ImGui_ImplOpenGL3_CreateFontsTexture();
+  note_exposed();  // everything looks different: draw it all
+}
+
 void GuiWindow::draw(const ui::Damage& damage) {
   ImDrawData& data = *ImGui::GetDrawData();
   int w = 0, h = 0;
   glfwGetFramebufferSize(window_, &w, &h);
   render::set_viewport(w, h);
-  const auto bg = kWindowBackground;
+  const auto bg = theme_->window_bg;
   const float r = bg.r / 255.0f, g = bg.g / 255.0f, b = bg.b / 255.0f;
   if (damage.full) {
     const ui::Rect all{{0, 0}, {data.DisplaySize.x, data.DisplaySize.y}};

@@ -108,6 +108,11 @@ int main(int argc, char** argv) {
                                                  "is drawn again where the display keeps the last frame)");
   cli.add_option("--screenshot-dir", gui.screenshot_dir, "Where F12 / Ctrl+S save screenshots "
                                                          "(default ~/.local/share/epochscope/screenshots)");
+  cli.add_option("--ui-scale", gui.ui_scale, "Size of text and widgets, e.g. 1.5 or 2 on a projector (also "
+                                             "Ctrl + plus / minus; remembered)")
+      ->check(CLI::Range(0.75, 3.0));
+  cli.add_option("--theme", gui.theme, "dark, or light: high contrast for projectors (remembered)")
+      ->check(CLI::IsMember({"dark", "light"}));
   cli.add_option("--test-state", gui.test_state, "GUI tests: write a JSON state dump here every frame")->group("");
   cli.add_option("--exit-after", gui.exit_after, "Close the window after this many seconds")->group("");
   cli.add_option("--test-read-delay", gui.test_read_delay, "GUI tests: seconds each frame read back from the "
@@ -213,7 +218,19 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({2, 3}))
       ->capture_default_str();
   render_cmd->add_option("--size", render.size, "Image size WIDTHxHEIGHT")->capture_default_str();
-  render_cmd->add_option("--png", render.png, "PNG file to write")->required();
+  auto* png_opt = render_cmd->add_option("--png", render.png, "PNG file to write");
+  auto* svg_opt = render_cmd->add_option("--svg", render.svg, "SVG file to write: points and traces as vector shapes "
+                                                             "(2-D views)");
+  render_cmd->add_option("--scale", render.scale, "Pixel density: 2 for high-DPI slides (twice the pixels, text and "
+                                                  "points scaled alike)")
+      ->check(CLI::Range(0.5, 4.0))->capture_default_str();
+  render_cmd->add_flag("--legend", render.legend, "Draw the classes shown and their colours");
+  render_cmd->add_flag("!--no-caption", render.caption, "No caption (method, layer, frame, epoch, accuracy)");
+  render_cmd->add_option("--theme", render.theme, "dark, or light (slides on white)")
+      ->check(CLI::IsMember({"dark", "light"}))->capture_default_str();
+  render_cmd->add_option("--select", render.select, "Points to show selected, with their traces (comma-separated)")
+      ->delimiter(',');
+  render_cmd->add_option("--highlight", render.highlight, "A class to show in colour, the others grey");
   render_cmd->add_option("--timeout", render.timeout, "Seconds to wait for the layout")->capture_default_str();
 
   auto* data_cmd = cli.add_subcommand("data", "Dataset preparation (used by the set-up)");
@@ -242,6 +259,10 @@ int main(int argc, char** argv) {
     return 2;
   }
 
+  if (*render_cmd && png_opt->count() == 0 && svg_opt->count() == 0) {
+    std::cerr << "epochscope: render needs --png FILE or --svg FILE (run 'epochscope --help' for usage)\n";
+    return 2;
+  }
   apply_dataset_defaults(cli, default_train);
   apply_dataset_defaults(*train_cmd, train);
   try {

@@ -110,13 +110,7 @@ BackgroundRecorder::BackgroundRecorder(std::shared_ptr<const store::EpochStore> 
       warn(rec->append_trajectory(*store));  // a stopped run's last steps
       warn(rec->finish(written, expected_frames > 0 && written >= expected_frames ? "finished" : "stopped"));
     };
-    while (true) {
-      {
-        std::unique_lock lock(mutex_);
-        // Wakes for a new frame within 50 ms, for a queued layout at once.
-        wake_.wait_for(lock, stop, std::chrono::milliseconds(50), [&] { return !layouts_.empty(); });
-      }
-      while (written < store->size()) append_frame(written++);
+    auto write_queued = [&] {
       std::vector<io::LayoutRecord> layouts;
       {
         std::lock_guard lock(mutex_);
@@ -126,12 +120,22 @@ BackgroundRecorder::BackgroundRecorder(std::shared_ptr<const store::EpochStore> 
         warn(rec->append_layout(l));
         if (rec->ok()) saved_layouts_.fetch_add(1);
       }
+    };
+    while (true) {
+      {
+        std::unique_lock lock(mutex_);
+        // Wakes for a new frame within 50 ms, for a queued layout at once.
+        wake_.wait_for(lock, stop, std::chrono::milliseconds(50), [&] { return !layouts_.empty(); });
+      }
+      while (written < store->size()) append_frame(written++);
+      write_queued();
       if (stop.stop_requested()) {
         while (written < store->size()) append_frame(written++);
         end_once();
         break;
       }
       end_once();
+      write_queued();
       if (store->closed() && written == store->size()) {
         std::unique_lock lock(mutex_);
         if (layouts_.empty()) {
@@ -141,14 +145,25 @@ BackgroundRecorder::BackgroundRecorder(std::shared_ptr<const store::EpochStore> 
         }
       }
     }
+    {
+      std::lock_guard lock(mutex_);  // the provisional layouts, each view's and frame's last
+      for (auto& [key, layout] : held_) layouts_.push_back(std::move(layout));
+      held_.clear();
+    }
+    write_queued();
   });
 }
 
 BackgroundRecorder::~BackgroundRecorder() = default;  // jthread: request_stop + join
 
-void BackgroundRecorder::add_layout(io::LayoutRecord layout) {
+void BackgroundRecorder::add_layout(io::LayoutRecord layout, bool provisional) {
   {
     std::lock_guard lock(mutex_);
+    if (provisional) {
+      auto key = fmt::format("{}/{}/{}/{}", layout.method, layout.layer, layout.dims, layout.frame);
+      held_.insert_or_assign(std::move(key), std::move(layout));
+      return;
+    }
     layouts_.push_back(std::move(layout));
   }
   wake_.notify_one();

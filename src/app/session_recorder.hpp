@@ -75,8 +75,10 @@ class BackgroundRecorder {
   const std::filesystem::path& path() const { return path_; }
   /// The write failure, if any (read from the UI thread).
   std::string warning() const;
-  /// Queues a final layout for the file (thread-safe, never waits on the disk).
-  void add_layout(io::LayoutRecord layout);
+  /// Queues a final layout for the file (thread-safe, never waits on the disk). A provisional one
+  /// (PCA's, refitted on the latest frame after every epoch) replaces the one held before for the
+  /// same view and frame and is written when the recorder stops, so the file holds each frame once.
+  void add_layout(io::LayoutRecord layout, bool provisional = false);
   /// Frames and layouts written and flushed so far.
   std::size_t saved_frames() const { return saved_frames_.load(); }
   std::size_t saved_layouts() const { return saved_layouts_.load(); }
@@ -86,6 +88,8 @@ class BackgroundRecorder {
   mutable std::mutex mutex_;
   std::condition_variable_any wake_;
   std::vector<io::LayoutRecord> layouts_;  ///< queued, guarded by mutex_
+  /// Provisional layouts by method/layer/dims/frame, held until the recorder stops (guarded by mutex_).
+  std::map<std::string, io::LayoutRecord> held_;
   std::atomic<std::size_t> saved_frames_{0}, saved_layouts_{0};
   std::string warning_;
   std::jthread thread_;

@@ -1,6 +1,7 @@
 // The session file's writer (schema in docs/session-format.md): the header first, then each record
 // appended and flushed with its checksum as soon as it exists. The reader is in session.cpp.
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -124,6 +125,16 @@ void SessionWriter::write_header(const store::PointSet& ps, const SessionMeta& m
   }
   pack_str(pk, "meta"); pk.pack(meta);
   write_record(std::vector<char>(buf.data(), buf.data() + buf.size()));
+}
+
+std::unique_ptr<SessionWriter> SessionWriter::append_layouts_to(const std::filesystem::path& path) {
+  std::unique_ptr<SessionWriter> w(new SessionWriter());
+  w->path_ = path;
+  w->fd_ = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
+  if (w->fd_ < 0) throw Error(path.string() + ": cannot append layouts (" + std::strerror(errno) + ")");
+  struct stat st {};
+  if (::fstat(w->fd_, &st) == 0) w->bytes_ = static_cast<std::uint64_t>(st.st_size);
+  return w;
 }
 
 SessionWriter::~SessionWriter() {

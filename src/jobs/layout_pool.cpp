@@ -380,10 +380,12 @@ Chain* LayoutPool::Impl::pick(std::size_t frames_available) {
     const bool has_work = key.method == Method::pca ? chain.pca_basis_frames < frames_available
                                                     : static_cast<std::size_t>(chain.frames_final) < frames_available;
     if (!has_work) continue;
-    // The frame the user looks at goes first: chains that have not reached it rank by how far
-    // behind they are; chains past it come after.
+    // The cheap methods (star coordinates' recall, PCA: milliseconds a frame) go first, so their
+    // views never wait behind t-SNE or UMAP work. Then the frame the user looks at: chains that have
+    // not reached it rank by how far behind they are; chains past it come after.
+    const int cheap = key.method == Method::star || key.method == Method::pca ? 0 : 1;
     const int behind = chain.frames_final <= focus ? 0 : 1;
-    const int rank = behind * 1000000 + chain.frames_final;
+    const int rank = cheap * 10000000 + behind * 1000000 + chain.frames_final;
     if (best == nullptr || rank < best_rank) {
       best = &chain;
       best_rank = rank;

@@ -9,7 +9,7 @@
 
 namespace epochscope::jobs {
 
-bool worth_saving(Method m) { return m != Method::star && m != Method::pca && m != Method::pixels; }
+bool worth_saving(Method m) { return m != Method::pixels; }
 
 store::LayoutRecord to_record(const LayoutKey& key, const LayoutResult& r) {
   if (!r.final || !r.positions) throw Error("only a final layout can be saved");

@@ -48,15 +48,15 @@ const render::PointCloud* ChangeOverlay::cloud(std::size_t points) const {
   return cloud_ && cloud_->size() == points ? cloud_.get() : nullptr;
 }
 
-void ChangeOverlay::draw_legend(ImDrawList* dl, const Rect& rect) {
+void ChangeOverlay::draw_legend(ImDrawList* dl, const Rect& rect, const Theme& th) {
   const float w = 140, h = 8, x0 = rect.min.x + 12, y0 = rect.max.y - 34;
-  dl->AddRectFilled(ImVec2(x0 - 6, y0 - 6), ImVec2(x0 + w + 6, y0 + h + 22), IM_COL32(22, 24, 29, 210), 4.0f);
+  dl->AddRectFilled(ImVec2(x0 - 6, y0 - 6), ImVec2(x0 + w + 6, y0 + h + 22), to_imu32(th.overlay_bg), 4.0f);
   constexpr int kSteps = 14;
   for (int k = 0; k < kSteps; ++k) {
     const float a = static_cast<float>(k) / kSteps, b = static_cast<float>(k + 1) / kSteps;
     dl->AddRectFilled(ImVec2(x0 + a * w, y0), ImVec2(x0 + b * w + 0.5f, y0 + h), to_imu32(sequential_color(0.5f * (a + b)), 255));
   }
-  const ImU32 text = IM_COL32(190, 194, 204, 255);
+  const ImU32 text = to_imu32(th.text_dim);
   dl->AddText(ImVec2(x0, y0 + h + 3), text, "same");
   const char* right = "all new";
   dl->AddText(ImVec2(x0 + w - ImGui::CalcTextSize(right).x, y0 + h + 3), text, right);

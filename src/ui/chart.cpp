@@ -2,24 +2,47 @@
 #include <fmt/core.h>
 
 #include <algorithm>
-#include <vector>
 #include <cmath>
+#include <vector>
 
 #include "epochscope/render/atlas.hpp"
+#include "epochscope/ui/chart_axes.hpp"
 #include "epochscope/ui/panels.hpp"
+#include "epochscope/ui/style.hpp"
 
 namespace epochscope::ui {
 
-int draw_chart(const char* id, std::span<const ChartSeries> series, ImVec2 size, float y_min, float y_max, int marker,
-               const char* y_format) {
+int draw_chart(const UiContext& ctx, const char* id, const char* title, std::span<const ChartSeries> series, ImVec2 size,
+               float y_min, float y_max, int marker, const char* y_format) {
+  const Theme& th = *ctx.theme;
   ImGui::PushID(id);
   const ImVec2 p0 = ImGui::GetCursorScreenPos();
   ImGui::InvisibleButton("chart", size);
   const bool hovered = ImGui::IsItemHovered();
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const ImVec2 p1(p0.x + size.x, p0.y + size.y);
-  dl->AddRectFilled(p0, p1, IM_COL32(22, 24, 29, 255), 4.0f);
-  const float left = p0.x + 6, right = p1.x - 6, top = p0.y + 6, bottom = p1.y - 6;
+  const float line_h = ImGui::GetTextLineHeight();
+  // The title and the legend on a row of their own above the plot: never on the curves.
+  float lx = p0.x + 2;
+  float legend_w = 0;
+  for (const auto& s : series) legend_w += line_h * 1.4f + ImGui::CalcTextSize(s.label).x;
+  // The title goes first when the row has room for it too (the panel's heading names the chart).
+  if (title != nullptr && *title != '\0' && ImGui::CalcTextSize(title).x + line_h * 0.8f + legend_w <= size.x) {
+    dl->AddText(ImVec2(lx, p0.y), to_imu32(th.text), title);
+    lx += ImGui::CalcTextSize(title).x + line_h * 0.8f;
+  }
+  for (const auto& s : series) {
+    dl->AddRectFilled(ImVec2(lx, p0.y + line_h * 0.3f), ImVec2(lx + line_h * 0.5f, p0.y + line_h * 0.8f), s.color, 2.0f);
+    dl->AddText(ImVec2(lx + line_h * 0.7f, p0.y), to_imu32(th.text_dim), s.label);
+    lx += line_h * 1.4f + ImGui::CalcTextSize(s.label).x;
+  }
+  // The y axis's labels on the left, the frame numbers below.
+  const auto ticks = nice_ticks(y_min, y_max, 3);
+  const double step = ticks.size() >= 2 ? ticks[1] - ticks[0] : 1.0;
+  float label_w = 0;
+  for (double t : ticks) label_w = std::max(label_w, ImGui::CalcTextSize(tick_label(t, step).c_str()).x);
+  const float left = p0.x + label_w + 6, right = p1.x - 4, top = p0.y + line_h + 4, bottom = p1.y - line_h - 2;
+  dl->AddRectFilled(ImVec2(left, top), ImVec2(right, bottom), to_imu32(th.view_bg), 3.0f);
   std::size_t count = 0;
   for (const auto& s : series) count = std::max(count, s.values.size());
   const auto x_of = [&](std::size_t i) {
@@ -29,35 +52,43 @@ int draw_chart(const char* id, std::span<const ChartSeries> series, ImVec2 size,
     const float t = (v - y_min) / std::max(y_max - y_min, 1e-9f);
     return bottom - (bottom - top) * std::clamp(t, 0.0f, 1.0f);
   };
-  for (int g = 1; g < 4; ++g) {
-    const float y = top + (bottom - top) * static_cast<float>(g) / 4.0f;
-    dl->AddLine(ImVec2(left, y), ImVec2(right, y), IM_COL32(255, 255, 255, 14));
+  for (double t : ticks) {
+    const float y = y_of(static_cast<float>(t));
+    dl->AddLine(ImVec2(left, y), ImVec2(right, y), to_imu32(th.grid));
+    const std::string label = tick_label(t, step);
+    dl->AddText(ImVec2(left - 4 - ImGui::CalcTextSize(label.c_str()).x, y - line_h / 2), to_imu32(th.text_dim), label.c_str());
+  }
+  if (count > 0) {
+    const std::string first = "0", last = fmt::format("{}", count - 1);
+    dl->AddText(ImVec2(left, bottom + 1), to_imu32(th.text_dim), first.c_str());
+    dl->AddText(ImVec2(right - ImGui::CalcTextSize(last.c_str()).x, bottom + 1), to_imu32(th.text_dim), last.c_str());
+    const char* axis = "frame";
+    dl->AddText(ImVec2((left + right - ImGui::CalcTextSize(axis).x) / 2, bottom + 1), to_imu32(th.text_dim, 150), axis);
   }
   if (marker >= 0 && static_cast<std::size_t>(marker) < count) {
-    dl->AddLine(ImVec2(x_of(static_cast<std::size_t>(marker)), top), ImVec2(x_of(static_cast<std::size_t>(marker)), bottom),
-                IM_COL32(255, 255, 255, 90), 1.0f);
+    const float x = x_of(static_cast<std::size_t>(marker));
+    dl->AddLine(ImVec2(x, top), ImVec2(x, bottom), to_imu32(th.axis, 200), 1.0f);
   }
+  // The first series last, on top (the training curve is not hidden under the held-out one).
   std::vector<ImVec2> pts;
-  for (const auto& s : series) {
+  for (auto it = series.rbegin(); it != series.rend(); ++it) {
+    const auto& s = *it;
     pts.clear();
     for (std::size_t i = 0; i < s.values.size(); ++i) {
       if (std::isfinite(s.values[i])) pts.emplace_back(x_of(i), y_of(s.values[i]));
     }
     if (pts.size() >= 2) dl->AddPolyline(pts.data(), static_cast<int>(pts.size()), s.color, 0, 2.0f);
-    if (pts.size() == 1) dl->AddCircleFilled(pts[0], 2.5f, s.color);
-  }
-  // Legend in the top-left corner, the last values on the right.
-  float lx = left + 4;
-  for (const auto& s : series) {
-    dl->AddRectFilled(ImVec2(lx, top + 5), ImVec2(lx + 8, top + 13), s.color, 2.0f);
-    dl->AddText(ImVec2(lx + 11, top + 1), IM_COL32(200, 204, 212, 255), s.label);
-    lx += 16 + ImGui::CalcTextSize(s.label).x;
+    for (const auto& p : pts) {
+      if (pts.size() <= 60) dl->AddCircleFilled(p, 2.2f, s.color, 8);
+    }
   }
   int hovered_index = -1;
   if (hovered && count > 0) {
     const float mx = ImGui::GetIO().MousePos.x;
     const float t = (mx - left) / std::max(right - left, 1.0f);
     hovered_index = std::clamp(static_cast<int>(std::lround(t * static_cast<float>(count - 1))), 0, static_cast<int>(count) - 1);
+    const float x = x_of(static_cast<std::size_t>(hovered_index));
+    dl->AddLine(ImVec2(x, top), ImVec2(x, bottom), to_imu32(th.text_dim, 120), 1.0f);
     ImGui::BeginTooltip();
     ImGui::Text("frame %d", hovered_index);
     for (const auto& s : series) {
@@ -67,6 +98,7 @@ int draw_chart(const char* id, std::span<const ChartSeries> series, ImVec2 size,
         ImGui::Text(y_format, static_cast<double>(s.values[static_cast<std::size_t>(hovered_index)]));
       }
     }
+    ImGui::TextDisabled("click: show this frame");
     ImGui::EndTooltip();
   }
   ImGui::PopID();

@@ -5,7 +5,9 @@
 #include <cmath>
 #include <vector>
 
+#include "epochscope/ui/chart_axes.hpp"
 #include "epochscope/ui/panels.hpp"
+#include "epochscope/ui/style.hpp"
 
 namespace epochscope::ui {
 
@@ -16,14 +18,22 @@ void draw_confusion_panel(UiContext& ctx, UiState& state) {
   const int k = points->class_count();
   const auto& conf = frame.metrics.confusion;
   if (k <= 0 || conf.size() != static_cast<std::size_t>(k * k)) return;
-  ImGui::TextDisabled("rows: true class, columns: predicted (held-out)");
+  ImGui::PushTextWrapPos(0);
+  ImGui::TextDisabled("rows: true class, columns: predicted (held-out points)");
+  ImGui::PopTextWrapPos();
+  const Theme& th = *ctx.theme;
+  // Readable short names (the shortest prefixes that tell the classes apart); full names on hover.
+  const auto names = short_names(points->class_names);
+  float label = 0;
+  for (const auto& n : names) label = std::max(label, ImGui::CalcTextSize(n.c_str()).x);
+  label += 6 * em();
   const float avail = ImGui::GetContentRegionAvail().x;
-  const float label = 16.0f;
-  const float cell = std::floor(std::min((avail - label) / static_cast<float>(k), 24.0f));
+  const float cell = std::floor(std::min((avail - label) / static_cast<float>(k), 24.0f * em()));
   const ImVec2 p0 = ImGui::GetCursorScreenPos();
   ImDrawList* dl = ImGui::GetWindowDrawList();
-  const ImVec2 origin(p0.x + label, p0.y + label);
-  ImGui::InvisibleButton("confusion", ImVec2(label + cell * static_cast<float>(k), label + cell * static_cast<float>(k)));
+  const float header = ImGui::GetTextLineHeight() + 2;
+  const ImVec2 origin(p0.x + label, p0.y + header);
+  ImGui::InvisibleButton("confusion", ImVec2(label + cell * static_cast<float>(k), header + cell * static_cast<float>(k)));
   const bool hovered = ImGui::IsItemHovered();
   const ImVec2 mouse = ImGui::GetIO().MousePos;
   int hr = -1, hc = -1;
@@ -33,11 +43,13 @@ void draw_confusion_panel(UiContext& ctx, UiState& state) {
     if (hr >= k || hc >= k) hr = hc = -1;
   }
   for (int c = 0; c < k; ++c) {
-    const auto& name = points->class_names[static_cast<std::size_t>(c)];
-    const std::string s = name.size() > 2 ? name.substr(0, 1) : name;
+    const std::string& s = names[static_cast<std::size_t>(c)];
     const ImVec2 ts = ImGui::CalcTextSize(s.c_str());
-    dl->AddText(ImVec2(origin.x + cell * (static_cast<float>(c) + 0.5f) - ts.x / 2, p0.y), IM_COL32(170, 175, 185, 255), s.c_str());
-    dl->AddText(ImVec2(p0.x + 2, origin.y + cell * (static_cast<float>(c) + 0.5f) - ts.y / 2), IM_COL32(170, 175, 185, 255), s.c_str());
+    const ImU32 text = to_imu32(c == hc ? th.text : th.text_dim), row_text = to_imu32(c == hr ? th.text : th.text_dim);
+    dl->PushClipRect(ImVec2(origin.x + cell * static_cast<float>(c), p0.y), ImVec2(origin.x + cell * static_cast<float>(c + 1), origin.y), true);
+    dl->AddText(ImVec2(origin.x + cell * (static_cast<float>(c) + 0.5f) - ts.x / 2, p0.y), text, s.c_str());
+    dl->PopClipRect();
+    dl->AddText(ImVec2(p0.x + 2, origin.y + cell * (static_cast<float>(c) + 0.5f) - ts.y / 2), row_text, s.c_str());
   }
   for (int r = 0; r < k; ++r) {
     std::uint32_t row_sum = 0;
@@ -47,12 +59,13 @@ void draw_confusion_panel(UiContext& ctx, UiState& state) {
       const float f = row_sum > 0 ? static_cast<float>(v) / static_cast<float>(row_sum) : 0.0f;
       // Diagonal in blue, errors in orange; sqrt so small error rates stay visible.
       const float g = std::sqrt(f);
-      const ImU32 col = r == c ? IM_COL32(static_cast<int>(30 + 20 * g), static_cast<int>(40 + 110 * g), static_cast<int>(60 + 170 * g), 255)
-                               : IM_COL32(static_cast<int>(30 + 220 * g), static_cast<int>(33 + 120 * g), static_cast<int>(40 + 10 * g), 255);
+      const Rgba8 base = th.frame_bg, target = r == c ? Rgba8{50, 150, 230, 255} : Rgba8{250, 140, 30, 255};
+      const auto mix = [g](std::uint8_t x, std::uint8_t y) { return static_cast<int>(x + (y - x) * g); };
+      const ImU32 col = IM_COL32(mix(base.r, target.r), mix(base.g, target.g), mix(base.b, target.b), 255);
       const ImVec2 a(origin.x + cell * static_cast<float>(c), origin.y + cell * static_cast<float>(r));
       const ImVec2 b(a.x + cell - 1, a.y + cell - 1);
       dl->AddRectFilled(a, b, col, 2.0f);
-      if (r == hr && c == hc) dl->AddRect(a, b, IM_COL32_WHITE, 2.0f, 0, 2.0f);
+      if (r == hr && c == hc) dl->AddRect(a, b, to_imu32(th.ring), 2.0f, 0, 2.0f);
     }
   }
   const ImVec2 rect_max(origin.x + cell * static_cast<float>(k), origin.y + cell * static_cast<float>(k));

@@ -27,23 +27,26 @@ void hook(UiContext& ctx, const char* name) {
 void draw_control_panel(UiContext& ctx, UiState& state) {
   (void)state;
   auto& t = ctx.training;
-  ImGui::PushTextWrapPos(0);
+  ImGui::PushTextWrapPos(0);  // every line here wraps in a narrow panel
   ImGui::TextUnformatted(ctx.source_label.empty() ? "No data" : ctx.source_label.c_str());
-  ImGui::PopTextWrapPos();
   if (t.live) {
     const ImVec4 color = t.state == "running"  ? ImVec4(0.45f, 0.85f, 0.55f, 1)
                          : t.state == "failed" ? ImVec4(1.0f, 0.45f, 0.4f, 1)
                                                : ImVec4(0.9f, 0.8f, 0.45f, 1);
     ImGui::TextColored(color, "%s", t.state.c_str());
     ImGui::SameLine();
-    ImGui::TextDisabled("epoch %d/%d, batch %d/%d", t.epoch, t.epochs, t.batch, t.batches);
+    ImGui::TextDisabled("epoch %d/%d", t.epoch, t.epochs);
+    ImGui::SameLine();
+    ImGui::TextDisabled("batch %d/%d", t.batch, t.batches);
     const double done = t.epochs > 0 ? (std::max(0, t.epoch - 1) + (t.batches > 0 ? double(t.batch) / t.batches : 0.0)) / t.epochs : 0.0;
     const bool over = t.state == "finished";
     const std::string overlay = over ? "done" : fmt::format("{:.0f}%", 100 * done);
     ImGui::ProgressBar(over ? 1.0f : static_cast<float>(std::clamp(done, 0.0, 1.0)), ImVec2(-1, 0), overlay.c_str());
     hook(ctx, "progress");
-    ImGui::Text("%.0f images/s   ETA %s", t.images_per_second, duration(t.eta_seconds).c_str());
-    ImGui::TextDisabled("loss %.4f   train acc %.1f%%", t.loss, 100 * t.accuracy);
+    ImGui::Text("%.0f images/s", t.images_per_second);
+    ImGui::SameLine();
+    ImGui::Text("ETA %s", duration(t.eta_seconds).c_str());
+    ImGui::TextDisabled("batch loss %.4f, accuracy %.1f%%", t.loss, 100 * t.accuracy);
     if (!t.error.empty()) ImGui::TextColored(ImVec4(1.0f, 0.45f, 0.4f, 1), "%s", t.error.c_str());
     const bool running = t.state == "running", paused = t.state == "paused";
     const bool ended = t.state == "finished" || t.state == "stopped" || t.state == "failed";
@@ -74,10 +77,12 @@ void draw_control_panel(UiContext& ctx, UiState& state) {
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("Start training with the options below in this window");
   }
 
+  ImGui::PopTextWrapPos();
   if (ImGui::CollapsingHeader("Training options")) {
     auto& o = ctx.train_settings;
+    const float label_w = ImGui::CalcTextSize("learning rate").x + ImGui::GetStyle().ItemInnerSpacing.x;  // the widest
     const char* datasets[] = {"mnist (10,000 digits)", "fashion (Fashion-MNIST)", "mnist1d (5,000 signals)"};
-    ImGui::SetNextItemWidth(-90);
+    ImGui::SetNextItemWidth(-label_w);
     const int previous = o.dataset;
     if (ImGui::Combo("dataset", &o.dataset, datasets, 3) && (previous == 2) != (o.dataset == 2)) {
       // The signals want smaller batches and a larger step (as `--dataset mnist1d` chooses); only
@@ -90,22 +95,24 @@ void draw_control_panel(UiContext& ctx, UiState& state) {
       ImGui::SetTooltip("mnist1d: MNIST-1D (Greydanus 2020), 40-sample signals generated from a seed;\n"
                         "a 1-D CNN learns it. Try a learning rate of 1e-3 or more.");
     }
-    ImGui::SetNextItemWidth(-90);
+    ImGui::SetNextItemWidth(-label_w);
     ImGui::InputInt("epochs", &o.epochs, 1, 10);
     o.epochs = std::clamp(o.epochs, 1, 10000);
-    ImGui::SetNextItemWidth(-90);
+    ImGui::SetNextItemWidth(-label_w);
     ImGui::InputInt("batch size", &o.batch_size, 32, 256);
     o.batch_size = std::clamp(o.batch_size, 1, 65536);
-    ImGui::SetNextItemWidth(-90);
+    ImGui::SetNextItemWidth(-label_w);
     ImGui::InputFloat("learning rate", &o.learning_rate, 0, 0, "%.1e");
     o.learning_rate = std::clamp(o.learning_rate, 1e-7f, 10.0f);
     const char* optimizers[] = {"adam", "sgd (momentum 0.9)"};
-    ImGui::SetNextItemWidth(-90);
+    ImGui::SetNextItemWidth(-label_w);
     ImGui::Combo("optimizer", &o.optimizer, optimizers, 2);
-    ImGui::SetNextItemWidth(-90);
+    ImGui::SetNextItemWidth(-label_w);
     ImGui::InputInt("seed", &o.seed);
     o.seed = std::max(o.seed, 0);
+    ImGui::PushTextWrapPos(0);
     ImGui::TextDisabled("Applied by Restart / Train again.");
+    ImGui::PopTextWrapPos();
   }
 }
 

@@ -28,7 +28,8 @@ void GraphOverlay::set_edges(const EdgeList& edges) {
 }
 
 int GraphOverlay::draw_hovered(ImDrawList* dl, const store::PointSet& points, std::span<const float> xy,
-                               const ViewTransform& camera, const Rect& rect, std::size_t hovered, float point_px) {
+                               const ViewTransform& camera, const Rect& rect, std::size_t hovered, float point_px,
+                               const Theme& th) {
   if (!uploaded_) return -1;
   const std::size_t n = xy.size() / 2;
   if (adjacent_ != uploaded_ || adjacency_.size() != n) {  // once per layout
@@ -43,15 +44,15 @@ int GraphOverlay::draw_hovered(ImDrawList* dl, const store::PointSet& points, st
   for (const std::uint32_t j : neighbours) {
     const Vec2 s = camera.to_screen({xy[2 * j], xy[2 * j + 1]}, rect);
     if (!std::isfinite(s.x)) continue;
-    dl->AddLine(im(h), im(s), IM_COL32(0, 0, 0, 160), 3.5f);
-    dl->AddLine(im(h), im(s), IM_COL32(255, 255, 255, 230), 1.5f);
+    dl->AddLine(im(h), im(s), to_imu32(th.ring_shadow, 160), 3.5f);
+    dl->AddLine(im(h), im(s), to_imu32(th.ring, 230), 1.5f);
     ++count;
   }
   for (const std::uint32_t j : neighbours) {
     const Vec2 s = camera.to_screen({xy[2 * j], xy[2 * j + 1]}, rect);
     if (!std::isfinite(s.x)) continue;
-    dl->AddCircleFilled(im(s), r + 2.0f, to_imu32(class_color(points.labels[j])), 16);
-    dl->AddCircle(im(s), r + 3.0f, IM_COL32(255, 255, 255, 220), 18, 1.5f);
+    dl->AddCircleFilled(im(s), r + 2.0f, to_imu32(th.class_color(points.labels[j])), 16);
+    dl->AddCircle(im(s), r + 3.0f, to_imu32(th.ring, 220), 18, 1.5f);
   }
   return count;
 }

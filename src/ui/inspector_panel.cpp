@@ -6,20 +6,27 @@
 #include <cmath>
 #include <vector>
 
+#include "epochscope/ui/chart_axes.hpp"
 #include "epochscope/ui/panels.hpp"
 #include "epochscope/ui/style.hpp"
 
 namespace epochscope::ui {
 namespace {
 
-void draw_radar(const store::PointSet& points, const Matrix& out, std::size_t i, float size) {
+void draw_radar(const UiContext& ctx, const store::PointSet& points, const Matrix& out, std::size_t i, float size) {
   const int k = points.class_count();
-  if (k < 3 || out.cols() != k) return;
+  if (k < 3 || out.cols() != k || size < 40) return;
+  const Theme& th = *ctx.theme;
+  const auto names = short_names(points.class_names);
+  float label_w = 0;
+  for (const auto& n : names) label_w = std::max(label_w, ImGui::CalcTextSize(n.c_str()).x);
   const ImVec2 p0 = ImGui::GetCursorScreenPos();
   ImGui::Dummy(ImVec2(size, size));
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const ImVec2 c(p0.x + size / 2, p0.y + size / 2);
-  const float r = size / 2 - 16;
+  // The labels fit inside the square: the chart's radius leaves room for the widest one.
+  const float gap = 6.0f * em();
+  const float r = std::max(10.0f, size / 2 - label_w - gap - 4);
   const auto at = [&](int j, float v) {
     const float a = 2.0f * 3.14159265f * static_cast<float>(j) / static_cast<float>(k) - 3.14159265f / 2;
     return ImVec2(c.x + std::cos(a) * r * v, c.y + std::sin(a) * r * v);
@@ -27,24 +34,35 @@ void draw_radar(const store::PointSet& points, const Matrix& out, std::size_t i,
   for (float ring : {0.25f, 0.5f, 0.75f, 1.0f}) {
     std::vector<ImVec2> poly;
     for (int j = 0; j < k; ++j) poly.push_back(at(j, ring));
-    dl->AddPolyline(poly.data(), k, IM_COL32(255, 255, 255, ring == 1.0f ? 50 : 22), ImDrawFlags_Closed, 1.0f);
+    dl->AddPolyline(poly.data(), k, to_imu32(th.grid, ring == 1.0f ? 90 : 40), ImDrawFlags_Closed, 1.0f);
   }
   const int label = points.labels[i];
   std::vector<ImVec2> poly;
   for (int j = 0; j < k; ++j) {
-    dl->AddLine(c, at(j, 1.0f), IM_COL32(255, 255, 255, 22));
+    dl->AddLine(c, at(j, 1.0f), to_imu32(th.grid, 40));
     poly.push_back(at(j, std::clamp(out(static_cast<Eigen::Index>(i), j), 0.0f, 1.0f)));
   }
-  const Rgba8 lc = class_color(label);
+  const Rgba8 lc = th.class_color(label);
   dl->AddConvexPolyFilled(poly.data(), k, to_imu32(lc, 70));
   dl->AddPolyline(poly.data(), k, to_imu32(lc, 255), ImDrawFlags_Closed, 2.0f);
   for (int j = 0; j < k; ++j) {
-    const ImVec2 lp = at(j, 1.0f + 12.0f / r);
-    const char* name = points.class_names[static_cast<std::size_t>(j)].c_str();
-    const std::string s = std::string(name).substr(0, 3);
+    const std::string& s = names[static_cast<std::size_t>(j)];
     const ImVec2 ts = ImGui::CalcTextSize(s.c_str());
-    if (j == label) dl->AddCircle(ImVec2(lp.x, lp.y), 9.0f, IM_COL32_WHITE, 16, 2.0f);
-    dl->AddText(ImVec2(lp.x - ts.x / 2, lp.y - ts.y / 2), j == label ? IM_COL32_WHITE : IM_COL32(160, 165, 175, 255), s.c_str());
+    const float a = 2.0f * 3.14159265f * static_cast<float>(j) / static_cast<float>(k) - 3.14159265f / 2;
+    const float ux = std::cos(a), uy = std::sin(a);
+    // Centred beyond the rim, pushed out by half its extent along the spoke.
+    const float push = r + gap + std::abs(ux) * ts.x / 2 + std::abs(uy) * ts.y / 2;
+    const ImVec2 lp(c.x + ux * push, c.y + uy * push);
+    if (j == label) dl->AddCircle(lp, std::max(ts.x, ts.y) * 0.5f + 4, to_imu32(th.ring), 16, 2.0f);
+    dl->AddText(ImVec2(lp.x - ts.x / 2, lp.y - ts.y / 2), to_imu32(j == label ? th.text : th.text_dim), s.c_str());
+  }
+  if (ImGui::IsMouseHoveringRect(p0, ImVec2(p0.x + size, p0.y + size))) {
+    ImGui::BeginTooltip();
+    for (int j = 0; j < k; ++j) {
+      ImGui::Text("%s%s: %.3f", points.class_names[static_cast<std::size_t>(j)].c_str(), j == label ? " (true)" : "",
+                  static_cast<double>(out(static_cast<Eigen::Index>(i), j)));
+    }
+    ImGui::EndTooltip();
   }
 }
 
@@ -54,37 +72,61 @@ void draw_inspector_panel(UiContext& ctx, UiState& state) {
   const auto* points = ctx.points();
   if (points == nullptr || ctx.frames.empty()) return;
   if (state.selection.empty()) {
-    ImGui::TextDisabled("Click a point to follow it:\nits trace in every view,\nits class probabilities here.");
+    ImGui::PushTextWrapPos(0);
+    ImGui::TextDisabled("Click a point to follow it: its trace in every view, its class probabilities here.");
+    ImGui::PopTextWrapPos();
     return;
   }
-  const int point = state.selection.back();
+  // Several selected (a confusion-matrix cell, shift-clicks): step through them.
+  const int count = static_cast<int>(state.selection.size());
+  state.inspected = std::clamp(state.inspected, 0, count - 1);
+  if (count > 1) {
+    if (ImGui::ArrowButton("##prev", ImGuiDir_Left)) state.inspected = (state.inspected + count - 1) % count;
+    ctx.hooks["inspect_prev"] = {{ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y}, {ImGui::GetItemRectMax().x, ImGui::GetItemRectMax().y}};
+    ImGui::SameLine();
+    if (ImGui::ArrowButton("##next", ImGuiDir_Right)) state.inspected = (state.inspected + 1) % count;
+    ctx.hooks["inspect_next"] = {{ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y}, {ImGui::GetItemRectMax().x, ImGui::GetItemRectMax().y}};
+    ImGui::SameLine();
+    ImGui::Text("%d of %d selected", state.inspected + 1, count);
+  } else {
+    ImGui::TextDisabled("1 selected (Esc clears)");
+  }
+  const int point = state.selection[static_cast<std::size_t>(state.inspected)];
   if (point < 0 || static_cast<std::size_t>(point) >= points->size()) return;
   const auto i = static_cast<std::size_t>(point);
   const auto& frame = *ctx.frames[static_cast<std::size_t>(std::clamp(state.frame, 0, ctx.frame_count() - 1))];
   const Matrix* out = frame.layer("output");
-  ImGui::Text("%zu selected (Esc clears)", state.selection.size());
-  draw_point_image(ctx, point, 56);
+  const Theme& th = *ctx.theme;
+  draw_point_image(ctx, point, 56 * em());
   ImGui::SameLine();
   ImGui::BeginGroup();
   const int label = points->labels[i];
   ImGui::Text("#%d  %s", point, points->heldout[i] != 0 ? "held-out" : "training");
-  ImGui::TextColored(to_imvec4(class_color(label)), "true %s", points->class_names[static_cast<std::size_t>(label)].c_str());
+  ImGui::PushTextWrapPos(0);
+  ImGui::TextColored(to_imvec4(th.class_color(label)), "true: %s", points->class_names[static_cast<std::size_t>(label)].c_str());
   if (i < frame.predicted.size()) {
     const int p = frame.predicted[i];
-    ImGui::TextColored(to_imvec4(class_color(p)), "predicted %s", points->class_names[static_cast<std::size_t>(p)].c_str());
+    ImGui::TextColored(to_imvec4(th.class_color(p)), "predicted: %s", points->class_names[static_cast<std::size_t>(p)].c_str());
   }
+  ImGui::PopTextWrapPos();
   ImGui::EndGroup();
+  // The chart of p(true class) must fit below without scrolling: the star chart takes what is left.
+  const float chart_h = 104 * em();
+  const float text_h = ImGui::GetTextLineHeightWithSpacing();
+  const float avail_h = ImGui::GetContentRegionAvail().y - chart_h - 2 * text_h;
   if (out != nullptr && static_cast<std::size_t>(out->rows()) > i) {
-    draw_radar(*points, *out, i, std::min(ImGui::GetContentRegionAvail().x, 210.0f));
+    const float size = std::min({ImGui::GetContentRegionAvail().x, 230.0f * em(), avail_h});
+    draw_radar(ctx, *points, *out, i, size);
+    ctx.hooks["inspector_radar"] = {{ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y}, {ImGui::GetItemRectMax().x, ImGui::GetItemRectMax().y}};
   }
   std::vector<float> p_true;
   for (const auto& f : ctx.frames) {
     const Matrix* o = f->layer("output");
     p_true.push_back(o != nullptr && static_cast<std::size_t>(o->rows()) > i ? (*o)(static_cast<Eigen::Index>(i), label) : NAN);
   }
-  ImGui::TextDisabled("p(true class) over the frames");
-  const ChartSeries s[] = {{p_true, to_imu32(class_color(label)), "p(true)"}};
-  const int h = draw_chart("ptrue", s, ImVec2(ImGui::GetContentRegionAvail().x, 80), 0.0f, 1.0f, state.frame, "%.3f");
+  const ChartSeries s[] = {{p_true, to_imu32(th.class_color(label)), "this point"}};
+  const int h = draw_chart(ctx, "ptrue", "p(true class)", s, ImVec2(ImGui::GetContentRegionAvail().x, chart_h), 0.0f, 1.0f, state.frame, "%.3f");
+  ctx.hooks["inspector_chart"] = {{ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y}, {ImGui::GetItemRectMax().x, ImGui::GetItemRectMax().y}};
   if (h >= 0 && ImGui::IsMouseClicked(ImGuiMouseButton_Left)) state.set_frame(h, ctx.frame_count());
 }
 

@@ -23,7 +23,9 @@ void draw_legend_panel(UiContext& ctx, UiState& state) {
     if (frame != nullptr && i < frame->predicted.size() && frame->predicted[i] != c) ++wrong[static_cast<std::size_t>(c)];
   }
   ImDrawList* dl = ImGui::GetWindowDrawList();
-  const float row_h = ImGui::GetTextLineHeight() + 6;
+  const Theme& th = *ctx.theme;
+  const float row_h = ImGui::GetTextLineHeight() + 6 * em();
+  const float dot = 11 * em(), text_x = 24 * em();
   for (int c = 0; c < k; ++c) {
     ImGui::PushID(c);
     const ImVec2 p = ImGui::GetCursorScreenPos();
@@ -33,40 +35,67 @@ void draw_legend_panel(UiContext& ctx, UiState& state) {
     if (hovered) state.hovered_class = c;
     ctx.hooks[fmt::format("legend_{}", c)] = {{p.x, p.y}, {p.x + w, p.y + row_h}};
     const bool pinned = state.pinned_class == c;
-    if (hovered || pinned) dl->AddRectFilled(p, ImVec2(p.x + w, p.y + row_h), IM_COL32(255, 255, 255, pinned ? 34 : 18), 4.0f);
-    dl->AddCircleFilled(ImVec2(p.x + 11, p.y + row_h / 2), 6.0f, to_imu32(class_color(c)), 16);
-    dl->AddText(ImVec2(p.x + 24, p.y + 3), IM_COL32(230, 232, 236, 255), points->class_names[static_cast<std::size_t>(c)].c_str());
-    const std::string right = frame != nullptr ? fmt::format("{}  ({} wrong)", counts[static_cast<std::size_t>(c)], wrong[static_cast<std::size_t>(c)])
-                                               : fmt::format("{}", counts[static_cast<std::size_t>(c)]);
-    const ImVec2 ts = ImGui::CalcTextSize(right.c_str());
-    dl->AddText(ImVec2(p.x + w - ts.x - 4, p.y + 3), IM_COL32(150, 155, 165, 255), right.c_str());
+    if (hovered || pinned) dl->AddRectFilled(p, ImVec2(p.x + w, p.y + row_h), to_imu32(th.text, pinned ? 34 : 18), 4.0f);
+    dl->AddCircleFilled(ImVec2(p.x + dot, p.y + row_h / 2), 6.0f * em(), to_imu32(th.class_color(c)), 16);
+    // The counts on the right, shortened and then dropped before they touch the name; a name that
+    // still does not fit ends in "...", whole in the tooltip.
+    const auto& name = points->class_names[static_cast<std::size_t>(c)];
+    const int n = counts[static_cast<std::size_t>(c)], bad = wrong[static_cast<std::size_t>(c)];
+    const float name_w = ImGui::CalcTextSize(name.c_str()).x;
+    std::string right;
+    for (const std::string& option : {frame != nullptr ? fmt::format("{}  ({} wrong)", n, bad) : fmt::format("{}", n),
+                                      frame != nullptr ? fmt::format("{} wrong", bad) : std::string{}, std::string{}}) {
+      right = option;
+      if (text_x + name_w + ImGui::CalcTextSize(right.c_str()).x + 12 * em() <= w) break;
+    }
+    const float right_w = right.empty() ? 0.0f : ImGui::CalcTextSize(right.c_str()).x;
+    const float room = w - text_x - right_w - 12 * em();
+    std::string shown = name;
+    while (shown.size() > 1 && ImGui::CalcTextSize((shown + "...").c_str()).x > room && ImGui::CalcTextSize(shown.c_str()).x > room) {
+      shown.pop_back();
+    }
+    if (shown != name) shown += "...";
+    const float ty = p.y + (row_h - ImGui::GetTextLineHeight()) / 2;
+    dl->AddText(ImVec2(p.x + text_x, ty), to_imu32(th.text), shown.c_str());
+    if (!right.empty()) dl->AddText(ImVec2(p.x + w - right_w - 4, ty), to_imu32(th.text_dim), right.c_str());
+    if (hovered) {
+      ImGui::SetTooltip("%s: %d points, %d misclassified at this frame\nhover: only this class in colour; click: pin it",
+                        name.c_str(), n, bad);
+    }
     ImGui::PopID();
   }
+  ImGui::PushTextWrapPos(0);
   ImGui::TextDisabled(state.pinned_class >= 0 ? "Click the class again to unpin" : "Hover a class to highlight, click to pin");
+  ImGui::PopTextWrapPos();
 
   ImGui::Separator();
   // Marker key: training points are discs, held-out points rings.
   const ImVec2 p = ImGui::GetCursorScreenPos();
   const float h = ImGui::GetTextLineHeight();
-  dl->AddCircleFilled(ImVec2(p.x + 8, p.y + h / 2), 5.0f, IM_COL32(200, 204, 214, 255), 16);
-  dl->AddCircle(ImVec2(p.x + 108, p.y + h / 2), 4.5f, IM_COL32(200, 204, 214, 255), 16, 1.8f);
-  ImGui::SetCursorScreenPos(ImVec2(p.x + 18, p.y));
+  const float second = ImGui::CalcTextSize("training").x + 34 * em();
+  dl->AddCircleFilled(ImVec2(p.x + 8 * em(), p.y + h / 2), 5.0f * em(), to_imu32(th.text_dim), 16);
+  dl->AddCircle(ImVec2(p.x + second, p.y + h / 2), 4.5f * em(), to_imu32(th.text_dim), 16, 1.8f);
+  ImGui::SetCursorScreenPos(ImVec2(p.x + 18 * em(), p.y));
   ImGui::TextUnformatted("training");
-  ImGui::SetCursorScreenPos(ImVec2(p.x + 118, p.y));
+  ImGui::SetCursorScreenPos(ImVec2(p.x + second + 10 * em(), p.y));
   ImGui::TextUnformatted("held-out");
+}
+
+// What is drawn and how: the split filter, misclassified points, digit images, point size, view
+// count, a screenshot.
+void draw_display_options(UiContext& ctx, UiState& state) {
+  const char* filters[] = {"all points", "held-out only", "training only"};
   int filter = static_cast<int>(state.filter);
-  ImGui::RadioButton("all", &filter, 0);
-  ImGui::SameLine();
-  ImGui::RadioButton("held-out", &filter, 1);
-  ImGui::SameLine();
-  ImGui::RadioButton("training", &filter, 2);
-  state.filter = static_cast<SplitFilter>(filter);
-  ImGui::Checkbox("Misclassified at this frame", &state.show_misclassified);
+  ImGui::SetNextItemWidth(-1);
+  if (ImGui::Combo("##filter", &filter, filters, 3)) state.filter = static_cast<SplitFilter>(filter);
+  ctx.hooks["filter"] = {{ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y}, {ImGui::GetItemRectMax().x, ImGui::GetItemRectMax().y}};
+  ImGui::Checkbox("Misclassified", &state.show_misclassified);
   ctx.hooks["misclassified"] = {{ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y},
                                 {ImGui::GetItemRectMax().x, ImGui::GetItemRectMax().y}};
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Only the points the network gets wrong at this frame in colour");
   ImGui::Checkbox("Digit images", &state.images);
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Draw every point as its image (also when zoomed in far)");
-  ImGui::SetNextItemWidth(-80);
+  ImGui::SetNextItemWidth(-ImGui::CalcTextSize("point size").x - ImGui::GetStyle().ItemInnerSpacing.x);
   ImGui::SliderFloat("point size", &state.point_size, 1.5f, 12.0f, "%.1f px");
   ImGui::TextUnformatted("views");
   ImGui::SameLine();

@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "epochscope/ui/panels.hpp"
+#include "epochscope/ui/style.hpp"
 
 namespace epochscope::ui {
 
@@ -21,13 +22,19 @@ void draw_metrics_panel(UiContext& ctx, UiState& state) {
     max_loss = std::max({max_loss, train_loss.back(), heldout_loss.back()});
   }
   const auto& cur = ctx.frames[static_cast<std::size_t>(std::clamp(state.frame, 0, ctx.frame_count() - 1))]->metrics;
-  ImGui::Text("Frame %d: held-out accuracy %.1f%%, loss %.3f", state.frame, 100 * cur.heldout_accuracy, cur.heldout_loss);
+  ImGui::PushTextWrapPos(0);
+  ImGui::Text("Frame %d, held-out points:", state.frame);
+  ImGui::Text("accuracy %.1f%%", 100 * cur.heldout_accuracy);
+  ImGui::SameLine();
+  if (ImGui::GetContentRegionAvail().x < ImGui::CalcTextSize("loss 0.000").x) ImGui::NewLine();
+  ImGui::Text("loss %.3f", cur.heldout_loss);
+  ImGui::PopTextWrapPos();
   const float w = ImGui::GetContentRegionAvail().x;
-  const ImU32 train_color = IM_COL32(86, 180, 233, 255), heldout_color = IM_COL32(230, 159, 0, 255);
-  const ChartSeries loss[] = {{train_loss, train_color, "train loss"}, {heldout_loss, heldout_color, "held-out"}};
-  int h = draw_chart("loss", loss, ImVec2(w, 92), 0.0f, max_loss * 1.05f, state.frame, "%.4f");
-  const ChartSeries acc[] = {{train_acc, train_color, "train acc %"}, {heldout_acc, heldout_color, "held-out"}};
-  const int h2 = draw_chart("accuracy", acc, ImVec2(w, 92), 0.0f, 100.0f, state.frame, "%.1f%%");
+  const ImU32 train_color = to_imu32(ctx.theme->class_color(1)), heldout_color = to_imu32(ctx.theme->class_color(0));
+  const ChartSeries loss[] = {{train_loss, train_color, "training"}, {heldout_loss, heldout_color, "held-out"}};
+  int h = draw_chart(ctx, "loss", "loss", loss, ImVec2(w, 112 * em()), 0.0f, max_loss * 1.05f, state.frame, "%.4f");
+  const ChartSeries acc[] = {{train_acc, train_color, "training"}, {heldout_acc, heldout_color, "held-out"}};
+  const int h2 = draw_chart(ctx, "accuracy", "accuracy %", acc, ImVec2(w, 112 * em()), 0.0f, 100.0f, state.frame, "%.1f%%");
   if (h < 0) h = h2;
   // Clicking the chart jumps the epoch bar there.
   if (h >= 0 && ImGui::IsMouseClicked(ImGuiMouseButton_Left)) state.set_frame(h, ctx.frame_count());

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "epochscope/ui/style.hpp"
+
 namespace epochscope::ui {
 namespace {
 
@@ -70,7 +72,7 @@ void OrbitView::reset() {
 }
 
 // The layout's bounding box as a faint wireframe and, bottom left, which way its three axes point.
-void OrbitView::draw_box(ImDrawList* dl, const Rect& rect) const {
+void OrbitView::draw_box(ImDrawList* dl, const Rect& rect, const Theme& th) const {
   if (!box_.valid) return;
   Vec2 corner[8];
   for (int k = 0; k < 8; ++k) {
@@ -81,7 +83,7 @@ void OrbitView::draw_box(ImDrawList* dl, const Rect& rect) const {
     for (const int bit : {1, 2, 4}) {
       const int b = a | bit;
       if (b == a || !std::isfinite(corner[a].x) || !std::isfinite(corner[b].x)) continue;
-      dl->AddLine(im(corner[a]), im(corner[b]), IM_COL32(120, 126, 140, 55), 1.0f);
+      dl->AddLine(im(corner[a]), im(corner[b]), to_imu32(th.axis, 55), 1.0f);
     }
   }
   Vec3 right, up, forward;

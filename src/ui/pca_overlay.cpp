@@ -24,7 +24,7 @@ int draw_pca_components(UiContext& ctx, const jobs::PcaComponents& c, const Rect
   for (int k = 0; k < count; ++k) {
     const auto col = c.loadings.col(k);
     const float top = std::max(col.cwiseAbs().maxCoeff(), 1e-12f);
-    dl->AddRectFilled(ImVec2(x - 3, y - 3), ImVec2(x + tw + 3, y + th + 17), IM_COL32(14, 15, 19, 235), 3.0f);
+    dl->AddRectFilled(ImVec2(x - 3, y - 3), ImVec2(x + tw + 3, y + th + 17), to_imu32(ctx.theme->overlay_bg), 3.0f);
     for (int r = 0; r < h; ++r) {
       for (int q = 0; q < w; ++q) {
         const ImVec2 p(x + static_cast<float>(q) * cell, y + static_cast<float>(r) * cell);
@@ -33,7 +33,7 @@ int draw_pca_components(UiContext& ctx, const jobs::PcaComponents& c, const Rect
     }
     const double ratio = static_cast<std::size_t>(k) < c.explained_ratio.size() ? c.explained_ratio[static_cast<std::size_t>(k)] : 0.0;
     const std::string label = fmt::format("PC{} {:.1f}%", k + 1, 100 * ratio);
-    dl->AddText(ImVec2(x, y + th + 2), IM_COL32(200, 204, 214, 255), label.c_str());
+    dl->AddText(ImVec2(x, y + th + 2), to_imu32(ctx.theme->text), label.c_str());
     y += th + 24;
     ++drawn;
   }

@@ -85,8 +85,9 @@ void PixelExplorer::draw(UiContext& ctx, const UiState& state, const ViewConfig&
   const auto* points = ctx.points();
   if (points == nullptr || points->size() == 0 || axis_count(*points, config.layer) <= 0) return;
   ImDrawList* dl = ImGui::GetWindowDrawList();
-  const ImU32 text = IM_COL32(210, 214, 222, 255);
-  const Rgba8 x_colour = class_color(0), y_colour = class_color(1);  // orange and sky blue
+  const Theme& th = *ctx.theme;
+  const ImU32 text = to_imu32(th.text);
+  const Rgba8 x_colour = th.class_color(0), y_colour = th.class_color(1);  // orange and sky blue
   const auto [ax, ay] = axes(*points, config);
   const std::string xl = "x: " + axis_name(*points, config.layer, ax), yl = "y: " + axis_name(*points, config.layer, ay);
   dl->AddText(ImVec2(rect.center().x - ImGui::CalcTextSize(xl.c_str()).x / 2, rect.max.y - 22), to_imu32(x_colour), xl.c_str());
@@ -112,7 +113,15 @@ void PixelExplorer::draw(UiContext& ctx, const UiState& state, const ViewConfig&
   for (const bool x_axis : {true, false}) {
     const Rect r = axis_grid_rect(rect, points->width, points->height, x_axis);
     const float cw = r.width() / static_cast<float>(points->width), ch = r.height() / static_cast<float>(points->height);
-    dl->AddRectFilled(ImVec2(r.min.x - 4, r.min.y - 18), ImVec2(r.max.x + 4, r.max.y + 4), IM_COL32(14, 15, 19, 235), 3.0f);
+    const bool samples = points->signal || points->height == 1;
+    const char* label = samples ? (x_axis ? "x sample" : "y sample") : (x_axis ? "x pixel" : "y pixel");
+    const std::string hint = show_point ? fmt::format("#{}", hovered) : "mean";
+    // The label left and the hint right above the grid, side by side even over a grid narrower than
+    // both (a 40-sample signal's): the box grows to hold them.
+    const float line = ImGui::GetTextLineHeight();
+    const float label_w = ImGui::CalcTextSize(label).x, hint_w = ImGui::CalcTextSize(hint.c_str()).x;
+    const float box_right = std::max(r.max.x, r.min.x + label_w + hint_w + 10 * em());
+    dl->AddRectFilled(ImVec2(r.min.x - 4, r.min.y - line - 4), ImVec2(box_right + 4, r.max.y + 4), to_imu32(th.overlay_bg), 3.0f);
     if (show_point || have_mean) {
       for (int y = 0; y < points->height; ++y) {
         for (int x = 0; x < points->width; ++x) {
@@ -127,11 +136,8 @@ void PixelExplorer::draw(UiContext& ctx, const UiState& state, const ViewConfig&
     const int chosen = x_axis ? ax : ay;
     const ImVec2 a(r.min.x + static_cast<float>(chosen % points->width) * cw, r.min.y + static_cast<float>(chosen / points->width) * ch);
     dl->AddRect(ImVec2(a.x - 1, a.y - 1), ImVec2(a.x + cw + 1, a.y + ch + 1), to_imu32(x_axis ? x_colour : y_colour), 0, 0, 2.0f);
-    const bool samples = points->signal || points->height == 1;
-    const char* label = samples ? (x_axis ? "x sample" : "y sample") : (x_axis ? "x pixel" : "y pixel");
-    dl->AddText(ImVec2(r.min.x, r.min.y - 16), to_imu32(x_axis ? x_colour : y_colour), label);
-    const std::string hint = show_point ? fmt::format("#{}", hovered) : "mean";
-    dl->AddText(ImVec2(r.max.x - ImGui::CalcTextSize(hint.c_str()).x, r.min.y - 16), text, hint.c_str());
+    dl->AddText(ImVec2(r.min.x, r.min.y - line - 2), to_imu32(x_axis ? x_colour : y_colour), label);
+    dl->AddText(ImVec2(box_right - hint_w, r.min.y - line - 2), text, hint.c_str());
     ctx.hooks[fmt::format("view{}_{}grid", slot, x_axis ? "x" : "y")] = r;
   }
   dl->AddText(ImVec2(rect.min.x + 12, axis_grid_rect(rect, points->width, points->height, false).max.y + 8),

@@ -13,17 +13,17 @@ ImVec2 im(Vec2 v) { return {v.x, v.y}; }
 
 }  // namespace
 
-void StarOverlay::draw_under(ImDrawList* dl, const ViewTransform& camera, const Rect& rect) const {
+void StarOverlay::draw_under(ImDrawList* dl, const ViewTransform& camera, const Rect& rect, const Theme& th) const {
   const Vec2 origin = camera.to_screen({0, 0}, rect);
-  dl->AddCircle(im(origin), camera.scale, IM_COL32(120, 126, 140, 70), 128, 1.0f);
+  dl->AddCircle(im(origin), camera.scale, to_imu32(th.axis, 70), 128, 1.0f);
   const Matrix& a = anchors_.anchors();
   for (Eigen::Index k = 0; k < a.rows(); ++k) {
-    dl->AddLine(im(origin), im(camera.to_screen({a(k, 0), a(k, 1)}, rect)), IM_COL32(120, 126, 140, 45), 1.0f);
+    dl->AddLine(im(origin), im(camera.to_screen({a(k, 0), a(k, 1)}, rect)), to_imu32(th.axis, 45), 1.0f);
   }
 }
 
-void StarOverlay::draw_over(ImDrawList* dl, const ViewTransform& camera, const Rect& rect,
-                            const store::PointSet* points) const {
+void StarOverlay::draw_over(ImDrawList* dl, const ViewTransform& camera, const Rect& rect, const store::PointSet* points,
+                            const Theme& th) const {
   const Vec2 origin = camera.to_screen({0, 0}, rect);
   const Matrix& a = anchors_.anchors();
   const auto d = a.rows();
@@ -33,14 +33,14 @@ void StarOverlay::draw_over(ImDrawList* dl, const ViewTransform& camera, const R
     const Vec2 s = camera.to_screen({a(k, 0), a(k, 1)}, rect);
     const bool hot = std::hypot(s.x - mouse.x, s.y - mouse.y) < 9.0f || dragging_ == k;
     const float radius = (d > 16 ? 3.5f : 6.0f) + (hot ? 2.0f : 0.0f);
-    const ImU32 fill = classes ? to_imu32(class_color(static_cast<int>(k))) : IM_COL32(200, 204, 214, 255);
+    const ImU32 fill = classes ? to_imu32(th.class_color(static_cast<int>(k))) : to_imu32(th.text_dim);
     dl->AddCircleFilled(im(s), radius, fill, 16);
-    dl->AddCircle(im(s), radius, IM_COL32(15, 16, 20, 255), 16, 1.5f);
+    dl->AddCircle(im(s), radius, to_imu32(th.ring_shadow, 255), 16, 1.5f);
     if (d > 16) continue;
     const std::string label = classes ? points->class_names[static_cast<std::size_t>(k)] : fmt::format("d{}", k);
     const ImVec2 ts = ImGui::CalcTextSize(label.c_str());
     const Vec2 at = anchor_label_position(s, origin, {ts.x, ts.y}, (d > 16 ? 3.5f : 6.0f) + 10);
-    dl->AddText(im(at), IM_COL32(230, 232, 236, 255), label.c_str());
+    dl->AddText(im(at), to_imu32(th.text), label.c_str());
   }
 }
 

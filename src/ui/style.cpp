@@ -1,11 +1,34 @@
 #include "epochscope/ui/style.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <filesystem>
 
 namespace epochscope::ui {
+namespace {
 
-void apply_style(float font_px) {
-  ImGui::StyleColorsDark();
+ImVec4 v4(Rgba8 c, float alpha = -1) {
+  return ImVec4(c.r / 255.0f, c.g / 255.0f, c.b / 255.0f, alpha >= 0 ? alpha : c.a / 255.0f);
+}
+
+ImVec4 mixed(Rgba8 a, Rgba8 b, float t) {
+  const auto m = [t](std::uint8_t x, std::uint8_t y) { return (x + (y - x) * t) / 255.0f; };
+  return ImVec4(m(a.r, b.r), m(a.g, b.g), m(a.b, b.b), 1.0f);
+}
+
+}  // namespace
+
+float clamp_ui_scale(float scale) { return std::clamp(scale, kMinUiScale, kMaxUiScale); }
+
+void apply_style(const Theme& theme, float scale, float font_px) {
+  scale = clamp_ui_scale(scale);
+  ImGuiStyle fresh;  // sizes from the defaults every time, so scaling does not compound
+  ImGui::GetStyle() = fresh;
+  if (theme.light) {
+    ImGui::StyleColorsLight();
+  } else {
+    ImGui::StyleColorsDark();
+  }
   ImGuiStyle& s = ImGui::GetStyle();
   s.WindowRounding = 0;
   s.ChildRounding = 4;
@@ -18,35 +41,41 @@ void apply_style(float font_px) {
   s.WindowPadding = ImVec2(10, 10);
   s.WindowBorderSize = 0;
   s.ChildBorderSize = 1;
+  s.ScaleAllSizes(scale);
   ImVec4* c = s.Colors;
-  c[ImGuiCol_WindowBg] = ImVec4(0.105f, 0.113f, 0.133f, 1.0f);
+  c[ImGuiCol_WindowBg] = v4(theme.window_bg);
   c[ImGuiCol_ChildBg] = ImVec4(0.0f, 0.0f, 0.0f, 0.0f);
-  c[ImGuiCol_PopupBg] = ImVec4(0.13f, 0.14f, 0.17f, 0.98f);
-  c[ImGuiCol_Border] = ImVec4(0.25f, 0.27f, 0.32f, 1.0f);
-  c[ImGuiCol_FrameBg] = ImVec4(0.17f, 0.19f, 0.23f, 1.0f);
-  c[ImGuiCol_FrameBgHovered] = ImVec4(0.22f, 0.25f, 0.31f, 1.0f);
-  c[ImGuiCol_FrameBgActive] = ImVec4(0.26f, 0.30f, 0.38f, 1.0f);
-  c[ImGuiCol_Button] = ImVec4(0.20f, 0.33f, 0.52f, 1.0f);
-  c[ImGuiCol_ButtonHovered] = ImVec4(0.26f, 0.42f, 0.66f, 1.0f);
-  c[ImGuiCol_ButtonActive] = ImVec4(0.30f, 0.48f, 0.74f, 1.0f);
-  c[ImGuiCol_Header] = ImVec4(0.20f, 0.33f, 0.52f, 0.6f);
-  c[ImGuiCol_HeaderHovered] = ImVec4(0.26f, 0.42f, 0.66f, 0.8f);
-  c[ImGuiCol_SliderGrab] = ImVec4(0.45f, 0.65f, 0.95f, 1.0f);
-  c[ImGuiCol_SliderGrabActive] = ImVec4(0.60f, 0.78f, 1.0f, 1.0f);
-  c[ImGuiCol_PlotHistogram] = ImVec4(0.35f, 0.62f, 0.95f, 1.0f);
-  c[ImGuiCol_CheckMark] = ImVec4(0.60f, 0.78f, 1.0f, 1.0f);
-  c[ImGuiCol_Text] = ImVec4(0.90f, 0.91f, 0.93f, 1.0f);
-  c[ImGuiCol_TextDisabled] = ImVec4(0.55f, 0.57f, 0.62f, 1.0f);
+  c[ImGuiCol_PopupBg] = theme.light ? ImVec4(0.98f, 0.98f, 0.99f, 0.99f) : ImVec4(0.13f, 0.14f, 0.17f, 0.98f);
+  c[ImGuiCol_Border] = theme.light ? ImVec4(0.70f, 0.72f, 0.77f, 1.0f) : ImVec4(0.25f, 0.27f, 0.32f, 1.0f);
+  c[ImGuiCol_FrameBg] = v4(theme.frame_bg);
+  c[ImGuiCol_FrameBgHovered] = mixed(theme.frame_bg, theme.accent, 0.25f);
+  c[ImGuiCol_FrameBgActive] = mixed(theme.frame_bg, theme.accent, 0.4f);
+  c[ImGuiCol_Button] = v4(theme.accent, theme.light ? 0.85f : 1.0f);
+  c[ImGuiCol_ButtonHovered] = mixed(theme.accent, {255, 255, 255, 255}, 0.15f);
+  c[ImGuiCol_ButtonActive] = mixed(theme.accent, {255, 255, 255, 255}, 0.25f);
+  c[ImGuiCol_Header] = v4(theme.accent, 0.6f);
+  c[ImGuiCol_HeaderHovered] = v4(theme.accent, 0.8f);
+  c[ImGuiCol_SliderGrab] = theme.light ? ImVec4(0.20f, 0.40f, 0.75f, 1.0f) : ImVec4(0.45f, 0.65f, 0.95f, 1.0f);
+  c[ImGuiCol_SliderGrabActive] = theme.light ? ImVec4(0.15f, 0.30f, 0.60f, 1.0f) : ImVec4(0.60f, 0.78f, 1.0f, 1.0f);
+  c[ImGuiCol_PlotHistogram] = theme.light ? ImVec4(0.20f, 0.45f, 0.85f, 1.0f) : ImVec4(0.35f, 0.62f, 0.95f, 1.0f);
+  c[ImGuiCol_CheckMark] = theme.light ? ImVec4(0.10f, 0.30f, 0.70f, 1.0f) : ImVec4(0.60f, 0.78f, 1.0f, 1.0f);
+  c[ImGuiCol_Text] = v4(theme.text);
+  c[ImGuiCol_TextDisabled] = v4(theme.text_dim);
+  if (theme.light) c[ImGuiCol_Text] = ImVec4(0.06f, 0.07f, 0.09f, 1.0f);
+  if (theme.light) c[ImGuiCol_ButtonHovered].w = c[ImGuiCol_ButtonActive].w = 1.0f;
+  if (theme.light) c[ImGuiCol_Button] = v4(theme.accent, 1.0f);
 
+  // The font rasterised at the scaled size (not a scaled bitmap), so text stays crisp; the caller
+  // uploads the new atlas (the renderer backend's font texture).
   ImGuiIO& io = ImGui::GetIO();
   io.Fonts->Clear();
-  const char* candidates[] = {"/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
-                              "/usr/share/fonts/dejavu/DejaVuSans.ttf"};
+  const float px = std::round(font_px * scale);
+  const char* candidates[] = {"/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "/usr/share/fonts/dejavu/DejaVuSans.ttf"};
   for (const char* path : candidates) {
-    if (std::filesystem::exists(path) && io.Fonts->AddFontFromFileTTF(path, font_px) != nullptr) return;
+    if (std::filesystem::exists(path) && io.Fonts->AddFontFromFileTTF(path, px) != nullptr) return;
   }
   ImFontConfig config;
-  config.SizePixels = font_px;
+  config.SizePixels = px;
   io.Fonts->AddFontDefault(&config);
 }
 

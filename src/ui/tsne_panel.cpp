@@ -37,8 +37,9 @@ void draw_tsne_panel(UiContext& ctx, UiState& state) {
   const std::size_t n = ctx.points() != nullptr ? ctx.points()->size() : 0;
   const float max_perplexity = n > 10 ? std::min(200.0f, static_cast<float>(n - 1) / 3.0f) : 5.0f;
 
+  const float label_w = ImGui::CalcTextSize("initialisation").x + ImGui::GetStyle().ItemInnerSpacing.x;  // the widest
   float perplexity = static_cast<float>(t.perplexity);
-  ImGui::SetNextItemWidth(-110);
+  ImGui::SetNextItemWidth(-label_w);
   if (ImGui::SliderFloat("perplexity", &perplexity, 2.0f, max_perplexity, "%.0f", ImGuiSliderFlags_Logarithmic)) {
     t.perplexity = std::clamp(static_cast<double>(perplexity), 2.0, static_cast<double>(max_perplexity));
   }
@@ -57,22 +58,22 @@ void draw_tsne_panel(UiContext& ctx, UiState& state) {
     ImGui::TextDisabled("= %.0f", std::max(200.0, static_cast<double>(n) / t.early_exaggeration));
   } else {
     float rate = static_cast<float>(*t.learning_rate);
-    ImGui::SetNextItemWidth(-110);
+    ImGui::SetNextItemWidth(-label_w);
     if (ImGui::InputFloat("learning rate", &rate, 0, 0, "%.0f")) t.learning_rate = std::clamp(static_cast<double>(rate), 1.0, 1e6);
   }
 
   float early = static_cast<float>(t.early_exaggeration);
-  ImGui::SetNextItemWidth(-110);
+  ImGui::SetNextItemWidth(-label_w);
   if (ImGui::SliderFloat("early exagg.", &early, 1.0f, 50.0f, "%.1f")) t.early_exaggeration = early;
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Multiplies the affinities for the first %d iterations of a cold start: clusters form apart", t.early_iterations);
   float exaggeration = static_cast<float>(t.exaggeration);
-  ImGui::SetNextItemWidth(-110);
+  ImGui::SetNextItemWidth(-label_w);
   if (ImGui::SliderFloat("exaggeration", &exaggeration, 1.0f, 10.0f, "%.1f")) t.exaggeration = exaggeration;
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Multiplies the affinities afterwards: 1 is classic t-SNE, about 4 spaces clusters like UMAP");
 
   int init = e.tsne_warm_start ? 0 : t.init == project::TsneInit::pca ? 1 : 2;
   const char* inits[] = {"previous frame", "PCA", "random"};
-  ImGui::SetNextItemWidth(-110);
+  ImGui::SetNextItemWidth(-label_w);
   if (ImGui::Combo("initialisation", &init, inits, 3)) {
     e.tsne_warm_start = init == 0;
     t.init = init == 2 ? project::TsneInit::random : project::TsneInit::pca;
@@ -82,11 +83,11 @@ void draw_tsne_panel(UiContext& ctx, UiState& state) {
                       "PCA / random: every epoch is laid out from scratch (independent runs)");
   }
   int iterations = t.iterations;
-  ImGui::SetNextItemWidth(-110);
+  ImGui::SetNextItemWidth(-label_w);
   if (ImGui::InputInt("iterations", &iterations, 50, 250)) t.iterations = std::clamp(iterations, t.early_iterations + 1, 20000);
   if (e.tsne_warm_start) {
     int warm = t.warm_iterations;
-    ImGui::SetNextItemWidth(-110);
+    ImGui::SetNextItemWidth(-label_w);
     if (ImGui::InputInt("per new frame", &warm, 10, 50)) t.warm_iterations = std::clamp(warm, 1, 20000);
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("Iterations of a frame that starts from the previous frame's layout");
   }
@@ -101,7 +102,11 @@ void draw_tsne_panel(UiContext& ctx, UiState& state) {
   ImGui::SameLine();
   if (ImGui::Button("Revert")) e = current;
   ImGui::EndDisabled();
-  ImGui::SameLine();
+  // "defaults" on the same row when it fits, else on the next (never cut at the panel's edge).
+  const float defaults_w = ImGui::CalcTextSize("defaults").x + 2 * ImGui::GetStyle().FramePadding.x;
+  const float room = ImGui::GetWindowContentRegionMax().x - (ImGui::GetItemRectMax().x - ImGui::GetWindowPos().x) -
+                     ImGui::GetStyle().ItemSpacing.x;
+  if (room >= defaults_w) ImGui::SameLine();
   if (ImGui::SmallButton("defaults")) {
     const jobs::MethodSettings d;
     e.tsne = d.tsne;
@@ -114,7 +119,9 @@ void draw_tsne_panel(UiContext& ctx, UiState& state) {
     const int frame = std::clamp(state.frame, 0, std::max(0, ctx.frame_count() - 1));
     const auto r = ctx.pool->get({jobs::Method::tsne, v.layer, 2}, frame);
     if (r && r->cost_name == "KL divergence" && std::isfinite(r->cost)) {
+      ImGui::PushTextWrapPos(0);
       ImGui::Text("KL divergence (%s, frame %d): %.3f%s", v.layer.c_str(), frame, r->cost, r->final ? "" : " ...");
+      ImGui::PopTextWrapPos();
     }
     break;
   }

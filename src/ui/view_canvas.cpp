@@ -65,8 +65,9 @@ void ProjectionView::fit_camera(UiContext& ctx, const Rect& rect) {
     fit_bounds.extend({1.12f, 1.12f});
   }
   if (!fit_bounds.valid()) return;
-  // The pixel explorer keeps its axis grids (in two corners) clear of the points.
-  const auto fit = ViewTransform::fit(fit_bounds, rect, is_pixels() && config_.layer == "input" ? 100.0f : 26.0f);
+  // (The pixel explorer keeps its axis grids clear of the points; star views their anchor labels.)
+  const float margin = is_pixels() && config_.layer == "input" ? 100.0f : is_star() ? 26.0f + ImGui::GetTextLineHeight() : 26.0f;
+  const auto fit = ViewTransform::fit(fit_bounds, rect, margin);
   fit_scale_ = fit.scale;
   if (!camera_valid_) {
     camera_ = fit;
@@ -92,7 +93,8 @@ void ProjectionView::draw_canvas(UiContext& ctx, UiState& state, ImVec2 size) {
   under_cursor_ = hovered || active;
   layer_deferred_ = false;  // until Workspace::schedule_layer_redraws says otherwise
   ImDrawList* dl = ImGui::GetWindowDrawList();
-  dl->AddRectFilled(p0, im(rect.max), to_imu32(kViewBackground), 4.0f);
+  const Theme& th = *ctx.theme;
+  dl->AddRectFilled(p0, im(rect.max), to_imu32(th.view_bg), 4.0f);
 
   const bool three = shown_dims_ == 3;
   fit_camera(ctx, rect);
@@ -114,26 +116,27 @@ void ProjectionView::draw_canvas(UiContext& ctx, UiState& state, ImVec2 size) {
   const float zoom = camera_.scale / std::max(fit_scale_, 1e-9f);
   draw_images_ = image_mode(state) && ctx.atlas != nullptr;
   gl_atlas_ = ctx.atlas;
-  gl_point_px_ = draw_images_ ? std::clamp(11.0f * std::sqrt(zoom), 14.0f, 160.0f)
-                              : state.point_size * std::clamp(std::pow(zoom, 0.25f), 1.0f, 2.5f);
+  gl_point_px_ = draw_images_ ? std::clamp(11.0f * std::sqrt(zoom), 14.0f, 160.0f) * em()
+                              : state.point_size * em() * std::clamp(std::pow(zoom, 0.25f), 1.0f, 2.5f);
   draw_edges_ = config_.method == jobs::Method::graph && state.show_edges;
   report_.images = draw_images_;
   report_.component_images = 0;
 
   if (a_.positions) {
     dl->PushClipRect(p0, im(rect.max), true);
-    if (is_star()) star_.draw_under(dl, camera_, rect);
-    if (three) orbit_.draw_box(dl, rect);
+    if (is_star()) star_.draw_under(dl, camera_, rect, th);
+    if (three) orbit_.draw_box(dl, rect, th);
     dl->AddCallback(render_callback(), this);
     dl->AddCallback(ImDrawCallback_ResetRenderState, nullptr);
-    if (is_star()) star_.draw_over(dl, camera_, rect, ctx.points());
+    if (is_star()) star_.draw_over(dl, camera_, rect, ctx.points(), th);
     draw_traces(ctx, state, rect);
     draw_rings(ctx, state, rect);
-    if (color_change_) ChangeOverlay::draw_legend(dl, rect);
+    if (color_change_) ChangeOverlay::draw_legend(dl, rect, th);
     if (is_pixels()) pixels_.draw(ctx, state, config_, rect, slot_);
     if (config_.method == jobs::Method::pca && config_.layer == "input" && a_.result && a_.result->components) {
       report_.component_images = draw_pca_components(ctx, *a_.result->components, rect, slot_);
     }
+    draw_frame_badge(ctx, state, rect);
     dl->PopClipRect();
   } else {
     const std::string text = ctx.frame_count() == 0 ? "Waiting for the first frame..."
@@ -141,9 +144,29 @@ void ProjectionView::draw_canvas(UiContext& ctx, UiState& state, ImVec2 size) {
                              : !local_error_.empty() ? local_error_
                                                      : "Computing the first layout...";
     const ImVec2 ts = ImGui::CalcTextSize(text.c_str());
-    dl->AddText(ImVec2(rect.center().x - ts.x / 2, rect.center().y - ts.y / 2), IM_COL32(160, 165, 175, 255), text.c_str());
+    dl->AddText(ImVec2(rect.center().x - ts.x / 2, rect.center().y - ts.y / 2), to_imu32(th.text_dim), text.c_str());
   }
   if (ctx.test_mode) fill_samples(ctx, state, rect);
+}
+
+// A view that shows an older frame than the epoch bar says so in the picture itself (the status line
+// may be cut off in a narrow view): a badge in the top-right corner.
+void ProjectionView::draw_frame_badge(const UiContext& ctx, const UiState& state, const Rect& rect) {
+  report_.badge.clear();
+  const int wanted = std::clamp(state.frame, 0, std::max(ctx.frame_count() - 1, 0));
+  if (shown_frame_ < 0 || shown_frame_ == wanted || state.playing) return;
+  report_.badge = fmt::format("frame {} (bar: {})", shown_frame_, wanted);
+  const Theme& th = *ctx.theme;
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const ImVec2 ts = ImGui::CalcTextSize(report_.badge.c_str());
+  const float pad = 5;
+  const ImVec2 max(rect.max.x - 8, rect.min.y + 8 + ts.y + 2 * pad);
+  const ImVec2 min(max.x - ts.x - 2 * pad, rect.min.y + 8);
+  dl->AddRectFilled(min, max, to_imu32(th.badge_bg), 4.0f);
+  dl->AddText(ImVec2(min.x + pad, min.y + pad), to_imu32(th.badge_text), report_.badge.c_str());
+  if (ImGui::IsMouseHoveringRect(min, max)) {
+    ImGui::SetTooltip("This view still shows frame %d: the layout of frame %d is being computed.", shown_frame_, wanted);
+  }
 }
 
 void ProjectionView::handle_input(UiContext& ctx, UiState& state, const Rect& rect, bool hovered, bool active) {
@@ -212,6 +235,7 @@ void ProjectionView::handle_input(UiContext& ctx, UiState& state, const Rect& re
 void ProjectionView::draw_rings(UiContext& ctx, const UiState& state, const Rect& rect) {
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const auto* points = ctx.points();
+  const Theme& th = *ctx.theme;
   const std::size_t n = xy_.size() / 2;
   const float r = 0.5f * gl_point_px_;
   for (std::size_t k = 0; k < state.selection.size() && k < 512; ++k) {
@@ -219,9 +243,9 @@ void ProjectionView::draw_rings(UiContext& ctx, const UiState& state, const Rect
     if (i >= n) continue;
     const Vec2 s = screen_of_point(i, rect);
     if (!std::isfinite(s.x) || !std::isfinite(s.y)) continue;
-    const ImU32 c = points != nullptr ? to_imu32(class_color(points->labels[i])) : IM_COL32_WHITE;
+    const ImU32 c = points != nullptr ? to_imu32(th.class_color(points->labels[i])) : to_imu32(th.ring);
     dl->AddCircleFilled(im(s), r + 2.5f, c, 20);
-    dl->AddCircle(im(s), r + 3.5f, IM_COL32(255, 255, 255, 235), 24, 2.0f);
+    dl->AddCircle(im(s), r + 3.5f, to_imu32(th.ring, 235), 24, 2.0f);
   }
   const int hovered = state.next_hovered >= 0 ? state.next_hovered : state.hovered;
   report_.hovered_ring = -1;
@@ -229,18 +253,19 @@ void ProjectionView::draw_rings(UiContext& ctx, const UiState& state, const Rect
   if (hovered < 0 || static_cast<std::size_t>(hovered) >= n) return;
   const auto i = static_cast<std::size_t>(hovered);
   if (config_.method == jobs::Method::graph && points != nullptr) {
-    report_.hovered_edges = graph_.draw_hovered(dl, *points, xy_, camera_, rect, i, gl_point_px_);
+    report_.hovered_edges = graph_.draw_hovered(dl, *points, xy_, camera_, rect, i, gl_point_px_, th);
   }
   if (!std::isfinite(xy_[2 * i])) return;
   const Vec2 s = screen_of_point(i, rect);
-  dl->AddCircle(im(s), r + 7.0f, IM_COL32(0, 0, 0, 200), 28, 4.0f);
-  dl->AddCircle(im(s), r + 7.0f, IM_COL32(255, 255, 255, 255), 28, 2.0f);
+  dl->AddCircle(im(s), r + 7.0f, to_imu32(th.ring_shadow), 28, 4.0f);
+  dl->AddCircle(im(s), r + 7.0f, to_imu32(th.ring), 28, 2.0f);
   report_.hovered_ring = hovered;
 }
 
 // Each selected point's path across every frame that has a layout, in its class colour.
 void ProjectionView::draw_traces(UiContext& ctx, const UiState& state, const Rect& rect) {
   report_.trace_lengths.clear();
+  trace_lines_.clear();
   if (state.selection.empty() || ctx.points() == nullptr) return;
   const int n = ctx.frame_count();
   std::vector<Shown> held(static_cast<std::size_t>(n));
@@ -250,25 +275,55 @@ void ProjectionView::draw_traces(UiContext& ctx, const UiState& state, const Rec
     layouts[static_cast<std::size_t>(f)] = held[static_cast<std::size_t>(f)].positions.get();
   }
   ImDrawList* dl = ImGui::GetWindowDrawList();
+  const Theme& th = *ctx.theme;
   std::vector<ImVec2> line;
+  std::vector<int> frames;
+  const int current = std::clamp(state.frame, 0, std::max(n - 1, 0));
   for (std::size_t k = 0; k < state.selection.size() && k < static_cast<std::size_t>(kMaxTraces); ++k) {
     const auto i = static_cast<std::size_t>(state.selection[k]);
     const auto trace = assemble_trace(layouts, i);
     report_.trace_lengths.push_back(static_cast<int>(trace.size()));
     if (trace.size() < 2) continue;
-    const Rgba8 c = class_color(ctx.points()->labels[i]);
+    const Rgba8 c = th.class_color(ctx.points()->labels[i]);
     line.clear();
+    frames.clear();
     for (const auto& tp : trace) {
       const Vec2 p = shown_dims_ == 3 ? orbit_.screen_of({tp.position.x, tp.position.y, tp.z}, rect)
                                       : camera_.to_screen(tp.position, rect);
-      if (std::isfinite(p.x) && std::isfinite(p.y)) line.push_back(im(p));
+      if (!std::isfinite(p.x) || !std::isfinite(p.y)) continue;
+      line.push_back(im(p));
+      frames.push_back(tp.frame);
     }
     if (line.size() < 2) continue;
-    dl->AddPolyline(line.data(), static_cast<int>(line.size()), IM_COL32(0, 0, 0, 150), 0, 4.0f);
-    dl->AddPolyline(line.data(), static_cast<int>(line.size()), to_imu32(c, 230), 0, 2.0f);
+    SvgTrace saved{{}, c};
+    for (const auto& p : line) saved.points.push_back({p.x, p.y});
+    trace_lines_.push_back(std::move(saved));
+    // A halo, a line in the ring colour and dots in the class colour: it shows on its own cluster.
+    dl->AddPolyline(line.data(), static_cast<int>(line.size()), to_imu32(th.ring_shadow, 170), 0, 5.0f);
+    dl->AddPolyline(line.data(), static_cast<int>(line.size()), to_imu32(th.ring, 220), 0, 2.0f);
+    // Which way it goes: an arrowhead halfway along every segment long enough to hold one.
+    for (std::size_t j = 0; j + 1 < line.size(); ++j) {
+      const float dx = line[j + 1].x - line[j].x, dy = line[j + 1].y - line[j].y, len = std::hypot(dx, dy);
+      if (len < 18.0f) continue;
+      const float ux = dx / len, uy = dy / len;
+      const ImVec2 tip(line[j].x + dx * 0.5f + ux * 4.0f, line[j].y + dy * 0.5f + uy * 4.0f);
+      const ImVec2 a(tip.x - ux * 8.0f - uy * 4.5f, tip.y - uy * 8.0f + ux * 4.5f);
+      const ImVec2 b(tip.x - ux * 8.0f + uy * 4.5f, tip.y - uy * 8.0f - ux * 4.5f);
+      dl->AddTriangleFilled(tip, a, b, to_imu32(th.ring, 230));
+      dl->AddTriangle(tip, a, b, to_imu32(th.ring_shadow, 200), 1.0f);
+    }
     for (std::size_t j = 0; j < line.size(); ++j) {
-      const bool first = j == 0;
-      dl->AddCircleFilled(line[j], first ? 3.5f : 2.2f, first ? IM_COL32(255, 255, 255, 220) : to_imu32(c, 255), 10);
+      const bool now = frames[j] == current;
+      dl->AddCircleFilled(line[j], now ? 5.0f : 3.0f, to_imu32(c, 255), 12);
+      dl->AddCircle(line[j], now ? 6.0f : 3.5f, to_imu32(th.ring_shadow, 220), 12, now ? 2.0f : 1.0f);
+    }
+    // Epoch marks at both ends.
+    for (const std::size_t j : {std::size_t{0}, line.size() - 1}) {
+      const std::string mark = fmt::format("{}", frames[j]);
+      const ImVec2 at(line[j].x + 6, line[j].y - 16);
+      const ImVec2 ts = ImGui::CalcTextSize(mark.c_str());
+      dl->AddRectFilled(ImVec2(at.x - 2, at.y - 1), ImVec2(at.x + ts.x + 2, at.y + ts.y + 1), to_imu32(th.overlay_bg), 3.0f);
+      dl->AddText(at, to_imu32(th.text), mark.c_str());
     }
   }
 }

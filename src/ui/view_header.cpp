@@ -8,6 +8,7 @@
 
 #include "epochscope/store/layers.hpp"
 #include "epochscope/ui/projection_view.hpp"
+#include "epochscope/ui/style.hpp"
 #include "epochscope/ui/view_status.hpp"
 
 namespace epochscope::ui {
@@ -28,6 +29,26 @@ bool toggle_chip(const char* label, bool* value) {
 
 float chip_width(const char* label) { return ImGui::CalcTextSize(label).x + 2 * ImGui::GetStyle().FramePadding.x; }
 
+// `text` on one line in `width` pixels: shortened with "..." when longer, whole in the tooltip (with
+// `explanation` below it, when given).
+void fitted_text(const std::string& text, float width, const char* explanation = nullptr) {
+  std::string shown = text;
+  if (ImGui::CalcTextSize(text.c_str()).x > width) {
+    while (!shown.empty() && ImGui::CalcTextSize((shown + "...").c_str()).x > width) shown.pop_back();
+    shown += "...";
+  }
+  ImGui::TextUnformatted(shown.c_str());
+  if (ImGui::IsItemHovered() && (shown != text || explanation != nullptr)) {
+    ImGui::BeginTooltip();
+    ImGui::TextUnformatted(text.c_str());
+    if (explanation != nullptr) {
+      ImGui::Separator();
+      ImGui::TextUnformatted(explanation);
+    }
+    ImGui::EndTooltip();
+  }
+}
+
 Rect item_rect() {
   return {{ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y}, {ImGui::GetItemRectMax().x, ImGui::GetItemRectMax().y}};
 }
@@ -37,13 +58,20 @@ Rect item_rect() {
 void ProjectionView::draw_header(UiContext& ctx, UiState& state) {
   const float w = ImGui::GetContentRegionAvail().x;
   ViewConfig next = config_;
-  // The method combo gives way so the layer combo and the toggles fit on one line.
+  // One row when the method menu (its longest name), the layer menu and the toggles fit; else a
+  // single menu with all of them: no menu or toggle is ever cut.
   const float spacing = ImGui::GetStyle().ItemSpacing.x;
   const bool can_3d = !is_local();
-  const float layer_w = std::min(96.0f, w * 0.28f);
+  const float arrow = ImGui::GetFrameHeight() + 2 * ImGui::GetStyle().FramePadding.x;
+  const float method_w = ImGui::CalcTextSize(jobs::method_label(jobs::Method::star)).x + arrow;
+  float layer_text = ImGui::CalcTextSize(config_.layer.c_str()).x;
+  for (const auto& l : store::standard_layer_names()) layer_text = std::max(layer_text, ImGui::CalcTextSize(l.c_str()).x);
+  const float layer_w = layer_text + arrow;
   const float chips = (!is_pixels() ? chip_width("change") + spacing : 0.0f) + (can_3d ? chip_width("3-D") + spacing : 0.0f);
-  ImGui::SetNextItemWidth(std::clamp(w - layer_w - chips - spacing, 90.0f, 170.0f));
-  if (ImGui::BeginCombo("##method", jobs::method_label(config_.method))) {
+  const bool one_row = method_w + spacing + layer_w + chips <= w;
+  const auto* points = ctx.points();
+  const auto layers = points != nullptr ? store::layer_choices(*points) : store::standard_layer_names();
+  const auto method_items = [&] {
     auto methods = jobs::all_methods();
     methods.push_back(jobs::Method::pixels);  // drawn here, not computed by the pool
     for (auto m : methods) {
@@ -53,40 +81,76 @@ void ProjectionView::draw_header(UiContext& ctx, UiState& state) {
       }
       ctx.hooks[fmt::format("view{}_method_{}", slot_, jobs::method_name(m))] = item_rect();
     }
-    ImGui::EndCombo();
-  }
-  report_.method_combo = item_rect();
-  ImGui::SameLine();
-  ImGui::SetNextItemWidth(layer_w);
-  if (ImGui::BeginCombo("##layer", config_.layer.c_str())) {
-    const auto* points = ctx.points();
-    const auto layers = points != nullptr ? store::layer_choices(*points) : store::standard_layer_names();
+  };
+  const auto layer_items = [&] {
     for (const auto& layer : layers) {
       if (ImGui::Selectable(layer.c_str(), config_.layer == layer)) next.layer = layer;
     }
-    ImGui::EndCombo();
-  }
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Layer: softmax output, logits, the 64-unit hidden layer, or the input pixels (the same in every frame: laid out once)");
-  if (is_pixels()) {
-    color_change_ = false;  // drawn from the data: no previous-frame neighbourhoods to compare
-  } else {
-    ImGui::SameLine();
-    if (toggle_chip("change", &color_change_)) change_.invalidate();
-    ctx.hooks[fmt::format("view{}_change", slot_)] = item_rect();
-    if (ImGui::IsItemHovered()) {
-      ImGui::SetTooltip("Colour the points by how much their neighbourhood in the layer changed since the previous\n"
-                        "frame: the share of each point's 10 nearest neighbours that are new (dark: the same, yellow:\n"
-                        "all new). Grey while unknown (frame 0, or the layout is not final yet).");
+  };
+  const char* change_tip = "Colour the points by how much their neighbourhood in the layer changed since the previous\n"
+                           "frame: the share of each point's 10 nearest neighbours that are new (dark: the same, yellow:\n"
+                           "all new). Grey while unknown (frame 0).";
+  const char* three_tip = "Lay the points out in three dimensions: drag to turn, the wheel zooms, double-click fits.\n"
+                          "Nearer points are drawn larger and brighter.";
+  if (!one_row) {
+    // A narrow view (a large UI scale, four views on a small screen): one menu holds the method, the
+    // layer and the toggles, and its label says what the view shows.
+    std::string label = fmt::format("{} \xc2\xb7 {}", jobs::method_label(config_.method), config_.layer);
+    if (color_change_) label += " \xc2\xb7 change";
+    if (config_.dims == 3 && can_3d) label += " \xc2\xb7 3-D";
+    ImGui::SetNextItemWidth(w);
+    if (ImGui::BeginCombo("##view", label.c_str(), ImGuiComboFlags_HeightLarge)) {
+      ImGui::TextDisabled("method");
+      method_items();
+      ImGui::Separator();
+      ImGui::TextDisabled("layer");
+      layer_items();
+      if (!is_pixels()) {
+        ImGui::Separator();
+        if (ImGui::Checkbox("colour by change", &color_change_)) change_.invalidate();
+        ctx.hooks[fmt::format("view{}_change", slot_)] = item_rect();
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", change_tip);
+        if (can_3d) {
+          bool three = config_.dims == 3;
+          if (ImGui::Checkbox("3-D", &three)) next.dims = three ? 3 : 2;
+          ctx.hooks[fmt::format("view{}_3d", slot_)] = item_rect();
+          if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", three_tip);
+        }
+      }
+      ImGui::EndCombo();
     }
-  }
-  if (can_3d) {
+    report_.method_combo = item_rect();
+    if (is_pixels()) color_change_ = false;
+  } else {
+    ImGui::SetNextItemWidth(std::min(w - layer_w - chips - spacing, 170.0f * em()));
+    if (ImGui::BeginCombo("##method", jobs::method_label(config_.method))) {
+      method_items();
+      ImGui::EndCombo();
+    }
+    report_.method_combo = item_rect();
     ImGui::SameLine();
-    bool three = config_.dims == 3;
-    if (toggle_chip("3-D", &three)) next.dims = three ? 3 : 2;
-    ctx.hooks[fmt::format("view{}_3d", slot_)] = item_rect();
+    ImGui::SetNextItemWidth(layer_w);
+    if (ImGui::BeginCombo("##layer", config_.layer.c_str())) {
+      layer_items();
+      ImGui::EndCombo();
+    }
     if (ImGui::IsItemHovered()) {
-      ImGui::SetTooltip("Lay the points out in three dimensions: drag to turn, the wheel zooms, double-click fits.\n"
-                        "Nearer points are drawn larger and brighter.");
+      ImGui::SetTooltip("Layer: softmax output, logits, the 64-unit hidden layer, or the input pixels (the same in every frame: laid out once)");
+    }
+    if (is_pixels()) {
+      color_change_ = false;  // drawn from the data: no previous-frame neighbourhoods to compare
+    } else {
+      ImGui::SameLine();
+      if (toggle_chip("change", &color_change_)) change_.invalidate();
+      ctx.hooks[fmt::format("view{}_change", slot_)] = item_rect();
+      if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", change_tip);
+    }
+    if (can_3d) {
+      ImGui::SameLine();
+      bool three = config_.dims == 3;
+      if (toggle_chip("3-D", &three)) next.dims = three ? 3 : 2;
+      ctx.hooks[fmt::format("view{}_3d", slot_)] = item_rect();
+      if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", three_tip);
     }
   }
   if (!(next == config_)) {
@@ -96,20 +160,25 @@ void ProjectionView::draw_header(UiContext& ctx, UiState& state) {
   }
 
   float progress = 0;
-  const std::string status = status_line(ctx, state, progress);
-  ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.70f, 0.73f, 0.78f, 1.0f));
-  ImGui::TextUnformatted(status.c_str());
+  std::string readouts;
+  const std::string status = status_line(ctx, state, progress, readouts);
+  // The state on one line, the trust readouts on the next; each shortened to the view's width
+  // (whole in the tooltip), never cut off mid-word at the edge.
+  ImGui::PushStyleColor(ImGuiCol_Text, to_imvec4(ctx.theme->text_dim));
+  fitted_text(status, w);
   ImGui::PopStyleColor();
-  if (ImGui::IsItemHovered() && (report_.recall >= 0 || report_.displacement >= 0)) {
-    ImGui::SetTooltip("recall@10: the share of each point's 10 nearest neighbours in the layer that are also\n"
-                      "among its 10 nearest in this picture (1 = neighbourhoods kept).\n"
-                      "moved: the mean distance the points moved since the previous frame's layout,\n"
-                      "in units of the layout's RMS radius (0 = nothing moved).");
+  if (!readouts.empty()) {
+    fitted_text(readouts, w,
+                "recall@10: the share of each point's 10 nearest neighbours in the layer that are also\n"
+                "among its 10 nearest in this picture (1 = neighbourhoods kept).\n"
+                "moved: the mean distance the points moved since the previous frame's layout,\n"
+                "in units of the layout's RMS radius (0 = nothing moved).\n"
+                "changed: the share of the points' 10 nearest neighbours in the layer that are new.");
   }
   ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(0, 0));
   ImGui::ProgressBar(std::clamp(progress, 0.0f, 1.0f), ImVec2(-1, 3), "");
   ImGui::PopStyleVar();
-  report_.status = status;
+  report_.status = readouts.empty() ? status : status + "  |  " + readouts;
   report_.method = jobs::method_name(config_.method);
   report_.layer = config_.layer;
   report_.layout_frame = shown_frame_;
@@ -123,7 +192,8 @@ void ProjectionView::draw_header(UiContext& ctx, UiState& state) {
 
 // The state in words, e.g. "t-SNE: 31/46 frames, animating frame 31, iteration 430/750", then the
 // trust readouts; `progress` gets the share done.
-std::string ProjectionView::status_line(UiContext& ctx, const UiState& state, float& progress) {
+std::string ProjectionView::status_line(UiContext& ctx, const UiState& state, float& progress, std::string& readouts_out) {
+  readouts_out.clear();
   const int n = ctx.frame_count();
   const int wanted = std::clamp(state.frame, 0, std::max(n - 1, 0));
   std::string status;
@@ -134,10 +204,11 @@ std::string ProjectionView::status_line(UiContext& ctx, const UiState& state, fl
   report_.chain_final = pool_ != nullptr && requested_ ? pool_->status(key()).frames_final : -1;
   if (n == 0) return "waiting for the first frame";
   if (is_star()) {
-    const int ready = local_.current_frames();
+    // Star layouts are made for the frames a user looks at (in milliseconds), not for all of them
+    // ahead: the status says so rather than counting the few made.
     const bool moved = star_.anchors().moved();
-    status = fmt::format("Star: {}/{} frames{}", ready, n, moved ? ", anchors moved" : "");
-    progress = static_cast<float>(ready) / static_cast<float>(n);
+    status = fmt::format("Star: {} frames, each laid out when shown{}", n, moved ? "; anchors moved" : "");
+    progress = shown_frame_ == wanted ? 1.0f : 0.0f;
     report_.final = shown_frame_ >= 0;
     auto r = pool_ != nullptr && !moved ? pool_->get(key(), shown_frame_) : nullptr;
     if (r && std::isfinite(r->recall_at_10)) report_.recall = r->recall_at_10;
@@ -175,7 +246,9 @@ std::string ProjectionView::status_line(UiContext& ctx, const UiState& state, fl
   readouts.recall = report_.recall;
   readouts.displacement = report_.displacement;
   readouts.mean_change = color_change_ ? report_.mean_change : -1;
-  return status + readouts_text(readouts);
+  readouts_out = readouts_text(readouts);
+  if (readouts_out.rfind("  |  ", 0) == 0) readouts_out.erase(0, 5);
+  return status;
 }
 
 }  // namespace epochscope::ui

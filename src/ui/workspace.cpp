@@ -37,7 +37,9 @@ void Workspace::update_styles(const UiContext& ctx, const UiState& state) {
   if (points == nullptr) return;
   const store::Frame* frame = ctx.frames.empty() ? nullptr
       : ctx.frames[static_cast<std::size_t>(std::clamp(state.frame, 0, ctx.frame_count() - 1))].get();
-  const StyleKey key{frame, points, state.highlight_class(), state.show_misclassified, static_cast<int>(state.filter)};
+  const StyleKey key{frame, points, state.highlight_class(), state.show_misclassified, static_cast<int>(state.filter),
+                     ctx.theme};
+  const Theme& th = *ctx.theme;
   if (key == style_key_) return;
   style_key_ = key;
   const std::size_t n = points->size();
@@ -56,12 +58,12 @@ void Workspace::update_styles(const UiContext& ctx, const UiState& state) {
       emphasis = wrong;
       dim = !wrong;
     }
-    const Rgba8 c = dim ? kDimmed : class_color(label);
+    const Rgba8 c = dim ? th.dimmed : th.class_color(label);
     auto& s = styles[i];
     s.r = c.r;
     s.g = c.g;
     s.b = c.b;
-    s.a = dim ? kDimmed.a : 215;
+    s.a = dim ? th.dimmed.a : 215;
     s.flags = static_cast<std::uint8_t>((points->heldout[i] != 0 ? render::kFlagHollow : 0) |
                                         (emphasis && state.show_misclassified ? render::kFlagLarge : 0) |
                                         (dim ? render::kFlagBehind : 0));
@@ -80,13 +82,81 @@ void Workspace::handle_keys(UiContext& ctx, UiState& state) {
   if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_LeftArrow))) state.step(-1, n);
   if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_RightArrow))) state.step(+1, n);
   if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Space), false)) state.toggle_play(n);
+  if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Tab), false)) state.panels_hidden = !state.panels_hidden;
   if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape), false)) {
     state.clear_selection();
     state.pinned_class = -1;
   }
 }
 
+// Top right of the left panel: "Aa" (text size and theme, for a lecture hall) and "?" (the guide).
+void Workspace::draw_display_buttons(UiContext& ctx, UiState& state) {
+  const ImGuiStyle& st = ImGui::GetStyle();
+  const float w = ImGui::CalcTextSize("Aa").x + ImGui::CalcTextSize("?").x + 4 * st.FramePadding.x + st.ItemSpacing.x;
+  ImGui::SameLine(std::max(0.0f, ImGui::GetWindowContentRegionMax().x - w));
+  const auto hook = [&](const char* name) {
+    ctx.hooks[name] = {{ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y}, {ImGui::GetItemRectMax().x, ImGui::GetItemRectMax().y}};
+  };
+  if (ImGui::SmallButton("Aa")) ImGui::OpenPopup("display");
+  hook("display_button");
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Text size and colours (Ctrl + plus / minus)");
+  ImGui::SameLine();
+  if (ImGui::SmallButton("?")) state.show_help = !state.show_help;
+  hook("help_button");
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("How to read the views (F1)");
+  if (ImGui::BeginPopup("display")) {
+    ImGui::TextDisabled("Text and widgets: %.0f%%", 100 * state.ui_scale);
+    if (ImGui::Button("Smaller")) state.ui_scale -= 0.25f;
+    hook("display_smaller");
+    ImGui::SameLine();
+    if (ImGui::Button("Larger")) state.ui_scale += 0.25f;
+    hook("display_larger");
+    ImGui::SameLine();
+    if (ImGui::Button("100%")) state.ui_scale = 1.0f;
+    if (ImGui::Button("Lecture hall: 175%, light")) {
+      state.ui_scale = 1.75f;
+      state.light = true;
+    }
+    hook("display_lecture");
+    ImGui::Separator();
+    if (ImGui::RadioButton("Dark", !state.light)) state.light = false;
+    ImGui::SameLine();
+    if (ImGui::RadioButton("Light, high contrast", state.light)) state.light = true;
+    hook("display_light");
+    ImGui::Separator();
+    ImGui::Checkbox("Hide the side panels (Tab)", &state.panels_hidden);
+    ImGui::EndPopup();
+  }
+}
+
+// No data to show (the file given is not a session, the dataset is missing, or it is still being
+// opened): one message where the views would be, not four empty ones.
+void Workspace::draw_empty(UiContext& ctx, ImVec2 size) {
+  const ImVec2 p0 = ImGui::GetCursorScreenPos();
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  dl->AddRectFilled(p0, ImVec2(p0.x + size.x, p0.y + size.y), to_imu32(ctx.theme->view_bg), 4.0f);
+  const float wrap = std::min(size.x * 0.8f, ImGui::GetFontSize() * 36);
+  const std::string title = ctx.message_is_error ? "Nothing to show" : "Opening...";
+  const std::string body = ctx.message_is_error
+                               ? ctx.message + "\n\nOpen a session with  epochscope --session FILE,  follow a run with  "
+                                 "--follow FILE,  or train with  epochscope  alone (Train a new run, on the left)."
+                               : ctx.message;
+  const ImVec2 ts = ImGui::CalcTextSize(body.c_str(), nullptr, false, wrap);
+  const float y = p0.y + std::max(10.0f, (size.y - ts.y) / 2 - ImGui::GetFontSize() * 2);
+  ImGui::SetCursorScreenPos(ImVec2(p0.x + (size.x - wrap) / 2, y));
+  ImGui::TextColored(to_imvec4(ctx.theme->text), "%s", title.c_str());
+  ImGui::SetCursorScreenPos(ImVec2(p0.x + (size.x - wrap) / 2, y + ImGui::GetFontSize() * 2));
+  ImGui::PushTextWrapPos(ImGui::GetCursorPos().x + wrap);
+  ImGui::TextColored(to_imvec4(ctx.message_is_error ? ctx.theme->text : ctx.theme->text_dim), "%s", body.c_str());
+  ImGui::PopTextWrapPos();
+  ctx.hooks["empty_state"] = {{p0.x, p0.y}, {p0.x + size.x, p0.y + size.y}};
+}
+
 void Workspace::draw_views(UiContext& ctx, UiState& state, ImVec2 size) {
+  if (ctx.store == nullptr) {
+    draw_empty(ctx, size);
+    return;
+  }
   const int count = state.view_count == 1 || state.view_count == 2 ? state.view_count : 4;
   const int cols = count == 1 ? 1 : 2;
   const int rows = count == 4 ? 2 : 1;
@@ -130,14 +200,56 @@ void Workspace::draw(UiContext& ctx, UiState& state) {
                                  // again saves a full-screen blend per frame (llvmpipe draws on the CPU).
                                  ImGuiWindowFlags_NoBackground;
   ImGui::Begin("epochscope", nullptr, flags);
-  const float left_w = std::clamp(vp->Size.x * 0.21f, 250.0f, 330.0f);
-  const float right_w = std::clamp(vp->Size.x * 0.18f, 220.0f, 280.0f);
+  // Side panels grow with the UI scale, but leave the views at least half the window; Tab hides them
+  // (the views and the epoch bar alone, for a lecture).
+  const bool panels = !state.panels_hidden;
+  const float left_w = panels ? std::min(std::clamp(vp->Size.x * 0.21f, 250.0f * em(), 330.0f * em()), vp->Size.x * 0.28f) : 0.0f;
+  const float right_w = panels ? std::min(std::clamp(vp->Size.x * 0.18f, 220.0f * em(), 280.0f * em()), vp->Size.x * 0.24f) : 0.0f;
   const float bar_h = ImGui::GetFrameHeight() + 18;
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float body_h = avail.y - bar_h - 6;
 
-  ImGui::BeginChild("training", ImVec2(left_w, body_h), true);
+  if (panels) draw_left_panel(ctx, state, ImVec2(left_w, body_h));
+  const float center_w = avail.x - left_w - right_w - (panels ? 2 * ImGui::GetStyle().ItemSpacing.x : 0.0f);
+  ImGui::BeginChild("center", ImVec2(center_w, body_h), false, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
+  if (!ctx.message.empty() && ctx.store != nullptr) {
+    ImGui::PushTextWrapPos(0);
+    const ImVec4 error = ctx.theme->light ? ImVec4(0.75f, 0.1f, 0.05f, 1) : ImVec4(1.0f, 0.45f, 0.4f, 1);
+    const ImVec4 note = ctx.theme->light ? ImVec4(0.55f, 0.35f, 0.0f, 1) : ImVec4(0.95f, 0.8f, 0.4f, 1);
+    ImGui::TextColored(ctx.message_is_error ? error : note, "%s", ctx.message.c_str());
+    ImGui::PopTextWrapPos();
+  }
+  draw_views(ctx, state, ImGui::GetContentRegionAvail());
+  ImGui::EndChild();
+
+  if (panels) {
+    ImGui::SameLine();
+    ImGui::BeginChild("side", ImVec2(right_w, body_h), true);
+    ImGui::TextUnformatted("Classes");
+    ImGui::Separator();
+    draw_legend_panel(ctx, state);
+    ImGui::Spacing();
+    if (ImGui::CollapsingHeader("Selected point", ImGuiTreeNodeFlags_DefaultOpen)) draw_inspector_panel(ctx, state);
+    if (ImGui::CollapsingHeader("Options", ImGuiTreeNodeFlags_DefaultOpen)) draw_display_options(ctx, state);
+    ImGui::EndChild();
+  }
+
+  ImGui::BeginChild("epochs", ImVec2(avail.x, bar_h), true, ImGuiWindowFlags_NoScrollbar);
+  draw_epoch_bar(ctx, state);
+  ImGui::EndChild();
+  ImGui::End();
+
+  draw_help_window(ctx, state);
+  if (state.next_hovered >= 0) draw_point_tooltip(ctx, state, state.next_hovered);
+  update_styles(ctx, state);
+  schedule_layer_redraws(ctx, state);
+}
+
+// The training panel: controls, loss and accuracy, the confusion matrix, the trajectory, t-SNE.
+void Workspace::draw_left_panel(UiContext& ctx, UiState& state, ImVec2 size) {
+  ImGui::BeginChild("training", size, true);
   ImGui::TextUnformatted("Training");
+  draw_display_buttons(ctx, state);
   ImGui::Separator();
   draw_control_panel(ctx, state);
   ImGui::Spacing();
@@ -152,35 +264,7 @@ void Workspace::draw(UiContext& ctx, UiState& state) {
                               {ImGui::GetItemRectMax().x, ImGui::GetItemRectMax().y}};
   if (tsne_open) draw_tsne_panel(ctx, state);
   ImGui::EndChild();
-
   ImGui::SameLine();
-  const float center_w = avail.x - left_w - right_w - 2 * ImGui::GetStyle().ItemSpacing.x;
-  ImGui::BeginChild("center", ImVec2(center_w, body_h), false, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
-  if (!ctx.message.empty()) {
-    ImGui::PushTextWrapPos(0);
-    ImGui::TextColored(ctx.message_is_error ? ImVec4(1.0f, 0.45f, 0.4f, 1) : ImVec4(0.95f, 0.8f, 0.4f, 1), "%s", ctx.message.c_str());
-    ImGui::PopTextWrapPos();
-  }
-  draw_views(ctx, state, ImGui::GetContentRegionAvail());
-  ImGui::EndChild();
-
-  ImGui::SameLine();
-  ImGui::BeginChild("side", ImVec2(right_w, body_h), true);
-  ImGui::TextUnformatted("Classes");
-  ImGui::Separator();
-  draw_legend_panel(ctx, state);
-  ImGui::Spacing();
-  if (ImGui::CollapsingHeader("Selected point", ImGuiTreeNodeFlags_DefaultOpen)) draw_inspector_panel(ctx, state);
-  ImGui::EndChild();
-
-  ImGui::BeginChild("epochs", ImVec2(avail.x, bar_h), true, ImGuiWindowFlags_NoScrollbar);
-  draw_epoch_bar(ctx, state);
-  ImGui::EndChild();
-  ImGui::End();
-
-  if (state.next_hovered >= 0) draw_point_tooltip(ctx, state, state.next_hovered);
-  update_styles(ctx, state);
-  schedule_layer_redraws(ctx, state);
 }
 
 void Workspace::schedule_layer_redraws(UiContext& ctx, const UiState& state) {
@@ -200,18 +284,60 @@ void Workspace::schedule_layer_redraws(UiContext& ctx, const UiState& state) {
   }
 }
 
-void Workspace::draw_single_view(UiContext& ctx, UiState& state, int slot, const std::string& caption) {
+void Workspace::draw_single_view(UiContext& ctx, UiState& state, int slot, const std::string& caption, bool legend) {
   state.begin_frame();
   state.on_frames(ctx.frame_count());
   const ImGuiViewport* vp = ImGui::GetMainViewport();
   ImGui::SetNextWindowPos(vp->Pos);
   ImGui::SetNextWindowSize(vp->Size);
   ImGui::Begin("render", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoSavedSettings);
-  ImGui::TextUnformatted(caption.c_str());
+  if (!caption.empty()) {
+    ImGui::PushTextWrapPos(0);
+    ImGui::TextUnformatted(caption.c_str());
+    ImGui::PopTextWrapPos();
+  }
   auto& v = *views_[static_cast<std::size_t>(slot)];
   v.draw(ctx, state, ImGui::GetContentRegionAvail(), false);
+  if (legend) draw_class_legend(ctx, state, v.report().canvas);
   ImGui::End();
   update_styles(ctx, state);
+}
+
+std::vector<std::pair<std::string, Rgba8>> Workspace::legend_entries(const UiContext& ctx, const UiState& state) {
+  std::vector<std::pair<std::string, Rgba8>> out;
+  const auto* points = ctx.points();
+  if (points == nullptr) return out;
+  std::vector<char> present(static_cast<std::size_t>(points->class_count()), 0);
+  for (std::size_t i = 0; i < points->size(); ++i) {
+    if (state.passes_filter(points->heldout[i] != 0) && points->labels[i] < present.size()) present[points->labels[i]] = 1;
+  }
+  const int highlight = state.highlight_class();
+  for (int c = 0; c < points->class_count(); ++c) {
+    if (!present[static_cast<std::size_t>(c)]) continue;
+    out.emplace_back(points->class_names[static_cast<std::size_t>(c)], highlight >= 0 && c != highlight ? ctx.theme->dimmed
+                                                                                                        : ctx.theme->class_color(c));
+  }
+  return out;
+}
+
+// The classes shown and their colours, in a box in the canvas's top-right corner.
+void Workspace::draw_class_legend(const UiContext& ctx, const UiState& state, const Rect& canvas) {
+  const auto entries = legend_entries(ctx, state);
+  if (entries.empty()) return;
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const float row = ImGui::GetTextLineHeight() + 4 * em(), pad = 8 * em(), dot = 6 * em();
+  float text_w = 0;
+  for (const auto& [name, colour] : entries) text_w = std::max(text_w, ImGui::CalcTextSize(name.c_str()).x);
+  const float w = pad * 2 + dot * 2 + 8 * em() + text_w, h = pad * 2 + row * static_cast<float>(entries.size());
+  const ImVec2 min(canvas.max.x - w - 10 * em(), canvas.min.y + 10 * em());
+  dl->AddRectFilled(min, ImVec2(min.x + w, min.y + h), to_imu32(ctx.theme->overlay_bg), 5.0f);
+  dl->AddRect(min, ImVec2(min.x + w, min.y + h), to_imu32(ctx.theme->axis), 5.0f);
+  for (std::size_t k = 0; k < entries.size(); ++k) {
+    const float y = min.y + pad + row * (static_cast<float>(k) + 0.5f);
+    dl->AddCircleFilled(ImVec2(min.x + pad + dot, y), dot, to_imu32(entries[k].second), 16);
+    dl->AddText(ImVec2(min.x + pad + dot * 2 + 8 * em(), y - ImGui::GetTextLineHeight() / 2), to_imu32(ctx.theme->text),
+                entries[k].first.c_str());
+  }
 }
 
 }  // namespace epochscope::ui

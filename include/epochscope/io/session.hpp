@@ -45,6 +45,11 @@ class SessionWriter {
   /// there only then), so `path` never holds a partial header. Throws epochscope::Error if it cannot.
   SessionWriter(const std::filesystem::path& path, const store::PointSet& points, const SessionMeta& meta);
   ~SessionWriter();
+  /// Appends layout records to a session another writer finished (its end record written; the
+  /// format lets only layout records follow it), so layouts computed when a saved session is opened
+  /// are there the next time. The caller checks that the file was read whole and finished. Throws
+  /// epochscope::Error when the file cannot be opened for appending (read-only, gone).
+  static std::unique_ptr<SessionWriter> append_layouts_to(const std::filesystem::path& path);
   SessionWriter(const SessionWriter&) = delete;
   SessionWriter& operator=(const SessionWriter&) = delete;
 
@@ -70,6 +75,7 @@ class SessionWriter {
   const std::map<std::string, std::uint64_t>& last_layer_bytes() const { return last_layer_bytes_; }
 
  private:
+  SessionWriter() = default;
   void write_header(const store::PointSet& points, const SessionMeta& meta);
   FrameLocation write_record(const std::vector<char>& payload);
   std::mutex mutex_;

@@ -21,7 +21,8 @@
 
 namespace epochscope::jobs {
 
-/// Methods whose layouts are worth saving (the iterative ones; star and PCA take milliseconds).
+/// Methods whose layouts are saved: every method the pool computes, so a reopened session shows every
+/// view at once (the pixel explorer is drawn from the data).
 bool worth_saving(Method m);
 
 store::LayoutRecord to_record(const LayoutKey& key, const LayoutResult& result);

@@ -12,6 +12,7 @@
 
 #include "epochscope/render/point_renderer.hpp"
 #include "epochscope/store/frame.hpp"
+#include "epochscope/ui/palette.hpp"
 #include "epochscope/ui/ui_state.hpp"
 #include "epochscope/ui/view_transform.hpp"
 
@@ -35,7 +36,7 @@ class ChangeOverlay {
   /// The cloud to draw when colouring, or null when it does not match the view's points.
   const render::PointCloud* cloud(std::size_t points) const;
   /// The colour scale, bottom left of the canvas.
-  static void draw_legend(ImDrawList* dl, const Rect& rect);
+  static void draw_legend(ImDrawList* dl, const Rect& rect, const Theme& theme);
 
  private:
   std::unique_ptr<render::PointStyleBuffer> styles_;

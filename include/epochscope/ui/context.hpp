@@ -15,6 +15,7 @@
 #include "epochscope/jobs/tasks.hpp"
 #include "epochscope/store/epoch_store.hpp"
 #include "epochscope/ui/orbit_camera.hpp"
+#include "epochscope/ui/palette.hpp"
 #include "epochscope/ui/view_transform.hpp"
 
 namespace epochscope::render {
@@ -78,6 +79,8 @@ struct UiContext {
   std::shared_ptr<const store::EpochStore> store;  ///< null until a source exists
   jobs::LayoutPool* pool = nullptr;
   const render::ImageAtlas* atlas = nullptr;
+  /// The window's look (ui/palette.hpp): every colour drawn comes from here.
+  const Theme* theme = &dark_theme();
   /// Where panels hand off work that must not hold up a frame (reading files, cheap layouts).
   jobs::TaskRunner* tasks = nullptr;
   /// Reads another run's parameter snapshots and held-out losses from a session file, for the

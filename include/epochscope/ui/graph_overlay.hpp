@@ -15,6 +15,7 @@
 #include "epochscope/render/point_renderer.hpp"
 #include "epochscope/store/frame.hpp"
 #include "epochscope/ui/graph_adjacency.hpp"
+#include "epochscope/ui/palette.hpp"
 #include "epochscope/ui/view_transform.hpp"
 
 namespace epochscope::ui {
@@ -30,7 +31,7 @@ class GraphOverlay {
   /// Emphasises point `hovered`'s edges; xy: the points' positions as the view's camera maps them.
   /// Returns how many edges it drew.
   int draw_hovered(ImDrawList* dl, const store::PointSet& points, std::span<const float> xy, const ViewTransform& camera,
-                   const Rect& rect, std::size_t hovered, float point_px);
+                   const Rect& rect, std::size_t hovered, float point_px, const Theme& theme);
 
  private:
   std::unique_ptr<render::EdgeBuffer> buffer_;

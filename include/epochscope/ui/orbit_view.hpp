@@ -13,6 +13,7 @@
 
 #include "epochscope/render/point_renderer.hpp"
 #include "epochscope/ui/orbit_fit.hpp"
+#include "epochscope/ui/palette.hpp"
 #include "epochscope/ui/picking.hpp"
 
 namespace epochscope::ui {
@@ -38,7 +39,7 @@ class OrbitView {
   int pick(const PointGrid& grid, std::span<const float> xy, Vec2 p, float radius, float point_px) const;
   /// The transform, depth test and fog for the GL point renderer.
   void gl_params(const Rect& rect, render::ViewParams& params) const;
-  void draw_box(ImDrawList* dl, const Rect& rect) const;
+  void draw_box(ImDrawList* dl, const Rect& rect, const Theme& theme) const;
 
   // Input.
   void turn(float dx, float dy) { camera_.rotate(dx, dy); }

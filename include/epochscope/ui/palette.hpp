@@ -6,6 +6,7 @@
 
 #include <array>
 #include <cstdint>
+#include <string_view>
 
 namespace epochscope::ui {
 
@@ -51,6 +52,66 @@ inline Rgba8 sequential_color(float v) {
   const Rgba8 a = stops[i], b = stops[i + 1];
   return {mix(a.r, b.r), mix(a.g, b.g), mix(a.b, b.b), mix(a.a, b.a)};
 }
+
+/// The colours of one look of the window: the dark theme (the default) or the high-contrast light
+/// one for projectors. Class colours follow: on white, Okabe-Ito's yellow and the light grey become
+/// a darker gold and a dark grey. Everything the window draws takes its colours from here.
+struct Theme {
+  const char* name = "dark";
+  bool light = false;
+  std::array<Rgba8, 10> classes = kClassColors;
+  Rgba8 window_bg{27, 29, 34, 255};     ///< behind everything
+  Rgba8 view_bg{22, 24, 29, 255};       ///< a view's canvas, a chart's plot area
+  Rgba8 overlay_bg{14, 15, 19, 235};    ///< boxes drawn over a canvas (grids, component images, legends)
+  Rgba8 text{230, 232, 238, 255};
+  Rgba8 text_dim{160, 165, 175, 255};   ///< labels, axis values
+  Rgba8 grid{255, 255, 255, 18};        ///< chart grid lines
+  Rgba8 axis{120, 126, 140, 110};       ///< star circle and spokes, box edges, chart axes
+  Rgba8 ring{255, 255, 255, 255};       ///< the hovered point's ring and selection outlines
+  Rgba8 ring_shadow{0, 0, 0, 200};      ///< behind the ring, so it shows on any colour
+  Rgba8 dimmed = kDimmed;               ///< points in the background when a class is highlighted
+  Rgba8 badge_bg{240, 180, 60, 235};    ///< "an older frame" badge
+  Rgba8 badge_text{20, 20, 20, 255};
+  Rgba8 frame_bg{43, 48, 59, 255};      ///< widget backgrounds
+  Rgba8 accent{51, 84, 133, 255};       ///< buttons, headers
+  Rgba8 class_color(int cls) const { return classes[static_cast<std::size_t>((cls % 10 + 10) % 10)]; }
+};
+
+/// The default look.
+inline const Theme& dark_theme() {
+  static const Theme t{};
+  return t;
+}
+
+/// High contrast on white, for projectors.
+inline const Theme& light_theme() {
+  static const Theme t = [] {
+    Theme l;
+    l.name = "light";
+    l.light = true;
+    l.classes[3] = {176, 150, 0, 255};  // yellow, darkened
+    l.classes[7] = {90, 90, 90, 255};   // light grey, now dark grey
+    l.window_bg = {238, 240, 244, 255};
+    l.view_bg = {255, 255, 255, 255};
+    l.overlay_bg = {246, 247, 250, 240};
+    l.text = {15, 17, 22, 255};
+    l.text_dim = {70, 75, 85, 255};
+    l.grid = {0, 0, 0, 28};
+    l.axis = {90, 96, 110, 150};
+    l.ring = {0, 0, 0, 255};
+    l.ring_shadow = {255, 255, 255, 220};
+    l.dimmed = {180, 184, 192, 110};
+    l.badge_bg = {200, 110, 0, 240};
+    l.badge_text = {255, 255, 255, 255};
+    l.frame_bg = {222, 226, 233, 255};
+    l.accent = {60, 110, 190, 255};
+    return l;
+  }();
+  return t;
+}
+
+/// The theme called `name` ("dark" or "light"); the dark one for any other name.
+inline const Theme& theme_named(std::string_view name) { return name == "light" ? light_theme() : dark_theme(); }
 
 /// 0xAABBGGRR, the packing ImGui's ImU32 colours use.
 inline std::uint32_t pack_abgr(Rgba8 c, std::uint8_t alpha) {

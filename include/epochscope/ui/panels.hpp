@@ -26,8 +26,13 @@ void draw_trajectory_panel(UiContext& ctx, UiState& state);
 void draw_epoch_bar(UiContext& ctx, UiState& state);
 /// Class legend (hover highlights, click pins), split filter, misclassified toggle, drawing options.
 void draw_legend_panel(UiContext& ctx, UiState& state);
+/// The split filter, misclassified points, digit images, point size, view count, screenshot.
+void draw_display_options(UiContext& ctx, UiState& state);
 /// The selected point: image, class probabilities as a star chart, p(true class) over the epochs.
 void draw_inspector_panel(UiContext& ctx, UiState& state);
+/// The guide (docs/guide.md) in a window of its own while state.show_help.
+void draw_help_window(UiContext& ctx, UiState& state);
+
 /// The tooltip of a hovered point: enlarged image, true/predicted class, confidence, split.
 void draw_point_tooltip(UiContext& ctx, const UiState& state, int point);
 
@@ -37,10 +42,12 @@ struct ChartSeries {
   ImU32 color;
   const char* label;
 };
-/// A small line chart with a frame marker (vertical line at `marker`, -1 for none), y range
-/// [y_min, y_max], labels of the first and last value in `y_format`. Returns the hovered x index or -1.
-int draw_chart(const char* id, std::span<const ChartSeries> series, ImVec2 size, float y_min, float y_max,
-               int marker, const char* y_format);
+/// A line chart over the frames: its title and the series' legend above the plot, values on a y axis with round
+/// ticks in [y_min, y_max], frame numbers along the x axis, a marker at frame `marker` (-1: none);
+/// the first series is drawn last (on top). Hovering shows every series' value at the frame under
+/// the cursor in `y_format`. `size` is the whole chart's. Returns the hovered frame or -1.
+int draw_chart(const UiContext& ctx, const char* id, const char* title, std::span<const ChartSeries> series, ImVec2 size,
+               float y_min, float y_max, int marker, const char* y_format);
 
 /// The digit image of a point, `size` pixels square (nearest filtering: crisp when enlarged).
 void draw_point_image(const UiContext& ctx, int point, float size);

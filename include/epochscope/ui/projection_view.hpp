@@ -37,6 +37,7 @@
 #include "epochscope/ui/picking.hpp"
 #include "epochscope/ui/pixel_explorer.hpp"
 #include "epochscope/ui/star_overlay.hpp"
+#include "epochscope/ui/svg_export.hpp"
 #include "epochscope/ui/ui_state.hpp"
 
 namespace epochscope::ui {
@@ -64,6 +65,7 @@ struct ViewReport {
   int hovered_edges = -1;                       ///< graph views: kNN edges emphasised at the hovered point
   std::vector<std::pair<int, Vec2>> samples;    ///< isolated visible points and their screen positions
   std::vector<int> trace_lengths;               ///< per selected point: frames in its trace
+  std::string badge;                            ///< the "older frame" badge drawn, or empty
 };
 
 struct ViewRenderers {
@@ -93,6 +95,10 @@ class ProjectionView {
   void set_config(const ViewConfig& config);
   /// Whether the layout of `frame` is final (headless render waits for it; never blocks).
   bool final_layout_of(UiContext& ctx, int frame);
+  /// What the canvas showed at its last draw, as vector shapes (view_export.cpp): points in their
+  /// colours and drawing order, the traces, in canvas pixels. Empty for a 3-D view.
+  SvgScene svg_scene(const UiContext& ctx, const UiState& state) const;
+  bool is_3d() const { return shown_dims_ == 3; }
 
   // The cached point layer (view_layer.cpp).
   /// Called from the ImDrawList callback: draws the points with GL (from the view's cached layer
@@ -136,13 +142,15 @@ class ProjectionView {
   bool image_mode(const UiState& state) const;
   // The header (view_header.cpp).
   void draw_header(UiContext& ctx, UiState& state);
-  std::string status_line(UiContext& ctx, const UiState& state, float& progress);
+  /// The state in words; `readouts` gets the trust figures (recall, moved, ...), `progress` the share done.
+  std::string status_line(UiContext& ctx, const UiState& state, float& progress, std::string& readouts);
   // The canvas (view_canvas.cpp).
   void draw_canvas(UiContext& ctx, UiState& state, ImVec2 size);
   void fit_camera(UiContext& ctx, const Rect& rect);
   void handle_input(UiContext& ctx, UiState& state, const Rect& rect, bool hovered, bool active);
   void draw_rings(UiContext& ctx, const UiState& state, const Rect& rect);
   void draw_traces(UiContext& ctx, const UiState& state, const Rect& rect);
+  void draw_frame_badge(const UiContext& ctx, const UiState& state, const Rect& rect);
   void fill_samples(const UiContext& ctx, const UiState& state, const Rect& rect);
   int pick(const UiContext& ctx, const UiState& state, Vec2 mouse);
   Vec2 screen_of_point(std::size_t i, const Rect& rect) const;
@@ -200,6 +208,7 @@ class ProjectionView {
   const render::ImageAtlas* gl_atlas_ = nullptr;
   float gl_point_px_ = 4;
   bool draw_edges_ = false;
+  std::vector<SvgTrace> trace_lines_;  ///< the traces as last drawn, in screen pixels
   ViewReport report_;
   // The points' offscreen layer (created on first use in render_gl, where the GL context is current).
   mutable std::unique_ptr<render::LayerCache> layer_;

@@ -20,6 +20,8 @@ struct GuiSettings {
   float point_size = 4.5f;
   float play_speed = 2.0f;
   bool show_edges = true;
+  float ui_scale = 1.0f;  ///< text and widget size (presentation: 1.5 to 2)
+  bool light = false;     ///< the high-contrast light theme
 };
 
 std::filesystem::path settings_path();   ///< config_home()/gui.json

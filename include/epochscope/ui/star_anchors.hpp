@@ -32,8 +32,9 @@ class StarAnchors {
   unsigned generation_ = 1;
 };
 
-/// Top-left corner of a label of size `text` for the anchor at `anchor` (screen pixels), its centre
-/// `gap` pixels beyond the anchor along the spoke from `origin`.
+/// Top-left corner of a label of size `text` for the anchor at `anchor` (screen pixels): beyond the
+/// anchor along the spoke from `origin`, its near edge about `gap` pixels from the anchor, so a long
+/// label never covers its anchor or the circle.
 Vec2 anchor_label_position(Vec2 anchor, Vec2 origin, Vec2 text, float gap);
 
 }  // namespace epochscope::ui

@@ -8,6 +8,7 @@
 #include <imgui.h>
 
 #include "epochscope/store/frame.hpp"
+#include "epochscope/ui/palette.hpp"
 #include "epochscope/ui/star_anchors.hpp"
 
 namespace epochscope::ui {
@@ -17,9 +18,10 @@ class StarOverlay {
   StarAnchors& anchors() { return anchors_; }
   const StarAnchors& anchors() const { return anchors_; }
   /// The circle and spokes, drawn before the points.
-  void draw_under(ImDrawList* dl, const ViewTransform& camera, const Rect& rect) const;
+  void draw_under(ImDrawList* dl, const ViewTransform& camera, const Rect& rect, const Theme& theme) const;
   /// The anchors and labels, drawn after the points.
-  void draw_over(ImDrawList* dl, const ViewTransform& camera, const Rect& rect, const store::PointSet* points) const;
+  void draw_over(ImDrawList* dl, const ViewTransform& camera, const Rect& rect, const store::PointSet* points,
+                 const Theme& theme) const;
   /// A press at `mouse`: starts dragging the anchor there; returns whether it did.
   bool press(Vec2 mouse, const ViewTransform& camera, const Rect& rect);
   /// While dragging: the anchor follows the mouse. Returns whether an anchor moved.

@@ -9,9 +9,11 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "epochscope/jobs/layout_pool.hpp"
+#include "epochscope/store/frame.hpp"
 
 namespace epochscope::ui {
 
@@ -31,6 +33,11 @@ struct ViewConfig {
 
 inline constexpr int kMaxViews = 4;
 
+/// The pixel explorer's default axes for images of width x height: two pixels near the middle
+/// (row 14, col 9 and row 9, col 14 on 28 x 28), or for 1-D signals (height 1) samples a quarter and
+/// three quarters along.
+std::pair<int, int> default_pixel_axes(int width, int height);
+
 struct UiState {
   // ---- epoch bar
   int frame = 0;              ///< frame shown (the lower one while playing)
@@ -47,6 +54,7 @@ struct UiState {
   bool show_misclassified = false;
   SplitFilter filter = SplitFilter::all;
   std::vector<int> selection;
+  int inspected = 0;        ///< which of the selection the inspector shows (index into it)
 
   // ---- views and drawing
   int view_count = 4;
@@ -57,6 +65,10 @@ struct UiState {
   bool images = false;      ///< draw every point as its digit image
   float point_size = 4.5f;  ///< pixels
   bool show_edges = true;   ///< kNN-graph views draw their edges
+  float ui_scale = 1.0f;    ///< text and widgets (Ctrl + plus / minus; the window applies it between frames)
+  bool light = false;       ///< the high-contrast light theme (for projectors)
+  bool show_help = false;   ///< the guide (F1, or the "?" button)
+  bool panels_hidden = false;  ///< the side panels hidden (Tab): the views and the epoch bar alone
 
   /// Called when the store holds `count` frames: follows the newest unless the user moved away.
   void on_frames(int count);
@@ -76,6 +88,10 @@ struct UiState {
   int highlight_class() const { return hovered_class >= 0 ? hovered_class : pinned_class; }
   /// Legend click: pins the class, or unpins it when already pinned.
   void toggle_pin(int cls);
+
+  /// A new session: views whose settings were made for another one (pixel axes beyond this one's
+  /// images, a layer it lacks) get this one's defaults. Returns a line saying what changed, or empty.
+  std::string fit_views(const store::PointSet& points);
 
   /// Click on a point (-1 = empty space): select it alone, or add/remove it with `additive`.
   void click_point(int point, bool additive);

@@ -35,8 +35,11 @@ class Workspace {
   void release_source();
   /// The full window for this frame (call between ImGui::NewFrame and ImGui::Render).
   void draw(UiContext& ctx, UiState& state);
-  /// Only view `slot`, filling the window, with a caption (headless render).
-  void draw_single_view(UiContext& ctx, UiState& state, int slot, const std::string& caption);
+  /// Only view `slot`, filling the window, with a caption (none when empty) and, with `legend`, the
+  /// classes shown and their colours (headless render, exports).
+  void draw_single_view(UiContext& ctx, UiState& state, int slot, const std::string& caption, bool legend = false);
+  /// The classes the points on show belong to, with their colours (greyed out but the highlighted one).
+  static std::vector<std::pair<std::string, Rgba8>> legend_entries(const UiContext& ctx, const UiState& state);
   ProjectionView& view(int slot) { return *views_[static_cast<std::size_t>(slot)]; }
 
  private:
@@ -44,6 +47,10 @@ class Workspace {
   void schedule_layer_redraws(UiContext& ctx, const UiState& state);
   void handle_keys(UiContext& ctx, UiState& state);
   void draw_views(UiContext& ctx, UiState& state, ImVec2 size);
+  void draw_display_buttons(UiContext& ctx, UiState& state);
+  void draw_empty(UiContext& ctx, ImVec2 size);
+  void draw_left_panel(UiContext& ctx, UiState& state, ImVec2 size);
+  void draw_class_legend(const UiContext& ctx, const UiState& state, const Rect& canvas);
 
   render::PointRenderer points_;
   render::LineRenderer lines_;
@@ -56,6 +63,7 @@ class Workspace {
     int highlight = -2;
     bool misclassified = false;
     int filter = -1;
+    const void* theme = nullptr;
     bool operator==(const StyleKey&) const = default;
   } style_key_;
 };

@@ -37,6 +37,8 @@ GuiSettings load_settings(const std::filesystem::path& path, std::string* warnin
     s.point_size = std::clamp(j.value("point_size", 4.5f), 1.5f, 16.0f);
     s.play_speed = std::clamp(j.value("play_speed", 2.0f), 0.25f, 30.0f);
     s.show_edges = j.value("show_edges", true);
+    s.ui_scale = std::clamp(j.value("ui_scale", 1.0f), 0.75f, 3.0f);
+    s.light = j.value("theme", std::string{"dark"}) == "light";
   } catch (const std::exception& e) {
     if (warning != nullptr) *warning = "ignoring the damaged settings file " + path.string();
     return GuiSettings{};
@@ -57,6 +59,8 @@ bool save_settings(const std::filesystem::path& path, const GuiSettings& s) {
   j["point_size"] = s.point_size;
   j["play_speed"] = s.play_speed;
   j["show_edges"] = s.show_edges;
+  j["ui_scale"] = s.ui_scale;
+  j["theme"] = s.light ? "light" : "dark";
   std::error_code ec;
   std::filesystem::create_directories(path.parent_path(), ec);
   const auto tmp = path.string() + ".tmp";
@@ -77,6 +81,8 @@ void apply_settings(const GuiSettings& s, UiState& state) {
   state.point_size = s.point_size;
   state.play_speed = s.play_speed;
   state.show_edges = s.show_edges;
+  state.ui_scale = s.ui_scale;
+  state.light = s.light;
 }
 
 void capture_settings(const UiState& state, GuiSettings& s) {
@@ -86,6 +92,8 @@ void capture_settings(const UiState& state, GuiSettings& s) {
   s.point_size = state.point_size;
   s.play_speed = state.play_speed;
   s.show_edges = state.show_edges;
+  s.ui_scale = state.ui_scale;
+  s.light = state.light;
 }
 
 }  // namespace epochscope::ui

@@ -42,7 +42,11 @@ int StarAnchors::hit(Vec2 mouse, const ViewTransform& camera, const Rect& rect, 
 Vec2 anchor_label_position(Vec2 anchor, Vec2 origin, Vec2 text, float gap) {
   const float dx = anchor.x - origin.x, dy = anchor.y - origin.y;
   const float len = std::max(std::hypot(dx, dy), 1.0f);
-  return {anchor.x + dx / len * gap - text.x / 2, anchor.y + dy / len * gap - text.y / 2};
+  const float ux = dx / len, uy = dy / len;
+  // Pushed out by half the label's extent along the spoke, so its near edge is `gap` beyond the
+  // anchor whatever its length ("T-shirt/top" on the left anchor does not cover the circle).
+  const float push = gap + std::abs(ux) * text.x / 2 + std::abs(uy) * text.y / 2;
+  return {anchor.x + ux * push - text.x / 2, anchor.y + uy * push - text.y / 2};
 }
 
 }  // namespace epochscope::ui

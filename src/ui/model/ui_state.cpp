@@ -1,6 +1,9 @@
 #include "epochscope/ui/ui_state.hpp"
 
 #include <algorithm>
+#include <tuple>
+
+#include "epochscope/store/layers.hpp"
 
 namespace epochscope::ui {
 
@@ -70,6 +73,27 @@ void UiState::begin_frame() {
   next_hovered = -1;
 }
 
+std::pair<int, int> default_pixel_axes(int width, int height) {
+  if (height <= 1) return {width / 4, width * 3 / 4};
+  return {(height / 2) * width + width / 3, (height / 3) * width + width / 2};
+}
+
+std::string UiState::fit_views(const store::PointSet& points) {
+  std::string changed;
+  const int pixels = static_cast<int>(points.image_size());
+  for (auto& v : views) {
+    if (!store::is_layer_name(v.layer, &points)) {
+      const std::string fallback = points.layers.empty() ? std::string(store::kInputLayer) : points.layers.front().name;
+      if (changed.empty()) changed = "views set for another session: layer '" + v.layer + "' shows '" + fallback + "'";
+      v.layer = fallback;
+    }
+    if (v.axis_x >= pixels || v.axis_y >= pixels || v.axis_x < 0 || v.axis_y < 0) {
+      std::tie(v.axis_x, v.axis_y) = default_pixel_axes(points.width, points.height);
+    }
+  }
+  return changed;
+}
+
 void UiState::toggle_pin(int cls) { pinned_class = pinned_class == cls ? -1 : cls; }
 
 void UiState::click_point(int point, bool additive) {
@@ -79,18 +103,22 @@ void UiState::click_point(int point, bool additive) {
   }
   if (!additive) {
     selection.assign(1, point);
+    inspected = 0;
     return;
   }
   auto it = std::find(selection.begin(), selection.end(), point);
   if (it == selection.end()) {
     selection.push_back(point);
+    inspected = static_cast<int>(selection.size()) - 1;  // the inspector shows the one just added
   } else {
     selection.erase(it);
+    inspected = std::max(0, static_cast<int>(selection.size()) - 1);
   }
 }
 
 void UiState::select_points(std::span<const int> points, bool additive) {
   if (!additive) selection.clear();
+  inspected = static_cast<int>(selection.size());  // the first of the new ones
   for (int p : points) {
     if (!is_selected(p)) selection.push_back(p);
   }
