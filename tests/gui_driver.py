@@ -5,7 +5,9 @@ gui_driver.py STATE wait EXPR SECONDS   wait until EXPR (Python, `j` = the state
 gui_driver.py STATE get EXPR            print EXPR
 gui_driver.py STATE sample VIEW         print "point x y" of an isolated point of a view
 gui_driver.py STATE center HOOK         print "x y", the centre of a widget (comboN: view N's method menu)
-gui_driver.py - make-idx DIR            write 10 easily learnt classes as the four IDX files
+gui_driver.py STATE watch INV UNTIL SECONDS [SEEN]  fail if INV ever breaks before UNTIL holds (or SEEN never held)
+gui_driver.py STATE has HOOK            exit status 0 when the app reports that widget
+gui_driver.py - make-idx DIR [N]        write 10 easily learnt classes as the four IDX files (N training images)
 gui_driver.py - check-png FILE          fail unless FILE is a PNG that is not blank
 """
 import json, os, random, struct, sys, time, zlib
@@ -22,7 +24,7 @@ def wait(path, expr, timeout):
         try:
             j = load(path)
             last = j
-            if eval(expr, {}, {"j": j}):
+            if eval(f"({expr})", {"j": j}):
                 return
         except (OSError, ValueError, KeyError, IndexError, TypeError) as e:
             err = e
@@ -34,7 +36,32 @@ def wait(path, expr, timeout):
     sys.exit(f"timed out after {timeout}s waiting for: {expr}\n  state: {brief}\n  views: {views}\n  last error: {err}")
 
 
-def make_idx(out):
+def watch(path, invariant, until, timeout, seen=None):
+    """Polls the state until UNTIL holds; fails the moment INVARIANT does not, or at the end when
+    SEEN (if given) never held: a property of every frame drawn meanwhile, not of one moment."""
+    end, was_seen, last = time.time() + float(timeout), seen is None, None
+    while time.time() < end:
+        try:
+            j = load(path)
+        except (OSError, ValueError):
+            time.sleep(0.05)
+            continue
+        last = j
+        env = {"j": j}
+        if not eval(f"({invariant})", env):
+            views = [{k: v.get(k) for k in ("method", "status", "layout_frame", "badge")} for v in j["views"]]
+            sys.exit(f"broken: {invariant}\n  frame {j['frame']} of {j['frames']}, views: {views}")
+        was_seen = was_seen or bool(eval(f"({seen})", env))
+        if eval(f"({until})", env):
+            if not was_seen:
+                sys.exit(f"never seen: {seen}")
+            return
+        time.sleep(0.05)
+    views = [{k: v.get(k) for k in ("method", "status", "layout_frame", "badge")} for v in last["views"]] if last else None
+    sys.exit(f"timed out after {timeout}s waiting for: {until}\n  views: {views}")
+
+
+def make_idx(out, n_train=600):
     os.makedirs(out, exist_ok=True)
     rng = random.Random(7)
 
@@ -49,7 +76,7 @@ def make_idx(out):
                     pix.append(200 + rng.randrange(56) if on else rng.randrange(60))
         return labels, pix
 
-    for prefix, n in (("train", 600), ("t10k", 200)):
+    for prefix, n in (("train", n_train), ("t10k", 200)):
         labels, pix = images(n)
         with open(os.path.join(out, f"{prefix}-images-idx3-ubyte"), "wb") as f:
             f.write(struct.pack(">IIII", 0x803, n, 28, 28) + bytes(pix))
@@ -124,7 +151,9 @@ if __name__ == "__main__":
         r = load(state)["hooks"][sys.argv[3]]
         print(int(r[0]) + 4, int((r[1] + r[3]) / 2))
     elif cmd == "make-idx":
-        make_idx(sys.argv[3])
+        make_idx(sys.argv[3], *(int(a) for a in sys.argv[4:5]))
+    elif cmd == "watch":  # INVARIANT UNTIL SECONDS [SEEN]
+        watch(state, sys.argv[3], sys.argv[4], sys.argv[5], *sys.argv[6:7])
     elif cmd == "check-png":
         check_png(sys.argv[3])
     else:

@@ -1,4 +1,4 @@
-// Layout quality: recall, k-NN accuracy (ties to the nearest) and displacement.
+// Layout quality: recall, k-NN accuracy (ties to the nearest), displacement and neighbourhood change.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -81,6 +81,25 @@ TEST(Quality, RejectsBadInput) {
   EXPECT_THROW(evaluate_layout(nan, original, labels), Error);
   std::vector<std::uint8_t> short_labels(10, 0);
   EXPECT_THROW(evaluate_layout(x, original, short_labels), Error);
+}
+
+TEST(Quality, NeighbourhoodChangeIsTheShareOfNewNeighbours) {
+  knn::NeighborList before, now;
+  before.k = now.k = 2;
+  before.n = now.n = 5;
+  before.indices = {1, 2, /**/ 0, 2, /**/ 0, 1, /**/ 2, 1, /**/ 0, 1};
+  now.indices = {2, 1, /**/ 0, 2, /**/ 3, 1, /**/ 0, 4, /**/ 0, 1};
+  before.distances = now.distances = std::vector<float>(10, 1.0f);
+  const auto c = neighbourhood_change(now, before, 10);  // k capped at the lists' 2
+  ASSERT_EQ(c.size(), 5u);
+  EXPECT_FLOAT_EQ(c[0], 0.0f);  // the same two, in another order
+  EXPECT_FLOAT_EQ(c[1], 0.0f);
+  EXPECT_FLOAT_EQ(c[2], 0.5f);  // one of two new
+  EXPECT_FLOAT_EQ(c[3], 1.0f);  // both new
+  EXPECT_FLOAT_EQ(neighbourhood_change(now, before, 1)[0], 1.0f);  // nearest only: 2 was 1
+  before.n = 4;
+  EXPECT_TRUE(neighbourhood_change(now, before).empty());
+  EXPECT_TRUE(neighbourhood_change(now, now, 0).empty());
 }
 
 }  // namespace

@@ -334,9 +334,14 @@ void App::frame(double now, double dt) {
     stats_.add(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
   }
   if (!cmd_.test_state.empty()) {
-    int w = 0, h = 0;
-    glfwGetWindowSize(window_.handle(), &w, &h);
-    write_test_state(cmd_.test_state, ctx_, state_, workspace_, w, h, stats_);
+    WindowFacts facts;
+    glfwGetWindowSize(window_.handle(), &facts.width, &facts.height);
+    glfwGetWindowPos(window_.handle(), &facts.x, &facts.y);
+    if (GLFWmonitor* m = glfwGetPrimaryMonitor()) {
+      glfwGetMonitorWorkarea(m, &facts.area_x, &facts.area_y, &facts.area_width, &facts.area_height);
+    }
+    facts.font_px = ImGui::GetFontSize();
+    write_test_state(cmd_.test_state, ctx_, state_, workspace_, facts, stats_);
   }
   handle_request();
   if (source_ && ctx_.message.empty()) {

@@ -11,7 +11,7 @@ nlohmann::json rect_json(const ui::Rect& r) { return {r.min.x, r.min.y, r.max.x,
 }  // namespace
 
 void write_test_state(const std::filesystem::path& path, const ui::UiContext& ctx, const ui::UiState& state,
-                      ui::Workspace& workspace, int width, int height, const ui::FrameStats& stats) {
+                      ui::Workspace& workspace, const WindowFacts& window, const ui::FrameStats& stats) {
   nlohmann::json j;
   j["frames"] = ctx.frame_count();
   j["frame"] = state.frame;
@@ -26,7 +26,14 @@ void write_test_state(const std::filesystem::path& path, const ui::UiContext& ct
   j["misclassified"] = state.show_misclassified;
   j["selection"] = state.selection;
   j["view_count"] = state.view_count;
-  j["window"] = {width, height};
+  j["window"] = {window.width, window.height};
+  j["window_pos"] = {window.x, window.y};
+  j["work_area"] = {window.area_x, window.area_y, window.area_width, window.area_height};
+  j["ui_scale"] = state.ui_scale;
+  j["theme"] = state.light ? "light" : "dark";
+  j["font_px"] = window.font_px;
+  j["inspected"] = state.inspected;
+  j["train_dataset"] = ctx.train_settings.dataset;
   j["training"] = {{"live", ctx.training.live},
                    {"state", ctx.training.state},
                    {"epoch", ctx.training.epoch},
@@ -62,6 +69,7 @@ void write_test_state(const std::filesystem::path& path, const ui::UiContext& ct
     v["method"] = r.method;
     v["layer"] = r.layer;
     v["status"] = r.status;
+    v["badge"] = r.badge;
     v["canvas"] = rect_json(r.canvas);
     v["method_combo"] = rect_json(r.method_combo);
     v["layout_frame"] = r.layout_frame;

@@ -152,18 +152,8 @@ std::shared_ptr<const std::vector<float>> LayoutPool::Impl::neighbourhood_change
   const auto before_data = store->layer(static_cast<std::size_t>(frame - 1), layer);
   if (!before_data || static_cast<std::size_t>(before_data->rows()) != now.n) return nullptr;
   const auto before = neighbors(layer, frame - 1, *before_data, 10);
-  const int k = std::min({10, now.k, before->k});
-  if (k <= 0) return nullptr;
-  auto change = std::make_shared<std::vector<float>>(now.n, 0.0f);
-  for (std::size_t i = 0; i < now.n; ++i) {
-    int gone = 0;
-    for (int a = 0; a < k; ++a) {
-      bool kept = false;
-      for (int b = 0; b < k && !kept; ++b) kept = now.index(i, a) == before->index(i, b);
-      gone += kept ? 0 : 1;
-    }
-    (*change)[i] = static_cast<float>(gone) / static_cast<float>(k);
-  }
+  auto change = std::make_shared<const std::vector<float>>(project::neighbourhood_change(now, *before, 10));
+  if (change->empty()) return nullptr;
   std::lock_guard lock(mutex);
   return change_cache.emplace(key, std::move(change)).first->second;
 }
@@ -448,15 +438,6 @@ void LayoutPool::Impl::worker(std::stop_token stop) {
     }
     cv.notify_all();
   }
-}
-
-PoolOptions window_pool_options(unsigned cores) {
-  const int c = std::max(1, static_cast<int>(cores));
-  PoolOptions o;
-  o.workers = std::clamp(c / 4, 1, 4);
-  o.threads_per_job = std::clamp(c / (2 * o.workers), 1, 4);
-  o.nice = 10;
-  return o;
 }
 
 LayoutPool::LayoutPool(std::shared_ptr<const store::EpochStore> store, PoolOptions options)

@@ -1,5 +1,6 @@
 #include "epochscope/project/quality.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <string>
@@ -76,6 +77,22 @@ LayoutQuality evaluate_layout(const Matrix& layout, const knn::NeighborList& ori
   if (!labels.empty()) q.knn_accuracy = knn_accuracy(in_layout, labels, options.k);
   if (previous != nullptr) q.displacement = layout_displacement(layout, *previous);
   return q;
+}
+
+std::vector<float> neighbourhood_change(const knn::NeighborList& now, const knn::NeighborList& before, int k) {
+  k = std::min({k, now.k, before.k});
+  if (k <= 0 || now.n != before.n) return {};
+  std::vector<float> change(now.n, 0.0f);
+  for (std::size_t i = 0; i < now.n; ++i) {
+    int gone = 0;
+    for (int a = 0; a < k; ++a) {
+      bool kept = false;
+      for (int b = 0; b < k && !kept; ++b) kept = now.index(i, a) == before.index(i, b);
+      gone += kept ? 0 : 1;
+    }
+    change[i] = static_cast<float>(gone) / static_cast<float>(k);
+  }
+  return change;
 }
 
 }  // namespace epochscope::project

@@ -139,6 +139,7 @@ void ProjectionView::draw_canvas(UiContext& ctx, UiState& state, ImVec2 size) {
     draw_frame_badge(ctx, state, rect);
     dl->PopClipRect();
   } else {
+    report_.badge.clear();
     const std::string text = ctx.frame_count() == 0 ? "Waiting for the first frame..."
                              : loading_             ? "Loading the frame from the session..."
                              : !local_error_.empty() ? local_error_

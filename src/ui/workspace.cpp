@@ -225,6 +225,8 @@ void Workspace::draw(UiContext& ctx, UiState& state) {
   if (panels) {
     ImGui::SameLine();
     ImGui::BeginChild("side", ImVec2(right_w, body_h), true);
+    const ImVec2 side = ImGui::GetWindowPos();
+    ctx.hooks["side_panel"] = {{side.x, side.y}, {side.x + ImGui::GetWindowWidth(), side.y + ImGui::GetWindowHeight()}};
     ImGui::TextUnformatted("Classes");
     ImGui::Separator();
     draw_legend_panel(ctx, state);

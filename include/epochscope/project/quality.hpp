@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <limits>
 #include <span>
+#include <vector>
 
 #include "epochscope/core/matrix.hpp"
 #include "epochscope/knn/neighbors.hpp"
@@ -45,5 +46,10 @@ double knn_accuracy(const knn::NeighborList& neighbors, std::span<const std::uin
 /// mean_i |layout_i - previous_i| / RMS distance of layout's points to their centroid (0 when the
 /// layout is a single point repeated and nothing moved; Inf when it is and something moved).
 double layout_displacement(const Matrix& layout, const Matrix& previous);
+
+/// Per point, the share of its first k neighbours in `now` that are not among its first k in
+/// `before` (0: the same neighbourhood, 1: all new); k is capped at both lists' k. Empty when the
+/// lists differ in size or k < 1.
+std::vector<float> neighbourhood_change(const knn::NeighborList& now, const knn::NeighborList& before, int k = 10);
 
 }  // namespace epochscope::project
