@@ -7,7 +7,8 @@
 #   - two shift-clicked points: the inspector steps between them, its star chart and p(true class)
 #     chart fit the panel unscrolled, and each view draws the trace;
 #   - every view's final layouts (the kNN graph on the hidden layer, UMAP in 3-D) go into the session,
-#     and reopening it shows them at once; the change colouring then works on t-SNE and UMAP;
+#     and reopening it shows them at once; the change colouring then works on t-SNE and UMAP; the
+#     view menu exports a view as a 2x PNG with a legend and an SVG;
 #   - a live MNIST-1D run with the settings of the MNIST run: the pixel explorer's axes and the
 #     training options fit MNIST-1D, the star view counts its frames right, and PCA shows each new
 #     frame within seconds while t-SNE is still busy on the hidden layer.
@@ -137,6 +138,28 @@ py wait "j['views'][1]['color_change'] and j['views'][1]['mean_change'] >= 0 and
 toggle 0 change
 py wait "j['views'][0]['color_change'] and j['views'][0]['mean_change'] >= 0 and 'changed' in j['views'][0]['status']" 30
 test "$(layouts "$tmp/a.epochscope")" == "$chains"  # nothing computed again, nothing written twice
+
+step "the view menu exports the t-SNE view for a slide: a 2x PNG with a legend, and an SVG"
+read -r cx cy < <(py get "' '.join(str(int((c[0] + c[2]) / 2 if i == 0 else (c[1] + c[3]) / 2)) for i, c in enumerate([j['views'][0]['canvas']] * 2))")
+move "$cx" "$cy"
+xdotool mousedown 3; sleep 0.2; xdotool mouseup 3; sleep 0.5
+py wait '"view0_export" in j["hooks"]' 10
+click_hook view0_export
+py wait '"export_button" in j["hooks"]' 10
+click_hook export_2x
+click_hook export_svg
+click_hook export_button
+py wait 'j["export_status"].startswith("Saved the view to")' 120
+png=$(ls "$EPOCHSCOPE_DATA_HOME"/exports/a-tsne-output-frame5.png)
+python3 "$here/gui_driver.py" - check-png "$png"
+python3 - "$png" "${png%.png}.svg" <<'PY'
+import struct, sys
+w, h = struct.unpack(">II", open(sys.argv[1], "rb").read()[16:24])
+assert (w, h) == (3200, 2000), (w, h)  # 1600 x 1000 at 2x
+svg = open(sys.argv[2]).read()
+assert svg.startswith("<svg") or "<svg" in svg[:200], svg[:200]
+assert svg.count("<circle") + svg.count("<use") > 700 and "t-SNE" in svg, "points or caption missing"
+PY
 close
 
 step "a live MNIST-1D run: PCA shows each new frame within 3 s while t-SNE and UMAP work on 5,000 points"

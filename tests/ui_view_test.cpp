@@ -1,6 +1,7 @@
 // The projection view's parts, their logic without ImGui or GL: star anchors, the kNN graph's
 // adjacency, the 3-D fit, projection and front-most picking, the change colouring, the status line,
-// PCA image colours, the pixel explorer's axes, and the layouts a view makes on a worker.
+// PCA image colours, the pixel explorer's axes, the layouts a view makes on a worker, the SVG export,
+// chart axes, and settings made for one session fitted to another.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -10,6 +11,7 @@
 
 #include "epochscope/project/star.hpp"
 #include "epochscope/ui/change_colours.hpp"
+#include "epochscope/ui/chart_axes.hpp"
 #include "epochscope/ui/graph_adjacency.hpp"
 #include "epochscope/ui/local_layouts.hpp"
 #include "epochscope/ui/orbit_fit.hpp"
@@ -17,7 +19,9 @@
 #include "epochscope/ui/picking.hpp"
 #include "epochscope/ui/pixel_axes.hpp"
 #include "epochscope/ui/star_anchors.hpp"
+#include "epochscope/ui/settings.hpp"
 #include "epochscope/ui/svg_export.hpp"
+#include "epochscope/ui/ui_state.hpp"
 #include "epochscope/ui/view_status.hpp"
 #include "test_util.hpp"
 
@@ -344,4 +348,73 @@ TEST(SvgExport, PointsGroupedByColourTracesLegendAndEscapedText) {
   EXPECT_NE(svg.find("&quot;output&quot;"), std::string::npos);
   EXPECT_EQ(svg.find("<Bag"), std::string::npos);
   EXPECT_EQ(svg.substr(svg.size() - 7), "</svg>\n");
+}
+
+TEST(ChartAxes, RoundStepsCoveringTheRange) {
+  EXPECT_EQ(nice_ticks(0, 1, 4), (std::vector<double>{0, 0.5, 1}));  // the step at least range / target
+  EXPECT_EQ(nice_ticks(0.31, 2.35, 4), (std::vector<double>{1, 2}));  // inside the range only
+  EXPECT_EQ(nice_ticks(0.31, 2.35, 8), (std::vector<double>{0.5, 1, 1.5, 2}));
+  EXPECT_EQ(nice_ticks(0, 100, 2), (std::vector<double>{0, 50, 100}));
+  EXPECT_EQ(nice_ticks(-1, 1, 4), (std::vector<double>{-1, -0.5, 0, 0.5, 1}));  // zero exactly, not -1e-17
+  const auto big = nice_ticks(1234, 98765, 5);
+  ASSERT_FALSE(big.empty());
+  for (double v : big) EXPECT_EQ(std::fmod(v, 20000), 0);
+  EXPECT_TRUE(nice_ticks(1, 1).empty());
+  EXPECT_TRUE(nice_ticks(2, 1).empty());
+  EXPECT_TRUE(nice_ticks(0, std::nan("")).empty());
+  EXPECT_TRUE(nice_ticks(0, 1, 0).empty());
+}
+
+TEST(ChartAxes, LabelsHaveTheDecimalsTheStepNeeds) {
+  EXPECT_EQ(tick_label(0.25, 0.25), "0.25");
+  EXPECT_EQ(tick_label(0.5, 0.5), "0.5");
+  EXPECT_EQ(tick_label(50, 50), "50");
+  EXPECT_EQ(tick_label(20000, 20000), "20000");
+  EXPECT_EQ(tick_label(0.002, 0.001), "0.002");
+  EXPECT_EQ(tick_label(1e-9, 1e-9), "0.000000");  // six places at most
+}
+
+TEST(ChartAxes, ShortNamesTellClassesApart) {
+  const std::vector<std::string> fashion = {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+                                            "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"};
+  EXPECT_EQ(short_names(fashion),
+            (std::vector<std::string>{"T-", "Tr", "P", "D", "C", "Sa", "Sh", "Sn", "Bag", "A"}));
+  EXPECT_EQ(short_names({"0", "1", "10"}), (std::vector<std::string>{"0", "1", "10"}));
+  EXPECT_EQ(short_names({"same", "same"}), (std::vector<std::string>{"same", "same"}));  // nothing tells them apart
+}
+
+TEST(UiState, SettingsOfOneSessionFitTheNext) {
+  UiState state;
+  state.views[0] = {jobs::Method::tsne, "conv2"};  // a layer this session does not have
+  state.views[1] = {jobs::Method::pixels, "input"};
+  state.views[1].axis_x = 300;  // MNIST pixels
+  state.views[1].axis_y = 400;
+  store::PointSet mnist1d;
+  mnist1d.width = 40;
+  mnist1d.height = 1;
+  mnist1d.layers = {{"output", 10}, {"logits", 10}, {"hidden", 64}};
+  const auto note = state.fit_views(mnist1d);
+  EXPECT_NE(note.find("conv2"), std::string::npos);
+  EXPECT_EQ(state.views[0].layer, "output");
+  EXPECT_EQ(std::make_pair(state.views[1].axis_x, state.views[1].axis_y), std::make_pair(10, 30));  // two samples apart
+  store::PointSet mnist;
+  mnist.layers = mnist1d.layers;
+  state.views[1].axis_x = 300;
+  state.views[1].axis_y = 400;
+  EXPECT_TRUE(state.fit_views(mnist).empty());
+  EXPECT_EQ(std::make_pair(state.views[1].axis_x, state.views[1].axis_y), std::make_pair(300, 400));  // kept: they fit
+}
+
+TEST(Settings, UiScaleAndThemeRoundTripClamped) {
+  const auto dir = epochscope::testing::scratch_dir();
+  GuiSettings s;
+  s.ui_scale = 1.75f;
+  s.light = true;
+  ASSERT_TRUE(save_settings(dir / "gui.json", s));
+  auto back = load_settings(dir / "gui.json");
+  EXPECT_FLOAT_EQ(back.ui_scale, 1.75f);
+  EXPECT_TRUE(back.light);
+  s.ui_scale = 40;  // hand-edited
+  ASSERT_TRUE(save_settings(dir / "gui.json", s));
+  EXPECT_FLOAT_EQ(load_settings(dir / "gui.json").ui_scale, 3.0f);
 }

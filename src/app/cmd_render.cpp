@@ -56,7 +56,7 @@ int run_render(const RenderCommand& cmd) {
   if (!method) throw Error("unknown method '" + cmd.method + "' (star, pca, mds, sammon, graph, tsne, umap)");
   const auto [width, height] = parse_size(cmd.size);
   if (!cmd.svg.empty() && cmd.dims == 3) throw Error("--svg draws 2-D views: use --png for a 3-D view");
-  auto source = DataSource::open_session(cmd.file);
+  auto source = DataSource::open_session(cmd.file, {}, 0, false);
   const auto store = source->store();
   if (store->size() == 0) throw Error("the session " + cmd.file.string() + " holds no frames");
   const int frame = static_cast<int>(parse_frame_choice(cmd.frame, store->size()));

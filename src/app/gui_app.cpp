@@ -24,6 +24,7 @@
 #include "epochscope/ui/frame_stats.hpp"
 #include "epochscope/ui/settings.hpp"
 #include "epochscope/ui/workspace.hpp"
+#include "exporter.hpp"
 #include "gui.hpp"
 #include "gui_source.hpp"
 #include "gui_test_state.hpp"
@@ -104,6 +105,9 @@ class App {
   /// Work the window hands off (files, cheap layouts): two threads, so a slow read never holds
   /// up a layout; niced like the layout workers.
   jobs::TaskRunner tasks_{{.threads = 2, .nice = 10}};
+  /// The view menu's exports: `render` in a child process, into the screenshot folder.
+  Exporter exporter_{std::filesystem::read_symlink("/proc/self/exe"),
+                     cmd_.screenshot_dir.empty() ? data_home() / "exports" : cmd_.screenshot_dir};
   ui::UiState state_;
   ui::UiContext ctx_;
   std::unique_ptr<DataSource> source_;
@@ -161,6 +165,11 @@ void App::replace_source(std::unique_ptr<DataSource> next) {
 }
 
 void App::handle_request() {
+  ctx_.can_export = source_ != nullptr && !source_->session_file().empty();
+  if (auto r = std::exchange(ctx_.export_request, std::nullopt); r && ctx_.can_export) {
+    ctx_.export_status = exporter_.start(*r, source_->session_file());
+    set_message(ctx_.export_status, false);
+  }
   const auto request = std::exchange(ctx_.request, ui::TrainRequest::none);
   if (request == ui::TrainRequest::none) return;
   auto* trainer = source_ ? source_->trainer() : nullptr;
@@ -226,6 +235,12 @@ bool App::poll_changes() {
     opener_.follow(cmd_.follow);  // a new run in the same file
   }
   changed = poll_opening() || changed;
+  if (auto done = exporter_.take_result()) {  // an export finished: say where it went
+    ctx_.export_status = *done;
+    set_message(*done, done->starts_with("export failed"));
+    if (!done->starts_with("export failed")) std::cerr << "epochscope: " << *done << "\n";
+    changed = true;
+  }
   if (ctx_.store && ctx_.store->generation() != seen_generation_) {
     // Also when the store let go of old frames' layers: the snapshot must not keep them alive.
     seen_generation_ = ctx_.store->generation();

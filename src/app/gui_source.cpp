@@ -123,6 +123,7 @@ std::unique_ptr<DataSource> DataSource::train(const TrainCommand& raw) {
   s->trainer_ = std::make_unique<train::Trainer>(std::move(dataset), cmd.options);
   s->store_ = s->trainer_->store();
   const auto out = cmd.out.empty() ? default_session_path() : cmd.out;
+  s->file_ = out;
   auto recorder = std::make_unique<SessionRecorder>(out, s->store_->points(), session_meta(cmd, s->store_->points()));
   s->recorder_ = std::make_unique<BackgroundRecorder>(s->store_, std::move(recorder),
                                                        static_cast<std::size_t>(cmd.options.epochs) + 1,
@@ -134,9 +135,10 @@ std::unique_ptr<DataSource> DataSource::train(const TrainCommand& raw) {
 }
 
 std::unique_ptr<DataSource> DataSource::open_session(const std::filesystem::path& file, const store::MemoryOptions& memory,
-                                                     double read_delay) {
+                                                     double read_delay, bool keep_layouts) {
   auto session = io::read_session(file);
   std::unique_ptr<DataSource> s(new DataSource());
+  s->file_ = file;
   s->store_ = std::make_shared<store::EpochStore>(session.points, memory);
   for (auto& f : session.frames) s->store_->publish(f);
   for (auto& p : session.trajectory) s->store_->trajectory().append(std::move(p));
@@ -156,7 +158,7 @@ std::unique_ptr<DataSource> DataSource::open_session(const std::filesystem::path
   s->warning_ = session.warning;
   // Layouts computed while it is open are kept in the file for next time, when the run that wrote it
   // is over (its end record written) and nothing of it was damaged.
-  if (session.finished && session.dropped_bytes == 0) {
+  if (keep_layouts && session.finished && session.dropped_bytes == 0) {
     try {
       s->layouts_ = io::SessionWriter::append_layouts_to(file);
     } catch (const std::exception&) {
@@ -181,6 +183,7 @@ std::unique_ptr<DataSource> DataSource::follow_session(std::shared_ptr<io::Sessi
   s->label_ = fmt::format("Following {} ({} points, written by another program)", follower->path().filename().string(),
                           follower->points()->size());
   s->follow_state_ = "following";
+  s->file_ = follower->path();
   s->make_pool();
   s->follow_thread_ = std::jthread([src = s.get(), store = s->store_, f = std::move(follower)](std::stop_token stop) {
     std::mutex m;

@@ -31,9 +31,10 @@ class DataSource {
   static std::unique_ptr<DataSource> train(const TrainCommand& cmd);
   /// Reads a session file; the store keeps `memory` of it resident and reads the rest back from the
   /// file when shown (each read taking `read_delay` seconds more: GUI tests of a slow disk). Throws
-  /// epochscope::Error when it is not a readable session.
+  /// epochscope::Error when it is not a readable session. keep_layouts: layouts computed here are
+  /// appended to a finished session for next time (`render` reads only: the window may be appending).
   static std::unique_ptr<DataSource> open_session(const std::filesystem::path& file, const store::MemoryOptions& memory = {},
-                                                  double read_delay = 0);
+                                                  double read_delay = 0, bool keep_layouts = true);
   /// Follows a session another program is appending to; `follower` has read the header. Frames go
   /// into the store as they land; the store closes at the writer's end record or on damage.
   static std::unique_ptr<DataSource> follow_session(std::shared_ptr<io::SessionFollower> follower);
@@ -43,6 +44,8 @@ class DataSource {
   jobs::LayoutPool& pool() { return *pool_; }
   train::Trainer* trainer() { return trainer_.get(); }
   const std::string& label() const { return label_; }
+  /// The session file: the one written (training), read or followed.
+  const std::filesystem::path& session_file() const { return file_; }
   /// A warning to show (damaged tail, session write failure), or empty.
   std::string warning() const;
   ui::TrainingStatus status() const;
@@ -60,6 +63,7 @@ class DataSource {
   std::mutex layouts_mutex_;  ///< one layout written to layouts_ at a time
   std::unique_ptr<jobs::LayoutPool> pool_;
   std::string label_;
+  std::filesystem::path file_;
   std::string warning_;
   // Following: the thread's findings, read by the UI thread.
   mutable std::mutex follow_mutex_;

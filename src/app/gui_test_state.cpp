@@ -50,6 +50,7 @@ void write_test_state(const std::filesystem::path& path, const ui::UiContext& ct
   j["message"] = ctx.message;
   j["source"] = ctx.source_label;
   j["last_screenshot"] = ctx.last_screenshot;
+  j["export_status"] = ctx.export_status;
   j["frame_ms"] = {{"count", stats.count()}, {"p50", stats.percentile(50)}, {"p95", stats.percentile(95)},
                    {"max", stats.max()}, {"over_100", stats.over(100.0)}};
   const auto& redraws = stats.redraws();

@@ -220,8 +220,21 @@ void ProjectionView::handle_input(UiContext& ctx, UiState& state, const Rect& re
     }
     ImGui::MenuItem("Digit images", nullptr, &state.images);
     if (config_.method == jobs::Method::graph) ImGui::MenuItem("Graph edges", nullptr, &state.show_edges);
+    ImGui::Separator();
+    // The pixel explorer is drawn from the data, not laid out: `render` has nothing to draw of it.
+    const bool shown_final = is_star() || (a_.result && a_.result->final && shown_frame_ >= 0);
+    const bool can = ctx.can_export && !is_pixels() && shown_final;
+    if (ImGui::MenuItem("Export view...", nullptr, false, can)) open_export_ = true;
+    ctx.hooks[fmt::format("view{}_export", slot_)] = {{ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y},
+                                                       {ImGui::GetItemRectMax().x, ImGui::GetItemRectMax().y}};
+    if (!can && ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) {
+      ImGui::SetTooltip("%s", !ctx.can_export ? "Export needs a session file"
+                              : is_pixels()   ? "The pixel explorer cannot be exported"
+                                              : "Export once this frame's layout is final");
+    }
     ImGui::EndPopup();
   }
+  draw_export_dialog(ctx, state);
   const bool over_grid = is_pixels() && pixels_.over_grid(ctx, config_, rect, mouse);
   if (hovered && !panning_ && !star_.dragging() && !over_grid) {
     const int p = pick(ctx, state, mouse);

@@ -1,10 +1,16 @@
 // ProjectionView as vector shapes, for `render --svg` and the view menu's export: the points as the
 // canvas shows them (the same colours, highlight and drawing order as the point styles) and the
-// traces, in the canvas's own pixels.
+// traces, in the canvas's own pixels. And the view menu's export dialog.
+#include <fmt/core.h>
+#include <imgui.h>
+
 #include <algorithm>
+#include <array>
 #include <cmath>
+#include <utility>
 
 #include "epochscope/ui/projection_view.hpp"
+#include "epochscope/ui/style.hpp"
 
 namespace epochscope::ui {
 
@@ -56,6 +62,58 @@ SvgScene ProjectionView::svg_scene(const UiContext& ctx, const UiState& state) c
     scene.traces.push_back(std::move(t));
   }
   return scene;
+}
+
+void ProjectionView::draw_export_dialog(UiContext& ctx, const UiState& state) {
+  const std::string id = fmt::format("Export view##{}", slot_);
+  if (std::exchange(open_export_, false)) ImGui::OpenPopup(id.c_str());
+  if (!ImGui::BeginPopupModal(id.c_str(), nullptr, ImGuiWindowFlags_AlwaysAutoResize)) return;
+  const auto hook = [&](const std::string& name) {
+    ctx.hooks[name] = {{ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y}, {ImGui::GetItemRectMax().x, ImGui::GetItemRectMax().y}};
+  };
+  auto& d = export_draft_;
+  ImGui::Text("%s of the %s layer%s, frame %d", jobs::method_label(config_.method), config_.layer.c_str(),
+              dims() == 3 ? " in 3-D" : "", shown_frame_);
+  ImGui::TextDisabled("A PNG (and an SVG) with the method, layer, frame and epoch as a caption.");
+  ImGui::Separator();
+  constexpr std::array<std::array<int, 2>, 3> sizes = {{{1280, 720}, {1600, 1000}, {1920, 1080}}};
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextUnformatted("Size");
+  for (const auto& [w, h] : sizes) {
+    ImGui::SameLine();
+    if (ImGui::RadioButton(fmt::format("{} x {}", w, h).c_str(), d.width == w && d.height == h)) {
+      d.width = w;
+      d.height = h;
+    }
+  }
+  bool twice = d.scale > 1.5f;
+  if (ImGui::Checkbox("2x pixels (high-DPI slides)", &twice)) d.scale = twice ? 2.0f : 1.0f;
+  hook("export_2x");
+  ImGui::Checkbox("Legend of the classes shown", &d.legend);
+  ImGui::Checkbox("Light theme (slides on white)", &d.light);
+  if (dims() == 3) {
+    d.svg = false;
+    ImGui::BeginDisabled();
+    ImGui::Checkbox("SVG as well (2-D views only)", &d.svg);
+    ImGui::EndDisabled();
+  } else {
+    ImGui::Checkbox("SVG as well: points and traces as vector shapes", &d.svg);
+  }
+  hook("export_svg");
+  ImGui::Separator();
+  if (ImGui::Button("Export", ImVec2(110 * em(), 0))) {
+    ExportRequest r = d;
+    r.key = key();
+    r.frame = shown_frame_;
+    r.selection = state.selection;
+    r.highlight = state.highlight_class();
+    ctx.export_request = std::move(r);
+    ImGui::CloseCurrentPopup();
+  }
+  hook("export_button");
+  ImGui::SameLine();
+  if (ImGui::Button("Cancel", ImVec2(110 * em(), 0)) || ImGui::IsKeyPressed(ImGuiKey_Escape)) ImGui::CloseCurrentPopup();
+  ImGui::EndPopup();
 }
 
 }  // namespace epochscope::ui

@@ -8,6 +8,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -46,6 +47,20 @@ struct TrainSettings {
 };
 
 enum class TrainRequest { none, start, pause, resume, stop, restart };
+
+/// One view saved for a slide (the view menu's "Export view..."): the app runs `epochscope render`
+/// on the session file in the background and says where the files went.
+struct ExportRequest {
+  jobs::LayoutKey key;      ///< method, layer and dimensions of the view
+  int frame = 0;            ///< the frame the view shows (its layout final, so saved in the session)
+  int width = 1600, height = 1000;  ///< the image in points; `scale` times as many pixels
+  float scale = 1.0f;       ///< 2: a high-DPI slide
+  bool legend = true;       ///< the classes shown and their colours
+  bool light = false;       ///< the light theme (slides on white)
+  bool svg = false;         ///< an SVG beside the PNG (2-D views)
+  std::vector<int> selection;  ///< shown selected, with traces
+  int highlight = -1;          ///< the class in colour, the others grey
+};
 
 /// A run overlaid on the trajectory panel: a session file's snapshots and held-out loss per frame.
 struct OverlayRun {
@@ -100,6 +115,9 @@ struct UiContext {
   bool tsne_edit_valid = false;    ///< false: take them from the pool (a new source)
 
   bool screenshot_requested = false;
+  std::optional<ExportRequest> export_request;  ///< taken by the app
+  bool can_export = false;    ///< the source has a session file for `render` to read
+  std::string export_status;  ///< the last export: running, or where it went, or why it failed
   std::string last_screenshot;  ///< path of the last saved screenshot, shown as a note
   double now = 0;               ///< seconds since start
   double dt = 0;                ///< seconds since the previous frame

@@ -151,6 +151,8 @@ class ProjectionView {
   void draw_rings(UiContext& ctx, const UiState& state, const Rect& rect);
   void draw_traces(UiContext& ctx, const UiState& state, const Rect& rect);
   void draw_frame_badge(const UiContext& ctx, const UiState& state, const Rect& rect);
+  /// The view menu's "Export view..." dialog (view_export.cpp): size, 2x, legend, theme, SVG.
+  void draw_export_dialog(UiContext& ctx, const UiState& state);
   void fill_samples(const UiContext& ctx, const UiState& state, const Rect& rect);
   int pick(const UiContext& ctx, const UiState& state, Vec2 mouse);
   Vec2 screen_of_point(std::size_t i, const Rect& rect) const;
@@ -201,6 +203,8 @@ class ProjectionView {
   OrbitView orbit_;
   ChangeOverlay change_;
   bool color_change_ = false;
+  ExportRequest export_draft_;  ///< the export dialog's choices (kept between exports)
+  bool open_export_ = false;    ///< open the export dialog this frame
 
   // What render_gl draws, as of this frame.
   render::ViewParams gl_params_;

@@ -16,14 +16,22 @@ std::vector<double> nice_ticks(double lo, double hi, int target) {
     if (step >= raw) break;
   }
   std::vector<double> out;
-  for (double v = std::ceil(lo / step - 1e-9) * step; v <= hi + step * 1e-9; v += step) {
+  // Each tick is first + i * step, not a running sum, so 0.1 + 0.2 never prints as 0.30000000000000004.
+  const double first = std::ceil(lo / step - 1e-9);
+  for (int i = 0;; ++i) {
+    const double v = (first + i) * step;
+    if (v > hi + step * 1e-9) break;
     out.push_back(std::abs(v) < step * 1e-9 ? 0.0 : v);
   }
   return out;
 }
 
 std::string tick_label(double v, double step) {
-  const int decimals = step >= 1 ? 0 : std::clamp(static_cast<int>(std::ceil(-std::log10(step) - 1e-9)), 0, 6);
+  // The fewest decimals (at most six) that write the step exactly: 0.5 -> 1, 0.25 -> 2, 50 -> 0.
+  int decimals = 0;
+  for (double scaled = std::abs(step); decimals < 6; ++decimals, scaled *= 10) {
+    if (scaled >= 0.5 && std::abs(scaled - std::round(scaled)) <= 1e-6 * scaled) break;
+  }
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
   return buf;
