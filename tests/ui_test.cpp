@@ -273,9 +273,9 @@ TEST(PixelExplorer, GridCellsMapBackToPixels) {
   const Rect canvas{{0, 0}, {800, 600}};
   const Rect gx = axis_grid_rect(canvas, 28, 28, true), gy = axis_grid_rect(canvas, 28, 28, false);
   EXPECT_NEAR(gx.width(), 28 * 90.0f / 28, 1e-3);  // about 90 pixels a side
-  EXPECT_GT(gx.min.x, canvas.center().x);          // x: bottom right
+  EXPECT_EQ(gx.min.x, gy.min.x);                   // one column on the left: x at the bottom
   EXPECT_GT(gx.min.y, canvas.center().y);
-  EXPECT_LT(gy.max.x, canvas.center().x);          // y: top left
+  EXPECT_LT(gy.max.x, canvas.center().x);          // y at the top
   EXPECT_LT(gy.max.y, canvas.center().y);
   const float cell = gx.width() / 28;
   for (int row : {0, 9, 14, 27}) {
@@ -291,6 +291,44 @@ TEST(PixelExplorer, GridCellsMapBackToPixels) {
   const Rect gs = axis_grid_rect(canvas, 40, 1, true);
   EXPECT_EQ(axis_grid_cell(gs, 40, 1, {gs.min.x + 0.5f, gs.center().y}), 0);
   EXPECT_EQ(axis_grid_cell(gs, 40, 1, {gs.max.x - 0.5f, gs.center().y}), 39);
+}
+
+TEST(PixelExplorer, PointsStayClearOfTheGridsAndTheirLabels) {
+  const auto overlaps = [](const Rect& a, const Rect& b) {
+    return a.min.x < b.max.x && b.min.x < a.max.x && a.min.y < b.max.y && b.min.y < a.max.y;
+  };
+  const float line = 18, box = 150;
+  // A grid's box: its label line above it, `box` wide at least (growing left at the right edge).
+  const auto box_of = [&](const Rect& g, bool right_edge) {
+    return right_edge ? Rect{{std::min(g.min.x, g.max.x - box) - 4, g.min.y - line - 6}, {g.max.x + 4, g.max.y + 4}}
+                      : Rect{{g.min.x - 4, g.min.y - line - 6}, {std::max(g.max.x, g.min.x + box) + 4, g.max.y + 4}};
+  };
+  for (const Rect canvas : {Rect{{0, 0}, {800, 600}}, Rect{{10, 20}, {370, 290}}, Rect{{0, 0}, {600, 200}}}) {
+    for (const auto& [w, h] : {std::pair{28, 28}, std::pair{40, 1}}) {
+      const Rect gx = axis_grid_rect(canvas, w, h, true, line), gy = axis_grid_rect(canvas, w, h, false, line);
+      const Rect plot = axis_plot_rect(canvas, w, h, box, line);
+      SCOPED_TRACE(::testing::Message() << canvas.width() << "x" << canvas.height() << " image " << w << "x" << h);
+      const bool column = gx.min.x == gy.min.x;
+      EXPECT_FALSE(overlaps(box_of(gx, !column), box_of(gy, false)));
+      EXPECT_FALSE(overlaps(plot, box_of(gx, !column)));
+      EXPECT_FALSE(overlaps(plot, box_of(gy, false)));
+      for (const Rect& r : {gx, gy, plot}) {  // all inside the canvas
+        EXPECT_GE(r.min.x, canvas.min.x);
+        EXPECT_GE(r.min.y, canvas.min.y);
+        EXPECT_LE(r.max.x, canvas.max.x);
+        EXPECT_LE(r.max.y, canvas.max.y);
+      }
+      EXPECT_GT(plot.width() * plot.height(), 0.3f * canvas.width() * canvas.height());
+    }
+  }
+  // Too short for a column (200 pixels high): x's grid goes bottom right, the points above it.
+  const Rect wide{{0, 0}, {600, 200}};
+  EXPECT_GT(axis_grid_rect(wide, 28, 28, true, line).min.x, wide.center().x);
+  // Too small for points beside the grids: the whole canvas rather than nothing.
+  const Rect tiny{{0, 0}, {150, 120}};
+  const Rect p = axis_plot_rect(tiny, 28, 28, box, line);
+  EXPECT_EQ(p.min.x, tiny.min.x);
+  EXPECT_EQ(p.max.y, tiny.max.y);
 }
 
 TEST(OrbitCamera, ProjectsLooksAtTheTargetAndRotatesAroundIt) {

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "epochscope/ui/panels.hpp"
+#include "epochscope/ui/style.hpp"
 
 namespace epochscope::ui {
 namespace {
@@ -30,9 +31,7 @@ void draw_control_panel(UiContext& ctx, UiState& state) {
   ImGui::PushTextWrapPos(0);  // every line here wraps in a narrow panel
   ImGui::TextUnformatted(ctx.source_label.empty() ? "No data" : ctx.source_label.c_str());
   if (t.live) {
-    const ImVec4 color = t.state == "running"  ? ImVec4(0.45f, 0.85f, 0.55f, 1)
-                         : t.state == "failed" ? ImVec4(1.0f, 0.45f, 0.4f, 1)
-                                               : ImVec4(0.9f, 0.8f, 0.45f, 1);
+    const ImVec4 color = to_imvec4(t.state == "running" ? ctx.theme->good : t.state == "failed" ? ctx.theme->bad : ctx.theme->note);
     ImGui::TextColored(color, "%s", t.state.c_str());
     ImGui::SameLine();
     ImGui::TextDisabled("epoch %d/%d", t.epoch, t.epochs);
@@ -47,7 +46,7 @@ void draw_control_panel(UiContext& ctx, UiState& state) {
     ImGui::SameLine();
     ImGui::Text("ETA %s", duration(t.eta_seconds).c_str());
     ImGui::TextDisabled("batch loss %.4f, accuracy %.1f%%", t.loss, 100 * t.accuracy);
-    if (!t.error.empty()) ImGui::TextColored(ImVec4(1.0f, 0.45f, 0.4f, 1), "%s", t.error.c_str());
+    if (!t.error.empty()) ImGui::TextColored(to_imvec4(ctx.theme->bad), "%s", t.error.c_str());
     const bool running = t.state == "running", paused = t.state == "paused";
     const bool ended = t.state == "finished" || t.state == "stopped" || t.state == "failed";
     if (t.state == "idle") {
@@ -65,9 +64,11 @@ void draw_control_panel(UiContext& ctx, UiState& state) {
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("A new run with the options below (the current one stops)");
   } else {
     if (t.state == "following") {
-      ImGui::TextColored(ImVec4(0.45f, 0.85f, 0.55f, 1), "following");
+      ImGui::TextColored(to_imvec4(ctx.theme->good), "following");
       ImGui::SameLine();
+      ImGui::PushTextWrapPos(0);
       ImGui::TextDisabled("epoch %d: new frames appear as they are written", t.epoch);
+      ImGui::PopTextWrapPos();
     } else if (t.state == "finished" || t.state == "stopped") {
       ImGui::TextDisabled("Followed run %s at epoch %d", t.state == "finished" ? "finished" : "no longer read", t.epoch);
     } else {

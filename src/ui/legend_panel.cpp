@@ -26,10 +26,24 @@ void draw_legend_panel(UiContext& ctx, UiState& state) {
   const Theme& th = *ctx.theme;
   const float row_h = ImGui::GetTextLineHeight() + 6 * em();
   const float dot = 11 * em(), text_x = 24 * em();
+  // The counts on the right, shortened and then dropped before they touch a name: one form for every
+  // row (the longest form that fits all of them), so the column reads as one table.
+  const auto counts_text = [&](int form, int c) -> std::string {
+    const int n = counts[static_cast<std::size_t>(c)], bad = wrong[static_cast<std::size_t>(c)];
+    if (form == 0) return frame != nullptr ? fmt::format("{}  ({} wrong)", n, bad) : fmt::format("{}", n);
+    if (form == 1 && frame != nullptr) return fmt::format("{} wrong", bad);
+    return {};
+  };
+  const float avail = ImGui::GetContentRegionAvail().x;
+  int form = 0;
+  for (int c = 0; c < k; ++c) {
+    const float name_w = ImGui::CalcTextSize(points->class_names[static_cast<std::size_t>(c)].c_str()).x;
+    while (form < 2 && text_x + name_w + ImGui::CalcTextSize(counts_text(form, c).c_str()).x + 12 * em() > avail) ++form;
+  }
   for (int c = 0; c < k; ++c) {
     ImGui::PushID(c);
     const ImVec2 p = ImGui::GetCursorScreenPos();
-    const float w = ImGui::GetContentRegionAvail().x;
+    const float w = avail;
     if (ImGui::InvisibleButton("class", ImVec2(w, row_h))) state.toggle_pin(c);
     const bool hovered = ImGui::IsItemHovered();
     if (hovered) state.hovered_class = c;
@@ -37,17 +51,10 @@ void draw_legend_panel(UiContext& ctx, UiState& state) {
     const bool pinned = state.pinned_class == c;
     if (hovered || pinned) dl->AddRectFilled(p, ImVec2(p.x + w, p.y + row_h), to_imu32(th.text, pinned ? 34 : 18), 4.0f);
     dl->AddCircleFilled(ImVec2(p.x + dot, p.y + row_h / 2), 6.0f * em(), to_imu32(th.class_color(c)), 16);
-    // The counts on the right, shortened and then dropped before they touch the name; a name that
-    // still does not fit ends in "...", whole in the tooltip.
+    // A name that does not fit beside the counts ends in "...", whole in the tooltip.
     const auto& name = points->class_names[static_cast<std::size_t>(c)];
     const int n = counts[static_cast<std::size_t>(c)], bad = wrong[static_cast<std::size_t>(c)];
-    const float name_w = ImGui::CalcTextSize(name.c_str()).x;
-    std::string right;
-    for (const std::string& option : {frame != nullptr ? fmt::format("{}  ({} wrong)", n, bad) : fmt::format("{}", n),
-                                      frame != nullptr ? fmt::format("{} wrong", bad) : std::string{}, std::string{}}) {
-      right = option;
-      if (text_x + name_w + ImGui::CalcTextSize(right.c_str()).x + 12 * em() <= w) break;
-    }
+    const std::string right = counts_text(form, c);
     const float right_w = right.empty() ? 0.0f : ImGui::CalcTextSize(right.c_str()).x;
     const float room = w - text_x - right_w - 12 * em();
     std::string shown = name;
@@ -98,12 +105,12 @@ void draw_display_options(UiContext& ctx, UiState& state) {
   ImGui::SetNextItemWidth(-ImGui::CalcTextSize("point size").x - ImGui::GetStyle().ItemInnerSpacing.x);
   ImGui::SliderFloat("point size", &state.point_size, 1.5f, 12.0f, "%.1f px");
   ImGui::TextUnformatted("views");
-  ImGui::SameLine();
-  ImGui::RadioButton("1", &state.view_count, 1);
-  ImGui::SameLine();
-  ImGui::RadioButton("2", &state.view_count, 2);
-  ImGui::SameLine();
-  ImGui::RadioButton("4", &state.view_count, 4);
+  for (const int n : {1, 2, 4}) {
+    ImGui::SameLine();
+    ImGui::RadioButton(fmt::format("{}", n).c_str(), &state.view_count, n);
+    ctx.hooks[fmt::format("views_{}", n)] = {{ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y},
+                                             {ImGui::GetItemRectMax().x, ImGui::GetItemRectMax().y}};
+  }
   if (ImGui::Button("Screenshot (F12)")) ctx.screenshot_requested = true;
   ctx.hooks["screenshot"] = {{ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y},
                              {ImGui::GetItemRectMax().x, ImGui::GetItemRectMax().y}};

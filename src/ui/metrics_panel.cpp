@@ -9,7 +9,9 @@ namespace epochscope::ui {
 
 void draw_metrics_panel(UiContext& ctx, UiState& state) {
   if (ctx.frames.empty()) {
+    ImGui::PushTextWrapPos(0);
     ImGui::TextDisabled("Loss and accuracy appear after the first frame.");
+    ImGui::PopTextWrapPos();
     return;
   }
   std::vector<float> train_loss, heldout_loss, train_acc, heldout_acc;

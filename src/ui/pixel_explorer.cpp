@@ -9,6 +9,26 @@
 
 namespace epochscope::ui {
 
+namespace {
+
+// The words above a grid: which axis and which pixel (or sample), short enough for the grid's box.
+std::string grid_label(const store::PointSet& points, bool x_axis, int axis) {
+  const char* name = x_axis ? "x" : "y";
+  if (points.signal || points.height == 1) return fmt::format("{}: sample {}", name, axis);
+  return fmt::format("{}: row {}, col {}", name, axis / points.width, axis % points.width);
+}
+
+// A box holds its label on the left and "mean" or the hovered point's number on the right; sized for
+// the longest of those so the points' area does not move as the mouse does.
+float grid_box_width(const store::PointSet& points, int ax, int ay) {
+  const float hint = std::max(ImGui::CalcTextSize("mean").x, ImGui::CalcTextSize("#000000").x);
+  const float label = std::max(ImGui::CalcTextSize(grid_label(points, true, ax).c_str()).x,
+                               ImGui::CalcTextSize(grid_label(points, false, ay).c_str()).x);
+  return label + hint + 10 * em();
+}
+
+}  // namespace
+
 void PixelExplorer::restart() {
   mean_task_.reset();
   mean_.clear();
@@ -58,7 +78,7 @@ bool PixelExplorer::press(const UiContext& ctx, const ViewConfig& config, const 
   if (points == nullptr || config.layer != "input") return false;
   bool hit = false;
   for (const bool x_axis : {true, false}) {
-    const int cell = axis_grid_cell(axis_grid_rect(rect, points->width, points->height, x_axis), points->width, points->height, mouse);
+    const int cell = axis_grid_cell(axis_grid_rect(rect, points->width, points->height, x_axis, ImGui::GetTextLineHeight()), points->width, points->height, mouse);
     if (cell < 0) continue;
     ViewConfig next = pending.value_or(config);
     (x_axis ? next.axis_x : next.axis_y) = cell;
@@ -68,11 +88,18 @@ bool PixelExplorer::press(const UiContext& ctx, const ViewConfig& config, const 
   return hit;
 }
 
+Rect PixelExplorer::plot_rect(const UiContext& ctx, const ViewConfig& config, const Rect& rect) const {
+  const auto* points = ctx.points();
+  if (points == nullptr || config.layer != "input" || points->size() == 0) return rect;
+  const auto [ax, ay] = axes(*points, config);
+  return axis_plot_rect(rect, points->width, points->height, grid_box_width(*points, ax, ay), ImGui::GetTextLineHeight());
+}
+
 bool PixelExplorer::over_grid(const UiContext& ctx, const ViewConfig& config, const Rect& rect, Vec2 mouse) const {
   const auto* points = ctx.points();
   if (points == nullptr || config.layer != "input") return false;
   for (const bool x_axis : {true, false}) {
-    if (axis_grid_cell(axis_grid_rect(rect, points->width, points->height, x_axis), points->width, points->height, mouse) >= 0) {
+    if (axis_grid_cell(axis_grid_rect(rect, points->width, points->height, x_axis, ImGui::GetTextLineHeight()), points->width, points->height, mouse) >= 0) {
       return true;
     }
   }
@@ -89,9 +116,9 @@ void PixelExplorer::draw(UiContext& ctx, const UiState& state, const ViewConfig&
   const ImU32 text = to_imu32(th.text);
   const Rgba8 x_colour = th.class_color(0), y_colour = th.class_color(1);  // orange and sky blue
   const auto [ax, ay] = axes(*points, config);
-  const std::string xl = "x: " + axis_name(*points, config.layer, ax), yl = "y: " + axis_name(*points, config.layer, ay);
-  dl->AddText(ImVec2(rect.center().x - ImGui::CalcTextSize(xl.c_str()).x / 2, rect.max.y - 22), to_imu32(x_colour), xl.c_str());
-  if (config.layer != "input") {
+  if (config.layer != "input") {  // axis names along the bottom and at the top left
+    const std::string xl = "x: " + axis_name(*points, config.layer, ax), yl = "y: " + axis_name(*points, config.layer, ay);
+    dl->AddText(ImVec2(rect.center().x - ImGui::CalcTextSize(xl.c_str()).x / 2, rect.max.y - 22), to_imu32(x_colour), xl.c_str());
     dl->AddText(ImVec2(rect.min.x + 10, rect.min.y + 8), to_imu32(y_colour), yl.c_str());
     return;
   }
@@ -110,18 +137,22 @@ void PixelExplorer::draw(UiContext& ctx, const UiState& state, const ViewConfig&
   const int hovered = state.next_hovered >= 0 ? state.next_hovered : state.hovered;
   const bool show_point = hovered >= 0 && static_cast<std::size_t>(hovered) < points->size();
   const bool have_mean = mean_.size() == size;
+  const float line = ImGui::GetTextLineHeight();
+  const float box_w = grid_box_width(*points, ax, ay);
+  const bool column = axis_grid_rect(rect, points->width, points->height, true, line).min.x ==
+                      axis_grid_rect(rect, points->width, points->height, false, line).min.x;
   for (const bool x_axis : {true, false}) {
-    const Rect r = axis_grid_rect(rect, points->width, points->height, x_axis);
+    const Rect r = axis_grid_rect(rect, points->width, points->height, x_axis, line);
     const float cw = r.width() / static_cast<float>(points->width), ch = r.height() / static_cast<float>(points->height);
-    const bool samples = points->signal || points->height == 1;
-    const char* label = samples ? (x_axis ? "x sample" : "y sample") : (x_axis ? "x pixel" : "y pixel");
+    const int chosen = x_axis ? ax : ay;
+    const std::string label = grid_label(*points, x_axis, chosen);
     const std::string hint = show_point ? fmt::format("#{}", hovered) : "mean";
-    // The label left and the hint right above the grid, side by side even over a grid narrower than
-    // both (a 40-sample signal's): the box grows to hold them.
-    const float line = ImGui::GetTextLineHeight();
-    const float label_w = ImGui::CalcTextSize(label).x, hint_w = ImGui::CalcTextSize(hint.c_str()).x;
-    const float box_right = std::max(r.max.x, r.min.x + label_w + hint_w + 10 * em());
-    dl->AddRectFilled(ImVec2(r.min.x - 4, r.min.y - line - 4), ImVec2(box_right + 4, r.max.y + 4), to_imu32(th.overlay_bg), 3.0f);
+    // The label left and the hint right above the grid, in a box wide enough for both even over a
+    // grid narrower than they are (a 40-sample signal's); a box at the right edge grows leftwards.
+    const bool grow_left = x_axis && !column;
+    const float box_min = grow_left ? std::min(r.min.x, r.max.x - box_w) : r.min.x;
+    const float box_max = grow_left ? r.max.x : std::max(r.max.x, r.min.x + box_w);
+    dl->AddRectFilled(ImVec2(box_min - 4, r.min.y - line - 6), ImVec2(box_max + 4, r.max.y + 4), to_imu32(th.overlay_bg), 3.0f);
     if (show_point || have_mean) {
       for (int y = 0; y < points->height; ++y) {
         for (int x = 0; x < points->width; ++x) {
@@ -133,15 +164,12 @@ void PixelExplorer::draw(UiContext& ctx, const UiState& state, const ViewConfig&
         }
       }
     }
-    const int chosen = x_axis ? ax : ay;
     const ImVec2 a(r.min.x + static_cast<float>(chosen % points->width) * cw, r.min.y + static_cast<float>(chosen / points->width) * ch);
     dl->AddRect(ImVec2(a.x - 1, a.y - 1), ImVec2(a.x + cw + 1, a.y + ch + 1), to_imu32(x_axis ? x_colour : y_colour), 0, 0, 2.0f);
-    dl->AddText(ImVec2(r.min.x, r.min.y - line - 2), to_imu32(x_axis ? x_colour : y_colour), label);
-    dl->AddText(ImVec2(box_right - hint_w, r.min.y - line - 2), text, hint.c_str());
+    dl->AddText(ImVec2(box_min, r.min.y - line - 3), to_imu32(x_axis ? x_colour : y_colour), label.c_str());
+    dl->AddText(ImVec2(box_max - ImGui::CalcTextSize(hint.c_str()).x, r.min.y - line - 3), text, hint.c_str());
     ctx.hooks[fmt::format("view{}_{}grid", slot, x_axis ? "x" : "y")] = r;
   }
-  dl->AddText(ImVec2(rect.min.x + 12, axis_grid_rect(rect, points->width, points->height, false).max.y + 8),
-              to_imu32(y_colour), yl.c_str());
 }
 
 }  // namespace epochscope::ui

@@ -25,13 +25,13 @@ void draw_point_tooltip(UiContext& ctx, const UiState& state, int point) {
   ImGui::Text("point #%d", point);
   ImGui::TextDisabled("%s, frame %d", points->heldout[i] != 0 ? "held-out" : "training", frame.index);
   const auto& names = points->class_names;
-  ImGui::TextColored(to_imvec4(class_color(label)), "true: %s", names[static_cast<std::size_t>(label)].c_str());
+  ImGui::TextColored(to_imvec4(ctx.theme->class_color(label)), "true: %s", names[static_cast<std::size_t>(label)].c_str());
   if (predicted >= 0) {
     const bool right = predicted == label;
-    ImGui::TextColored(to_imvec4(class_color(predicted)), "predicted: %s", names[static_cast<std::size_t>(predicted)].c_str());
+    ImGui::TextColored(to_imvec4(ctx.theme->class_color(predicted)), "predicted: %s", names[static_cast<std::size_t>(predicted)].c_str());
     ImGui::Text("confidence %.1f%%", 100 * confidence);
-    if (!right) ImGui::TextColored(ImVec4(1.0f, 0.55f, 0.45f, 1), "wrong (p(true) %.1f%%)", 100 * p_true);
-    else ImGui::TextColored(ImVec4(0.5f, 0.85f, 0.55f, 1), "correct");
+    if (!right) ImGui::TextColored(to_imvec4(ctx.theme->bad), "wrong (p(true) %.1f%%)", 100 * p_true);
+    else ImGui::TextColored(to_imvec4(ctx.theme->good), "correct");
   }
   ImGui::TextDisabled("click: select, shift: add");
   ImGui::EndGroup();

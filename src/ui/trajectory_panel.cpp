@@ -42,7 +42,7 @@ void draw_trajectory_3d(UiContext& ctx, const UiState& state, ImVec2 p0, float w
   for (std::size_t r = 0; r < t.others.size(); ++r) {
     const auto& o = t.others[r];
     runs.push_back({&o.points, store::heldout_loss_at_snapshots(o.points, o.heldout_loss), first,
-                    to_imu32(class_color(static_cast<int>(r) + 5), 200)});
+                    to_imu32(ctx.theme->class_color(static_cast<int>(r) + 5), 200)});
     first += o.points.size();
   }
   if (runs.front().height.empty()) return;
@@ -107,7 +107,9 @@ void draw_trajectory_panel(UiContext& ctx, UiState& state) {
   auto& t = ctx.trajectory;
   t.drawn_points = 0;
   if (ctx.store == nullptr || ctx.store->trajectory().size() < 3) {
+    ImGui::PushTextWrapPos(0);
     ImGui::TextDisabled("No parameter snapshots yet (sessions before format 1.2 have none).");
+    ImGui::PopTextWrapPos();
     return;
   }
   // Refit when snapshots arrived (at most twice a second: an eigensolve of at most 256 x 256) or
@@ -201,7 +203,7 @@ void draw_trajectory_panel(UiContext& ctx, UiState& state) {
       first += pts.size();
     };
     draw_run(t.points, IM_COL32(150, 156, 170, 140));
-    for (std::size_t r = 0; r < t.others.size(); ++r) draw_run(t.others[r].points, to_imu32(class_color(static_cast<int>(r) + 5), 200));
+    for (std::size_t r = 0; r < t.others.size(); ++r) draw_run(t.others[r].points, to_imu32(ctx.theme->class_color(static_cast<int>(r) + 5), 200));
     t.drawn_runs = static_cast<int>(1 + t.others.size());
     if (marked >= 0) {
       dl->AddCircle(line[static_cast<std::size_t>(marked)], 6.0f, IM_COL32(255, 255, 255, 255), 16, 2.0f);
@@ -216,7 +218,7 @@ void draw_trajectory_panel(UiContext& ctx, UiState& state) {
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Drag the plot to turn it, the wheel zooms, double-click resets");
   // Other runs (e.g. the same model with momentum 0.5, 0.9, 0.99) in the same basis.
   for (std::size_t r = 0; r < t.others.size(); ++r) {
-    ImGui::TextColored(to_imvec4(class_color(static_cast<int>(r) + 5)), "%s (%zu steps)", t.others[r].name.c_str(),
+    ImGui::TextColored(to_imvec4(ctx.theme->class_color(static_cast<int>(r) + 5)), "%s (%zu steps)", t.others[r].name.c_str(),
                        t.others[r].points.size());
   }
   char path[512] = {};
@@ -255,7 +257,7 @@ void draw_trajectory_panel(UiContext& ctx, UiState& state) {
   }
   if (!t.overlay_message.empty()) {
     ImGui::PushTextWrapPos(0);
-    ImGui::TextColored(ImVec4(1.0f, 0.55f, 0.45f, 1), "%s", t.overlay_message.c_str());
+    ImGui::TextColored(to_imvec4(ctx.theme->bad), "%s", t.overlay_message.c_str());
     ImGui::PopTextWrapPos();
   }
   if (plot_hovered) {

@@ -66,8 +66,11 @@ void ProjectionView::fit_camera(UiContext& ctx, const Rect& rect) {
   }
   if (!fit_bounds.valid()) return;
   // (The pixel explorer keeps its axis grids clear of the points; star views their anchor labels.)
-  const float margin = is_pixels() && config_.layer == "input" ? 100.0f : is_star() ? 26.0f + ImGui::GetTextLineHeight() : 26.0f;
-  const auto fit = ViewTransform::fit(fit_bounds, rect, margin);
+  const bool grids = is_pixels() && config_.layer == "input";
+  const float margin = grids ? 8.0f : is_star() ? 26.0f + ImGui::GetTextLineHeight() : 26.0f;
+  const Rect area = grids ? pixels_.plot_rect(ctx, config_, rect) : rect;
+  auto fit = ViewTransform::fit(fit_bounds, area, margin);
+  fit.pan({area.center().x - rect.center().x, area.center().y - rect.center().y});  // the camera maps around rect's centre
   fit_scale_ = fit.scale;
   if (!camera_valid_) {
     camera_ = fit;

@@ -137,18 +137,33 @@ void Workspace::draw_empty(UiContext& ctx, ImVec2 size) {
   dl->AddRectFilled(p0, ImVec2(p0.x + size.x, p0.y + size.y), to_imu32(ctx.theme->view_bg), 4.0f);
   const float wrap = std::min(size.x * 0.8f, ImGui::GetFontSize() * 36);
   const std::string title = ctx.message_is_error ? "Nothing to show" : "Opening...";
-  const std::string body = ctx.message_is_error
-                               ? ctx.message + "\n\nOpen a session with  epochscope --session FILE,  follow a run with  "
-                                 "--follow FILE,  or train with  epochscope  alone (Train a new run, on the left)."
-                               : ctx.message;
+  const std::string body = ctx.message;
+  // What to do instead, one way per line, the command set apart from the words.
+  constexpr const char* kWays[][2] = {{"Open a saved session:", "epochscope --session FILE"},
+                                      {"Follow a run being written:", "epochscope --follow FILE"},
+                                      {"Train a new run:", "epochscope, or Train a new run on the left"}};
   const ImVec2 ts = ImGui::CalcTextSize(body.c_str(), nullptr, false, wrap);
-  const float y = p0.y + std::max(10.0f, (size.y - ts.y) / 2 - ImGui::GetFontSize() * 2);
+  const float extra = ctx.message_is_error ? ImGui::GetFontSize() + 3 * ImGui::GetTextLineHeightWithSpacing() : 0.0f;
+  const float y = p0.y + std::max(10.0f, (size.y - ts.y - extra) / 2 - ImGui::GetFontSize() * 2);
   ImGui::SetCursorScreenPos(ImVec2(p0.x + (size.x - wrap) / 2, y));
   ImGui::TextColored(to_imvec4(ctx.theme->text), "%s", title.c_str());
   ImGui::SetCursorScreenPos(ImVec2(p0.x + (size.x - wrap) / 2, y + ImGui::GetFontSize() * 2));
   ImGui::PushTextWrapPos(ImGui::GetCursorPos().x + wrap);
-  ImGui::TextColored(to_imvec4(ctx.message_is_error ? ctx.theme->text : ctx.theme->text_dim), "%s", body.c_str());
+  ImGui::TextColored(to_imvec4(ctx.message_is_error ? ctx.theme->bad : ctx.theme->text_dim), "%s", body.c_str());
   ImGui::PopTextWrapPos();
+  if (ctx.message_is_error) {
+    const float x = p0.x + (size.x - wrap) / 2;
+    float label_w = 0;
+    for (const auto& way : kWays) label_w = std::max(label_w, ImGui::CalcTextSize(way[0]).x);
+    ImGui::SetCursorScreenPos(ImVec2(x, ImGui::GetCursorScreenPos().y + ImGui::GetFontSize()));
+    for (const auto& way : kWays) {
+      ImGui::SetCursorScreenPos(ImVec2(x, ImGui::GetCursorScreenPos().y));
+      ImGui::TextColored(to_imvec4(ctx.theme->text_dim), "%s", way[0]);
+      ImGui::SameLine(0, 0);
+      ImGui::SetCursorScreenPos(ImVec2(x + label_w + ImGui::GetFontSize(), ImGui::GetCursorScreenPos().y));
+      ImGui::TextColored(to_imvec4(ctx.theme->text), "%s", way[1]);
+    }
+  }
   ctx.hooks["empty_state"] = {{p0.x, p0.y}, {p0.x + size.x, p0.y + size.y}};
 }
 
@@ -214,8 +229,8 @@ void Workspace::draw(UiContext& ctx, UiState& state) {
   ImGui::BeginChild("center", ImVec2(center_w, body_h), false, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
   if (!ctx.message.empty() && ctx.store != nullptr) {
     ImGui::PushTextWrapPos(0);
-    const ImVec4 error = ctx.theme->light ? ImVec4(0.75f, 0.1f, 0.05f, 1) : ImVec4(1.0f, 0.45f, 0.4f, 1);
-    const ImVec4 note = ctx.theme->light ? ImVec4(0.55f, 0.35f, 0.0f, 1) : ImVec4(0.95f, 0.8f, 0.4f, 1);
+    const ImVec4 error = to_imvec4(ctx.theme->bad);
+    const ImVec4 note = to_imvec4(ctx.theme->note);
     ImGui::TextColored(ctx.message_is_error ? error : note, "%s", ctx.message.c_str());
     ImGui::PopTextWrapPos();
   }

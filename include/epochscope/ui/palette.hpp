@@ -74,6 +74,9 @@ struct Theme {
   Rgba8 badge_text{20, 20, 20, 255};
   Rgba8 frame_bg{43, 48, 59, 255};      ///< widget backgrounds
   Rgba8 accent{51, 84, 133, 255};       ///< buttons, headers
+  Rgba8 good{115, 217, 140, 255};       ///< "correct", "running", "following"
+  Rgba8 bad{255, 120, 105, 255};        ///< "wrong", errors
+  Rgba8 note{230, 205, 102, 255};       ///< a state that is neither (stopped, finished)
   Rgba8 class_color(int cls) const { return classes[static_cast<std::size_t>((cls % 10 + 10) % 10)]; }
 };
 
@@ -105,6 +108,9 @@ inline const Theme& light_theme() {
     l.badge_text = {255, 255, 255, 255};
     l.frame_bg = {222, 226, 233, 255};
     l.accent = {60, 110, 190, 255};
+    l.good = {0, 120, 45, 255};
+    l.bad = {190, 35, 20, 255};
+    l.note = {140, 90, 0, 255};
     return l;
   }();
   return t;

@@ -34,9 +34,17 @@ Matrix layer_axes_layout(const Matrix& layer, int ax, int ay);
 /// The mean input image (image_size() values, in stored bytes), over every point.
 std::vector<float> mean_image(const store::PointSet& points);
 
-/// Where an axis grid lies on the canvas: the x axis's at the bottom right, the y axis's at the top
-/// left; cells of 2..12 pixels (a 28 x 28 image: about 90 pixels a side; a 1-D signal: one row).
-Rect axis_grid_rect(const Rect& canvas, int image_width, int image_height, bool x_axis);
+/// Where an axis grid lies on the canvas, each under a label line `line` high: both in a column on
+/// the left (y's at the top, x's at the bottom) where the canvas is tall enough for both, else the
+/// x axis's at the bottom right. Cells of 2..12 pixels (a 28 x 28 image: about 90 pixels a side; a
+/// 1-D signal: one row).
+Rect axis_grid_rect(const Rect& canvas, int image_width, int image_height, bool x_axis, float line = 18);
+
+/// The part of the canvas the pixel explorer's points may use: right of the grids' column (each
+/// grid's box, label included, `box_width` wide at least) and, when the x grid sits bottom right,
+/// above it, so no point hides under a grid or its label. The whole canvas when that would leave
+/// less than 40 pixels either way.
+Rect axis_plot_rect(const Rect& canvas, int image_width, int image_height, float box_width, float line = 18);
 
 /// The pixel (row * width + column) under `mouse` in a grid rectangle, or -1 outside it.
 int axis_grid_cell(const Rect& grid, int image_width, int image_height, Vec2 mouse);

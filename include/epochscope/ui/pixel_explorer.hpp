@@ -31,6 +31,9 @@ class PixelExplorer {
   /// A press at `mouse` on an axis grid picks that pixel (into `pending`); returns whether it did.
   bool press(const UiContext& ctx, const ViewConfig& config, const Rect& rect, Vec2 mouse,
              std::optional<ViewConfig>& pending) const;
+  /// Where the points go on `rect`: clear of the grids on the input, all of it on a layer.
+  Rect plot_rect(const UiContext& ctx, const ViewConfig& config, const Rect& rect) const;
+  /// Whether `mouse` is over a grid (a press there picks a pixel, not a point).
   bool over_grid(const UiContext& ctx, const ViewConfig& config, const Rect& rect, Vec2 mouse) const;
   /// Axis names, and on the input the two grids.
   void draw(UiContext& ctx, const UiState& state, const ViewConfig& config, const Rect& rect, int slot);

@@ -73,13 +73,32 @@ std::vector<float> mean_image(const store::PointSet& points) {
   return mean;
 }
 
-Rect axis_grid_rect(const Rect& canvas, int image_width, int image_height, bool x_axis) {
+Rect axis_grid_rect(const Rect& canvas, int image_width, int image_height, bool x_axis, float line) {
   if (image_width <= 0 || image_height <= 0) return {};
   const float cell = std::clamp(90.0f / static_cast<float>(std::max(image_width, image_height)), 2.0f, 12.0f);
   const float w = cell * static_cast<float>(image_width);
   const float h = image_height == 1 ? 14.0f : cell * static_cast<float>(image_height);
-  const Vec2 at = x_axis ? Vec2{canvas.max.x - w - 12, canvas.max.y - h - 12} : Vec2{canvas.min.x + 12, canvas.min.y + 26};
+  const Vec2 y_at{canvas.min.x + 12, canvas.min.y + line + 10};
+  if (!x_axis) return {y_at, {y_at.x + w, y_at.y + h}};
+  const bool column = canvas.max.y - 12 - h - line - 6 >= y_at.y + h + 16;  // room for both, one above the other
+  const Vec2 at = column ? Vec2{y_at.x, canvas.max.y - h - 12} : Vec2{canvas.max.x - w - 12, canvas.max.y - h - 12};
   return {at, {at.x + w, at.y + h}};
+}
+
+Rect axis_plot_rect(const Rect& canvas, int image_width, int image_height, float box_width, float line) {
+  const Rect gx = axis_grid_rect(canvas, image_width, image_height, true, line);
+  const Rect gy = axis_grid_rect(canvas, image_width, image_height, false, line);
+  if (gx.width() <= 0) return canvas;
+  const bool column = gx.min.x == gy.min.x;
+  const float left = gy.min.x + std::max(gy.width(), box_width) + 16;
+  Rect plot{{left, canvas.min.y + 8}, {canvas.max.x - 8, canvas.max.y - 8}};
+  if (!column) {  // x's grid at the bottom right: the points above it or left of its box, the larger
+    const Rect above{plot.min, {plot.max.x, gx.min.y - line - 12}};
+    const Rect beside{plot.min, {std::min(gx.min.x, gx.max.x - box_width) - 16, plot.max.y}};
+    const auto area = [](const Rect& r) { return std::max(r.width(), 0.0f) * std::max(r.height(), 0.0f); };
+    plot = area(above) >= area(beside) ? above : beside;
+  }
+  return plot.width() >= 40 && plot.height() >= 40 ? plot : canvas;
 }
 
 int axis_grid_cell(const Rect& grid, int image_width, int image_height, Vec2 mouse) {
