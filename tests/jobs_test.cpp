@@ -336,7 +336,7 @@ TEST(LayoutRecords, FinalLayoutsRoundTripThroughTheSessionAndAreNotRecomputed) {
     auto o = quick_options();
     o.on_final = [&](const jobs::LayoutKey& key, std::shared_ptr<const jobs::LayoutResult> r) {
       std::lock_guard lock(m);
-      if (jobs::worth_saving(key.method)) saved.push_back(jobs::to_record(key, *r));
+      if (jobs::worth_saving(key)) saved.push_back(jobs::to_record(key, *r));
     };
     jobs::LayoutPool pool(store, o);
     pool.request({jobs::Method::tsne, "output", 2});
@@ -378,6 +378,15 @@ TEST(LayoutRecords, FinalLayoutsRoundTripThroughTheSessionAndAreNotRecomputed) {
   ASSERT_TRUE(pool.wait_idle(240));
   EXPECT_EQ(pool.status(graph).frames_final, 3);
   EXPECT_EQ(pool.get(tsne, 2), r2);  // not recomputed
+  // PCA of the input is neither saved nor preloaded: its component images come only from computing it.
+  EXPECT_FALSE(jobs::worth_saving({jobs::Method::pca, "input", 2}));
+  EXPECT_FALSE(jobs::worth_saving({jobs::Method::pixels, "input", 2}));
+  EXPECT_TRUE(jobs::worth_saving({jobs::Method::pca, "output", 2}));
+  io::LayoutRecord pca_input = *original;
+  pca_input.method = "pca";
+  pca_input.layer = "input";
+  jobs::LayoutPool fresh(store, quick_options());
+  EXPECT_EQ(jobs::preload_records(fresh, {pca_input}, store->points().size(), store->size()), 0u);
 }
 
 TEST(LayoutRecords, UnusableRecordsAreRefused) {

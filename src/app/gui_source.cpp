@@ -94,7 +94,7 @@ void DataSource::make_pool() {
     options.on_final = [rec = recorder_.get()](const jobs::LayoutKey& key, std::shared_ptr<const jobs::LayoutResult> r) {
       // PCA refits its basis on the latest frame after every epoch: its layouts are kept until
       // training is over, so each frame is written once.
-      if (jobs::worth_saving(key.method) && r && r->final && r->positions) {
+      if (jobs::worth_saving(key) && r && r->final && r->positions) {
         rec->add_layout(jobs::to_record(key, *r), key.method == jobs::Method::pca);
       }
     };
@@ -102,7 +102,7 @@ void DataSource::make_pool() {
     // A saved session: what is computed here is appended to it (the pool goes before the writer).
     options.on_final = [w = layouts_.get(), saved = &saved_layouts_, m = &layouts_mutex_](
                            const jobs::LayoutKey& key, std::shared_ptr<const jobs::LayoutResult> r) {
-      if (!jobs::worth_saving(key.method) || !r || !r->final || !r->positions) return;
+      if (!jobs::worth_saving(key) || !r || !r->final || !r->positions) return;
       std::lock_guard lock(*m);  // the pool's workers finish layouts at the same time
       try {
         w->append_layout(jobs::to_record(key, *r));

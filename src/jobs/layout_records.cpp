@@ -9,7 +9,9 @@
 
 namespace epochscope::jobs {
 
-bool worth_saving(Method m) { return m != Method::pixels; }
+bool worth_saving(const LayoutKey& key) {
+  return key.method != Method::pixels && !(key.method == Method::pca && key.layer == "input");
+}
 
 store::LayoutRecord to_record(const LayoutKey& key, const LayoutResult& r) {
   if (!r.final || !r.positions) throw Error("only a final layout can be saved");
@@ -73,7 +75,7 @@ std::size_t preload_records(LayoutPool& pool, const std::vector<store::LayoutRec
   std::map<LayoutKey, std::map<int, LayoutResult>> chains;
   for (const auto& rec : records) {
     auto parsed = from_record(rec, points);
-    if (!parsed || static_cast<std::size_t>(parsed->second.frame) >= frames) continue;
+    if (!parsed || static_cast<std::size_t>(parsed->second.frame) >= frames || !worth_saving(parsed->first)) continue;
     chains[parsed->first][parsed->second.frame] = std::move(parsed->second);
   }
   std::size_t loaded = 0;

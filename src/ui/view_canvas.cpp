@@ -68,7 +68,10 @@ void ProjectionView::fit_camera(UiContext& ctx, const Rect& rect) {
   // (The pixel explorer keeps its axis grids clear of the points; star views their anchor labels.)
   const bool grids = is_pixels() && config_.layer == "input";
   const float margin = grids ? 8.0f : is_star() ? 26.0f + ImGui::GetTextLineHeight() : 26.0f;
-  const Rect area = grids ? pixels_.plot_rect(ctx, config_, rect) : rect;
+  Rect area = grids ? pixels_.plot_rect(ctx, config_, rect) : rect;
+  if (config_.method == jobs::Method::pca && config_.layer == "input" && a_.result && a_.result->components) {
+    area.max.x -= pca_components_width(ctx, *a_.result->components, rect);  // the component images' column
+  }
   auto fit = ViewTransform::fit(fit_bounds, area, margin);
   fit.pan({area.center().x - rect.center().x, area.center().y - rect.center().y});  // the camera maps around rect's centre
   fit_scale_ = fit.scale;

@@ -21,9 +21,10 @@
 
 namespace epochscope::jobs {
 
-/// Methods whose layouts are saved: every method the pool computes, so a reopened session shows every
-/// view at once (the pixel explorer is drawn from the data).
-bool worth_saving(Method m);
+/// Chains whose layouts are saved: every one the pool computes, so a reopened session shows every
+/// view at once, but for the pixel explorer (drawn from the data) and PCA of the input (the same in
+/// every frame, a fraction of a second, and its component images are not in the record).
+bool worth_saving(const LayoutKey& key);
 
 store::LayoutRecord to_record(const LayoutKey& key, const LayoutResult& result);
 
