@@ -196,7 +196,7 @@ class Bench:
         return rows
 
 
-def bench_projections(build, data_dir, threads, work, methods, rounds, quick):
+def bench_projections(build, data_dir, threads, work, methods, rounds, quick, data_sets=("raw", "softmax")):
     os.makedirs(work, exist_ok=True)
     b = Bench(build, threads, work, rounds)
     b.session = os.path.join(work, "trained.epochscope")
@@ -213,6 +213,7 @@ def bench_projections(build, data_dir, threads, work, methods, rounds, quick):
                    capture_output=True)
     softmax = np.loadtxt(csv, delimiter=",", skiprows=1, usecols=range(3, 13), dtype=np.float32)
     sets = [DataSet("raw", "input", raw, work), DataSet("softmax", "output", softmax, work)]
+    sets = [ds for ds in sets if ds.name in data_sets]
     rows = []
     for ds in sets:
         n = len(ds.x)
@@ -310,6 +311,7 @@ def main():
     ap.add_argument("--json", help="also write the rows to this file")
     ap.add_argument("--only", choices=["training", "projections", "parallel"], help="run one part")
     ap.add_argument("--methods", default="star,pca,mds,sammon,graph,tsne,umap")
+    ap.add_argument("--data", default="raw,softmax", help="data sets to project: raw (pixels), softmax (outputs)")
     a = ap.parse_args()
     rounds = 1 if a.quick else a.rounds
     rows = []
@@ -320,7 +322,7 @@ def main():
         rows += bench_training(a.build, a.data_dir, a.threads, a.batch_size, a.epochs, rounds)
     if a.only in (None, "projections"):
         rows += bench_projections(a.build, a.data_dir, a.threads, os.path.join(a.build, "bench"), a.methods.split(","),
-                                  rounds, a.quick)
+                                  rounds, a.quick, a.data.split(","))
     print(f"\nepochscope benchmark, {time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} cores, "
           f"{rounds} interleaved round(s) per side; medians (min-max); ratio = ours / peer, below 1 is faster")
     print_table(rows)

@@ -71,6 +71,15 @@ TEST(StarAnchors, LabelsSitBeyondTheAnchorAlongItsSpoke) {
   EXPECT_LT(up.y + 5, 100.0f);
 }
 
+TEST(StarAnchors, OverlappingLabelsAreFound) {
+  const Rect a{{0, 0}, {40, 10}}, b{{50, 0}, {90, 10}}, c{{30, 5}, {60, 15}};
+  EXPECT_FALSE(labels_overlap({a, b}, 4));
+  EXPECT_TRUE(labels_overlap({a, b}, 12));  // 10 px apart: too close for 12
+  EXPECT_TRUE(labels_overlap({a, b, c}, 0));
+  EXPECT_FALSE(labels_overlap({}, 4));
+  EXPECT_FALSE(labels_overlap({a}, 4));
+}
+
 TEST(GraphAdjacency, ListsBothEndsAndSkipsEdgesOutOfRange) {
   const std::vector<std::pair<int, int>> edges{{0, 1}, {1, 2}, {0, 2}, {2, 7}, {-1, 0}};
   Adjacency adj;

@@ -26,14 +26,19 @@ int draw_chart(const UiContext& ctx, const char* id, const char* title, std::spa
   float lx = p0.x + 2;
   float legend_w = 0;
   for (const auto& s : series) legend_w += line_h * 1.4f + ImGui::CalcTextSize(s.label).x;
-  // The title goes first when the row has room for it too (the panel's heading names the chart).
-  if (title != nullptr && *title != '\0' && ImGui::CalcTextSize(title).x + line_h * 0.8f + legend_w <= size.x) {
+  // The title first, and the legend after it when the row has room for both, else on a second row.
+  float ly = p0.y;
+  if (title != nullptr && *title != '\0') {
     dl->AddText(ImVec2(lx, p0.y), to_imu32(th.text), title);
-    lx += ImGui::CalcTextSize(title).x + line_h * 0.8f;
+    if (ImGui::CalcTextSize(title).x + line_h * 0.8f + legend_w <= size.x) {
+      lx += ImGui::CalcTextSize(title).x + line_h * 0.8f;
+    } else {
+      ly += line_h;
+    }
   }
   for (const auto& s : series) {
-    dl->AddRectFilled(ImVec2(lx, p0.y + line_h * 0.3f), ImVec2(lx + line_h * 0.5f, p0.y + line_h * 0.8f), s.color, 2.0f);
-    dl->AddText(ImVec2(lx + line_h * 0.7f, p0.y), to_imu32(th.text_dim), s.label);
+    dl->AddRectFilled(ImVec2(lx, ly + line_h * 0.3f), ImVec2(lx + line_h * 0.5f, ly + line_h * 0.8f), s.color, 2.0f);
+    dl->AddText(ImVec2(lx + line_h * 0.7f, ly), to_imu32(th.text_dim), s.label);
     lx += line_h * 1.4f + ImGui::CalcTextSize(s.label).x;
   }
   // The y axis's labels on the left, the frame numbers below.
@@ -41,7 +46,7 @@ int draw_chart(const UiContext& ctx, const char* id, const char* title, std::spa
   const double step = ticks.size() >= 2 ? ticks[1] - ticks[0] : 1.0;
   float label_w = 0;
   for (double t : ticks) label_w = std::max(label_w, ImGui::CalcTextSize(tick_label(t, step).c_str()).x);
-  const float left = p0.x + label_w + 6, right = p1.x - 4, top = p0.y + line_h + 4, bottom = p1.y - line_h - 2;
+  const float left = p0.x + label_w + 6, right = p1.x - 4, top = ly + line_h + 4, bottom = p1.y - line_h - 2;
   dl->AddRectFilled(ImVec2(left, top), ImVec2(right, bottom), to_imu32(th.view_bg), 3.0f);
   std::size_t count = 0;
   for (const auto& s : series) count = std::max(count, s.values.size());

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string>
+#include <tuple>
 #include <vector>
 
 #include "epochscope/ui/chart_axes.hpp"
@@ -23,12 +25,29 @@ void draw_confusion_panel(UiContext& ctx, UiState& state) {
   ImGui::PopTextWrapPos();
   const Theme& th = *ctx.theme;
   // Readable short names (the shortest prefixes that tell the classes apart); full names on hover.
-  const auto names = short_names(points->class_names);
-  float label = 0;
-  for (const auto& n : names) label = std::max(label, ImGui::CalcTextSize(n.c_str()).x);
-  label += 6 * em();
+  // Where a column is too narrow for its name, the columns are numbered and the rows say which
+  // number is which class ("3 D").
+  const auto short_ = short_names(points->class_names);
   const float avail = ImGui::GetContentRegionAvail().x;
-  const float cell = std::floor(std::min((avail - label) / static_cast<float>(k), 24.0f * em()));
+  const auto layout = [&](const std::vector<std::string>& rows) {
+    float w = 0;
+    for (const auto& n : rows) w = std::max(w, ImGui::CalcTextSize(n.c_str()).x);
+    w += 6 * em();
+    return std::pair{w, std::floor(std::min((avail - w) / static_cast<float>(k), 24.0f * em()))};
+  };
+  auto [label, cell] = layout(short_);
+  std::vector<std::string> columns = short_, names = short_;
+  bool numbered = false;
+  for (const auto& n : short_) numbered = numbered || ImGui::CalcTextSize(n.c_str()).x > cell - 2;
+  if (numbered) {
+    for (int c = 0; c < k; ++c) {
+      columns[static_cast<std::size_t>(c)] = std::to_string(c);
+      if (short_[static_cast<std::size_t>(c)] != columns[static_cast<std::size_t>(c)]) {
+        names[static_cast<std::size_t>(c)] = fmt::format("{} {}", c, short_[static_cast<std::size_t>(c)]);
+      }
+    }
+    std::tie(label, cell) = layout(names);
+  }
   const ImVec2 p0 = ImGui::GetCursorScreenPos();
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const float header = ImGui::GetTextLineHeight() + 2;
@@ -43,13 +62,14 @@ void draw_confusion_panel(UiContext& ctx, UiState& state) {
     if (hr >= k || hc >= k) hr = hc = -1;
   }
   for (int c = 0; c < k; ++c) {
-    const std::string& s = names[static_cast<std::size_t>(c)];
-    const ImVec2 ts = ImGui::CalcTextSize(s.c_str());
+    const std::string& col_name = columns[static_cast<std::size_t>(c)];
+    const std::string& row_name = names[static_cast<std::size_t>(c)];
+    const ImVec2 ts = ImGui::CalcTextSize(col_name.c_str());
     const ImU32 text = to_imu32(c == hc ? th.text : th.text_dim), row_text = to_imu32(c == hr ? th.text : th.text_dim);
     dl->PushClipRect(ImVec2(origin.x + cell * static_cast<float>(c), p0.y), ImVec2(origin.x + cell * static_cast<float>(c + 1), origin.y), true);
-    dl->AddText(ImVec2(origin.x + cell * (static_cast<float>(c) + 0.5f) - ts.x / 2, p0.y), text, s.c_str());
+    dl->AddText(ImVec2(origin.x + cell * (static_cast<float>(c) + 0.5f) - ts.x / 2, p0.y), text, col_name.c_str());
     dl->PopClipRect();
-    dl->AddText(ImVec2(p0.x + 2, origin.y + cell * (static_cast<float>(c) + 0.5f) - ts.y / 2), row_text, s.c_str());
+    dl->AddText(ImVec2(p0.x + 2, origin.y + cell * (static_cast<float>(c) + 0.5f) - ts.y / 2), row_text, row_name.c_str());
   }
   for (int r = 0; r < k; ++r) {
     std::uint32_t row_sum = 0;

@@ -3,7 +3,10 @@
 #include <fmt/core.h>
 
 #include <cmath>
+#include <string>
+#include <vector>
 
+#include "epochscope/ui/chart_axes.hpp"
 #include "epochscope/ui/style.hpp"
 
 namespace epochscope::ui {
@@ -29,6 +32,25 @@ void StarOverlay::draw_over(ImDrawList* dl, const ViewTransform& camera, const R
   const auto d = a.rows();
   const bool classes = points != nullptr && d == points->class_count();
   const ImVec2 mouse = ImGui::GetIO().MousePos;
+  // Full class names where they fit beside each other; the shortest prefixes that tell the classes
+  // apart where they would touch (Fashion-MNIST on a small view), the full name on hover.
+  const float gap = (d > 16 ? 3.5f : 6.0f) + 10;
+  std::vector<std::string> labels;
+  for (Eigen::Index k = 0; k < d && d <= 16; ++k) {
+    labels.push_back(classes ? points->class_names[static_cast<std::size_t>(k)] : fmt::format("d{}", k));
+  }
+  const auto label_rects = [&](const std::vector<std::string>& names) {
+    std::vector<Rect> out;
+    for (std::size_t k = 0; k < names.size(); ++k) {
+      const Vec2 s = camera.to_screen({a(static_cast<Eigen::Index>(k), 0), a(static_cast<Eigen::Index>(k), 1)}, rect);
+      const ImVec2 ts = ImGui::CalcTextSize(names[k].c_str());
+      const Vec2 at = anchor_label_position(s, origin, {ts.x, ts.y}, gap);
+      out.push_back({at, {at.x + ts.x, at.y + ts.y}});
+    }
+    return out;
+  };
+  if (classes && labels_overlap(label_rects(labels), 4.0f)) labels = short_names(labels);
+  const std::vector<Rect> placed = label_rects(labels);
   for (Eigen::Index k = 0; k < d; ++k) {
     const Vec2 s = camera.to_screen({a(k, 0), a(k, 1)}, rect);
     const bool hot = std::hypot(s.x - mouse.x, s.y - mouse.y) < 9.0f || dragging_ == k;
@@ -37,10 +59,11 @@ void StarOverlay::draw_over(ImDrawList* dl, const ViewTransform& camera, const R
     dl->AddCircleFilled(im(s), radius, fill, 16);
     dl->AddCircle(im(s), radius, to_imu32(th.ring_shadow, 255), 16, 1.5f);
     if (d > 16) continue;
-    const std::string label = classes ? points->class_names[static_cast<std::size_t>(k)] : fmt::format("d{}", k);
-    const ImVec2 ts = ImGui::CalcTextSize(label.c_str());
-    const Vec2 at = anchor_label_position(s, origin, {ts.x, ts.y}, (d > 16 ? 3.5f : 6.0f) + 10);
-    dl->AddText(im(at), to_imu32(th.text), label.c_str());
+    const auto i = static_cast<std::size_t>(k);
+    dl->AddText(im(placed[i].min), to_imu32(th.text), labels[i].c_str());
+    if (classes && labels[i] != points->class_names[i] && (hot || placed[i].contains({mouse.x, mouse.y}))) {
+      ImGui::SetTooltip("%s", points->class_names[i].c_str());
+    }
   }
 }
 

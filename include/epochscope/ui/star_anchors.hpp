@@ -5,6 +5,8 @@
 // anchor's label beyond it along its spoke, so labels stay off the anchors and the circle.
 #pragma once
 
+#include <vector>
+
 #include "epochscope/core/matrix.hpp"
 #include "epochscope/ui/view_transform.hpp"
 
@@ -36,5 +38,9 @@ class StarAnchors {
 /// anchor along the spoke from `origin`, its near edge about `gap` pixels from the anchor, so a long
 /// label never covers its anchor or the circle.
 Vec2 anchor_label_position(Vec2 anchor, Vec2 origin, Vec2 text, float gap);
+
+/// Whether any two of these label rectangles overlap (with `spacing` pixels between them at least):
+/// star views then label the anchors with short names ("T-", "Tr", ...), full names on hover.
+bool labels_overlap(const std::vector<Rect>& labels, float spacing);
 
 }  // namespace epochscope::ui

@@ -49,4 +49,17 @@ Vec2 anchor_label_position(Vec2 anchor, Vec2 origin, Vec2 text, float gap) {
   return {anchor.x + ux * push - text.x / 2, anchor.y + uy * push - text.y / 2};
 }
 
+bool labels_overlap(const std::vector<Rect>& labels, float spacing) {
+  for (std::size_t i = 0; i < labels.size(); ++i) {
+    for (std::size_t j = i + 1; j < labels.size(); ++j) {
+      const Rect& a = labels[i];
+      const Rect& b = labels[j];
+      if (a.min.x < b.max.x + spacing && b.min.x < a.max.x + spacing && a.min.y < b.max.y + spacing && b.min.y < a.max.y + spacing) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
 }  // namespace epochscope::ui
