@@ -124,4 +124,21 @@ inline store::Frame synthetic_frame(const store::PointSet& ps, int index, std::u
   return f;
 }
 
+/// Two frames agree: index, epoch, predictions, metrics exactly; every layer within `tol`.
+inline void expect_same_frame(const store::Frame& a, const store::Frame& b, float tol) {
+  EXPECT_EQ(a.index, b.index);
+  EXPECT_EQ(a.epoch, b.epoch);
+  EXPECT_EQ(a.predicted, b.predicted);
+  EXPECT_EQ(a.metrics.confusion, b.metrics.confusion);
+  EXPECT_DOUBLE_EQ(a.metrics.train_loss, b.metrics.train_loss);
+  EXPECT_DOUBLE_EQ(a.metrics.heldout_accuracy, b.metrics.heldout_accuracy);
+  for (const auto& [name, m] : a.layers) {
+    const Matrix* o = b.layer(name);
+    ASSERT_NE(o, nullptr) << name;
+    ASSERT_EQ(o->rows(), m.rows());
+    ASSERT_EQ(o->cols(), m.cols());
+    EXPECT_LE((m - *o).cwiseAbs().maxCoeff(), tol) << name;
+  }
+}
+
 }  // namespace epochscope::testing
