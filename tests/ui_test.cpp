@@ -172,6 +172,19 @@ TEST(UiState, PlaybackInterpolatesAndStopsAtTheEnd) {
   EXPECT_FLOAT_EQ(s.phase, 0);
 }
 
+TEST(UiState, PointLookFollowsTheHighlightAndTheMisclassifiedFilter) {
+  UiState s;
+  EXPECT_FALSE(s.point_look(3, true, -1).emphasis);  // nothing chosen: every point plain
+  EXPECT_FALSE(s.point_look(3, true, -1).dim);
+  EXPECT_TRUE(s.point_look(3, false, 3).emphasis);  // class 3 highlighted
+  EXPECT_TRUE(s.point_look(4, false, 3).dim);
+  s.show_misclassified = true;
+  EXPECT_TRUE(s.point_look(4, true, -1).emphasis);  // only the wrong ones in colour
+  EXPECT_TRUE(s.point_look(4, false, -1).dim);
+  EXPECT_TRUE(s.point_look(3, true, 3).emphasis);  // both: the wrong ones of class 3
+  EXPECT_TRUE(s.point_look(3, false, 3).dim);
+}
+
 TEST(UiState, LinkedHoverHighlightAndSelection) {
   UiState s;
   s.next_hovered = 42;  // found by some view during this frame

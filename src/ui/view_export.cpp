@@ -34,14 +34,7 @@ SvgScene ProjectionView::svg_scene(const UiContext& ctx, const UiState& state) c
     if (!state.passes_filter(points->heldout[i] != 0)) continue;
     const int label = points->labels[i];
     const bool wrong = frame != nullptr && i < frame->predicted.size() && frame->predicted[i] != label;
-    bool emphasis = false, dim = false;
-    if (highlight >= 0) {
-      emphasis = label == highlight && (!state.show_misclassified || wrong);
-      dim = !emphasis;
-    } else if (state.show_misclassified) {
-      emphasis = wrong;
-      dim = !wrong;
-    }
+    const auto [emphasis, dim] = state.point_look(label, wrong, highlight);
     Rgba8 c = dim ? th.dimmed : th.class_color(label);
     if (!dim) c.a = 215;
     const Vec2 s = camera_.to_screen({xy_[2 * i], xy_[2 * i + 1]}, canvas_);

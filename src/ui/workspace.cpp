@@ -50,14 +50,7 @@ void Workspace::update_styles(const UiContext& ctx, const UiState& state) {
   for (std::size_t i = 0; i < n; ++i) {
     const int label = points->labels[i];
     const bool wrong = frame != nullptr && i < frame->predicted.size() && frame->predicted[i] != label;
-    bool emphasis = false, dim = false;
-    if (highlight >= 0) {
-      emphasis = label == highlight && (!state.show_misclassified || wrong);
-      dim = !emphasis;
-    } else if (state.show_misclassified) {
-      emphasis = wrong;
-      dim = !wrong;
-    }
+    const auto [emphasis, dim] = state.point_look(label, wrong, highlight);
     const Rgba8 c = dim ? th.dimmed : th.class_color(label);
     auto& s = styles[i];
     s.r = c.r;

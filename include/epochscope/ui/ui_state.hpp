@@ -103,6 +103,20 @@ struct UiState {
   bool passes_filter(bool heldout) const {
     return filter == SplitFilter::all || (filter == SplitFilter::heldout) == heldout;
   }
+
+  /// How a point of class `label` is drawn under the highlighted class (highlight_class(), or -1) and
+  /// the misclassified filter: in front in its colour (`emphasis`), grey behind (`dim`), or plainly.
+  struct PointLook {
+    bool emphasis = false, dim = false;
+  };
+  PointLook point_look(int label, bool wrong, int highlight) const {
+    if (highlight >= 0) {
+      const bool shown = label == highlight && (!show_misclassified || wrong);
+      return {shown, !shown};
+    }
+    if (show_misclassified) return {wrong, !wrong};
+    return {};
+  }
 };
 
 }  // namespace epochscope::ui
