@@ -5,6 +5,7 @@
 
 #include "epochscope/io/codec.hpp"
 #include "epochscope/io/session.hpp"
+#include "epochscope/store/layers.hpp"
 #include "epochscope/io/session_follow.hpp"
 #include "test_util.hpp"
 
@@ -219,7 +220,7 @@ TEST(Session, TrajectoryRecordsRoundTrip) {
     w.append_trajectory({points.begin() + 3, points.end()});
   }
   const auto s = io::read_session(dir / "s");
-  EXPECT_EQ(s.version_minor, 2);
+  EXPECT_EQ(s.version_minor, io::kFormatMinor);
   ASSERT_EQ(s.frames.size(), 2u);
   ASSERT_EQ(s.trajectory.size(), 7u);
   for (std::size_t i = 0; i < 7; ++i) {
@@ -286,45 +287,45 @@ TEST(Session, RefusesWhatIsNotASession) {
   }
 }
 
+// The magic and a header record of one 2x2 point with two classes and `layers` (each with a
+// kind when `kinds` is given: format 1.3's layer_kinds), as a writer of that version wrote it.
+std::string minimal_session(int major, int minor, const std::vector<std::pair<std::string, int>>& layers = {},
+                            const std::vector<std::string>* kinds = nullptr) {
+  msgpack::sbuffer file;
+  msgpack::pack(file, std::string(io::kMagic));
+  msgpack::sbuffer payload;
+  Packer pk(payload);
+  pk.pack_map(kinds != nullptr ? 13 : 12);
+  pk.pack(std::string("type")); pk.pack(std::string("header"));
+  pk.pack(std::string("version")); pk.pack(std::vector<int>{major, minor});
+  pk.pack(std::string("dataset")); pk.pack(std::string("x"));
+  pk.pack(std::string("classes")); pk.pack(std::vector<std::string>{"a", "b"});
+  pk.pack(std::string("image_height")); pk.pack(2);
+  pk.pack(std::string("image_width")); pk.pack(2);
+  pk.pack(std::string("points")); pk.pack(1);
+  const char one[1] = {1};
+  pk.pack(std::string("labels")); pack_bytes(pk, one, 1);
+  pk.pack(std::string("split")); pack_bytes(pk, one, 1);
+  const char idx[4] = {0, 0, 0, 0};
+  pk.pack(std::string("source_index")); pack_bytes(pk, idx, 4);
+  const auto images = io::deflate_bytes(reinterpret_cast<const std::uint8_t*>("abcd"), 4);
+  pk.pack(std::string("images")); pack_bytes(pk, images.data(), images.size());
+  pk.pack(std::string("layers")); pk.pack(layers);
+  if (kinds != nullptr) {
+    pk.pack(std::string("layer_kinds")); pk.pack(*kinds);
+  }
+  return std::string(file.data(), file.size()) + raw_record(payload);
+}
+
 TEST(Session, RefusesAnUnknownMajorVersionAndReadsNewerMinor) {
   const auto dir = scratch_dir();
   auto make = [&](int major, int minor, const std::filesystem::path& p) {
-    msgpack::sbuffer file;
-    msgpack::pack(file, std::string(io::kMagic));
-    msgpack::sbuffer payload;
-    msgpack::packer<msgpack::sbuffer> pk(payload);
-    pk.pack_map(12);
-    pk.pack(std::string("type")); pk.pack(std::string("header"));
-    pk.pack(std::string("version")); pk.pack(std::vector<int>{major, minor});
-    pk.pack(std::string("dataset")); pk.pack(std::string("x"));
-    pk.pack(std::string("classes")); pk.pack(std::vector<std::string>{"a", "b"});
-    pk.pack(std::string("image_height")); pk.pack(2);
-    pk.pack(std::string("image_width")); pk.pack(2);
-    pk.pack(std::string("points")); pk.pack(1);
-    const char one[1] = {1};
-    pk.pack(std::string("labels")); pk.pack_bin(1); pk.pack_bin_body(one, 1);
-    pk.pack(std::string("split")); pk.pack_bin(1); pk.pack_bin_body(one, 1);
-    const char idx[4] = {0, 0, 0, 0};
-    pk.pack(std::string("source_index")); pk.pack_bin(4); pk.pack_bin_body(idx, 4);
-    const auto images = io::deflate_bytes(reinterpret_cast<const std::uint8_t*>("abcd"), 4);
-    pk.pack(std::string("images")); pk.pack_bin(static_cast<std::uint32_t>(images.size()));
-    pk.pack_bin_body(reinterpret_cast<const char*>(images.data()), static_cast<std::uint32_t>(images.size()));
-    pk.pack(std::string("layers")); pk.pack_array(0);
-    msgpack::packer<msgpack::sbuffer> fp(file);
-    fp.pack_array(2);
-    fp.pack(static_cast<std::uint32_t>(crc32(0, reinterpret_cast<const Bytef*>(payload.data()), static_cast<uInt>(payload.size()))));
-    fp.pack_bin(static_cast<std::uint32_t>(payload.size()));
-    fp.pack_bin_body(payload.data(), static_cast<std::uint32_t>(payload.size()));
     // A record of a type this version does not know is skipped.
     msgpack::sbuffer extra;
-    msgpack::packer<msgpack::sbuffer> ep(extra);
+    Packer ep(extra);
     ep.pack_map(1);
     ep.pack(std::string("type")); ep.pack(std::string("from-the-future"));
-    fp.pack_array(2);
-    fp.pack(static_cast<std::uint32_t>(crc32(0, reinterpret_cast<const Bytef*>(extra.data()), static_cast<uInt>(extra.size()))));
-    fp.pack_bin(static_cast<std::uint32_t>(extra.size()));
-    fp.pack_bin_body(extra.data(), static_cast<std::uint32_t>(extra.size()));
-    write_bytes(p, std::string(file.data(), file.size()));
+    write_bytes(p, minimal_session(major, minor) + raw_record(extra));
   };
   make(2, 0, dir / "v2");
   try {
@@ -338,6 +339,57 @@ TEST(Session, RefusesAnUnknownMajorVersionAndReadsNewerMinor) {
   EXPECT_EQ(s.version_minor, 7);
   EXPECT_EQ(s.points->size(), 1u);
   EXPECT_EQ(s.dropped_bytes, 0u);
+}
+
+TEST(Session, LayerKindsAndDepthOrder) {
+  const auto dir = scratch_dir();
+  using store::LayerKind;
+  // 1.3: the kinds and the order as written; a kind from a newer minor version reads as "other".
+  const std::vector<std::string> kinds{"conv", "dense", "attention", "logits", "output"};
+  write_bytes(dir / "v13", minimal_session(1, 3, {{"conv1", 4}, {"fc1", 8}, {"attn", 3}, {"logits", 2}, {"output", 2}}, &kinds));
+  const auto s = io::read_session(dir / "v13");
+  ASSERT_EQ(s.points->layers.size(), 5u);
+  EXPECT_EQ(s.points->layers[0].name, "conv1");
+  EXPECT_EQ(s.points->layers[0].kind, LayerKind::conv);
+  EXPECT_EQ(s.points->layers[2].kind, LayerKind::other);
+  EXPECT_EQ(s.points->layers[4].kind, LayerKind::output);
+  EXPECT_EQ(store::layer_choices(*s.points), (std::vector<std::string>{"input", "conv1", "fc1", "attn", "logits", "output"}));
+  // 1.2 and older: kinds from the names, and the built-in trainer's output, logits, hidden in depth order.
+  write_bytes(dir / "v12", minimal_session(1, 2, {{"output", 2}, {"logits", 2}, {"hidden", 64}, {"fc2", 32}}));
+  const auto old = io::read_session(dir / "v12");
+  ASSERT_EQ(old.points->layers.size(), 4u);
+  EXPECT_EQ(old.points->layers[0].name, "hidden");
+  EXPECT_EQ(old.points->layers[0].kind, LayerKind::dense);
+  EXPECT_EQ(old.points->layers[1].name, "fc2");
+  EXPECT_EQ(old.points->layers[1].kind, LayerKind::other);
+  EXPECT_EQ(old.points->layers[2].kind, LayerKind::logits);
+  EXPECT_EQ(old.points->layers[3].kind, LayerKind::output);
+  // What the writer writes reads back as it was.
+  auto ps = synthetic_points(20);
+  ps.layers = {{"hidden", 64, LayerKind::dense}, {"logits", 10, LayerKind::logits}, {"output", 10, LayerKind::output}};
+  write_session(dir / "w", ps, 1);
+  const auto w = io::read_session(dir / "w");
+  ASSERT_EQ(w.points->layers.size(), 3u);
+  for (std::size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(w.points->layers[i].name, ps.layers[i].name);
+    EXPECT_EQ(w.points->layers[i].kind, ps.layers[i].kind);
+  }
+  // Damaged layer lists are refused with a reason.
+  const std::vector<std::string> short_kinds{"dense"};
+  write_bytes(dir / "short", minimal_session(1, 3, {{"a", 2}, {"b", 2}}, &short_kinds));
+  const std::vector<std::string> input_kind{"input"};
+  write_bytes(dir / "input", minimal_session(1, 3, {{"a", 2}}, &input_kind));
+  write_bytes(dir / "twice", minimal_session(1, 2, {{"a", 2}, {"a", 3}}));
+  write_bytes(dir / "named_input", minimal_session(1, 2, {{"input", 2}}));
+  for (const auto& [file, why] : std::vector<std::pair<std::string, std::string>>{
+           {"short", "one kind per layer"}, {"input", "kind input"}, {"twice", "listed twice"}, {"named_input", "layer name"}}) {
+    try {
+      io::read_session(dir / file);
+      ADD_FAILURE() << file;
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find(why), std::string::npos) << e.what();
+    }
+  }
 }
 
 TEST(Session, LayoutsRoundTripAndOldFramesStayIntact) {

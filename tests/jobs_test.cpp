@@ -404,7 +404,7 @@ TEST(LayoutRecords, UnusableRecordsAreRefused) {
   bad.method = "lle";
   EXPECT_FALSE(jobs::from_record(bad, 10).has_value());
   bad = r;
-  bad.layer = "conv1";
+  bad.layer = std::string("con\x01v");  // not a layer name at all
   EXPECT_FALSE(jobs::from_record(bad, 10).has_value());
   bad = r;
   bad.positions(3, 1) = std::numeric_limits<float>::infinity();

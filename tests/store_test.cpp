@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "epochscope/store/epoch_store.hpp"
+#include "epochscope/store/layers.hpp"
 #include "epochscope/store/metrics.hpp"
 #include "epochscope/store/thumbnails.hpp"
 #include "epochscope/store/trajectory.hpp"
@@ -320,4 +321,47 @@ TEST(SignalThumbnails, DrawTheLineWhereTheValuesAre) {
   }
   EXPECT_THROW(store::signal_thumbnails(s, 3, 5), epochscope::Error);
   EXPECT_THROW(store::signal_thumbnails(s, 10, 1), epochscope::Error);
+}
+
+TEST(Layers, DepthOrderNeighboursLabelsAndErrors) {
+  using store::LayerKind;
+  store::PointSet ps;
+  ps.height = ps.width = 28;
+  ps.layers = {{"conv1", 32, LayerKind::conv},
+               {"conv2", 64, LayerKind::conv},
+               {"hidden", 64, LayerKind::dense},
+               {"logits", 10, LayerKind::logits},
+               {"output", 10, LayerKind::output}};
+  EXPECT_EQ(store::layer_choices(ps), (std::vector<std::string>{"input", "conv1", "conv2", "hidden", "logits", "output"}));
+  EXPECT_EQ(store::neighbour_layer(ps, "conv2", +1), "hidden");
+  EXPECT_EQ(store::neighbour_layer(ps, "conv1", -1), "input");
+  EXPECT_EQ(store::neighbour_layer(ps, "input", -1), "input");    // the first stays
+  EXPECT_EQ(store::neighbour_layer(ps, "output", +1), "output");  // the last stays
+  EXPECT_EQ(store::neighbour_layer(ps, "fc9", +1), "fc9");        // not a layer: unchanged
+  EXPECT_EQ(store::deepest_hidden_layer(ps), "logits");
+  EXPECT_EQ(store::layer_label(ps, "conv2"), "conv2 (64 channel means)");
+  EXPECT_EQ(store::layer_label(ps, "hidden"), "hidden (dense, 64 units)");
+  EXPECT_EQ(store::layer_label(ps, "output"), "output (softmax, 10)");
+  EXPECT_EQ(store::layer_label(ps, "input"), "input (784 pixels)");
+  EXPECT_TRUE(store::is_layer_name("input", &ps));
+  EXPECT_TRUE(store::is_layer_name("conv1", &ps));
+  EXPECT_FALSE(store::is_layer_name("fc2", &ps));
+  EXPECT_TRUE(store::is_layer_name("fc2"));  // without a session: any plausible name
+  EXPECT_FALSE(store::is_layer_name(""));
+  EXPECT_FALSE(store::is_layer_name(std::string(65, 'a')));
+  try {
+    store::require_layer(ps, "fc2");
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_STREQ(e.what(), "the session has no layer 'fc2' (it has: input, conv1, conv2, hidden, logits, output)");
+  }
+  for (auto k : {LayerKind::input, LayerKind::conv, LayerKind::dense, LayerKind::logits, LayerKind::output, LayerKind::other}) {
+    EXPECT_EQ(store::parse_layer_kind(store::to_string(k)), k);
+  }
+  EXPECT_FALSE(store::parse_layer_kind("attention").has_value());
+  std::vector<store::LayerInfo> legacy{{"output", 10}, {"logits", 10}, {"hidden", 64}};
+  store::sort_legacy_layers(legacy);
+  EXPECT_EQ(legacy[0].name, "hidden");
+  EXPECT_EQ(legacy[2].name, "output");
+  EXPECT_EQ(store::deepest_hidden_layer(store::PointSet{}), "input");
 }

@@ -186,3 +186,114 @@ TEST(Trainer, RejectsBadOptions) {
   o.learning_rate = -1;
   EXPECT_THROW(train::Trainer(epochscope::testing::synthetic_dataset(10, 10), o), Error);
 }
+
+// The default `cnn` learns what it learned before the model presets came (same seed, same frames):
+// a fingerprint of a one-epoch run, measured with the model as it was (commit 632a730).
+TEST(Trainer, DefaultCnnFramesAsBefore) {
+  auto o = small_options();
+  o.epochs = 1;
+  o.tracked = 200;
+  train::Trainer t(epochscope::testing::synthetic_dataset(300, 100), o);
+  t.start();
+  t.join();
+  const auto frames = t.store()->snapshot();
+  ASSERT_EQ(frames.size(), 2u);
+  const auto& f = *frames[1];
+  const double hidden = f.layer("hidden")->cast<double>().mean();
+  const double logits = f.layer("logits")->cast<double>().mean();
+  const double spread = f.layer("logits")->cast<double>().cwiseAbs().mean();
+  // Measured before (one thread): hidden 0.376603, logits 0.050260, spread 0.349566.
+  EXPECT_NEAR(hidden, 0.376603, 2e-4);
+  EXPECT_NEAR(logits, 0.050260, 2e-4);
+  EXPECT_NEAR(spread, 0.349566, 2e-4);
+}
+
+// Every preset trains two epochs on 1,000 images and records every layer, in depth order, with the
+// widths model_layers() states (conv layers: one mean per channel).
+TEST(Trainer, EveryPresetRecordsEveryLayer) {
+  struct Case {
+    train::ModelOptions model;
+    std::vector<std::pair<std::string, int>> layers;
+  };
+  const std::vector<Case> cases = {
+      {{}, {{"conv1", 32}, {"conv2", 64}, {"hidden", 64}, {"logits", 10}, {"output", 10}}},
+      {{.preset = train::ModelPreset::mlp, .activation = train::Activation::tanh},
+       {{"fc1", 256}, {"fc2", 128}, {"fc3", 64}, {"logits", 10}, {"output", 10}}},
+      {{.preset = train::ModelPreset::cnn_bn, .activation = train::Activation::gelu, .width = 32},
+       {{"conv1", 32}, {"conv2", 32}, {"conv3", 64}, {"conv4", 64}, {"fc1", 32}, {"fc2", 16}, {"logits", 10}, {"output", 10}}},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(train::to_string(c.model.preset));
+    auto o = small_options();
+    o.model = c.model;
+    o.tracked = 300;
+    train::Trainer t(epochscope::testing::synthetic_dataset(800, 200), o);
+    const auto& layers = t.store()->points().layers;
+    ASSERT_EQ(layers.size(), c.layers.size());
+    for (std::size_t i = 0; i < layers.size(); ++i) {
+      EXPECT_EQ(layers[i].name, c.layers[i].first);
+      EXPECT_EQ(layers[i].width, c.layers[i].second);
+    }
+    EXPECT_EQ(layers.front().kind, c.model.preset == train::ModelPreset::mlp ? store::LayerKind::dense : store::LayerKind::conv);
+    EXPECT_EQ(layers.back().kind, store::LayerKind::output);
+    t.start();
+    wait_until_done(t, 300s);
+    t.join();
+    ASSERT_EQ(t.progress().state, train::TrainState::finished) << t.error();
+    const auto frames = t.store()->snapshot();
+    ASSERT_EQ(frames.size(), 3u);
+    for (const auto& [name, width] : c.layers) {
+      const Matrix* m = frames[2]->layer(name);
+      ASSERT_NE(m, nullptr) << name;
+      EXPECT_EQ(m->rows(), 300);
+      EXPECT_EQ(m->cols(), width);
+      EXPECT_TRUE(m->allFinite());
+    }
+    EXPECT_LT(frames[2]->metrics.train_loss, frames[0]->metrics.train_loss);
+    EXPECT_EQ(train::model_description(t.store()->points(), c.model).rfind(std::string(train::to_string(c.model.preset)) + ":", 0), 0u);
+  }
+}
+
+// Recording a subset changes nothing the network learns: the frames hold only those layers, and
+// their values are the full run's.
+TEST(Trainer, ALayerSubsetRecordsTheSameValues) {
+  auto run = [](std::vector<std::string> layers) {
+    auto o = small_options();
+    o.epochs = 1;
+    o.layers = std::move(layers);
+    train::Trainer t(epochscope::testing::synthetic_dataset(300, 100), o);
+    t.start();
+    t.join();
+    return t.store()->snapshot();
+  };
+  const auto all = run({});
+  const auto some = run({"hidden", "conv2"});
+  ASSERT_EQ(some.size(), 2u);
+  EXPECT_EQ(some[1]->layers.size(), 2u);
+  EXPECT_EQ(some[1]->layer("output"), nullptr);
+  EXPECT_EQ(*some[1]->layer("hidden"), *all[1]->layer("hidden"));
+  EXPECT_EQ(*some[1]->layer("conv2"), *all[1]->layer("conv2"));
+  EXPECT_EQ(some[1]->predicted, all[1]->predicted);  // predictions come from the logits all the same
+}
+
+TEST(Models, RefuseWhatCannotWorkWithAReason) {
+  auto o = small_options();
+  o.layers = {"hidden", "fc7"};
+  try {
+    train::Trainer t(epochscope::testing::synthetic_dataset(10, 10), o);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_STREQ(e.what(), "--layers: no layer 'fc7' in cnn (it has: conv1, conv2, hidden, logits, output)");
+  }
+  const train::InputShape signal{1, 40, true, 10};
+  EXPECT_THROW(train::model_layers(signal, {.preset = train::ModelPreset::cnn_bn}), Error);
+  EXPECT_EQ(train::model_layers(signal, {}).size(), 6u);  // conv1-3, hidden, logits, output
+  EXPECT_EQ(train::model_layers(signal, {.preset = train::ModelPreset::mlp}).front().width, 256);
+  EXPECT_THROW(train::model_layers({}, {.width = 2}), Error);
+  EXPECT_THROW(train::model_layers({}, {.dropout = 1.0}), Error);
+  for (auto p : {train::ModelPreset::cnn, train::ModelPreset::mlp, train::ModelPreset::cnn_bn}) {
+    EXPECT_EQ(train::parse_model_preset(train::to_string(p)), p);
+  }
+  EXPECT_EQ(train::parse_activation("gelu"), train::Activation::gelu);
+  EXPECT_FALSE(train::parse_model_preset("resnet").has_value());
+}

@@ -401,10 +401,12 @@ TEST(UiState, SettingsOfOneSessionFitTheNext) {
   store::PointSet mnist1d;
   mnist1d.width = 40;
   mnist1d.height = 1;
-  mnist1d.layers = {{"output", 10}, {"logits", 10}, {"hidden", 64}};
+  mnist1d.layers = {{"hidden", 64, store::LayerKind::dense},
+                    {"logits", 10, store::LayerKind::logits},
+                    {"output", 10, store::LayerKind::output}};
   const auto note = state.fit_views(mnist1d);
   EXPECT_NE(note.find("conv2"), std::string::npos);
-  EXPECT_EQ(state.views[0].layer, "output");
+  EXPECT_EQ(state.views[0].layer, "logits");  // the deepest layer that is not the softmax output
   EXPECT_EQ(std::make_pair(state.views[1].axis_x, state.views[1].axis_y), std::make_pair(10, 30));  // two samples apart
   store::PointSet mnist;
   mnist.layers = mnist1d.layers;

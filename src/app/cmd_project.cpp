@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "commands.hpp"
+#include "epochscope/store/layers.hpp"
 #include "epochscope/io/session.hpp"
 #include "epochscope/jobs/layout_pool.hpp"
 #include "epochscope/project/align.hpp"
@@ -188,9 +189,7 @@ int run_project(const ProjectCommand& cmd) {
   if (!session.warning.empty()) fmt::print(stderr, "epochscope: warning: {}\n", session.warning);
   const auto& ps = *session.points;
   if (session.frames.empty()) throw Error(cmd.file.string() + ": the session holds no frames");
-  if (cmd.layer != "input" && session.frames.back()->layer(cmd.layer) == nullptr) {
-    throw Error("the session has no layer '" + cmd.layer + "'");
-  }
+  store::require_layer(ps, cmd.layer);
   jobs::MethodSettings settings = cmd.settings;
   settings.dims = cmd.dims;
   settings.seed = cmd.seed;

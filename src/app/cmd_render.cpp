@@ -11,6 +11,7 @@
 #include <iostream>
 #include <thread>
 
+#include "epochscope/store/layers.hpp"
 #include "epochscope/render/screenshot.hpp"
 #include "epochscope/render/shader.hpp"
 #include "epochscope/ui/point_atlas.hpp"
@@ -67,6 +68,7 @@ int run_render(const RenderCommand& cmd) {
       throw Error(fmt::format("--select {}: the session has points 0 to {}", p, points.size() - 1));
     }
   }
+  store::require_layer(points, cmd.layer);
   if (cmd.highlight >= points.class_count()) {
     throw Error(fmt::format("--highlight {}: the session has classes 0 to {}", cmd.highlight, points.class_count() - 1));
   }

@@ -63,7 +63,7 @@ class App {
     const int dataset = cmd.train.dataset.name == "fashion" ? 1 : cmd.train.dataset.name == "mnist1d" ? 2 : 0;
     ctx_.train_settings = {dataset, o.epochs, o.batch_size,
                            static_cast<float>(o.learning_rate), o.optimizer == train::OptimizerKind::sgd ? 1 : 0,
-                           static_cast<int>(o.seed)};
+                           static_cast<int>(o.seed), static_cast<int>(o.model.preset), static_cast<int>(o.model.activation)};
     if (!settings_warning_.empty()) set_message(settings_warning_, false);
     if (!cmd.session.empty()) {
       opener_.open_session(cmd.session, cmd.train.options.memory, cmd.test_read_delay);
@@ -196,6 +196,9 @@ void App::handle_request() {
       t.options.learning_rate = s.learning_rate;
       t.options.optimizer = s.optimizer == 1 ? train::OptimizerKind::sgd : train::OptimizerKind::adam;
       t.options.seed = static_cast<std::uint64_t>(s.seed);
+      t.options.model.preset = static_cast<train::ModelPreset>(std::clamp(s.model, 0, 2));
+      t.options.model.activation = static_cast<train::Activation>(std::clamp(s.activation, 0, 2));
+      if (t.options.model.preset == train::ModelPreset::cnn_bn && s.dataset == 2) t.options.model.preset = train::ModelPreset::cnn;
       t.out.clear();  // a new session file for a new run
       opener_.train(t);  // (and stop waiting for a followed file)
       break;

@@ -33,11 +33,14 @@ void ensure_passive_openmp(int argc, char** argv) {
   ::execv("/proc/self/exe", argv);  // returns only on failure; then carry on as we are
 }
 
-// The standard layers but the input (what `render` draws).
-std::vector<std::string> frame_layer_names() {
-  auto names = epochscope::store::standard_layer_names();
-  std::erase(names, std::string(epochscope::store::kInputLayer));
-  return names;
+// A layer name is checked against the session once it is read (the error lists its layers); here
+// only its shape.
+CLI::Validator layer_name_check() {
+  return CLI::Validator(
+      [](std::string& name) {
+        return epochscope::store::plausible_layer_name(name) ? std::string() : std::string("not a layer name: '" + name + "'");
+      },
+      "LAYER");
 }
 
 void add_train_options(CLI::App& cmd, epochscope::app::TrainCommand& t) {
@@ -69,6 +72,26 @@ void add_train_options(CLI::App& cmd, epochscope::app::TrainCommand& t) {
          "when shown (0 = keep everything)")
       ->check(CLI::Range(0.0, 1e7))
       ->default_str("128");
+  std::map<std::string, epochscope::train::ModelPreset> presets = {{"cnn", epochscope::train::ModelPreset::cnn},
+                                                                  {"mlp", epochscope::train::ModelPreset::mlp},
+                                                                  {"cnn-bn", epochscope::train::ModelPreset::cnn_bn}};
+  cmd.add_option("--model", o.model.preset,
+                 "cnn (the default CNN; a 1-D CNN for mnist1d), mlp (dense 256-128-64), or cnn-bn (four conv layers "
+                 "with batch norm, then dense 128-64; images only); README lists each one's layers")
+      ->transform(CLI::CheckedTransformer(presets, CLI::ignore_case))
+      ->default_str("cnn");
+  std::map<std::string, epochscope::train::Activation> activations = {{"relu", epochscope::train::Activation::relu},
+                                                                      {"tanh", epochscope::train::Activation::tanh},
+                                                                      {"gelu", epochscope::train::Activation::gelu}};
+  cmd.add_option("--activation", o.model.activation, "relu, tanh or gelu")
+      ->transform(CLI::CheckedTransformer(activations, CLI::ignore_case))
+      ->default_str("relu");
+  cmd.add_option("--width", o.model.width, "Units of the first dense layer (0 = the model's: cnn 64, mlp 256, cnn-bn 128)")
+      ->check(CLI::Range(0, 4096))->capture_default_str();
+  cmd.add_option("--dropout", o.model.dropout, "Dropout before the last layer (the model's: cnn 0.5, mlp 0.2, cnn-bn 0.3)")
+      ->check(CLI::Range(0.0, 0.95));
+  cmd.add_option("--layers", o.layers, "Record only these layers, e.g. hidden,logits,output (default: every layer)")
+      ->delimiter(',');
   cmd.add_flag("--quiet", t.quiet, "No progress bar, summary lines only");
 }
 
@@ -147,8 +170,8 @@ int main(int argc, char** argv) {
 
   auto* export_cmd = cli.add_subcommand("export", "Write one layer of one frame as CSV");
   export_cmd->add_option("FILE", exp.file, "Session file")->required();
-  export_cmd->add_option("--layer", exp.layer, "output, logits, hidden or input")
-      ->check(CLI::IsMember(epochscope::store::standard_layer_names()))
+  export_cmd->add_option("--layer", exp.layer, "A layer of the session (`info FILE` lists them), or input")
+      ->check(layer_name_check())
       ->capture_default_str();
   export_cmd->add_option("--frame", exp.frame, "Frame index or 'last'")->capture_default_str();
   export_cmd->add_option("--out", exp.out, "CSV file to write")->required();
@@ -159,8 +182,8 @@ int main(int argc, char** argv) {
   project_cmd->add_option("--method", proj.method, "star, pca, mds, sammon, graph, tsne or umap")
       ->required()
       ->check(CLI::IsMember({"star", "pca", "mds", "sammon", "graph", "tsne", "umap"}));
-  project_cmd->add_option("--layer", proj.layer, "output, logits, hidden or input (raw pixels)")
-      ->check(CLI::IsMember(epochscope::store::standard_layer_names()))
+  project_cmd->add_option("--layer", proj.layer, "A layer of the session (`info FILE` lists them), or input (raw pixels)")
+      ->check(layer_name_check())
       ->capture_default_str();
   project_cmd->add_option("--frames", proj.frames, "all (the coherent chain), last, or a frame index")
       ->capture_default_str();
@@ -210,8 +233,8 @@ int main(int argc, char** argv) {
   render_cmd->add_option("--method", render.method, "star, pca, mds, sammon, graph, tsne or umap")
       ->check(CLI::IsMember({"star", "pca", "mds", "sammon", "graph", "tsne", "umap"}))
       ->capture_default_str();
-  render_cmd->add_option("--layer", render.layer, "output, logits or hidden")
-      ->check(CLI::IsMember(frame_layer_names()))
+  render_cmd->add_option("--layer", render.layer, "A layer of the session (`info FILE` lists them), or input")
+      ->check(layer_name_check())
       ->capture_default_str();
   render_cmd->add_option("--frame", render.frame, "Frame index or 'last'")->capture_default_str();
   render_cmd->add_option("--dims", render.dims, "2, or 3 for a 3-D view (not star coordinates)")

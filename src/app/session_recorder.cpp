@@ -17,7 +17,9 @@ std::filesystem::path default_session_path() {
 io::SessionMeta session_meta(const TrainCommand& cmd, const store::PointSet& points) {
   const auto& o = cmd.options;
   return {{"tool", "epochscope 0.1.0"},
-          {"model", train::model_description(points)},
+          {"model", train::model_description(points, o.model)},
+          {"preset", train::to_string(o.model.preset)},
+          {"activation", train::to_string(o.model.activation)},
           {"epochs", std::to_string(o.epochs)},
           {"batch_size", std::to_string(o.batch_size)},
           {"learning_rate", fmt::format("{}", o.learning_rate)},

@@ -12,6 +12,7 @@
 #include <msgpack.hpp>
 
 #include "epochscope/io/codec.hpp"
+#include "epochscope/store/layers.hpp"
 #include "session_detail.hpp"
 
 namespace epochscope::io {
@@ -142,12 +143,24 @@ std::shared_ptr<store::PointSet> parse_header(const Obj& h, Session& s) {
     if (name == "output" && width != ps->class_count()) {
       throw Error("layer 'output' has " + std::to_string(width) + " columns for " + std::to_string(ps->class_count()) + " classes");
     }
-    // Layer names are identifiers that menus and messages show: printable, short.
-    if (name.empty() || name.size() > 64 ||
-        std::any_of(name.begin(), name.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; })) {
-      throw Error("implausible layer name");
+    // Layer names are identifiers that menus and messages show: printable, short, not the input's.
+    if (!store::plausible_layer_name(name) || name == store::kInputLayer) throw Error("implausible layer name");
+    if (store::find_layer(*ps, name) != nullptr) throw Error("layer '" + name + "' is listed twice");
+    ps->layers.push_back({name, width, store::legacy_layer_kind(name)});
+  }
+  // 1.3: each layer's kind, and the layers in depth order. Older files: kinds from the names, and
+  // the order the built-in trainer meant (it wrote output, logits, hidden).
+  if (const Obj* kinds = find(h, "layer_kinds")) {
+    const auto names = kinds->as<std::vector<std::string>>();
+    if (names.size() != ps->layers.size()) throw Error("layer_kinds does not name one kind per layer");
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      // A kind a newer minor version added reads as "other".
+      const auto kind = store::parse_layer_kind(names[i]).value_or(store::LayerKind::other);
+      if (kind == store::LayerKind::input) throw Error("a frame layer cannot be of kind input");
+      ps->layers[i].kind = kind;
     }
-    ps->layers.push_back({name, width});
+  } else {
+    store::sort_legacy_layers(ps->layers);
   }
   s.meta = get_or<SessionMeta>(h, "meta", {});
   return ps;

@@ -10,6 +10,7 @@
 #include <msgpack.hpp>
 
 #include "epochscope/io/codec.hpp"
+#include "epochscope/store/layers.hpp"
 #include "epochscope/io/session.hpp"
 #include "session_detail.hpp"
 
@@ -97,7 +98,7 @@ void SessionWriter::write_header(const store::PointSet& ps, const SessionMeta& m
 
   msgpack::sbuffer buf;
   Packer pk(buf);
-  pk.pack_map(17);
+  pk.pack_map(18);
   pack_str(pk, "type"); pack_str(pk, "header");
   pack_str(pk, "format"); pack_str(pk, kMagic);
   pack_str(pk, "version"); pk.pack(std::vector<int>{kFormatMajor, kFormatMinor});
@@ -123,6 +124,10 @@ void SessionWriter::write_header(const store::PointSet& ps, const SessionMeta& m
     pack_str(pk, l.name);
     pk.pack(l.width);
   }
+  // 1.3: one kind per layer (older readers ignore it); `layers` is in depth order.
+  pack_str(pk, "layer_kinds");
+  pk.pack_array(static_cast<std::uint32_t>(ps.layers.size()));
+  for (const auto& l : ps.layers) pack_str(pk, store::to_string(l.kind));
   pack_str(pk, "meta"); pk.pack(meta);
   write_record(std::vector<char>(buf.data(), buf.data() + buf.size()));
 }

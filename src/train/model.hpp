@@ -1,33 +1,36 @@
-// Contract: the default models. For images, a CNN (Keras mnist_convnet-like): conv(32,3x3)-ReLU-
-// maxpool-conv(64,3x3)-ReLU-maxpool-flatten-dense(64)-ReLU-dropout-dense(classes). For 1-D signals
-// (height 1, e.g. MNIST-1D) a 1-D CNN of the same shape: conv1d(32,5)-ReLU-conv1d(32,3,stride 2)-
-// ReLU-conv1d(32,3,stride 2)-ReLU-flatten-dense(64)-ReLU-dropout-dense(classes) (MNIST-1D's paper
-// reports such small CNNs near 94% where an MLP stays near 70%). forward() returns the dense(64)
-// activations (the "hidden" layer, after ReLU, before dropout) and the logits. Internal to train/:
-// includes torch.
+// Contract: the networks the built-in trainer trains (the presets of ModelOptions), each a torch
+// module whose forward() returns the logits and, when asked, the activation of every layer it
+// records, in model_layers() order without logits and output: a conv block's output as its
+// per-channel means over space (batch x channels), a dense layer's units after the activation
+// (before dropout). The default `cnn` builds its modules in the order it always has, so the same
+// seed gives the same weights and frames as before the presets came. Internal to train/: includes
+// torch.
+//
+//   cnn     images: conv32(3x3)-act-maxpool [conv1] - conv64(3x3)-act-maxpool [conv2] - dense(w=64)-act
+//           [hidden] - dropout(0.5) - dense(classes) [logits]; signals (MNIST-1D): conv1d32(k5) [conv1] -
+//           conv1d32(k3,s2) [conv2] - conv1d32(k3,s2) [conv3] - dense(64) [hidden] - dropout - logits
+//   mlp     dense(w=256) [fc1] - dense(w/2) [fc2] - dense(w/4) [fc3] - dropout(0.2) - dense(classes)
+//   cnn-bn  images only: conv32-bn-act [conv1] - conv32-bn-act-maxpool [conv2] - conv64-bn-act [conv3] -
+//           conv64-bn-act-maxpool [conv4] (3x3, padding 1) - dense(w=128) [fc1] - dense(w/2) [fc2] -
+//           dropout(0.3) - dense(classes)
 #pragma once
 
 #include <torch/torch.h>
 
+#include <memory>
+#include <vector>
+
+#include "epochscope/train/trainer.hpp"
+
 namespace epochscope::train {
 
-struct ForwardResult {
-  torch::Tensor hidden;  ///< batch x 64
-  torch::Tensor logits;  ///< batch x classes
+struct NetImpl : torch::nn::Module {
+  /// x: batch x 1 x h x w (images) or batch x 1 x w (signals). With `taps`, appends one tensor per
+  /// recorded layer but logits and output.
+  virtual torch::Tensor forward(const torch::Tensor& x, std::vector<torch::Tensor>* taps) = 0;
 };
 
-struct ConvNetImpl : torch::nn::Module {
-  /// height 1: a signal of `width` samples, input batch x 1 x width; else batch x 1 x height x width.
-  ConvNetImpl(int height, int width, int classes, double dropout = 0.5);
-  ForwardResult forward(const torch::Tensor& x);
-
-  bool signal = false;
-  torch::nn::Conv2d conv1{nullptr}, conv2{nullptr};
-  torch::nn::Conv1d s_conv1{nullptr}, s_conv2{nullptr}, s_conv3{nullptr};
-  torch::nn::Linear dense{nullptr}, out{nullptr};
-  torch::nn::Dropout drop{nullptr};
-  int hidden_width = 64;
-};
-TORCH_MODULE(ConvNet);
+/// The network `options` describes for inputs of this shape (validated by model_layers()).
+std::shared_ptr<NetImpl> make_net(const InputShape& shape, const ModelOptions& options);
 
 }  // namespace epochscope::train

@@ -52,14 +52,12 @@ Matrix to_matrix(const torch::Tensor& t) {
 
 }  // namespace
 
-std::string model_description(const store::PointSet& points) {
-  const std::string classes = std::to_string(points.class_count());
-  if (points.signal || points.height == 1) {
-    return "cnn1d: conv1d32(k5)-relu-conv1d32(k3,s2)-relu-conv1d32(k3,s2)-relu-dense64(hidden)-relu-dropout-dense" +
-           classes + "(logits)-softmax(output)";
-  }
-  return "cnn: conv32(3x3)-relu-maxpool-conv64(3x3)-relu-maxpool-dense64(hidden)-relu-dropout-dense" + classes +
-         "(logits)-softmax(output)";
+InputShape input_shape(const store::PointSet& points) {
+  return {points.height, points.width, points.signal || points.height == 1, points.class_count()};
+}
+
+std::string model_description(const store::PointSet& points, const ModelOptions& model) {
+  return model_description(input_shape(points), model);
 }
 
 const char* to_string(TrainState s) {
@@ -93,6 +91,7 @@ struct Trainer::Impl {
   std::atomic<double> elapsed{0};
   mutable std::mutex error_mutex;
   std::string error;
+  std::vector<bool> recorded;  ///< per model_layers() entry: whether frames hold it
 
   void run(std::stop_token stop);
   // Returns false when stopped.
@@ -106,31 +105,39 @@ struct Trainer::Impl {
     return true;
   }
   // Evaluates every tracked point; nullptr when stopped.
-  store::FramePtr record(ConvNet& model, const torch::Tensor& tracked_x, int index, double epoch_seconds,
+  store::FramePtr record(NetImpl& model, const torch::Tensor& tracked_x, int index, double epoch_seconds,
                          const std::stop_token& stop);
 };
 
-store::FramePtr Trainer::Impl::record(ConvNet& model, const torch::Tensor& tracked_x, int index,
-                                      double epoch_seconds, const std::stop_token& stop) {
+store::FramePtr Trainer::Impl::record(NetImpl& model, const torch::Tensor& tracked_x, int index, double epoch_seconds,
+                                      const std::stop_token& stop) {
   torch::NoGradGuard no_grad;
-  model->eval();
+  model.eval();
   const auto n = tracked_x.size(0);
-  std::vector<torch::Tensor> hidden, logits;
+  const auto& all = model_layers(input_shape(store->points()), options.model);
+  // taps[i]: the batches of all[i] (every layer but logits and output), kept only when recorded.
+  std::vector<std::vector<torch::Tensor>> taps(all.size() - 2);
+  std::vector<torch::Tensor> logits;
+  std::vector<torch::Tensor> batch_taps;
   for (long begin = 0; begin < n; begin += options.eval_batch) {
     if (stop.stop_requested()) return nullptr;
     const long end = std::min<long>(n, begin + options.eval_batch);
-    auto r = model->forward(tracked_x.slice(0, begin, end));
-    hidden.push_back(r.hidden);
-    logits.push_back(r.logits);
+    batch_taps.clear();
+    logits.push_back(model.forward(tracked_x.slice(0, begin, end), &batch_taps));
+    for (std::size_t i = 0; i < taps.size(); ++i) {
+      if (recorded[i]) taps[i].push_back(batch_taps[i]);
+    }
   }
   auto frame = std::make_shared<store::Frame>();
   frame->index = index;
   frame->epoch = index;
   Matrix lg = to_matrix(torch::cat(logits));
   frame->metrics = store::compute_metrics(store->points(), lg, frame->predicted);
-  frame->layers.emplace("output", store::softmax(lg));
-  frame->layers.emplace("logits", std::move(lg));
-  frame->layers.emplace("hidden", to_matrix(torch::cat(hidden)));
+  for (std::size_t i = 0; i < taps.size(); ++i) {
+    if (recorded[i]) frame->layers.emplace(all[i].name, to_matrix(torch::cat(taps[i])));
+  }
+  if (recorded[taps.size() + 1]) frame->layers.emplace("output", store::softmax(lg));
+  if (recorded[taps.size()]) frame->layers.emplace("logits", std::move(lg));
   frame->metrics.epoch_seconds = epoch_seconds;
   frame->metrics.wall_seconds = std::chrono::duration<double>(Clock::now() - started).count();
   return frame;
@@ -146,7 +153,7 @@ void Trainer::Impl::run(std::stop_token stop) {
     std::mt19937_64 rng(options.seed);
 
     const auto& points = store->points();
-    ConvNet model(dataset.height, dataset.width, dataset.class_count());
+    const auto model = make_net(input_shape(points), options.model);
     const auto train_x = to_tensor(dataset.train_images, dataset.train_count(), dataset.height, dataset.width,
                                    dataset.signal, dataset.value_offset, dataset.value_scale);
     const auto train_y = torch::from_blob(dataset.train_labels.data(), {static_cast<long>(dataset.train_count())},
@@ -164,7 +171,7 @@ void Trainer::Impl::run(std::stop_token stop) {
     }
 
     started = Clock::now();
-    auto frame0 = record(model, tracked_x, 0, 0.0, stop);
+    auto frame0 = record(*model, tracked_x, 0, 0.0, stop);
     if (!frame0) {
       state = TrainState::stopped;
       return;
@@ -206,7 +213,7 @@ void Trainer::Impl::run(std::stop_token stop) {
         auto x = train_x.index_select(0, idx);
         auto y = train_y.index_select(0, idx);
         optimizer->zero_grad();
-        auto logits = model->forward(x).logits;
+        auto logits = model->forward(x, nullptr);
         auto l = torch::nn::functional::cross_entropy(logits, y);
         l.backward();
         optimizer->step();
@@ -225,7 +232,7 @@ void Trainer::Impl::run(std::stop_token stop) {
         elapsed = std::chrono::duration<double>(Clock::now() - started).count();
       }
       const double epoch_seconds = std::chrono::duration<double>(Clock::now() - epoch_start).count();
-      auto frame = record(model, tracked_x, e, epoch_seconds, stop);
+      auto frame = record(*model, tracked_x, e, epoch_seconds, stop);
       if (!frame) {
         state = TrainState::stopped;
         return;
@@ -249,13 +256,15 @@ Trainer::Trainer(data::Dataset dataset, TrainOptions options) : impl_(std::make_
   if (options.threads < 0 || options.threads > 1024) throw Error("threads must be between 0 (auto) and 1024");
   if (options.eval_batch < 1) throw Error("eval batch must be positive");
   if (dataset.train_count() == 0) throw Error("dataset '" + dataset.name + "' has no training images");
-  if (dataset.signal) {
-    if (dataset.height != 1 || dataset.width < 8) throw Error("signals must have height 1 and at least 8 samples");
-  } else if (dataset.height < 10 || dataset.width < 10) {
-    throw Error("images must be at least 10x10 for the CNN");
-  }
+  if (dataset.signal && dataset.height != 1) throw Error("signals must have height 1");
+  const InputShape shape{dataset.height, dataset.width, dataset.signal, dataset.class_count()};
+  const auto all = model_layers(shape, options.model);  // throws for a model these inputs cannot feed
+  const auto chosen = select_layers(all, options.layers, options.model);
   auto points = std::make_shared<store::PointSet>(make_point_set(dataset, options.tracked, options.seed));
-  points->layers = {{"output", dataset.class_count()}, {"logits", dataset.class_count()}, {"hidden", 64}};
+  points->layers = chosen;
+  for (const auto& l : all) {
+    impl_->recorded.push_back(std::any_of(chosen.begin(), chosen.end(), [&](const store::LayerInfo& c) { return c.name == l.name; }));
+  }
   impl_->store = std::make_shared<store::EpochStore>(std::move(points), options.memory);
   impl_->dataset = std::move(dataset);
   impl_->options = options;

@@ -96,6 +96,21 @@ void draw_control_panel(UiContext& ctx, UiState& state) {
       ImGui::SetTooltip("mnist1d: MNIST-1D (Greydanus 2020), 40-sample signals generated from a seed;\n"
                         "a 1-D CNN learns it. Try a learning rate of 1e-3 or more.");
     }
+    // The model: every layer of it is recorded, so each view can step through them.
+    const char* models[] = {"cnn (2 conv, dense 64)", "mlp (dense 256-128-64)", "cnn-bn (4 conv + batch norm)"};
+    const int model_count = o.dataset == 2 ? 2 : 3;  // cnn-bn is for images
+    if (o.model >= model_count) o.model = 0;
+    ImGui::SetNextItemWidth(-label_w);
+    ImGui::Combo("model", &o.model, models, model_count);
+    hook(ctx, "train_model");
+    if (ImGui::IsItemHovered()) {
+      ImGui::SetTooltip("Which network trains; every layer is recorded (conv layers as their channel means).\n"
+                        "cnn: conv32-conv64-dense64 (for mnist1d a 1-D CNN); mlp: dense 256-128-64;\n"
+                        "cnn-bn: conv32-conv32-conv64-conv64 with batch norm, then dense 128-64 (slower).");
+    }
+    const char* activations[] = {"relu", "tanh", "gelu"};
+    ImGui::SetNextItemWidth(-label_w);
+    ImGui::Combo("activation", &o.activation, activations, 3);
     ImGui::SetNextItemWidth(-label_w);
     ImGui::InputInt("epochs", &o.epochs, 1, 10);
     o.epochs = std::clamp(o.epochs, 1, 10000);

@@ -64,13 +64,27 @@ void ProjectionView::draw_header(UiContext& ctx, UiState& state) {
   const bool can_3d = !is_local();
   const float arrow = ImGui::GetFrameHeight() + 2 * ImGui::GetStyle().FramePadding.x;
   const float method_w = ImGui::CalcTextSize(jobs::method_label(jobs::Method::star)).x + arrow;
-  float layer_text = ImGui::CalcTextSize(config_.layer.c_str()).x;
-  for (const auto& l : store::standard_layer_names()) layer_text = std::max(layer_text, ImGui::CalcTextSize(l.c_str()).x);
-  const float layer_w = layer_text + arrow;
-  const float chips = (!is_pixels() ? chip_width("change") + spacing : 0.0f) + (can_3d ? chip_width("3-D") + spacing : 0.0f);
-  const bool one_row = method_w + spacing + layer_w + chips <= w;
   const auto* points = ctx.points();
   const auto layers = points != nullptr ? store::layer_choices(*points) : store::standard_layer_names();
+  float layer_text = ImGui::CalcTextSize(config_.layer.c_str()).x;
+  for (const auto& l : layers) layer_text = std::max(layer_text, ImGui::CalcTextSize(l.c_str()).x);
+  // The layer menu, and a step button either side of it: shallower, deeper (Page Up / Page Down).
+  const float step_w = ImGui::GetFrameHeight();
+  const float layer_w = std::min(layer_text + arrow, 14.0f * em()) + 2 * (step_w + spacing);
+  const float chips = (!is_pixels() ? chip_width("change") + spacing : 0.0f) + (can_3d ? chip_width("3-D") + spacing : 0.0f);
+  const bool one_row = method_w + spacing + layer_w + chips <= w;
+  const auto step_layer = [&](int step) {
+    if (points != nullptr) next.layer = store::neighbour_layer(*points, config_.layer, step);
+  };
+  if (under_cursor_ && points != nullptr && !ImGui::GetIO().WantTextInput) {
+    if (ImGui::IsKeyPressed(ImGuiKey_PageUp)) step_layer(-1);
+    if (ImGui::IsKeyPressed(ImGuiKey_PageDown)) step_layer(+1);
+  }
+  const std::string layer_tip =
+      (points != nullptr ? store::layer_label(*points, config_.layer) : config_.layer) +
+      "\nThe layers in depth order, the input first (the same in every frame: laid out once).\n"
+      "Page Up / Page Down (over the view) or the arrows step through them, keeping the method;\n"
+      "each layer's layout starts from its neighbour's, so the points move instead of jumping.";
   const auto method_items = [&] {
     auto methods = jobs::all_methods();
     methods.push_back(jobs::Method::pixels);  // drawn here, not computed by the pool
@@ -84,7 +98,9 @@ void ProjectionView::draw_header(UiContext& ctx, UiState& state) {
   };
   const auto layer_items = [&] {
     for (const auto& layer : layers) {
-      if (ImGui::Selectable(layer.c_str(), config_.layer == layer)) next.layer = layer;
+      const std::string label = points != nullptr ? store::layer_label(*points, layer) : layer;
+      if (ImGui::Selectable(label.c_str(), config_.layer == layer)) next.layer = layer;
+      ctx.hooks[fmt::format("view{}_layer_{}", slot_, layer)] = item_rect();
     }
   };
   const char* change_tip = "Colour the points by how much their neighbourhood in the layer changed since the previous\n"
@@ -129,14 +145,21 @@ void ProjectionView::draw_header(UiContext& ctx, UiState& state) {
     }
     report_.method_combo = item_rect();
     ImGui::SameLine();
-    ImGui::SetNextItemWidth(layer_w);
-    if (ImGui::BeginCombo("##layer", config_.layer.c_str())) {
+    if (ImGui::ArrowButton("##shallower", ImGuiDir_Left)) step_layer(-1);
+    ctx.hooks[fmt::format("view{}_layer_up", slot_)] = item_rect();
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("One layer shallower (Page Up)");
+    ImGui::SameLine(0, spacing);
+    ImGui::SetNextItemWidth(layer_w - 2 * (step_w + spacing));
+    if (ImGui::BeginCombo("##layer", config_.layer.c_str(), ImGuiComboFlags_HeightLarge)) {
       layer_items();
       ImGui::EndCombo();
     }
-    if (ImGui::IsItemHovered()) {
-      ImGui::SetTooltip("Layer: softmax output, logits, the 64-unit hidden layer, or the input pixels (the same in every frame: laid out once)");
-    }
+    ctx.hooks[fmt::format("view{}_layer", slot_)] = item_rect();
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", layer_tip.c_str());
+    ImGui::SameLine(0, spacing);
+    if (ImGui::ArrowButton("##deeper", ImGuiDir_Right)) step_layer(+1);
+    ctx.hooks[fmt::format("view{}_layer_down", slot_)] = item_rect();
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("One layer deeper (Page Down)");
     if (is_pixels()) {
       color_change_ = false;  // drawn from the data: no previous-frame neighbourhoods to compare
     } else {

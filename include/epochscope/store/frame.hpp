@@ -14,9 +14,14 @@
 
 namespace epochscope::store {
 
+/// What a layer's columns are: the input (pixels or samples), a convolution's per-channel means
+/// over space, a dense layer's units, the logits, the softmax output, or anything else.
+enum class LayerKind : std::uint8_t { input, conv, dense, logits, output, other };
+
 struct LayerInfo {
-  std::string name;  ///< "output" (softmax), "logits", "hidden", ...
-  int width = 0;
+  std::string name;  ///< "output" (softmax), "logits", "hidden", "conv1", "fc2", ...
+  int width = 0;     ///< columns: units, or channels for a conv layer
+  LayerKind kind = LayerKind::other;
 };
 
 /// The tracked points of a session: fixed for its whole life.
@@ -29,7 +34,7 @@ struct PointSet {
   std::vector<std::uint8_t> heldout;       ///< 1 = held-out point, 0 = training point
   std::vector<std::uint32_t> source_index; ///< index into the dataset's part (train or t10k) it came from
   std::vector<std::uint8_t> images;        ///< size() x (height*width), row-major bytes
-  std::vector<LayerInfo> layers;           ///< the layers every frame holds, in order
+  std::vector<LayerInfo> layers;           ///< the layers every frame holds, in depth order (input side first)
   /// 1-D signals (height 1, e.g. MNIST-1D) rather than images: thumbnails are line plots.
   bool signal = false;
   /// A stored byte b means value_offset + value_scale * b (images: b / 255).

@@ -1,4 +1,4 @@
-// Contract: trains the CNN on its own thread and publishes one immutable frame per epoch (frame 0 is
+// Contract: trains a model (models.hpp: cnn by default) on its own thread and publishes one immutable frame per epoch (frame 0 is
 // the untrained network) into an EpochStore. Torch stays behind this header (pimpl): including it
 // costs nothing. Pause, resume and stop work from any thread; stop takes effect within a batch
 // (well under a second). progress() never blocks training.
@@ -10,6 +10,7 @@
 
 #include "epochscope/data/dataset.hpp"
 #include "epochscope/store/epoch_store.hpp"
+#include "epochscope/train/models.hpp"
 
 namespace epochscope::train {
 
@@ -34,6 +35,9 @@ struct TrainOptions {
   /// optimisation steps, and one before the first: the default run (16 steps an epoch, 45 epochs)
   /// gives 721 snapshots, 0.7 MB.
   int snapshot_every = 1;
+  ModelOptions model;               ///< which network: the default CNN unless told
+  /// The layers every frame records (model_layers() names); empty = every layer of the model.
+  std::vector<std::string> layers;
 };
 
 enum class TrainState { idle, running, paused, finished, stopped, failed };
@@ -51,17 +55,18 @@ struct TrainProgress {
   double elapsed_seconds = 0;
 };
 
-/// The model the trainer builds for these points, in words: a preset name and its layers, e.g.
-/// "cnn: conv32(3x3)-relu-maxpool-conv64(3x3)-relu-maxpool-dense64(hidden)-relu-dropout-dense10(logits)-softmax(output)"
-/// for images, "cnn1d: ..." for 1-D signals. Session metadata records it.
-std::string model_description(const store::PointSet& points);
+/// The shape of the tracked points' inputs.
+InputShape input_shape(const store::PointSet& points);
+/// model_description(input_shape(points), model): what session metadata records.
+std::string model_description(const store::PointSet& points, const ModelOptions& model = {});
 
 const char* to_string(TrainState s);
 const char* to_string(OptimizerKind k);
 
 class Trainer {
  public:
-  /// Builds the tracked point set and an empty store. Throws epochscope::Error on bad options.
+  /// Builds the tracked point set and an empty store whose layers are the model's (or the chosen
+  /// subset). Throws epochscope::Error on bad options.
   Trainer(data::Dataset dataset, TrainOptions options);
   ~Trainer();  ///< stops and joins
   Trainer(const Trainer&) = delete;

@@ -44,6 +44,8 @@ struct TrainSettings {
   float learning_rate = 1e-4f;
   int optimizer = 0;  ///< 0 = adam, 1 = sgd
   int seed = 1;
+  int model = 0;       ///< 0 = cnn, 1 = mlp, 2 = cnn-bn (images only)
+  int activation = 0;  ///< 0 = relu, 1 = tanh, 2 = gelu
 };
 
 enum class TrainRequest { none, start, pause, resume, stop, restart };

@@ -83,7 +83,7 @@ std::string UiState::fit_views(const store::PointSet& points) {
   const int pixels = static_cast<int>(points.image_size());
   for (auto& v : views) {
     if (!store::is_layer_name(v.layer, &points)) {
-      const std::string fallback = points.layers.empty() ? std::string(store::kInputLayer) : points.layers.front().name;
+      const std::string fallback = store::deepest_hidden_layer(points);
       if (changed.empty()) changed = "views set for another session: layer '" + v.layer + "' shows '" + fallback + "'";
       v.layer = fallback;
     }
