@@ -49,13 +49,20 @@ def bench_training(build, data_dir, threads, batch, epochs, rounds):
         "ours": lambda r: {"seconds": run_json(ours_cmd, env)["epoch_seconds"]},
         "torch": lambda r: {"seconds": run_json([sys.executable, os.path.join(HERE, "torch_epoch.py")] + common, env)["epoch_seconds"]},
         "busy": lambda r: {"seconds": run_json(ours_cmd + ["--busy"], env)["epoch_seconds"]},
+        # An epoch as the window lives it: the training pass and recording 10,000 points, every layer
+        # of the cnn (conv1, conv2, hidden, logits, output) against the three it recorded before.
+        "every": lambda r: {"seconds": run_json(ours_cmd + ["--tracked", "10000"], env)["cycle_seconds"]},
+        "three": lambda r: {"seconds": run_json(ours_cmd + ["--tracked", "10000", "--layers", "hidden,logits,output"],
+                                                env)["cycle_seconds"]},
     }, rounds)
     sec = {k: [x["seconds"] for x in v] for k, v in res.items()}
     settings = f"8,000 images, batch {batch}, {threads} threads, same model"
     return [{"what": "training epoch", "settings": settings, "ours": sec["ours"], "peer": "PyTorch (Python)",
              "peer_times": sec["torch"]},
             {"what": "training epoch, another thread busy / alone", "settings": settings, "ours": sec["busy"],
-             "peer": "ours, alone", "peer_times": sec["ours"]}]
+             "peer": "ours, alone", "peer_times": sec["ours"]},
+            {"what": "epoch + recording 10,000 points: every cnn layer / three layers", "settings": settings,
+             "ours": sec["every"], "peer": "ours, hidden+logits+output", "peer_times": sec["three"]}]
 
 
 # ---- projections --------------------------------------------------------------------------------

@@ -21,6 +21,8 @@ int main(int argc, char** argv) {
   cli.add_option("--batch-size", o.batch_size);
   cli.add_option("--lr", o.learning_rate);
   cli.add_option("--threads", o.threads);
+  cli.add_option("--tracked", o.tracked, "Points recorded after each epoch");
+  cli.add_option("--layers", o.layers, "Record only these layers (default: every layer of the model)")->delimiter(',');
   bool busy = false;
   cli.add_flag("--busy", busy, "Keep one other thread busy meanwhile (as the render loop would)");
   CLI11_PARSE(cli, argc, argv);
@@ -39,15 +41,21 @@ int main(int argc, char** argv) {
   t.join();
   done = true;
   const auto frames = t.store()->snapshot();
-  std::vector<double> secs;
-  for (std::size_t i = 1; i < frames.size(); ++i) secs.push_back(frames[i]->metrics.epoch_seconds);
+  // epoch: the training pass; cycle: from one frame to the next (the pass and recording the frame).
+  std::vector<double> secs, cycles;
+  for (std::size_t i = 1; i < frames.size(); ++i) {
+    secs.push_back(frames[i]->metrics.epoch_seconds);
+    cycles.push_back(frames[i]->metrics.wall_seconds - frames[i - 1]->metrics.wall_seconds);
+  }
   if (secs.empty()) return 1;
-  std::vector<double> sorted = secs;
-  std::sort(sorted.begin(), sorted.end());
+  auto median = [](std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    return v[v.size() / 2];
+  };
   std::string all;
   for (double s : secs) all += (all.empty() ? "" : ", ") + fmt::format("{:.4f}", s);
-  fmt::print("{{\"peer\": \"epochscope-cpp\", \"epoch_seconds\": {:.4f}, \"all\": [{}], \"threads\": {}, "
-             "\"batch_size\": {}, \"images\": {}}}\n",
-             sorted[sorted.size() / 2], all, o.threads, o.batch_size, images);
+  fmt::print("{{\"peer\": \"epochscope-cpp\", \"epoch_seconds\": {:.4f}, \"cycle_seconds\": {:.4f}, \"all\": [{}], "
+             "\"threads\": {}, \"batch_size\": {}, \"images\": {}, \"layers\": {}}}\n",
+             median(secs), median(cycles), all, o.threads, o.batch_size, images, t.store()->points().layers.size());
   return 0;
 }

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <Eigen/QR>
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -108,6 +109,52 @@ TEST(LayoutPool, EveryMethodLaysOutEveryFrame) {
   EXPECT_NEAR(pca->cost, pca->components->explained_ratio[0] + pca->components->explained_ratio[1], 1e-9);
   const Matrix gram = pca->components->loadings.transpose() * pca->components->loadings;
   EXPECT_LT((gram - Matrix::Identity(4, 4)).cwiseAbs().maxCoeff(), 1e-4f);
+}
+
+// Depth: a layer's first layout starts from the neighbouring layer's and is aligned to it, so a
+// view stepping from one layer to the next moves its points a little instead of flipping them.
+TEST(LayoutPool, ALayerStartsFromItsNeighbourInDepth) {
+  auto ps = std::make_shared<store::PointSet>(epochscope::testing::synthetic_points(300));
+  ps->layers = {{"a", 10, store::LayerKind::dense}, {"b", 10, store::LayerKind::dense}};
+  auto store = std::make_shared<store::EpochStore>(ps);
+  // "b" is "a" turned by a random rotation, plus a little noise: the same picture, any orientation.
+  const auto base = clustered_frame(*ps, 0);
+  const Matrix a = *base->layer("logits");
+  std::mt19937 rng(5);
+  std::normal_distribution<float> g(0.f, 1.f);
+  Matrix r(10, 10), noise(a.rows(), 10);
+  for (Eigen::Index i = 0; i < r.size(); ++i) r.data()[i] = g(rng);
+  for (Eigen::Index i = 0; i < noise.size(); ++i) noise.data()[i] = 0.3f * g(rng);
+  const Matrix rotation = Eigen::HouseholderQR<Matrix>(r).householderQ();
+  auto f = std::make_shared<store::Frame>();
+  f->layers["a"] = a;
+  f->layers["b"] = a * rotation + noise;
+  f->predicted.assign(300, 0);
+  store->publish(f);
+  // Mean distance between the two layers' layouts of the same points, in units of a's RMS radius.
+  auto apart = [](const Matrix& p, const Matrix& q) {
+    const Eigen::RowVectorXf c = q.colwise().mean();
+    const double radius = std::sqrt((q.rowwise() - c).rowwise().squaredNorm().mean());
+    return (p - q).rowwise().norm().mean() / radius;
+  };
+  for (auto method : {jobs::Method::mds, jobs::Method::umap}) {
+    SCOPED_TRACE(jobs::method_name(method));
+    jobs::LayoutPool stepped(store, quick_options());
+    stepped.request({method, "a", 2});
+    ASSERT_TRUE(stepped.wait_idle(120));
+    stepped.request({method, "b", 2});
+    ASSERT_TRUE(stepped.wait_idle(120));
+    jobs::LayoutPool alone(store, quick_options());
+    alone.request({method, "b", 2});
+    ASSERT_TRUE(alone.wait_idle(120));
+    const Matrix& la = *stepped.get({method, "a", 2}, 0)->positions;
+    const double aligned = apart(*stepped.get({method, "b", 2}, 0)->positions, la);
+    const double independent = apart(*alone.get({method, "b", 2}, 0)->positions, la);
+    std::printf("%s: a -> b moved %.3f (from a's layout, aligned) vs %.3f (independent)\n", jobs::method_name(method),
+                aligned, independent);
+    EXPECT_LT(aligned, 0.5 * independent);
+    EXPECT_LT(aligned, 0.3);
+  }
 }
 
 TEST(LayoutPool, FollowsNewFramesAndTheInputLayerIsComputedOnce) {

@@ -1,6 +1,8 @@
 #include "epochscope/jobs/layout_pool.hpp"
 
+#include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <condition_variable>
 #include <map>
 #include <optional>
@@ -12,37 +14,12 @@
 #include "epochscope/jobs/methods.hpp"
 #include "epochscope/project/align.hpp"
 #include "epochscope/project/quality.hpp"
+#include "epochscope/store/layers.hpp"
+#include "neighbor_cache.hpp"
+#include "pool_chain.hpp"
 
 namespace epochscope::jobs {
-namespace {
-
 using Clock = std::chrono::steady_clock;
-using ResultPtr = std::shared_ptr<const LayoutResult>;
-
-struct Chain {
-  bool requested = false;
-  bool busy = false;  // a worker owns the job state below
-  bool stale = false;  // settings changed while busy: start over once the worker lets go
-  std::vector<ResultPtr> results;  // index = frame
-  int frames_final = 0;
-  std::size_t pca_basis_frames = 0;  // PCA: how many frames the current basis covered
-  // Job state, touched only by the worker that set `busy`.
-  std::unique_ptr<project::Projection> job;
-  store::FramePtr job_frame_ptr;
-  std::shared_ptr<const Matrix> job_input;
-  Matrix job_layout;
-  int job_frame = -1;
-  double job_seconds = 0;
-  // Published progress of the job (under the pool mutex).
-  int status_frame = -1;
-  int status_iteration = 0;
-  int status_total = 0;
-  // Why the chain stopped (its method threw on a frame), or empty.
-  std::string error;
-  int error_frame = -1;
-};
-
-}  // namespace
 
 struct LayoutPool::Impl {
   std::shared_ptr<const store::EpochStore> store;
@@ -53,22 +30,14 @@ struct LayoutPool::Impl {
   mutable std::mutex mutex;
   mutable std::condition_variable cv;
   std::map<LayoutKey, Chain> chains;
-  // Neighbour lists per (layer, frame), shared by the chains; the least recently used are dropped
-  // beyond kCachedLists (a list of k = 90 over 10,000 points takes 7 MB; recomputing one takes
-  // well under a second), so memory does not grow with the number of epochs.
-  struct CachedList {
-    std::shared_ptr<const knn::NeighborList> list;
-    std::uint64_t used = 0;
-  };
-  static constexpr std::size_t kCachedLists = 8;
-  std::map<std::pair<std::string, int>, CachedList> knn_cache;
+  // Neighbour lists per (layer, frame), shared by the chains (neighbor_cache.hpp).
+  NeighborCache knn_cache;
   // Per (layer, frame): how much each point's neighbourhood changed since frame - 1 (4 bytes a
   // point and frame, shared by every chain on the layer).
   std::map<std::pair<std::string, int>, std::shared_ptr<const std::vector<float>>> change_cache;
   // Changes asked for by views whose layouts came from elsewhere (a session file), computed by the
   // workers before any chain's next slice; and those that could not be (not asked again).
   std::set<std::pair<std::string, int>> change_wanted, change_failed;
-  std::uint64_t knn_clock = 0;
   std::shared_ptr<const Matrix> pixels;  // the "input" layer, built once
   int focus = -1;
   std::vector<std::jthread> workers;
@@ -81,6 +50,7 @@ struct LayoutPool::Impl {
   std::shared_ptr<const knn::NeighborList> neighbors(const std::string& layer, int frame, const Matrix& data, int k);
   int knn_k_for(const std::string& layer);
   void reset_chain(Chain& chain);  // under the mutex, not busy
+  ResultPtr depth_seed(const LayoutKey& key);
   std::shared_ptr<const std::vector<float>> neighbourhood_change(const std::string& layer, int frame,
                                                                  const knn::NeighborList& now);
   void publish(const LayoutKey& key, Chain& chain, int frame, ResultPtr result, bool final);
@@ -116,29 +86,7 @@ int LayoutPool::Impl::knn_k_for(const std::string& layer) {
 
 std::shared_ptr<const knn::NeighborList> LayoutPool::Impl::neighbors(const std::string& layer, int frame,
                                                                      const Matrix& data, int k) {
-  const auto cache_key = std::make_pair(layer, layer == "input" ? 0 : frame);
-  {
-    std::lock_guard lock(mutex);
-    auto it = knn_cache.find(cache_key);
-    if (it != knn_cache.end() && it->second.list->k >= std::min<int>(k, static_cast<int>(data.rows()) - 1)) {
-      it->second.used = ++knn_clock;
-      return it->second.list;
-    }
-  }
-  knn::KnnOptions o;
-  o.k = k;
-  o.threads = options.threads_per_job;
-  auto list = std::make_shared<const knn::NeighborList>(knn::build_knn(data, o));
-  std::lock_guard lock(mutex);
-  knn_cache[cache_key] = {list, ++knn_clock};
-  while (knn_cache.size() > kCachedLists) {
-    auto oldest = knn_cache.begin();
-    for (auto it = knn_cache.begin(); it != knn_cache.end(); ++it) {
-      if (it->second.used < oldest->second.used) oldest = it;
-    }
-    knn_cache.erase(oldest);
-  }
-  return list;
+  return knn_cache.get(layer, layer == "input" ? 0 : frame, data, k, options.threads_per_job);
 }
 
 std::shared_ptr<const std::vector<float>> LayoutPool::Impl::neighbourhood_change(const std::string& layer, int frame,
@@ -303,7 +251,9 @@ void LayoutPool::Impl::work_on(const LayoutKey& key, Chain& chain, std::size_t f
     project::ProjectionInput in;
     in.data = chain.job_input.get();
     const bool warm = key.method != Method::tsne || settings.tsne_warm_start;
+    chain.job_depth_seed = t == 0 && is_iterative(key.method) && warm ? depth_seed(key) : nullptr;
     if (is_iterative(key.method) && previous && warm) in.warm_start = previous->positions.get();
+    if (chain.job_depth_seed) in.warm_start = chain.job_depth_seed->positions.get();
     const int k = neighbors_needed(key.method, settings);
     if (k > 0) in.neighbors = neighbors(key.layer, t, *chain.job_input, std::max(k, knn_k_for(key.layer)));
     auto method_settings = settings;
@@ -331,17 +281,42 @@ void LayoutPool::Impl::work_on(const LayoutKey& key, Chain& chain, std::size_t f
   Matrix shown = chain.job_layout;
   if (previous && previous->positions && is_iterative(key.method) && shown.allFinite()) {
     shown = project::align_to(shown, *previous->positions);
+  } else if (chain.job_depth_seed && shown.allFinite()) {
+    shown = project::align_to(shown, *chain.job_depth_seed->positions);
   }
   auto r = make_result(key, chain, t, std::move(shown), final, *chain.job_input, previous);
   publish(key, chain, t, std::move(r), final);
   if (final) {
-    chain.job.reset();
-    chain.job_input.reset();
-    chain.job_frame_ptr.reset();
-    chain.job_frame = -1;
+    chain.drop_job();
     std::lock_guard lock(mutex);
     chain.status_frame = -1;
   }
+}
+
+// Depth as a second axis: frame 0 of a chain starts from the frame-0 layout of the nearest layer
+// (store::layer_choices order) that has one in the same method and dims, and is aligned to it; the
+// later frames follow from frame 0 as always. Stepping a view through the layers then moves the
+// points instead of flipping and scattering them.
+ResultPtr LayoutPool::Impl::depth_seed(const LayoutKey& key) {
+  const auto layers = store::layer_choices(store->points());
+  const auto here = std::find(layers.begin(), layers.end(), key.layer);
+  if (here == layers.end()) return nullptr;
+  ResultPtr best;
+  long best_distance = 0;
+  std::lock_guard lock(mutex);
+  for (const auto& [other, c] : chains) {
+    if (other.method != key.method || other.dims != key.dims || other.layer == key.layer || c.results.empty() ||
+        !c.results[0] || !c.results[0]->final) {
+      continue;
+    }
+    const auto there = std::find(layers.begin(), layers.end(), other.layer);
+    const long distance = std::abs(static_cast<long>(there - here));
+    if (there != layers.end() && (!best || distance < best_distance)) {
+      best = c.results[0];
+      best_distance = distance;
+    }
+  }
+  return best;
 }
 
 void LayoutPool::Impl::compute_change(const std::pair<std::string, int>& key) {
@@ -430,10 +405,7 @@ void LayoutPool::Impl::worker(std::stop_token stop) {
       if (chain->stale) reset_chain(*chain);
       if (!chain->requested) {
         chain->status_frame = -1;
-        chain->job.reset();  // cancelled: drop the work in progress
-        chain->job_input.reset();
-        chain->job_frame_ptr.reset();
-        chain->job_frame = -1;
+        chain->drop_job();  // cancelled: drop the work in progress
       }
     }
     cv.notify_all();
@@ -483,10 +455,7 @@ void LayoutPool::Impl::reset_chain(Chain& chain) {
   chain.frames_final = 0;
   chain.pca_basis_frames = 0;
   chain.status_frame = -1;
-  chain.job.reset();
-  chain.job_input.reset();
-  chain.job_frame_ptr.reset();
-  chain.job_frame = -1;
+  chain.drop_job();
   chain.error.clear();
   chain.error_frame = -1;
 }
