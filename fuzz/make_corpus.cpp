@@ -133,6 +133,15 @@ void session_corpus(const fs::path& dir) {
     io::SessionWriter w(dir / "non-finite-values", ps, {});
     w.append(frame(ps, 0, true));
   }
+  {  // format 1.3: layer kinds, the layers in depth order (a conv layer's channel means first)
+    auto deep = ps;
+    deep.layers = {{"conv1", 2, store::LayerKind::conv}, {"hidden", 2, store::LayerKind::dense},
+                   {"output", 3, store::LayerKind::output}};
+    io::SessionWriter w(dir / "layer-kinds", deep, {{"model", "cnn"}});
+    auto f = frame(deep, 0, false);
+    f.layers.emplace("conv1", f.layers.at("hidden") * 0.5f);
+    w.append(f);
+  }
   const std::string good = read_all(dir / "two-frames");
   write_all(dir / "header-only", good.substr(0, header_end));
   write_all(dir / "bad-truncated", good.substr(0, good.size() * 2 / 3));

@@ -2,11 +2,11 @@
 
 A training script in any framework appends one frame per epoch; `epochscope info --follow FILE`
 and `epochscope --follow FILE` show the frames as they land. The format is docs/session-format.md
-(version 1.1); this module needs only numpy and msgpack (Debian: python3-numpy, python3-msgpack).
+(version 1.3); this module needs only numpy and msgpack (Debian: python3-numpy, python3-msgpack).
 
     from epochscope_session import SessionWriter
     with SessionWriter("run.epochscope", labels=y, splits=heldout, images=x_uint8,
-                       layers=[("output", 10), ("logits", 10), ("hidden", 64)],
+                       layers=[("conv1", 32, "conv"), ("hidden", 64), ("logits", 10), ("output", 10)],
                        meta={"optimizer": "adam"}) as w:
         w.append_frame(0, {"output": probs, "logits": logits, "hidden": hidden})
         ...
@@ -23,7 +23,15 @@ import msgpack
 import numpy as np
 
 MAGIC = "epochscope-session"
-VERSION = (1, 1)
+VERSION = (1, 3)
+# What a layer's columns are (format 1.3); a layer given without one gets default_kind(name).
+LAYER_KINDS = ("conv", "dense", "logits", "output", "other")
+
+
+def default_kind(name):
+    """The kind of a layer named without one: output -> output (softmax), logits -> logits,
+    hidden -> dense, anything else -> other."""
+    return {"output": "output", "logits": "logits", "hidden": "dense"}.get(name, "other")
 MNIST_CLASSES = [str(d) for d in range(10)]
 # The C++ writer's rule: q16 when its error bound (max - min) / 131070 is at most this.
 Q16_MAX_ERROR = 1e-3
@@ -121,8 +129,9 @@ class SessionWriter:
                  source_index=None, codec="auto"):
         """labels: N class indices; splits: N values, 1/True = held-out point, 0/False = training
         point; images: N x height x width, uint8 (0..255) or floats in 0..1; layers: the layers every
-        frame holds, in order, as (name, width) pairs; meta: how the run was made (values become
-        strings); classes: class names (default "0".."9" for 10 classes, else the indices);
+        frame holds in depth order (input side first), as (name, width) or (name, width, kind)
+        with kind one of LAYER_KINDS ("conv": per-channel means over space); meta: how the run
+        was made (values become strings); classes: class names (default "0".."9" for 10 classes, else the indices);
         source_index: each point's index in its part of the dataset (default 0..N-1)."""
         self.labels = np.asarray(labels, dtype=np.int64).reshape(-1)
         n = self.labels.size
@@ -143,7 +152,22 @@ class SessionWriter:
         self.classes = [str(c) for c in classes]
         if not 1 <= len(self.classes) <= 256 or (n and (self.labels.min() < 0 or self.labels.max() >= len(self.classes))):
             raise ValueError("labels must index into 1 to 256 classes")
-        self.layers = [(str(name), int(width)) for name, width in layers]
+        self.layers, self.kinds = [], []
+        for layer in layers:
+            if len(layer) not in (2, 3):
+                raise ValueError("a layer is (name, width) or (name, width, kind), not %r" % (layer,))
+            name, width = str(layer[0]), int(layer[1])
+            kind = str(layer[2]) if len(layer) == 3 else default_kind(name)
+            if kind not in LAYER_KINDS:
+                raise ValueError("layer %r: kind must be one of %s, not %r" % (name, ", ".join(LAYER_KINDS), kind))
+            if not 1 <= len(name) <= 64 or name == "input" or any(ord(c) < 0x20 or c == "\x7f" for c in name):
+                raise ValueError("layer name %r: 1 to 64 printable characters, not 'input'" % name)
+            if not 1 <= width <= 1 << 20:
+                raise ValueError("layer %r: width must be 1 to 2^20, not %d" % (name, width))
+            if name in [l[0] for l in self.layers]:
+                raise ValueError("layer %r is listed twice" % name)
+            self.layers.append((name, width))
+            self.kinds.append(kind)
         if not self.layers:
             raise ValueError("a session needs at least one layer")
         src = np.arange(n, dtype="<u4") if source_index is None else np.asarray(source_index, dtype="<u4")
@@ -165,6 +189,7 @@ class SessionWriter:
             "split": self.heldout.astype(np.uint8).tobytes(), "source_index": src.tobytes(),
             "images": zlib.compress(np.ascontiguousarray(imgs).tobytes(), 6),
             "layers": [[name, width] for name, width in self.layers],
+            "layer_kinds": list(self.kinds),
             "meta": {str(k): str(v) for k, v in (meta or {}).items()},
         }
         self._write_record(header)

@@ -43,7 +43,8 @@ int count_lines(const std::string& s) { return static_cast<int>(std::count(s.beg
 TEST(Cli, UsageErrorsExitTwoWithAOneLineHint) {
   const auto dir = scratch_dir();
   for (const char* args : {"--bogus", "train --epochs 3", "train --epochs abc --out x.epochscope",
-                           "export f --layer nonsense --out x.csv", "info", "train --optimizer rmsprop --out x",
+                           "export f --layer '' --out x.csv", "info", "train --model resnet --out x",
+                           "train --activation swish --out x", "train --optimizer rmsprop --out x",
                            "train --dataset cifar --out x", "frobnicate", "info f --timeout 5",
                            "info --follow f --frames 0", "--session a --follow b"}) {
     const auto r = run(args, dir);
@@ -84,20 +85,28 @@ TEST(Cli, TrainInfoExportEndToEnd) {
   const auto info = run("info '" + session.string() + "' --json", dir);
   ASSERT_EQ(info.code, 0) << info.err;
   const auto j = nlohmann::json::parse(info.out);
-  EXPECT_EQ(j["format_version"], "1.2");
+  EXPECT_EQ(j["format_version"], "1.3");
   EXPECT_EQ(j["finished"], true);  // `train` appends the end record
   EXPECT_EQ(j["end_reason"], "finished");
   EXPECT_EQ(j["dataset"], "data");  // a --data-dir run is recorded by the directory's name
   EXPECT_EQ(j["meta"]["data_dir"], (dir / "data").string());
   // The model that trained: the 2-D CNN for images, with its layers.
-  EXPECT_EQ(j["meta"]["model"].get<std::string>().rfind("cnn: conv32(3x3)", 0), 0u) << j["meta"]["model"];
-  EXPECT_NE(j["meta"]["model"].get<std::string>().find("dense10(logits)"), std::string::npos);
+  EXPECT_EQ(j["meta"]["model"].get<std::string>().rfind("cnn: conv32(3x3)-relu-maxpool [conv1]", 0), 0u) << j["meta"]["model"];
+  EXPECT_NE(j["meta"]["model"].get<std::string>().find("dense10 [logits]"), std::string::npos);
+  EXPECT_EQ(j["meta"]["preset"], "cnn");
   EXPECT_EQ(j["classes"].size(), 10u);
   EXPECT_EQ(j["points"], 300);
   EXPECT_EQ(j["heldout_points"], 60);
   EXPECT_EQ(j["layers"]["output"], 10);
   EXPECT_EQ(j["layers"]["logits"], 10);
   EXPECT_EQ(j["layers"]["hidden"], 64);
+  EXPECT_EQ(j["layers"]["conv2"], 64);  // every layer, in depth order, with its kind
+  std::vector<std::string> order;
+  const auto ordered = nlohmann::ordered_json::parse(info.out);
+  for (const auto& [name, width] : ordered["layers"].items()) order.push_back(name);
+  EXPECT_EQ(order, (std::vector<std::string>{"conv1", "conv2", "hidden", "logits", "output"}));
+  EXPECT_EQ(j["layer_kinds"]["conv1"], "conv");
+  EXPECT_EQ(j["layer_kinds"]["output"], "output");
   ASSERT_EQ(j["frames"].size(), 3u);
   for (const char* key : {"index", "epoch", "train_loss", "train_accuracy", "heldout_loss", "heldout_accuracy"}) {
     EXPECT_TRUE(j["frames"][1].contains(key)) << key;
@@ -125,6 +134,12 @@ TEST(Cli, TrainInfoExportEndToEnd) {
   EXPECT_EQ(rows, 300);
   const auto input = run("export '" + session.string() + "' --layer input --frame 0 --out '" + (dir / "in.csv").string() + "'", dir);
   EXPECT_EQ(input.code, 0) << input.err;
+  // A layer the file lacks: one line that lists the layers it has.
+  const auto no_layer = run("export '" + session.string() + "' --layer fc2 --out '" + (dir / "x.csv").string() + "'", dir);
+  EXPECT_EQ(no_layer.code, 1);
+  EXPECT_EQ(count_lines(no_layer.err), 1) << no_layer.err;
+  EXPECT_NE(no_layer.err.find("no layer 'fc2' (it has: input, conv1, conv2, hidden, logits, output)"), std::string::npos)
+      << no_layer.err;
   const auto bad_frame = run("export '" + session.string() + "' --frame 9 --out '" + (dir / "x.csv").string() + "'", dir);
   EXPECT_EQ(bad_frame.code, 1);
   EXPECT_NE(bad_frame.err.find("frames 0 to 2"), std::string::npos) << bad_frame.err;
