@@ -102,7 +102,7 @@ std::string layer_label(const PointSet& points, std::string_view name) {
     case LayerKind::input: return n + " (" + w + (points.signal ? " samples)" : " pixels)");
     case LayerKind::conv: return n + " (" + w + " channel means)";
     case LayerKind::dense: return n + " (dense, " + w + " units)";
-    case LayerKind::logits: return n + " (logits, " + w + ")";
+    case LayerKind::logits: return n == "logits" ? n + " (" + w + ")" : n + " (logits, " + w + ")";
     case LayerKind::output: return n + " (softmax, " + w + ")";
     case LayerKind::other: break;
   }

@@ -105,7 +105,7 @@ void ProjectionView::draw_export_dialog(UiContext& ctx, const UiState& state) {
   }
   hook("export_button");
   ImGui::SameLine();
-  if (ImGui::Button("Cancel", ImVec2(110 * em(), 0)) || ImGui::IsKeyPressed(ImGuiKey_Escape)) ImGui::CloseCurrentPopup();
+  if (ImGui::Button("Cancel", ImVec2(110 * em(), 0)) || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) ImGui::CloseCurrentPopup();
   ImGui::EndPopup();
 }
 

@@ -4,6 +4,7 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <tuple>
 #include <cmath>
 
 #include "epochscope/store/layers.hpp"
@@ -77,9 +78,19 @@ void ProjectionView::draw_header(UiContext& ctx, UiState& state) {
     if (points != nullptr) next.layer = store::neighbour_layer(*points, config_.layer, step);
   };
   if (under_cursor_ && points != nullptr && !ImGui::GetIO().WantTextInput) {
-    if (ImGui::IsKeyPressed(ImGuiKey_PageUp)) step_layer(-1);
-    if (ImGui::IsKeyPressed(ImGuiKey_PageDown)) step_layer(+1);
+    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_PageUp))) step_layer(-1);
+    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_PageDown))) step_layer(+1);
   }
+  // Two small arrows after the layer menu: one layer shallower, one deeper.
+  const auto layer_steps = [&] {
+    for (const auto& [dir, step, id, tip] : {std::tuple{ImGuiDir_Left, -1, "up", "One layer shallower (Page Up)"},
+                                             std::tuple{ImGuiDir_Right, +1, "down", "One layer deeper (Page Down)"}}) {
+      ImGui::SameLine(0, spacing);
+      if (ImGui::ArrowButton(fmt::format("##layer_{}", id).c_str(), dir)) step_layer(step);
+      ctx.hooks[fmt::format("view{}_layer_{}", slot_, id)] = item_rect();
+      if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tip);
+    }
+  };
   const std::string layer_tip =
       (points != nullptr ? store::layer_label(*points, config_.layer) : config_.layer) +
       "\nThe layers in depth order, the input first (the same in every frame: laid out once).\n"
@@ -114,7 +125,7 @@ void ProjectionView::draw_header(UiContext& ctx, UiState& state) {
     std::string label = fmt::format("{} \xc2\xb7 {}", jobs::method_label(config_.method), config_.layer);
     if (color_change_) label += " \xc2\xb7 change";
     if (config_.dims == 3 && can_3d) label += " \xc2\xb7 3-D";
-    ImGui::SetNextItemWidth(w);
+    ImGui::SetNextItemWidth(std::max(w - 2 * (step_w + spacing), 4 * step_w));
     if (ImGui::BeginCombo("##view", label.c_str(), ImGuiComboFlags_HeightLarge)) {
       ImGui::TextDisabled("method");
       method_items();
@@ -136,6 +147,8 @@ void ProjectionView::draw_header(UiContext& ctx, UiState& state) {
       ImGui::EndCombo();
     }
     report_.method_combo = item_rect();
+    ctx.hooks[fmt::format("view{}_layer", slot_)] = item_rect();
+    layer_steps();
     if (is_pixels()) color_change_ = false;
   } else {
     ImGui::SetNextItemWidth(std::min(w - layer_w - chips - spacing, 170.0f * em()));
@@ -145,10 +158,6 @@ void ProjectionView::draw_header(UiContext& ctx, UiState& state) {
     }
     report_.method_combo = item_rect();
     ImGui::SameLine();
-    if (ImGui::ArrowButton("##shallower", ImGuiDir_Left)) step_layer(-1);
-    ctx.hooks[fmt::format("view{}_layer_up", slot_)] = item_rect();
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("One layer shallower (Page Up)");
-    ImGui::SameLine(0, spacing);
     ImGui::SetNextItemWidth(layer_w - 2 * (step_w + spacing));
     if (ImGui::BeginCombo("##layer", config_.layer.c_str(), ImGuiComboFlags_HeightLarge)) {
       layer_items();
@@ -156,10 +165,7 @@ void ProjectionView::draw_header(UiContext& ctx, UiState& state) {
     }
     ctx.hooks[fmt::format("view{}_layer", slot_)] = item_rect();
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", layer_tip.c_str());
-    ImGui::SameLine(0, spacing);
-    if (ImGui::ArrowButton("##deeper", ImGuiDir_Right)) step_layer(+1);
-    ctx.hooks[fmt::format("view{}_layer_down", slot_)] = item_rect();
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("One layer deeper (Page Down)");
+    layer_steps();
     if (is_pixels()) {
       color_change_ = false;  // drawn from the data: no previous-frame neighbourhoods to compare
     } else {

@@ -56,7 +56,7 @@ const LayerInfo* find_layer(const PointSet& points, std::string_view name);
 LayerInfo input_layer_info(const PointSet& points);
 
 /// What a menu says of a layer, e.g. "conv2 (64 channel means)", "hidden (dense, 64 units)",
-/// "logits (10)", "output (softmax, 10)", "input (784 pixels)".
+/// "logits (10)", "scores (logits, 10)", "output (softmax, 10)", "input (784 pixels)".
 std::string layer_label(const PointSet& points, std::string_view name);
 
 /// Throws epochscope::Error "the session has no layer 'x' (it has: input, conv1, ...)" unless
