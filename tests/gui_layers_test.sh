@@ -6,7 +6,8 @@
 #     layer and says so once;
 #   - in the window, a view's layer menu offers fc1 and fc2 (with their kinds), selecting fc2 lays it
 #     out and a point hovered there is reported; Page Down / Page Up and the arrow buttons step the
-#     view through the layers in depth order, keeping its method.
+#     view through the layers in depth order, keeping its method;
+#   - the depth strip shows the view's method on every layer, hover and selection linked.
 # Usage: gui_layers_test.sh path/to/epochscope scratch-dir     (exit 77 = skipped)
 set -euo pipefail
 exe=$(readlink -f "$1")
@@ -84,5 +85,20 @@ sleep 0.5
 py wait 'j["views"][0]["layer"] == "input"' 5
 click_hook view0_layer_down
 py wait 'j["views"][0]["layer"] == "fc1" and j["views"][0]["final"]' 60
+
+step "the depth strip: one panel per layer, hover and selection linked with the other view"
+click_hook view0_layer
+py wait '"view0_depth" in j["hooks"]' 10
+click_hook view0_depth
+click_hook view0_layer  # close the menu
+py wait '[p["layer"] for p in j["views"][0]["strip"]] == ["input", "fc1", "fc2", "logits", "output"] and
+         all(p["layout_frame"] == 3 for p in j["views"][0]["strip"])' 120
+read -r p x y < <(py sample 1)
+move "$x" "$y"
+py wait "j['hovered'] == $p and all(s['hovered_ring'] == $p for s in j['views'][0]['strip'])" 10
+click
+py wait "j['selection'] == [$p] and all(len(s['trace_lengths']) == 1 for s in j['views'][0]['strip'])" 10
 close
+python3 -c "import json, sys; v = json.load(open(sys.argv[1]))['views'][0]; assert v.get('depth_strip') is True, v" \
+  "$XDG_CONFIG_HOME/epochscope/gui.json"  # the strip is remembered
 echo "gui_layers_test: ok"

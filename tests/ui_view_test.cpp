@@ -21,6 +21,7 @@
 #include "epochscope/ui/star_anchors.hpp"
 #include "epochscope/ui/settings.hpp"
 #include "epochscope/ui/svg_export.hpp"
+#include "epochscope/ui/strip_grid.hpp"
 #include "epochscope/ui/ui_state.hpp"
 #include "epochscope/ui/view_status.hpp"
 #include "test_util.hpp"
@@ -428,4 +429,12 @@ TEST(Settings, UiScaleAndThemeRoundTripClamped) {
   s.ui_scale = 40;  // hand-edited
   ASSERT_TRUE(save_settings(dir / "gui.json", s));
   EXPECT_FLOAT_EQ(load_settings(dir / "gui.json").ui_scale, 3.0f);
+}
+
+TEST(DepthStrip, ColumnsMakeTheLargestPanels) {
+  EXPECT_EQ(strip_columns(1, 400, 300), 1);
+  EXPECT_EQ(strip_columns(6, 600, 400), 3);   // 3 x 2 panels of 200 x 200
+  EXPECT_EQ(strip_columns(5, 300, 900), 1);   // a tall view: one column
+  EXPECT_EQ(strip_columns(5, 1000, 200), 5);  // a wide one: one row
+  EXPECT_EQ(strip_columns(4, 400, 400), 2);
 }

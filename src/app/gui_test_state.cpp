@@ -96,6 +96,16 @@ void write_test_state(const std::filesystem::path& path, const ui::UiContext& ct
     auto samples = nlohmann::json::array();
     for (const auto& [point, pos] : r.samples) samples.push_back({{"point", point}, {"x", pos.x}, {"y", pos.y}});
     v["samples"] = samples;
+    v["depth_strip"] = r.depth_strip;
+    auto strip = nlohmann::json::array();  // the depth strip's panels, one per layer
+    if (const auto* s = workspace.strip(i)) {
+      for (const auto& p : s->panels()) {
+        strip.push_back({{"layer", p.layer}, {"layout_frame", p.report->layout_frame}, {"status", p.report->status},
+                         {"hovered_ring", p.report->hovered_ring}, {"trace_lengths", p.report->trace_lengths},
+                         {"canvas", rect_json(p.report->canvas)}});
+      }
+    }
+    v["strip"] = strip;
     views.push_back(v);
   }
   j["views"] = views;

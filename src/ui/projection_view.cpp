@@ -171,20 +171,30 @@ void ProjectionView::update_change(const UiContext& ctx, const UiState& state) {
   }
 }
 
-void ProjectionView::draw(UiContext& ctx, UiState& state, ImVec2 size, bool header) {
+void ProjectionView::draw(UiContext& ctx, UiState& state, ImVec2 size, bool header, bool canvas) {
   if (pending_config_) {  // an axis picked on a grid last frame
     const ViewConfig next = *pending_config_;
     pending_config_.reset();
     set_config(next);
-    state.views[static_cast<std::size_t>(slot_)] = next;
+    if (slot_ < kMaxViews) state.views[static_cast<std::size_t>(slot_)] = next;
   }
   ImGui::PushID(slot_);
   const ImVec2 start = ImGui::GetCursorPos();
   update_positions(ctx, state);
-  if (header) draw_header(ctx, state);
+  if (header) {
+    draw_header(ctx, state);
+  } else if (!is_pixels()) {  // what the header would say, for the caller (a depth strip's panel, tests)
+    float progress = 0;
+    std::string readouts;
+    const std::string status = status_line(ctx, state, progress, readouts);
+    report_.status = readouts.empty() ? status : status + "  |  " + readouts;
+    report_.method = jobs::method_name(config_.method);
+    report_.layer = config_.layer;
+    report_.layout_frame = shown_frame_;
+  }
   const ImVec2 used = {0, ImGui::GetCursorPos().y - start.y};
   update_change(ctx, state);
-  draw_canvas(ctx, state, ImVec2(size.x, std::max(40.0f, size.y - used.y)));
+  if (canvas) draw_canvas(ctx, state, ImVec2(size.x, std::max(40.0f, size.y - used.y)));
   ImGui::PopID();
 }
 

@@ -62,7 +62,7 @@ void ProjectionView::draw_header(UiContext& ctx, UiState& state) {
   // One row when the method menu (its longest name), the layer menu and the toggles fit; else a
   // single menu with all of them: no menu or toggle is ever cut.
   const float spacing = ImGui::GetStyle().ItemSpacing.x;
-  const bool can_3d = !is_local();
+  const bool can_3d = !is_local() && !config_.depth_strip;  // a depth strip's panels are 2-D
   const float arrow = ImGui::GetFrameHeight() + 2 * ImGui::GetStyle().FramePadding.x;
   const float method_w = ImGui::CalcTextSize(jobs::method_label(jobs::Method::star)).x + arrow;
   const auto* points = ctx.points();
@@ -72,7 +72,8 @@ void ProjectionView::draw_header(UiContext& ctx, UiState& state) {
   // The layer menu, and a step button either side of it: shallower, deeper (Page Up / Page Down).
   const float step_w = ImGui::GetFrameHeight();
   const float layer_w = std::min(layer_text + arrow, 14.0f * em()) + 2 * (step_w + spacing);
-  const float chips = (!is_pixels() ? chip_width("change") + spacing : 0.0f) + (can_3d ? chip_width("3-D") + spacing : 0.0f);
+  const float chips = (!is_pixels() ? chip_width("change") + chip_width("depth") + 2 * spacing : 0.0f) +
+                      (can_3d ? chip_width("3-D") + spacing : 0.0f);
   const bool one_row = method_w + spacing + layer_w + chips <= w;
   const auto step_layer = [&](int step) {
     if (points != nullptr) next.layer = store::neighbour_layer(*points, config_.layer, step);
@@ -117,6 +118,9 @@ void ProjectionView::draw_header(UiContext& ctx, UiState& state) {
   const char* change_tip = "Colour the points by how much their neighbourhood in the layer changed since the previous\n"
                            "frame: the share of each point's 10 nearest neighbours that are new (dark: the same, yellow:\n"
                            "all new). Grey while unknown (frame 0).";
+  const char* depth_tip = "Depth strip: this method on every layer of the frame shown, side by side, input first;\n"
+                          "hover and selection are linked with the other views. Scrub the epoch bar to watch the\n"
+                          "classes separate layer by layer and epoch by epoch. The view's own layer is outlined.";
   const char* three_tip = "Lay the points out in three dimensions: drag to turn, the wheel zooms, double-click fits.\n"
                           "Nearer points are drawn larger and brighter.";
   if (!one_row) {
@@ -124,6 +128,7 @@ void ProjectionView::draw_header(UiContext& ctx, UiState& state) {
     // layer and the toggles, and its label says what the view shows.
     std::string label = fmt::format("{} \xc2\xb7 {}", jobs::method_label(config_.method), config_.layer);
     if (color_change_) label += " \xc2\xb7 change";
+    if (config_.depth_strip && !is_pixels()) label += " \xc2\xb7 depth";
     if (config_.dims == 3 && can_3d) label += " \xc2\xb7 3-D";
     ImGui::SetNextItemWidth(std::max(w - 2 * (step_w + spacing), 4 * step_w));
     if (ImGui::BeginCombo("##view", label.c_str(), ImGuiComboFlags_HeightLarge)) {
@@ -137,6 +142,9 @@ void ProjectionView::draw_header(UiContext& ctx, UiState& state) {
         if (ImGui::Checkbox("colour by change", &color_change_)) change_.invalidate();
         ctx.hooks[fmt::format("view{}_change", slot_)] = item_rect();
         if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", change_tip);
+        ImGui::Checkbox("every layer (depth strip)", &next.depth_strip);
+        ctx.hooks[fmt::format("view{}_depth", slot_)] = item_rect();
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", depth_tip);
         if (can_3d) {
           bool three = config_.dims == 3;
           if (ImGui::Checkbox("3-D", &three)) next.dims = three ? 3 : 2;
@@ -173,6 +181,10 @@ void ProjectionView::draw_header(UiContext& ctx, UiState& state) {
       if (toggle_chip("change", &color_change_)) change_.invalidate();
       ctx.hooks[fmt::format("view{}_change", slot_)] = item_rect();
       if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", change_tip);
+      ImGui::SameLine();
+      toggle_chip("depth", &next.depth_strip);
+      ctx.hooks[fmt::format("view{}_depth", slot_)] = item_rect();
+      if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", depth_tip);
     }
     if (can_3d) {
       ImGui::SameLine();
@@ -184,7 +196,7 @@ void ProjectionView::draw_header(UiContext& ctx, UiState& state) {
   }
   if (!(next == config_)) {
     set_config(next);
-    state.views[static_cast<std::size_t>(slot_)] = next;
+    if (slot_ < kMaxViews) state.views[static_cast<std::size_t>(slot_)] = next;
     update_positions(ctx, state);
   }
 
@@ -211,6 +223,7 @@ void ProjectionView::draw_header(UiContext& ctx, UiState& state) {
   report_.method = jobs::method_name(config_.method);
   report_.layer = config_.layer;
   report_.layout_frame = shown_frame_;
+  report_.depth_strip = config_.depth_strip;
   report_.loading = loading_;
   report_.dims = dims();
   report_.yaw = dims() == 3 ? orbit_.camera().yaw : 0.0f;

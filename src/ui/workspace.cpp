@@ -11,7 +11,9 @@ namespace epochscope::ui {
 Workspace::Workspace(const std::filesystem::path& shader_dir)
     : points_(shader_dir), lines_(shader_dir), compositor_(shader_dir) {
   for (int i = 0; i < kMaxViews; ++i) {
-    views_[static_cast<std::size_t>(i)] = std::make_unique<ProjectionView>(i, ViewRenderers{&styles_, &points_, &lines_, &compositor_});
+    const ViewRenderers renderers{&styles_, &points_, &lines_, &compositor_};
+    views_[static_cast<std::size_t>(i)] = std::make_unique<ProjectionView>(i, renderers);
+    strips_[static_cast<std::size_t>(i)] = std::make_unique<DepthStrip>(i, renderers);
   }
 }
 
@@ -19,12 +21,14 @@ Workspace::~Workspace() { release_source(); }
 
 void Workspace::release_source() {
   for (auto& v : views_) v->set_source(nullptr);
+  for (auto& s : strips_) s->set_source(nullptr);
 }
 
 void Workspace::set_source(UiContext& ctx, const UiState& state) {
   for (int i = 0; i < kMaxViews; ++i) {
     auto& v = *views_[static_cast<std::size_t>(i)];
     v.set_source(nullptr);
+    strips_[static_cast<std::size_t>(i)]->set_source(nullptr);
     v.set_config(state.views[static_cast<std::size_t>(i)]);
     // Only the views on screen ask the pool for work.
     v.set_source(i < state.view_count ? ctx.pool : nullptr);
@@ -174,6 +178,10 @@ void Workspace::draw_views(UiContext& ctx, UiState& state, ImVec2 size) {
   const ImVec2 origin = ImGui::GetCursorPos();
   for (int i = 0; i < kMaxViews; ++i) {
     auto& v = *views_[static_cast<std::size_t>(i)];
+    auto& strip = *strips_[static_cast<std::size_t>(i)];
+    const bool strip_on = i < count && v.config().depth_strip && v.config().method != jobs::Method::pixels;
+    strip_shown_[static_cast<std::size_t>(i)] = strip_on;
+    if (!strip_on) strip.set_source(nullptr);  // off, or off screen: release its panels' chains
     if (i >= count) {
       if (v.source() != nullptr) v.set_source(nullptr);  // off screen: stop asking for its layouts
       continue;
@@ -183,7 +191,13 @@ void Workspace::draw_views(UiContext& ctx, UiState& state, ImVec2 size) {
     ImGui::SetCursorPos(ImVec2(origin.x + static_cast<float>(c) * (cell.x + gap), origin.y + static_cast<float>(r) * (cell.y + gap)));
     const char* ids[] = {"view0", "view1", "view2", "view3"};
     ImGui::BeginChild(ids[i], cell, true, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
-    v.draw(ctx, state, ImGui::GetContentRegionAvail());
+    if (strip_on) {  // the view's header, then its method on every layer
+      v.draw(ctx, state, ImGui::GetContentRegionAvail(), true, false);
+      strip.set_source(ctx.pool);
+      strip.draw(ctx, state, v.config(), ImGui::GetContentRegionAvail());
+    } else {
+      v.draw(ctx, state, ImGui::GetContentRegionAvail());
+    }
     ImGui::EndChild();
   }
 }
@@ -280,8 +294,9 @@ void Workspace::draw_left_panel(UiContext& ctx, UiState& state, ImVec2 size) {
 void Workspace::schedule_layer_redraws(UiContext& ctx, const UiState& state) {
   const auto budget = static_cast<std::size_t>(state.playing ? kLayerRedrawsPerFramePlaying : kLayerRedrawsPerFrame);
   std::vector<ProjectionView*> stale;
-  for (auto& v : views_) {
-    if (v->source() != nullptr && v->layer_stale()) stale.push_back(v.get());
+  for (std::size_t i = 0; i < views_.size(); ++i) {
+    auto& v = views_[i];  // (a view showing a depth strip draws no canvas of its own)
+    if (v->source() != nullptr && !strip_shown_[i] && v->layer_stale()) stale.push_back(v.get());
   }
   // The view being dragged or hovered first (panning and turning stay smooth), then the longest waiting.
   std::stable_sort(stale.begin(), stale.end(), [](const ProjectionView* a, const ProjectionView* b) {

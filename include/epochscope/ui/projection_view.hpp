@@ -59,6 +59,7 @@ struct ViewReport {
   double mean_change = -1;    ///< mean neighbourhood change of the frame shown (-1: unknown)
   bool images = false;
   int dims = 2;                      ///< 3: a 3-D view
+  bool depth_strip = false;          ///< the view shows its method on every layer (DepthStrip)
   float yaw = 0, pitch = 0;          ///< 3-D views: the orbit camera's angles (radians)
   float camera_distance = 0;         ///< 3-D views: the orbit camera's distance (fitted layout radius 1)
   int hovered_ring = -1;                        ///< point ringed in this view
@@ -88,8 +89,9 @@ class ProjectionView {
   jobs::LayoutPool* source() const { return pool_; }
   /// Releases the pool chain (before the pool goes away).
   void release();
-  /// Header (method, layer, state) + canvas, filling `size` at the cursor. `header` false: canvas only.
-  void draw(UiContext& ctx, UiState& state, ImVec2 size, bool header = true);
+  /// Header (method, layer, state) + canvas, filling `size` at the cursor. `header` false: canvas
+  /// only; `canvas` false: header only (a depth strip draws below it).
+  void draw(UiContext& ctx, UiState& state, ImVec2 size, bool header = true, bool canvas = true);
   const ViewReport& report() const { return report_; }
   const ViewConfig& config() const { return config_; }
   void set_config(const ViewConfig& config);

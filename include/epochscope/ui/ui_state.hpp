@@ -28,6 +28,9 @@ struct ViewConfig {
   /// 2 or 3: a 3-D view lays out in three dimensions and turns with an orbit camera (not for star
   /// coordinates or the pixel explorer, which are 2-D only).
   int dims = 2;
+  /// Depth strip: the method on every layer of the frame shown, as small multiples in the view (2-D;
+  /// not for the pixel explorer). The view's own layer is outlined in the strip.
+  bool depth_strip = false;
   bool operator==(const ViewConfig&) const = default;
 };
 

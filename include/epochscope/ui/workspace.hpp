@@ -15,6 +15,7 @@
 
 #include "epochscope/render/point_renderer.hpp"
 #include "epochscope/ui/context.hpp"
+#include "epochscope/ui/depth_strip.hpp"
 #include "epochscope/ui/projection_view.hpp"
 #include "epochscope/ui/ui_state.hpp"
 
@@ -41,6 +42,10 @@ class Workspace {
   /// The classes the points on show belong to, with their colours (greyed out but the highlighted one).
   static std::vector<std::pair<std::string, Rgba8>> legend_entries(const UiContext& ctx, const UiState& state);
   ProjectionView& view(int slot) { return *views_[static_cast<std::size_t>(slot)]; }
+  /// The depth strip view `slot` showed at its last draw, or nullptr when it showed none.
+  const DepthStrip* strip(int slot) const {
+    return strip_shown_[static_cast<std::size_t>(slot)] ? strips_[static_cast<std::size_t>(slot)].get() : nullptr;
+  }
 
  private:
   void update_styles(const UiContext& ctx, const UiState& state);
@@ -57,6 +62,8 @@ class Workspace {
   render::Compositor compositor_;
   render::PointStyleBuffer styles_;
   std::array<std::unique_ptr<ProjectionView>, kMaxViews> views_;
+  std::array<std::unique_ptr<DepthStrip>, kMaxViews> strips_;
+  std::array<bool, kMaxViews> strip_shown_{};
   struct StyleKey {
     const void* frame = nullptr;
     const void* points = nullptr;

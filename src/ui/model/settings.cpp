@@ -31,6 +31,7 @@ GuiSettings load_settings(const std::filesystem::path& path, std::string* warnin
         s.views[i].axis_x = std::clamp(v.value("axis_x", s.views[i].axis_x), 0, 1 << 20);
         s.views[i].axis_y = std::clamp(v.value("axis_y", s.views[i].axis_y), 0, 1 << 20);
         s.views[i].dims = v.value("dims", 2) == 3 ? 3 : 2;
+        s.views[i].depth_strip = v.value("depth_strip", false);
       }
     }
     s.images = j.value("images", false);
@@ -53,7 +54,8 @@ bool save_settings(const std::filesystem::path& path, const GuiSettings& s) {
   j["view_count"] = s.view_count;
   j["views"] = nlohmann::json::array();
   for (const auto& v : s.views) {
-    j["views"].push_back({{"method", jobs::method_name(v.method)}, {"layer", v.layer}, {"axis_x", v.axis_x}, {"axis_y", v.axis_y}, {"dims", v.dims}});
+    j["views"].push_back({{"method", jobs::method_name(v.method)}, {"layer", v.layer}, {"axis_x", v.axis_x}, {"axis_y", v.axis_y}, {"dims", v.dims},
+                                  {"depth_strip", v.depth_strip}});
   }
   j["images"] = s.images;
   j["point_size"] = s.point_size;
