@@ -365,3 +365,16 @@ TEST(Layers, DepthOrderNeighboursLabelsAndErrors) {
   EXPECT_EQ(legacy[2].name, "output");
   EXPECT_EQ(store::deepest_hidden_layer(store::PointSet{}), "input");
 }
+
+TEST(PointSet, RunsToCompareMustTrackTheSamePoints) {
+  const auto a = epochscope::testing::synthetic_points(50);
+  auto b = a;
+  EXPECT_EQ(store::why_points_differ(a, b), "");
+  b.source_index[7] += 1;
+  EXPECT_NE(store::why_points_differ(a, b).find("point 7 is a different image"), std::string::npos);
+  b = epochscope::testing::synthetic_points(40);
+  EXPECT_EQ(store::why_points_differ(a, b), "one run tracks 50 points, the other 40");
+  b = a;
+  b.dataset = "fashion";
+  EXPECT_EQ(store::why_points_differ(a, b), "one run is on synthetic, the other on fashion");
+}

@@ -25,6 +25,7 @@ struct GuiCommand {
   TrainCommand train;                   ///< what a live run trains (the default action)
   std::filesystem::path session;        ///< non-empty: open this session offline, no training
   std::filesystem::path follow;         ///< non-empty: follow this session another program writes
+  std::filesystem::path compare;        ///< non-empty: a second run over the same points, followed
   bool stats = false;                   ///< print frame-time percentiles and epoch times on exit
   std::filesystem::path test_state;     ///< write a JSON state dump here every frame (GUI tests)
   std::filesystem::path screenshot_dir; ///< where F12 / Ctrl+S save (default data_home()/screenshots)

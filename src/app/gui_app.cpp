@@ -72,11 +72,21 @@ class App {
     } else {
       opener_.train(cmd.train);
     }
+    if (!cmd.compare.empty()) {
+      if (std::filesystem::exists(cmd.compare)) {
+        compare_opener_.follow(cmd.compare);  // read now, and followed while it is being written
+      } else {
+        set_message(fmt::format("cannot compare with {}: no such file", cmd.compare.string()), true);
+        std::cerr << "epochscope: " << ctx_.message << "\n";
+      }
+    }
   }
 
   ~App() {
     workspace_.release_source();
     ctx_.pool = nullptr;
+    ctx_.compare = {};
+    compare_.reset();
     source_.reset();
     retired_.clear();  // joins
   }
@@ -86,6 +96,8 @@ class App {
  private:
   void replace_source(std::unique_ptr<DataSource> next);
   bool poll_opening();
+  bool poll_compare();
+  void drop_compare(const std::string& why);
   void set_message(std::string m, bool error) {
     ctx_.message = std::move(m);
     ctx_.message_is_error = error;
@@ -114,6 +126,9 @@ class App {
   std::unique_ptr<render::ImageAtlas> atlas_;
   std::vector<std::jthread> retired_;  ///< old sources being destroyed off the main thread
   SourceOpener opener_{tasks_};  ///< opens sources on tasks_ (a session, training, a followed file)
+  SourceOpener compare_opener_{tasks_};  ///< opens the run to compare with (--compare), followed
+  std::unique_ptr<DataSource> compare_;  ///< run B: the same points, shown by views set to it
+  std::uint64_t compare_generation_ = 0, compare_version_ = 0;
   std::string opening_;          ///< what opener_ said it was doing, as shown
   const DataSource* restarted_source_ = nullptr;  ///< the followed source whose restart was handled
   ui::FrameStats stats_;
@@ -154,6 +169,10 @@ void App::replace_source(std::unique_ptr<DataSource> next) {
   if (const auto note = state_.fit_views(points); !note.empty()) std::cerr << "epochscope: " << note << "\n";
   const auto& ds = points.dataset;
   if (ds == "mnist" || ds == "fashion" || ds == "mnist1d") ctx_.train_settings.dataset = ds == "fashion" ? 1 : ds == "mnist1d" ? 2 : 0;
+  ctx_.run_label = source_->session_file().filename().string();
+  if (compare_) {
+    if (const auto why = store::why_points_differ(points, compare_->store()->points()); !why.empty()) drop_compare(why);
+  }
   workspace_.set_source(ctx_, state_);
   const auto w = source_->warning();
   if (w.empty()) {
@@ -230,6 +249,54 @@ bool App::poll_opening() {
   return true;
 }
 
+void App::drop_compare(const std::string& why) {
+  workspace_.release_source();
+  const auto name = compare_ ? compare_->session_file().string() : cmd_.compare.string();
+  ctx_.compare = {};
+  if (compare_) retired_.emplace_back([old = std::move(compare_)]() mutable { old.reset(); });
+  for (auto& v : state_.views) v.run = 0;
+  if (source_) workspace_.set_source(ctx_, state_);
+  set_message(fmt::format("cannot compare with {}: {}", name, why), true);
+  std::cerr << "epochscope: " << ctx_.message << "\n";
+}
+
+// The run to compare with: checked against the session's points once both are open, then its new
+// frames and layouts. Returns whether anything on show changed.
+bool App::poll_compare() {
+  if (!source_) return false;  // checked against the session's points: wait for them
+  auto p = compare_opener_.poll();
+  if (!p.error.empty()) {
+    drop_compare(p.error);
+    return true;
+  }
+  if (p.source) {
+    if (const auto why = store::why_points_differ(ctx_.store->points(), p.source->store()->points()); !why.empty()) {
+      compare_ = std::move(p.source);
+      drop_compare(why);
+      return true;
+    }
+    workspace_.release_source();
+    if (compare_) retired_.emplace_back([old = std::move(compare_)]() mutable { old.reset(); });
+    compare_ = std::move(p.source);
+    ctx_.compare = {compare_->store(), &compare_->pool(), {}, compare_->session_file().filename().string()};
+    compare_generation_ = 0;
+    workspace_.set_source(ctx_, state_);
+    std::cerr << "epochscope: comparing with " << compare_->session_file().string() << "\n";
+  }
+  if (!compare_) return p.source != nullptr;
+  bool changed = false;
+  if (compare_->store()->generation() != compare_generation_) {
+    compare_generation_ = compare_->store()->generation();
+    ctx_.compare.frames = compare_->store()->snapshot();
+    changed = true;
+  }
+  if (compare_->pool().version() != compare_version_) {
+    compare_version_ = compare_->pool().version();
+    changed = true;
+  }
+  return changed;
+}
+
 // Whether anything a frame would show has changed since the last frame.
 bool App::poll_changes() {
   bool changed = false;
@@ -238,6 +305,7 @@ bool App::poll_changes() {
     opener_.follow(cmd_.follow);  // a new run in the same file
   }
   changed = poll_opening() || changed;
+  changed = poll_compare() || changed;
   if (auto done = exporter_.take_result()) {  // an export finished: say where it went
     ctx_.export_status = *done;
     set_message(*done, done->starts_with("export failed"));

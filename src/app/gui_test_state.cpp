@@ -48,6 +48,8 @@ void write_test_state(const std::filesystem::path& path, const ui::UiContext& ct
                      {"three_d", ctx.trajectory.three_d},
                      {"yaw", ctx.trajectory.camera.yaw}};
   j["message"] = ctx.message;
+  j["compare"] = ctx.compare.label;  // the compared run's file name, or empty
+  j["compare_frames"] = ctx.compare.frames.size();
   j["source"] = ctx.source_label;
   j["last_screenshot"] = ctx.last_screenshot;
   j["export_status"] = ctx.export_status;
@@ -97,6 +99,7 @@ void write_test_state(const std::filesystem::path& path, const ui::UiContext& ct
     for (const auto& [point, pos] : r.samples) samples.push_back({{"point", point}, {"x", pos.x}, {"y", pos.y}});
     v["samples"] = samples;
     v["depth_strip"] = r.depth_strip;
+    v["run"] = r.run;
     auto strip = nlohmann::json::array();  // the depth strip's panels, one per layer
     if (const auto* s = workspace.strip(i)) {
       for (const auto& p : s->panels()) {

@@ -126,6 +126,9 @@ int main(int argc, char** argv) {
   cli.add_option("--follow", gui.follow, "Open a session file another program is writing and show its frames "
                                          "as they land (no training)")
       ->excludes("--session");
+  cli.add_option("--compare", gui.compare, "A second run over the same tracked points (same dataset, seed and "
+                                           "--tracked): any view can show it, linked by point and epoch; followed "
+                                           "while it is being written");
   cli.add_flag("--stats", gui.stats, "Print frame-time percentiles and epoch times on exit");
   cli.add_flag("--full-redraw", gui.full_redraw, "Draw the whole window every frame (by default only what changed "
                                                  "is drawn again where the display keeps the last frame)");

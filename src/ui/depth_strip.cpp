@@ -63,9 +63,18 @@ void DepthStrip::draw(UiContext& ctx, UiState& state, const ViewConfig& config, 
     // The panel's layer and its state in one line: "conv2 (64 channel means) · 3/4".
     const auto& view = *views_[static_cast<std::size_t>(k)];
     const auto& report = view.report();
-    const std::string label = store::layer_label(*points, layers_[static_cast<std::size_t>(k)]);
+    const std::string& name = layers_[static_cast<std::size_t>(k)];
+    const std::string label = store::layer_label(*points, name);
+    // The whole label where it fits, else the name and width, else the name (whole on hover).
+    const float room = ImGui::GetContentRegionAvail().x;
+    std::string shown = label;
+    if (ImGui::CalcTextSize(shown.c_str()).x > room) {
+      const auto* info = store::find_layer(*points, name);
+      shown = info != nullptr ? fmt::format("{} ({})", name, info->width) : name;
+      if (ImGui::CalcTextSize(shown.c_str()).x > room) shown = name;
+    }
     ImGui::PushStyleColor(ImGuiCol_Text, to_imvec4(own ? th.text : th.text_dim));
-    ImGui::TextUnformatted(label.c_str());
+    ImGui::TextUnformatted(shown.c_str());
     ImGui::PopStyleColor();
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s\n%s", label.c_str(), report.status.c_str());
     const ImVec2 min = ImGui::GetWindowPos();

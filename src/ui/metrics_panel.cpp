@@ -32,14 +32,34 @@ void draw_metrics_panel(UiContext& ctx, UiState& state) {
   ImGui::Text("loss %.3f", cur.heldout_loss);
   ImGui::PopTextWrapPos();
   const float w = ImGui::GetContentRegionAvail().x;
-  const ImU32 train_color = to_imu32(ctx.theme->class_color(1)), heldout_color = to_imu32(ctx.theme->class_color(0));
-  const ChartSeries loss[] = {{train_loss, train_color, "training"}, {heldout_loss, heldout_color, "held-out"}};
-  int h = draw_chart(ctx, "loss", "loss", loss, ImVec2(w, 112 * em()), 0.0f, max_loss * 1.05f, state.frame, "%.4f");
-  const ChartSeries acc[] = {{train_acc, train_color, "training"}, {heldout_acc, heldout_color, "held-out"}};
-  const int h2 = draw_chart(ctx, "accuracy", "accuracy %", acc, ImVec2(w, 112 * em()), 0.0f, 100.0f, state.frame, "%.1f%%");
+  int h = -1, h2 = -1;
+  if (ctx.compare.store != nullptr) {
+    // Two runs: each one's held-out curves, A in the first colour, B in the second.
+    std::vector<float> b_loss, b_acc;
+    for (const auto& f : ctx.compare.frames) {
+      b_loss.push_back(static_cast<float>(f->metrics.heldout_loss));
+      b_acc.push_back(static_cast<float>(100 * f->metrics.heldout_accuracy));
+      max_loss = std::max(max_loss, b_loss.back());
+    }
+    const ImU32 a_color = to_imu32(ctx.theme->class_color(0)), b_color = to_imu32(ctx.theme->class_color(2));
+    const ChartSeries loss[] = {{heldout_loss, a_color, "A"}, {b_loss, b_color, "B"}};
+    h = draw_chart(ctx, "loss", "held-out loss", loss, ImVec2(w, 112 * em()), 0.0f, max_loss * 1.05f, state.frame, "%.4f");
+    const ChartSeries acc[] = {{heldout_acc, a_color, "A"}, {b_acc, b_color, "B"}};
+    h2 = draw_chart(ctx, "accuracy", "held-out accuracy %", acc, ImVec2(w, 112 * em()), 0.0f, 100.0f, state.frame, "%.1f%%");
+    ImGui::PushTextWrapPos(0);
+    ImGui::TextDisabled("A: %s\nB: %s", ctx.run_label.c_str(), ctx.compare.label.c_str());
+    ImGui::PopTextWrapPos();
+  } else {
+    const ImU32 train_color = to_imu32(ctx.theme->class_color(1)), heldout_color = to_imu32(ctx.theme->class_color(0));
+    const ChartSeries loss[] = {{train_loss, train_color, "training"}, {heldout_loss, heldout_color, "held-out"}};
+    h = draw_chart(ctx, "loss", "loss", loss, ImVec2(w, 112 * em()), 0.0f, max_loss * 1.05f, state.frame, "%.4f");
+    const ChartSeries acc[] = {{train_acc, train_color, "training"}, {heldout_acc, heldout_color, "held-out"}};
+    h2 = draw_chart(ctx, "accuracy", "accuracy %", acc, ImVec2(w, 112 * em()), 0.0f, 100.0f, state.frame, "%.1f%%");
+  }
   if (h < 0) h = h2;
   // Clicking the chart jumps the epoch bar there.
-  if (h >= 0 && ImGui::IsMouseClicked(ImGuiMouseButton_Left)) state.set_frame(h, ctx.frame_count());
+  const int frames = std::max(ctx.frame_count(), static_cast<int>(ctx.compare.frames.size()));
+  if (h >= 0 && ImGui::IsMouseClicked(ImGuiMouseButton_Left)) state.set_frame(h, frames);
 }
 
 }  // namespace epochscope::ui

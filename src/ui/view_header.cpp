@@ -72,8 +72,19 @@ void ProjectionView::draw_header(UiContext& ctx, UiState& state) {
   // The layer menu, and a step button either side of it: shallower, deeper (Page Up / Page Down).
   const float step_w = ImGui::GetFrameHeight();
   const float layer_w = std::min(layer_text + arrow, 14.0f * em()) + 2 * (step_w + spacing);
+  const bool comparing = ctx.compare.store != nullptr;  // another run is open: a chip picks which one
   const float chips = (!is_pixels() ? chip_width("change") + chip_width("depth") + 2 * spacing : 0.0f) +
-                      (can_3d ? chip_width("3-D") + spacing : 0.0f);
+                      (can_3d ? chip_width("3-D") + spacing : 0.0f) + (comparing ? chip_width("run B") + spacing : 0.0f);
+  const std::string run_tip = fmt::format("Which run the view shows: A ({}) or, when on, B ({}).\n"
+                                          "Hover, selection, traces and the epoch bar are linked by point and epoch.",
+                                          ctx.run_label, ctx.compare.label);
+  const auto run_chip = [&] {
+    bool b = config_.run == 1;
+    ImGui::SameLine();
+    if (toggle_chip("run B", &b)) next.run = b ? 1 : 0;
+    ctx.hooks[fmt::format("view{}_run", slot_)] = item_rect();
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", run_tip.c_str());
+  };
   const bool one_row = method_w + spacing + layer_w + chips <= w;
   const auto step_layer = [&](int step) {
     if (points != nullptr) next.layer = store::neighbour_layer(*points, config_.layer, step);
@@ -126,7 +137,8 @@ void ProjectionView::draw_header(UiContext& ctx, UiState& state) {
   if (!one_row) {
     // A narrow view (a large UI scale, four views on a small screen): one menu holds the method, the
     // layer and the toggles, and its label says what the view shows.
-    std::string label = fmt::format("{} \xc2\xb7 {}", jobs::method_label(config_.method), config_.layer);
+    std::string label = fmt::format("{}{} \xc2\xb7 {}", comparing ? (config_.run == 1 ? "B: " : "A: ") : "",
+                                    jobs::method_label(config_.method), config_.layer);
     if (color_change_) label += " \xc2\xb7 change";
     if (config_.depth_strip && !is_pixels()) label += " \xc2\xb7 depth";
     if (config_.dims == 3 && can_3d) label += " \xc2\xb7 3-D";
@@ -142,6 +154,12 @@ void ProjectionView::draw_header(UiContext& ctx, UiState& state) {
         if (ImGui::Checkbox("colour by change", &color_change_)) change_.invalidate();
         ctx.hooks[fmt::format("view{}_change", slot_)] = item_rect();
         if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", change_tip);
+        if (comparing) {
+          bool b = config_.run == 1;
+          if (ImGui::Checkbox(fmt::format("run B ({})", ctx.compare.label).c_str(), &b)) next.run = b ? 1 : 0;
+          ctx.hooks[fmt::format("view{}_run", slot_)] = item_rect();
+          if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", run_tip.c_str());
+        }
         ImGui::Checkbox("every layer (depth strip)", &next.depth_strip);
         ctx.hooks[fmt::format("view{}_depth", slot_)] = item_rect();
         if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", depth_tip);
@@ -193,6 +211,7 @@ void ProjectionView::draw_header(UiContext& ctx, UiState& state) {
       ctx.hooks[fmt::format("view{}_3d", slot_)] = item_rect();
       if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", three_tip);
     }
+    if (comparing) run_chip();
   }
   if (!(next == config_)) {
     set_config(next);
@@ -202,7 +221,9 @@ void ProjectionView::draw_header(UiContext& ctx, UiState& state) {
 
   float progress = 0;
   std::string readouts;
-  const std::string status = status_line(ctx, state, progress, readouts);
+  const std::string run = !comparing ? "" : config_.run == 1 ? "run B (" + ctx.compare.label + ") \xc2\xb7 "
+                                                              : "run A (" + ctx.run_label + ") \xc2\xb7 ";
+  const std::string status = run + status_line(ctx, state, progress, readouts);
   // The state on one line, the trust readouts on the next; each shortened to the view's width
   // (whole in the tooltip), never cut off mid-word at the edge.
   ImGui::PushStyleColor(ImGuiCol_Text, to_imvec4(ctx.theme->text_dim));
@@ -224,6 +245,7 @@ void ProjectionView::draw_header(UiContext& ctx, UiState& state) {
   report_.layer = config_.layer;
   report_.layout_frame = shown_frame_;
   report_.depth_strip = config_.depth_strip;
+  report_.run = config_.run;
   report_.loading = loading_;
   report_.dims = dims();
   report_.yaw = dims() == 3 ? orbit_.camera().yaw : 0.0f;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "epochscope/store/layers.hpp"
 #include "epochscope/ui/panels.hpp"
 #include "epochscope/ui/style.hpp"
 
@@ -164,6 +165,27 @@ void Workspace::draw_empty(UiContext& ctx, ImVec2 size) {
   ctx.hooks["empty_state"] = {{p0.x, p0.y}, {p0.x + size.x, p0.y + size.y}};
 }
 
+namespace {
+
+// Swaps the compared run into ctx's store, pool and frames for the scope (when `on`).
+struct CompareSwap {
+  CompareSwap(UiContext& c, bool on) : ctx(c), active(on) { swap(); }
+  ~CompareSwap() { swap(); }
+  CompareSwap(const CompareSwap&) = delete;
+  CompareSwap& operator=(const CompareSwap&) = delete;
+  void swap() {
+    if (!active) return;
+    std::swap(ctx.store, ctx.compare.store);
+    std::swap(ctx.pool, ctx.compare.pool);
+    std::swap(ctx.frames, ctx.compare.frames);
+    ctx.showing_compare = !ctx.showing_compare;
+  }
+  UiContext& ctx;
+  bool active;
+};
+
+}  // namespace
+
 void Workspace::draw_views(UiContext& ctx, UiState& state, ImVec2 size) {
   if (ctx.store == nullptr) {
     draw_empty(ctx, size);
@@ -185,6 +207,16 @@ void Workspace::draw_views(UiContext& ctx, UiState& state, ImVec2 size) {
     if (i >= count) {
       if (v.source() != nullptr) v.set_source(nullptr);  // off screen: stop asking for its layouts
       continue;
+    }
+    // A view of the compared run draws with that run's store, pool and frames in ctx.
+    const bool other_run = v.config().run == 1 && ctx.compare.store != nullptr;
+    CompareSwap swap(ctx, other_run);
+    if (const auto* points = ctx.points(); points != nullptr && !store::is_layer_name(v.config().layer, points)) {
+      // The other run has other layers (a cnn against an mlp): its deepest one that is not the output.
+      ViewConfig c = v.config();
+      c.layer = store::deepest_hidden_layer(*points);
+      v.set_config(c);
+      state.views[static_cast<std::size_t>(i)] = c;
     }
     if (v.source() != ctx.pool) v.set_source(ctx.pool);
     const int c = i % cols, r = i / cols;

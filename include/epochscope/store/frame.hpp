@@ -47,6 +47,10 @@ struct PointSet {
   int class_count() const { return static_cast<int>(class_names.size()); }
 };
 
+/// Why two runs' tracked points are not the same points (dataset, count, and each point's label,
+/// split and index in the dataset), in a few words; empty when they are the same.
+std::string why_points_differ(const PointSet& a, const PointSet& b);
+
 struct FrameMetrics {
   double train_loss = 0;        ///< mean cross-entropy over the tracked training points (eval mode)
   double train_accuracy = 0;

@@ -92,9 +92,22 @@ struct TrajectoryCache {
   OrbitCamera camera;
 };
 
+/// A second run over the same tracked points (`--compare`), shown by views whose ViewConfig::run is
+/// 1. While such a view draws, the Workspace swaps it with the UiContext's own store, pool and
+/// frames, so every drawing function reads "the run this view shows" from the usual fields.
+struct CompareRun {
+  std::shared_ptr<const store::EpochStore> store;  ///< null: nothing to compare with
+  jobs::LayoutPool* pool = nullptr;
+  std::vector<store::FramePtr> frames;
+  std::string label;  ///< the file's name
+};
+
 struct UiContext {
   std::shared_ptr<const store::EpochStore> store;  ///< null until a source exists
   jobs::LayoutPool* pool = nullptr;
+  CompareRun compare;  ///< the other run (swapped in while a view of it draws)
+  bool showing_compare = false;  ///< the fields above hold the compared run (run B) just now
+  std::string run_label;         ///< the session's file name (run A) when comparing
   const render::ImageAtlas* atlas = nullptr;
   /// The window's look (ui/palette.hpp): every colour drawn comes from here.
   const Theme* theme = &dark_theme();

@@ -60,6 +60,7 @@ struct ViewReport {
   bool images = false;
   int dims = 2;                      ///< 3: a 3-D view
   bool depth_strip = false;          ///< the view shows its method on every layer (DepthStrip)
+  int run = 0;                       ///< 0: the session, 1: the compared run
   float yaw = 0, pitch = 0;          ///< 3-D views: the orbit camera's angles (radians)
   float camera_distance = 0;         ///< 3-D views: the orbit camera's distance (fitted layout radius 1)
   int hovered_ring = -1;                        ///< point ringed in this view

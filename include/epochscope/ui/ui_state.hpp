@@ -31,6 +31,8 @@ struct ViewConfig {
   /// Depth strip: the method on every layer of the frame shown, as small multiples in the view (2-D;
   /// not for the pixel explorer). The view's own layer is outlined in the strip.
   bool depth_strip = false;
+  /// Which run the view shows: 0 the session, 1 the one compared with it (`--compare`; not saved).
+  int run = 0;
   bool operator==(const ViewConfig&) const = default;
 };
 

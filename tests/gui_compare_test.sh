@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# GUI test: two runs side by side (issue "any network, every layer"). A cnn and an mlp trained on
+# the same tracked points:
+#   - `--session A --compare B`: a view switched to run B shows B's layers (falling back to its own
+#     when the view's layer is A's only); hover and selection in a view of A ring and trace the same
+#     point in the view of B; the loss chart shows both runs;
+#   - a run whose points differ is refused with a one-line reason, in the window and on stderr;
+#   - a compared run that is still being written is followed: its frames arrive in the window.
+# Usage: gui_compare_test.sh path/to/epochscope scratch-dir     (exit 77 = skipped)
+set -euo pipefail
+exe=$(readlink -f "$1")
+tmp=$2
+here=$(cd "$(dirname "$0")" && pwd)
+state="$tmp/state.json"
+SCREEN=1440x900x24
+source "$here/lib_gui.sh"
+
+python3 "$here/gui_driver.py" - make-idx "$tmp/data"
+common=(--data-dir "$tmp/data" --epochs 2 --batch-size 128 --tracked 400 --seed 4 --quiet)
+"$exe" train "${common[@]}" --out "$tmp/a.epochscope" >"$tmp/train.txt" 2>&1 || { cat "$tmp/train.txt"; exit 1; }
+"$exe" train "${common[@]}" --model mlp --out "$tmp/b.epochscope" >"$tmp/train.txt" 2>&1 || { cat "$tmp/train.txt"; exit 1; }
+"$exe" train --data-dir "$tmp/data" --epochs 1 --tracked 300 --quiet --out "$tmp/c.epochscope" >/dev/null 2>&1
+mkdir -p "$XDG_CONFIG_HOME/epochscope"
+cat > "$XDG_CONFIG_HOME/epochscope/gui.json" <<'JSON'
+{"view_count": 2, "views": [{"method": "umap", "layer": "hidden"}, {"method": "pca", "layer": "hidden"}]}
+JSON
+
+# run_b VIEW: switch a view to run B (its chip, or the checkbox in a narrow view's menu).
+run_b() {
+  local cx cy opened=0
+  read -r cx cy < <(py center "combo$1")
+  if ! py has "view$1_run"; then
+    move "$cx" "$cy"
+    click
+    py wait "'view$1_run' in j['hooks']" 10
+    opened=1
+  fi
+  click_hook "view$1_run"
+  if [[ $opened == 1 ]]; then move "$cx" "$cy"; click; fi
+}
+
+step "A compared with B: a view of B, hover and selection linked by point"
+launch --session "$tmp/a.epochscope" --compare "$tmp/b.epochscope"
+py wait 'j["compare"] == "b.epochscope" and j["compare_frames"] == 3' 20
+run_b 1
+# B (an mlp) has no "hidden": the view shows B's deepest layer but the output.
+py wait 'j["views"][1]["run"] == 1 and j["views"][1]["layer"] == "logits" and j["views"][1]["final"] and
+         "run B (b.epochscope)" in j["views"][1]["status"] and "run A (a.epochscope)" in j["views"][0]["status"]' 60
+py wait 'j["views"][0]["final"]' 60
+read -r p x y < <(py sample 0)
+move "$x" "$y"
+py wait "j['hovered'] == $p and j['views'][1]['hovered_ring'] == $p" 10
+click
+py wait "j['selection'] == [$p] and len(j['views'][1]['trace_lengths']) == 1 and j['views'][1]['trace_lengths'][0] == 3" 10
+close
+
+step "a run over other points is refused with a one-line reason"
+launch --session "$tmp/a.epochscope" --compare "$tmp/c.epochscope"
+py wait '"cannot compare with" in j["message"] and "one run tracks 400 points, the other 300" in j["message"] and
+         j["compare"] == ""' 20
+close
+test "$(grep -c "cannot compare with" "$tmp/out.txt")" -eq 1 || { cat "$tmp/out.txt"; exit 1; }
+
+step "a compared run still being written is followed"
+"$exe" train --data-dir "$tmp/data" --epochs 4 --batch-size 128 --tracked 400 --seed 4 --model mlp --quiet \
+  --out "$tmp/live.epochscope" >/dev/null 2>&1 &
+trainer=$!
+for _ in $(seq 1 100); do [[ -s "$tmp/live.epochscope" ]] && break; sleep 0.1; done
+launch --session "$tmp/a.epochscope" --compare "$tmp/live.epochscope"
+py wait 'j["compare"] == "live.epochscope" and j["compare_frames"] == 5' 120
+wait "$trainer"
+close
+echo "gui_compare_test: ok"
