@@ -5,7 +5,11 @@
 #     when the view's layer is A's only); hover and selection in a view of A ring and trace the same
 #     point in the view of B; the loss chart shows both runs;
 #   - a run whose points differ is refused with a one-line reason, in the window and on stderr;
-#   - a compared run that is still being written is followed: its frames arrive in the window.
+#   - a compared run that is still being written is followed: its frames arrive in the window;
+#   - "Open session..." lists a folder's sessions and opens one (remembered as recent); a session
+#     dropped on a view is compared in that view, a file that is no session gets a one-line message.
+#     (Drops come through the app's drop handler from a file beside the state dump: xdotool cannot
+#     drive X's drag-and-drop protocol.)
 # Usage: gui_compare_test.sh path/to/epochscope scratch-dir     (exit 77 = skipped)
 set -euo pipefail
 exe=$(readlink -f "$1")
@@ -69,5 +73,22 @@ for _ in $(seq 1 100); do [[ -s "$tmp/live.epochscope" ]] && break; sleep 0.1; d
 launch --session "$tmp/a.epochscope" --compare "$tmp/live.epochscope"
 py wait 'j["compare"] == "live.epochscope" and j["compare_frames"] == 5' 120
 wait "$trainer"
+close
+
+step "Open session... : the in-app browser lists the folder's sessions; one opened, then remembered"
+launch --session "$tmp/a.epochscope"
+click_hook open_session
+py wait '"open_entry_b.epochscope" in j["hooks"] and "open_entry_train.txt" not in j["hooks"]' 10
+click_hook open_entry_b.epochscope
+click_hook open_ok
+py wait '"b.epochscope" in j["source"] and "open_dialog" not in j["hooks"]' 20
+grep -q "$tmp/b.epochscope" "$XDG_CONFIG_HOME/epochscope/recent.json" || { cat "$XDG_CONFIG_HOME/epochscope/recent.json"; exit 1; }
+
+step "drops: a session on a view compares in that view; a file that is no session says so and keeps the view"
+read -r cx cy < <(py get '" ".join(str(int((v["canvas"][0] + v["canvas"][2]) / 2)) + " " + str(int((v["canvas"][1] + v["canvas"][3]) / 2)) for v in j["views"][1:2])')
+echo "$cx $cy $tmp/a.epochscope" >"$state.drop"
+py wait 'j["compare"] == "a.epochscope" and j["views"][1]["run"] == 1 and "b.epochscope" in j["source"]' 20
+echo "5 5 $tmp/train.txt" >"$state.drop"
+py wait '"not an epochscope session file" in j["message"] and "b.epochscope" in j["source"] and j["compare"] == "a.epochscope"' 20
 close
 echo "gui_compare_test: ok"

@@ -8,6 +8,7 @@
 
 #include "epochscope/core/random.hpp"
 #include "epochscope/ui/damage.hpp"
+#include "epochscope/ui/file_browser.hpp"
 #include "epochscope/ui/frame_stats.hpp"
 #include "epochscope/ui/orbit_camera.hpp"
 #include "epochscope/ui/picking.hpp"
@@ -551,4 +552,32 @@ TEST(Damage, CoalesceCoversEveryRectWithFewRectangles) {
     }
   }
   EXPECT_TRUE(coalesce({Rect{{5, 5}, {5, 40}}}, {100, 100}, o).empty());  // zero width: no pixel
+}
+
+TEST(FileBrowser, ListsFoldersFirstThenFilesAndRemembersRecentFiles) {
+  const auto dir = epochscope::testing::scratch_dir();
+  std::filesystem::create_directories(dir / "runs");
+  std::filesystem::create_directories(dir / ".hidden");
+  epochscope::testing::write_bytes(dir / "b.epochscope", "xx");
+  epochscope::testing::write_bytes(dir / "a.txt", "x");
+  const auto l = list_directory(dir);
+  ASSERT_EQ(l.entries.size(), 3u);
+  EXPECT_EQ(l.entries[0].name, "runs");
+  EXPECT_TRUE(l.entries[0].directory);
+  EXPECT_EQ(l.entries[1].name, "a.txt");
+  EXPECT_FALSE(l.entries[1].session);
+  EXPECT_TRUE(l.entries[2].session);
+  EXPECT_EQ(l.entries[2].bytes, 2u);
+  EXPECT_THROW(list_directory(dir / "missing"), Error);
+  std::vector<std::string> recent;
+  for (int i = 0; i < 12; ++i) recent = add_recent(recent, dir / ("r" + std::to_string(i)));
+  recent = add_recent(recent, dir / "r5");
+  ASSERT_EQ(recent.size(), kMaxRecent);
+  EXPECT_EQ(recent[0], (dir / "r5").string());
+  EXPECT_EQ(recent[1], (dir / "r11").string());
+  EXPECT_EQ(std::count(recent.begin(), recent.end(), (dir / "r5").string()), 1);
+  ASSERT_TRUE(save_recent(dir / "cfg" / "recent.json", recent));
+  EXPECT_EQ(load_recent(dir / "cfg" / "recent.json"), recent);
+  epochscope::testing::write_bytes(dir / "bad.json", "{not json");
+  EXPECT_TRUE(load_recent(dir / "bad.json").empty());
 }

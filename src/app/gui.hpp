@@ -68,6 +68,16 @@ class GuiWindow {
   /// Set by input callbacks (mouse, keys, resize): something may have changed on screen.
   bool take_events();
   void note_event() { events_ = true; }
+  /// A file dropped on the window (GLFW's drop callback), where the cursor was (window coordinates).
+  struct Drop {
+    std::string path;
+    double x = 0, y = 0;
+  };
+  void note_drop(Drop d) {
+    drops_.push_back(std::move(d));
+    events_ = true;
+  }
+  std::vector<Drop> take_drops() { return std::exchange(drops_, {}); }
   /// Set when the window system asks for the window's contents again (exposed, restored).
   bool take_exposed() { return std::exchange(exposed_, false); }
   void note_exposed() { exposed_ = events_ = true; }
@@ -93,6 +103,7 @@ class GuiWindow {
   GLFWwindow* window_ = nullptr;
   bool imgui_ready_ = false;
   bool events_ = true;
+  std::vector<Drop> drops_;
   bool exposed_ = false;
   bool back_buffer_kept_ = false;
   const ui::Theme* theme_ = &ui::dark_theme();

@@ -12,6 +12,7 @@
 #include <csignal>
 #include <cstring>
 #include <ctime>
+#include <fstream>
 #include <iostream>
 #include <thread>
 #include <vector>
@@ -21,6 +22,7 @@
 #include "epochscope/render/screenshot.hpp"
 #include "epochscope/render/shader.hpp"
 #include "epochscope/ui/draw_signature.hpp"
+#include "epochscope/ui/file_browser.hpp"
 #include "epochscope/ui/frame_stats.hpp"
 #include "epochscope/ui/settings.hpp"
 #include "epochscope/ui/workspace.hpp"
@@ -72,14 +74,8 @@ class App {
     } else {
       opener_.train(cmd.train);
     }
-    if (!cmd.compare.empty()) {
-      if (std::filesystem::exists(cmd.compare)) {
-        compare_opener_.follow(cmd.compare);  // read now, and followed while it is being written
-      } else {
-        set_message(fmt::format("cannot compare with {}: no such file", cmd.compare.string()), true);
-        std::cerr << "epochscope: " << ctx_.message << "\n";
-      }
-    }
+    ctx_.recent = ui::load_recent(ui::recent_files_path());
+    if (!cmd.compare.empty()) open_compare(cmd.compare);
   }
 
   ~App() {
@@ -98,6 +94,9 @@ class App {
   bool poll_opening();
   bool poll_compare();
   void drop_compare(const std::string& why);
+  void open_compare(const std::filesystem::path& file);
+  void remember(const std::filesystem::path& file);
+  void handle_drops();
   void set_message(std::string m, bool error) {
     ctx_.message = std::move(m);
     ctx_.message_is_error = error;
@@ -127,6 +126,7 @@ class App {
   std::vector<std::jthread> retired_;  ///< old sources being destroyed off the main thread
   SourceOpener opener_{tasks_};  ///< opens sources on tasks_ (a session, training, a followed file)
   SourceOpener compare_opener_{tasks_};  ///< opens the run to compare with (--compare), followed
+  std::filesystem::path compare_path_;   ///< the file compare_opener_ opens
   std::unique_ptr<DataSource> compare_;  ///< run B: the same points, shown by views set to it
   std::uint64_t compare_generation_ = 0, compare_version_ = 0;
   std::string opening_;          ///< what opener_ said it was doing, as shown
@@ -170,6 +170,7 @@ void App::replace_source(std::unique_ptr<DataSource> next) {
   const auto& ds = points.dataset;
   if (ds == "mnist" || ds == "fashion" || ds == "mnist1d") ctx_.train_settings.dataset = ds == "fashion" ? 1 : ds == "mnist1d" ? 2 : 0;
   ctx_.run_label = source_->session_file().filename().string();
+  ctx_.session_file = source_->session_file();
   if (compare_) {
     if (const auto why = store::why_points_differ(points, compare_->store()->points()); !why.empty()) drop_compare(why);
   }
@@ -188,6 +189,14 @@ void App::handle_request() {
   if (auto r = std::exchange(ctx_.export_request, std::nullopt); r && ctx_.can_export) {
     ctx_.export_status = exporter_.start(*r, source_->session_file());
     set_message(ctx_.export_status, false);
+  }
+  if (auto open = std::exchange(ctx_.open_request, std::nullopt)) {
+    if (open->compare) {
+      open_compare(open->path);
+    } else {
+      opener_.open_session(open->path, cmd_.train.options.memory, cmd_.test_read_delay);
+    }
+    remember(open->path);
   }
   const auto request = std::exchange(ctx_.request, ui::TrainRequest::none);
   if (request == ui::TrainRequest::none) return;
@@ -249,9 +258,52 @@ bool App::poll_opening() {
   return true;
 }
 
+void App::open_compare(const std::filesystem::path& file) {
+  if (!std::filesystem::exists(file)) {
+    set_message(fmt::format("cannot compare with {}: no such file", file.string()), true);
+    std::cerr << "epochscope: " << ctx_.message << "\n";
+    return;
+  }
+  compare_opener_.follow(file);  // read now, and followed while it is being written
+  compare_path_ = file;
+}
+
+// A session opened: first among the recent files (written on a worker: the window never waits on disk).
+void App::remember(const std::filesystem::path& file) {
+  if (file.empty()) return;
+  ctx_.recent = ui::add_recent(ctx_.recent, file);
+  tasks_.submit([recent = ctx_.recent] { return ui::save_recent(ui::recent_files_path(), recent); });
+}
+
+// Files dropped on the window: on a view (with a session shown) to compare with it in that view,
+// elsewhere to open. GUI tests drop through a file beside the state dump ("X Y PATH" lines).
+void App::handle_drops() {
+  auto drops = window_.take_drops();
+  if (!cmd_.test_state.empty()) {
+    const auto test_drops = cmd_.test_state.string() + ".drop";
+    std::ifstream in(test_drops);
+    for (GuiWindow::Drop d; in >> d.x >> d.y && std::getline(in >> std::ws, d.path);) drops.push_back(d);
+    if (in.is_open()) std::filesystem::remove(test_drops);
+  }
+  for (const auto& d : drops) {
+    int slot = -1;
+    for (int i = 0; source_ && i < state_.view_count; ++i) {
+      const auto& c = workspace_.view(i).report().canvas;
+      if (workspace_.strip(i) == nullptr && d.x >= c.min.x && d.x <= c.max.x && d.y >= c.min.y && d.y <= c.max.y) slot = i;
+    }
+    if (slot >= 0) {
+      state_.views[static_cast<std::size_t>(slot)].run = 1;  // that view shows the dropped run
+      open_compare(d.path);
+    } else {
+      opener_.open_session(d.path, cmd_.train.options.memory, cmd_.test_read_delay);
+    }
+    remember(d.path);
+  }
+}
+
 void App::drop_compare(const std::string& why) {
   workspace_.release_source();
-  const auto name = compare_ ? compare_->session_file().string() : cmd_.compare.string();
+  const auto name = compare_ ? compare_->session_file().string() : compare_path_.string();
   ctx_.compare = {};
   if (compare_) retired_.emplace_back([old = std::move(compare_)]() mutable { old.reset(); });
   for (auto& v : state_.views) v.run = 0;
@@ -304,6 +356,7 @@ bool App::poll_changes() {
     restarted_source_ = source_.get();
     opener_.follow(cmd_.follow);  // a new run in the same file
   }
+  handle_drops();
   changed = poll_opening() || changed;
   changed = poll_compare() || changed;
   if (auto done = exporter_.take_result()) {  // an export finished: say where it went

@@ -30,6 +30,11 @@ void on_size(GLFWwindow* w, int, int) { self(w)->note_event(); }
 void on_focus(GLFWwindow* w, int) { self(w)->note_event(); }
 void on_enter(GLFWwindow* w, int) { self(w)->note_event(); }
 void on_refresh(GLFWwindow* w) { self(w)->note_exposed(); }
+void on_drop(GLFWwindow* w, int count, const char** paths) {
+  double x = 0, y = 0;
+  glfwGetCursorPos(w, &x, &y);
+  for (int i = 0; i < count; ++i) self(w)->note_drop({paths[i], x, y});
+}
 
 constexpr ui::Rgba8 kWindowBackground{27, 29, 34, 255};
 
@@ -94,6 +99,7 @@ GuiWindow::GuiWindow(int width, int height, bool visible, const char* ini_path) 
   glfwSetWindowFocusCallback(window_, on_focus);
   glfwSetCursorEnterCallback(window_, on_enter);
   glfwSetWindowRefreshCallback(window_, on_refresh);
+  glfwSetDropCallback(window_, on_drop);
   // Only Mesa's software rasterisers are known to copy on swap every time (drisw keeps one back
   // buffer); a GPU driver may rotate buffers and hand back an older one now and then, and drawing
   // everything costs it little anyway.

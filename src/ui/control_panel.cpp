@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "epochscope/core/paths.hpp"
 #include "epochscope/ui/panels.hpp"
 #include "epochscope/ui/style.hpp"
 
@@ -76,6 +77,21 @@ void draw_control_panel(UiContext& ctx, UiState& state) {
     }
     if (ImGui::Button("Train a new run")) ctx.request = TrainRequest::restart;
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("Start training with the options below in this window");
+  }
+  // Sessions on disk: open one instead, or compare one with this run (also: drop a file on the
+  // window, or on a view to compare).
+  const auto start = !ctx.session_file.empty() ? ctx.session_file.parent_path() : data_home() / "sessions";
+  if (ImGui::Button("Open session...")) open_session_dialog(ctx, false, start);
+  hook(ctx, "open_session");
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Show another session file (or drop one on the window)");
+  if (ctx.store != nullptr) {
+    ImGui::SameLine();
+    if (ImGui::Button("Compare...")) open_session_dialog(ctx, true, start);
+    hook(ctx, "open_compare");
+    if (ImGui::IsItemHovered()) {
+      ImGui::SetTooltip("Open a second run over the same tracked points; any view can show it\n"
+                        "(or drop its file on a view)");
+    }
   }
 
   ImGui::PopTextWrapPos();

@@ -275,6 +275,7 @@ void Workspace::draw(UiContext& ctx, UiState& state) {
   }
   draw_views(ctx, state, ImGui::GetContentRegionAvail());
   ImGui::EndChild();
+  draw_open_dialog(ctx);
 
   if (panels) {
     ImGui::SameLine();

@@ -5,6 +5,7 @@
 // widgets for the --test-state dump (GUI tests drive the window with xdotool through them).
 #pragma once
 
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <memory>
@@ -15,6 +16,7 @@
 #include "epochscope/jobs/layout_pool.hpp"
 #include "epochscope/jobs/tasks.hpp"
 #include "epochscope/store/epoch_store.hpp"
+#include "epochscope/ui/file_browser.hpp"
 #include "epochscope/ui/orbit_camera.hpp"
 #include "epochscope/ui/palette.hpp"
 #include "epochscope/ui/view_transform.hpp"
@@ -49,6 +51,24 @@ struct TrainSettings {
 };
 
 enum class TrainRequest { none, start, pause, resume, stop, restart };
+
+/// A session file to open (replacing what the window shows) or to compare with it, asked for by
+/// the Open dialog or a file dropped on the window; the app opens it and remembers it as recent.
+struct OpenRequest {
+  std::filesystem::path path;
+  bool compare = false;
+};
+
+/// The in-app file browser's state (ui/open_dialog.cpp): where it is, its listing (read on a
+/// worker), the path typed or picked.
+struct OpenDialogState {
+  bool show = false;      ///< open it this frame (the popup stays open until closed)
+  bool compare = false;   ///< the dialog picks a run to compare with
+  std::filesystem::path dir;
+  jobs::TaskPtr<DirListing> listing;
+  std::string error;      ///< the listing failed: why
+  char path[1024] = {};   ///< the path field
+};
 
 /// One view saved for a slide (the view menu's "Export view..."): the app runs `epochscope render`
 /// on the session file in the background and says where the files went.
@@ -119,6 +139,7 @@ struct UiContext {
   std::function<OverlayRun(const std::string& path)> read_run;
   std::vector<store::FramePtr> frames;  ///< snapshot of the store, refreshed when it grows
   std::string source_label;             ///< "Training mnist" or "Session: file"
+  std::filesystem::path session_file;   ///< the session shown (written, read or followed), or empty
   std::string message;                  ///< one line shown above the views (errors, warnings)
   bool message_is_error = false;
 
@@ -131,6 +152,9 @@ struct UiContext {
 
   bool screenshot_requested = false;
   std::optional<ExportRequest> export_request;  ///< taken by the app
+  std::optional<OpenRequest> open_request;      ///< taken by the app
+  OpenDialogState open_dialog;
+  std::vector<std::string> recent;              ///< recently opened session files, newest first
   bool can_export = false;    ///< the source has a session file for `render` to read
   std::string export_status;  ///< the last export: running, or where it went, or why it failed
   std::string last_screenshot;  ///< path of the last saved screenshot, shown as a note

@@ -14,6 +14,11 @@ namespace epochscope::ui {
 
 /// Training: source, state, progress (epoch, batch, images/s, ETA), start/pause/resume/stop/restart, options.
 void draw_control_panel(UiContext& ctx, UiState& state);
+/// Opens the "Open session" dialog on the next frame: to show a session, or (`compare`) to compare
+/// with the one shown; it starts in `start` the first time, then where it was last.
+void open_session_dialog(UiContext& ctx, bool compare, const std::filesystem::path& start);
+/// The dialog, while open (draw every frame); choosing sets ctx.open_request.
+void draw_open_dialog(UiContext& ctx);
 /// Training and held-out loss and accuracy per epoch, with the current frame marked.
 void draw_metrics_panel(UiContext& ctx, UiState& state);
 /// The current frame's held-out confusion matrix as a heat map; clicking a cell selects its points.
