@@ -40,6 +40,21 @@ with SessionWriter(sys.argv[1], labels=labels, splits=np.arange(n) % 5 == 0, ima
         w.append_frame(e, {"fc1": fc1, "fc2": fc2, "logits": logits, "output": p})
 PY
 "$exe" info "$session" | grep -q "fc2 (32)" || { "$exe" info "$session"; exit 1; }
+"$exe" info "$session" | grep -q "fc1 (dense, 256 units)" || { "$exe" info "$session"; exit 1; }
+/usr/bin/python3 - "$tmp/bad.epochscope" "$here/../python" <<'PY'
+import sys
+import numpy as np
+sys.path.insert(0, sys.argv[2])
+from epochscope_session import SessionWriter
+args = dict(labels=np.zeros(4, int), splits=np.zeros(4), images=np.zeros((4, 2, 2), np.uint8))
+for layers, why in (([("fc1", 8, "attention")], "kind must be one of"), ([("a", 2), ("a", 3)], "listed twice"),
+                    ([("input", 2)], "not 'input'")):
+    try:
+        SessionWriter(sys.argv[1], layers=layers, **args)
+        sys.exit("accepted %r" % layers)
+    except ValueError as e:
+        assert why in str(e), e
+PY
 
 step "every method lays out fc2 from the command line"
 for m in star pca mds sammon graph tsne umap; do
