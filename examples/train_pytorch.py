@@ -169,7 +169,7 @@ def main():
                 "momentum": a.momentum, "seed": a.seed, "device": str(device), "world_size": world,
                 "data_dir": a.data_dir}
         writer = SessionWriter(out, labels=tracked_labels, splits=heldout, images=tracked_images,
-                               layers=[("output", classes), ("logits", classes), ("hidden", 64)], meta=meta,
+                               layers=[("hidden", 64, "dense"), ("logits", classes), ("output", classes)], meta=meta,
                                source_index=np.concatenate([tr, te]), dataset="mnist")
         print("train_pytorch: training on %s (%d training, %d held-out images) on %s, tracking %d points, %d epochs; "
               "session: %s" % (a.data_dir, len(train_labels), len(test_labels), device, len(tracked_labels), a.epochs, out),
