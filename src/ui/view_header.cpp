@@ -71,7 +71,7 @@ void ProjectionView::draw_header(UiContext& ctx, UiState& state) {
   for (const auto& l : layers) layer_text = std::max(layer_text, ImGui::CalcTextSize(l.c_str()).x);
   // The layer menu, and a step button either side of it: shallower, deeper (Page Up / Page Down).
   const float step_w = ImGui::GetFrameHeight();
-  const float layer_w = std::min(layer_text + arrow, 14.0f * em()) + 2 * (step_w + spacing);
+  const float layer_w = std::min(layer_text + arrow, 160.0f * em()) + 2 * (step_w + spacing);
   const bool comparing = ctx.compare.store != nullptr;  // another run is open: a chip picks which one
   const float chips = (!is_pixels() ? chip_width("change") + chip_width("depth") + 2 * spacing : 0.0f) +
                       (can_3d ? chip_width("3-D") + spacing : 0.0f) + (comparing ? chip_width("run B") + spacing : 0.0f);
