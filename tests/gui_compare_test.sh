@@ -90,5 +90,11 @@ echo "$cx $cy $tmp/a.epochscope" >"$state.drop"
 py wait 'j["compare"] == "a.epochscope" and j["views"][1]["run"] == 1 and "b.epochscope" in j["source"]' 20
 echo "5 5 $tmp/train.txt" >"$state.drop"
 py wait '"not an epochscope session file" in j["message"] and "b.epochscope" in j["source"] and j["compare"] == "a.epochscope"' 20
+
+step "one wide view: the method menu, the layer menu (wide enough for its name), the arrows and chips in one row"
+click_hook views_1
+py wait 'j["view_count"] == 1 and "view0_run" in j["hooks"] and "view0_depth" in j["hooks"] and
+         j["hooks"]["view0_layer"][2] - j["hooks"]["view0_layer"][0] > 60 and
+         j["hooks"]["view0_layer"][1] == j["hooks"]["view0_layer_up"][1]' 10
 close
 echo "gui_compare_test: ok"
