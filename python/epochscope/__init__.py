@@ -1,0 +1,9 @@
+"""epochscope's Python side: write sessions (SessionWriter), read them back (read_records), and
+record a PyTorch model's layers over fixed points while it trains (Recorder; needs torch).
+The window shows a session as it is written: `epochscope --follow run.epochscope`."""
+from epochscope.session import LAYER_KINDS, MAGIC, VERSION, SessionWriter, decode_matrix, encode_matrix, read_records
+from epochscope.recorder import Recorder
+
+__all__ = ["Recorder", "SessionWriter", "read_records", "encode_matrix", "decode_matrix", "LAYER_KINDS", "MAGIC",
+           "VERSION"]
+__version__ = "0.1.0"

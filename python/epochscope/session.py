@@ -1,0 +1,299 @@
+"""Write (and read back) epochscope session files from Python.
+
+A training script in any framework appends one frame per epoch; `epochscope info --follow FILE`
+and `epochscope --follow FILE` show the frames as they land. The format is docs/session-format.md
+(version 1.3); this module needs only numpy and msgpack (Debian: python3-numpy, python3-msgpack).
+
+    from epochscope_session import SessionWriter
+    with SessionWriter("run.epochscope", labels=y, splits=heldout, images=x_uint8,
+                       layers=[("conv1", 32, "conv"), ("hidden", 64), ("logits", 10), ("output", 10)],
+                       meta={"optimizer": "adam"}) as w:
+        w.append_frame(0, {"output": probs, "logits": logits, "hidden": hidden})
+        ...
+
+Every record is written, flushed and fsync'ed before append_frame returns, so a reader never
+waits for more than the record being written and a killed writer loses at most that record.
+Leaving the `with` block (or close()) appends the end record that tells followers the run is over.
+"""
+import os
+import time
+import zlib
+
+import msgpack
+import numpy as np
+
+MAGIC = "epochscope-session"
+VERSION = (1, 3)
+# What a layer's columns are (format 1.3); a layer given without one gets default_kind(name).
+LAYER_KINDS = ("conv", "dense", "logits", "output", "other")
+
+
+def default_kind(name):
+    """The kind of a layer named without one: output -> output (softmax), logits -> logits,
+    hidden -> dense, anything else -> other."""
+    return {"output": "output", "logits": "logits", "hidden": "dense"}.get(name, "other")
+MNIST_CLASSES = [str(d) for d in range(10)]
+# The C++ writer's rule: q16 when its error bound (max - min) / 131070 is at most this.
+Q16_MAX_ERROR = 1e-3
+
+
+def _pack(obj):
+    return msgpack.packb(obj, use_bin_type=True)
+
+
+def encode_matrix(m, codec="auto"):
+    """One encoded matrix (a msgpack map) of an N x width array: "q16" (16-bit quantised per column,
+    within (max - min) / 131070) or "f32" (lossless); "auto" picks q16 when that is within 1e-3 and
+    every value is finite, as the C++ writer does. "q16" forces it whenever every value is finite
+    (non-finite values always go as f32)."""
+    a = np.asarray(m, dtype=np.float32)
+    if a.ndim != 2:
+        raise ValueError("a layer must be a 2-d array (points x width), not shape %s" % (a.shape,))
+    rows, cols = a.shape
+    n = rows * cols
+    columns = np.ascontiguousarray(a.T).reshape(-1)  # column by column
+    if codec not in ("auto", "q16", "f32"):
+        raise ValueError("codec must be auto, q16 or f32, not %r" % codec)
+    if codec != "f32" and rows > 0 and np.isfinite(a).all():
+        lo = a.min(axis=0).astype(np.float32)
+        step = ((a.max(axis=0) - lo) / np.float32(65535.0)).astype(np.float32)
+        if codec == "q16" or (np.isfinite(step).all() and (step / 2 <= Q16_MAX_ERROR).all()):
+            safe = np.where(step > 0, step, np.float32(1.0))
+            q = np.where(step > 0, np.rint((a - lo) / safe), 0.0)
+            q = np.clip(q, 0, 65535).astype(np.uint16)
+            qc = np.ascontiguousarray(q.T).reshape(-1)
+            planes = np.concatenate([(qc >> 8).astype(np.uint8), (qc & 0xFF).astype(np.uint8)])
+            return {"enc": "q16", "rows": rows, "cols": cols,
+                    "lo": lo.astype("<f4").tobytes(), "step": step.astype("<f4").tobytes(),
+                    "data": zlib.compress(planes.tobytes(), 6)}
+    # f32: byte planes, most significant byte of every value first.
+    planes = columns.astype(">f4").view(np.uint8).reshape(n, 4).T
+    return {"enc": "f32", "rows": rows, "cols": cols, "data": zlib.compress(planes.tobytes(), 6)}
+
+
+def decode_matrix(e):
+    """The inverse of encode_matrix: an N x width float32 array."""
+    rows, cols = e["rows"], e["cols"]
+    n = rows * cols
+    raw = np.frombuffer(zlib.decompress(e["data"]), dtype=np.uint8)
+    if e["enc"] == "q16":
+        if raw.size != 2 * n:
+            raise ValueError("q16 planes of the wrong size")
+        q = (raw[:n].astype(np.uint16) << 8) | raw[n:]
+        lo = np.frombuffer(e["lo"], dtype="<f4")
+        step = np.frombuffer(e["step"], dtype="<f4")
+        cm = q.reshape(cols, rows).astype(np.float32) * step[:, None] + lo[:, None]
+        return np.ascontiguousarray(cm.T)
+    if e["enc"] == "f32":
+        if raw.size != 4 * n:
+            raise ValueError("f32 planes of the wrong size")
+        values = np.ascontiguousarray(raw.reshape(4, n).T).view(">f4").reshape(-1).astype(np.float32)
+        return np.ascontiguousarray(values.reshape(cols, rows).T)
+    raise ValueError("unknown matrix encoding %r" % e["enc"])
+
+
+def frame_metrics(labels, heldout, logits=None, probs=None, classes=10):
+    """The metrics of a frame as epochscope computes them: mean cross-entropy and accuracy over the
+    training points and over the held-out points, held-out per-class accuracy and confusion
+    (row = true class, column = predicted). Needs the logits, or else the softmax outputs."""
+    labels = np.asarray(labels, dtype=np.int64)
+    heldout = np.asarray(heldout).astype(bool)
+    if logits is not None:
+        z = np.asarray(logits, dtype=np.float64)
+        mx = z.max(axis=1, keepdims=True)
+        lse = mx[:, 0] + np.log(np.exp(z - mx).sum(axis=1))
+        loss = lse - z[np.arange(len(labels)), labels]
+        predicted = z.argmax(axis=1)
+    else:
+        p = np.asarray(probs, dtype=np.float64)
+        loss = -np.log(np.maximum(p[np.arange(len(labels)), labels], 1e-30))
+        predicted = p.argmax(axis=1)
+    correct = predicted == labels
+    m = {}
+    for name, part in (("train", ~heldout), ("heldout", heldout)):
+        m[name + "_loss"] = float(loss[part].mean()) if part.any() else 0.0
+        m[name + "_accuracy"] = float(correct[part].mean()) if part.any() else 0.0
+    confusion = np.zeros((classes, classes), dtype=np.int64)
+    np.add.at(confusion, (labels[heldout], predicted[heldout]), 1)
+    totals = confusion.sum(axis=1)
+    m["per_class_accuracy"] = [float(confusion[c, c] / totals[c]) if totals[c] else 0.0 for c in range(classes)]
+    m["confusion"] = [int(v) for v in confusion.reshape(-1)]
+    return m, predicted.astype(np.uint8)
+
+
+class SessionWriter:
+    """Writes one session file: the header now, then one frame per append_frame(), then the end
+    record on close(). Not thread-safe; one writer per file (in a distributed run, rank 0 only)."""
+
+    def __init__(self, path, labels, splits, images, layers, meta=None, classes=None, dataset="mnist",
+                 source_index=None, codec="auto", signal=False):
+        """labels: N class indices; splits: N values, 1/True = held-out point, 0/False = training
+        point; images: N x height x width, uint8 (0..255) or floats in 0..1; layers: the layers every
+        frame holds in depth order (input side first), as (name, width) or (name, width, kind)
+        with kind one of LAYER_KINDS ("conv": per-channel means over space); meta: how the run
+        was made (values become strings); classes: class names (default "0".."9" for 10 classes, else the indices);
+        source_index: each point's index in its part of the dataset (default 0..N-1); signal: the
+        "images" are N x width 1-D signals of any floats (drawn as line plots), stored as bytes
+        between their minimum and maximum."""
+        self.labels = np.asarray(labels, dtype=np.int64).reshape(-1)
+        n = self.labels.size
+        self.heldout = np.asarray(splits).astype(bool).reshape(-1)
+        imgs = np.asarray(images)
+        self.value_offset, self.value_scale = 0.0, 1.0 / 255.0
+        if signal:
+            values = imgs.astype(np.float64).reshape(imgs.shape[0] if imgs.ndim else 0, -1)
+            if values.size and not np.isfinite(values).all():
+                raise ValueError("signals must be finite")
+            lo, hi = (float(values.min()), float(values.max())) if values.size else (0.0, 1.0)
+            self.value_offset, self.value_scale = lo, max(hi - lo, 1e-12) / 255.0
+            imgs = np.clip(np.rint((values - lo) / self.value_scale), 0, 255).astype(np.uint8)[:, None, :]
+        elif imgs.dtype != np.uint8:
+            imgs = np.clip(np.rint(imgs.astype(np.float64) * 255.0), 0, 255).astype(np.uint8)
+        if imgs.ndim == 2 and not signal:  # N x (h*w): square images
+            side = int(round(np.sqrt(imgs.shape[1])))
+            imgs = imgs.reshape(n, side, side)
+        if imgs.ndim == 4 and imgs.shape[1] == 1:  # N x 1 x h x w (PyTorch's layout)
+            imgs = imgs[:, 0]
+        if self.heldout.size != n or imgs.ndim != 3 or imgs.shape[0] != n:
+            raise ValueError("labels, splits and images must describe the same %d points" % n)
+        if classes is None:
+            count = int(self.labels.max()) + 1 if n else 1
+            classes = MNIST_CLASSES if count <= 10 else [str(c) for c in range(count)]
+        self.classes = [str(c) for c in classes]
+        if not 1 <= len(self.classes) <= 256 or (n and (self.labels.min() < 0 or self.labels.max() >= len(self.classes))):
+            raise ValueError("labels must index into 1 to 256 classes")
+        self.layers, self.kinds = [], []
+        for layer in layers:
+            if len(layer) not in (2, 3):
+                raise ValueError("a layer is (name, width) or (name, width, kind), not %r" % (layer,))
+            name, width = str(layer[0]), int(layer[1])
+            kind = str(layer[2]) if len(layer) == 3 else default_kind(name)
+            if kind not in LAYER_KINDS:
+                raise ValueError("layer %r: kind must be one of %s, not %r" % (name, ", ".join(LAYER_KINDS), kind))
+            if not 1 <= len(name) <= 64 or name == "input" or any(ord(c) < 0x20 or c == "\x7f" for c in name):
+                raise ValueError("layer name %r: 1 to 64 printable characters, not 'input'" % name)
+            if not 1 <= width <= 1 << 20:
+                raise ValueError("layer %r: width must be 1 to 2^20, not %d" % (name, width))
+            if name in [l[0] for l in self.layers]:
+                raise ValueError("layer %r is listed twice" % name)
+            self.layers.append((name, width))
+            self.kinds.append(kind)
+        if not self.layers:
+            raise ValueError("a session needs at least one layer")
+        src = np.arange(n, dtype="<u4") if source_index is None else np.asarray(source_index, dtype="<u4")
+        if src.size != n:
+            raise ValueError("source_index must have one entry per point")
+        self.codec = codec
+        self.frames = 0
+        self.started = time.monotonic()
+        self.path = os.fspath(path)
+        parent = os.path.dirname(self.path)
+        if parent:
+            os.makedirs(parent, exist_ok=True)
+        self._file = open(self.path, "wb")
+        self._file.write(_pack(MAGIC))
+        header = {
+            "type": "header", "format": MAGIC, "version": list(VERSION), "dataset": str(dataset),
+            "classes": self.classes, "image_height": int(imgs.shape[1]), "image_width": int(imgs.shape[2]),
+            "points": n, "labels": self.labels.astype(np.uint8).tobytes(),
+            "split": self.heldout.astype(np.uint8).tobytes(), "source_index": src.tobytes(),
+            "images": zlib.compress(np.ascontiguousarray(imgs).tobytes(), 6),
+            "signal": bool(signal), "value_offset": float(self.value_offset), "value_scale": float(self.value_scale),
+            "layers": [[name, width] for name, width in self.layers],
+            "layer_kinds": list(self.kinds),
+            "meta": {str(k): str(v) for k, v in (meta or {}).items()},
+        }
+        self._write_record(header)
+
+    def _write_record(self, payload):
+        body = _pack(payload)
+        self._file.write(_pack([zlib.crc32(body) & 0xFFFFFFFF, body]))
+        self._file.flush()
+        os.fsync(self._file.fileno())
+
+    def append_frame(self, epoch, activations, predicted=None, metrics=None, wall_seconds=None, epoch_seconds=0.0):
+        """Appends frame number self.frames (0 = the untrained network) after `epoch` epochs.
+        activations: layer name -> N x width array for every header layer. predicted: N predicted
+        classes (default: the argmax of "logits", else of "output"). metrics: any of train_loss,
+        train_accuracy, heldout_loss, heldout_accuracy, per_class_accuracy, confusion; what is
+        missing is computed from the logits (or the outputs) as epochscope does. wall_seconds
+        defaults to the time since the writer was made. Returns the frame's metrics (a dict)."""
+        n = self.labels.size
+        layers = {}
+        for name, width in self.layers:
+            if name not in activations:
+                raise ValueError("frame lacks layer %r" % name)
+            a = np.asarray(activations[name], dtype=np.float32)
+            if a.shape != (n, width):
+                raise ValueError("layer %r must be %d x %d, not %s" % (name, n, width, a.shape))
+            layers[name] = encode_matrix(a, self.codec)
+        logits = activations.get("logits")
+        probs = activations.get("output")
+        m = {}
+        if logits is not None or probs is not None:
+            m, argmax = frame_metrics(self.labels, self.heldout, logits, probs, len(self.classes))
+            if predicted is None:
+                predicted = argmax
+        if predicted is None:
+            raise ValueError("predicted classes are needed when the frame has neither logits nor output")
+        m.update(metrics or {})
+        for key in ("train_loss", "train_accuracy", "heldout_loss", "heldout_accuracy"):
+            if key not in m:
+                raise ValueError("metric %r is needed (or a 'logits' or 'output' layer to compute it)" % key)
+        predicted = np.asarray(predicted, dtype=np.uint8).reshape(-1)
+        if predicted.size != n:
+            raise ValueError("predicted must have one class per point")
+        classes = len(self.classes)
+        frame = {
+            "type": "frame", "index": self.frames, "epoch": int(epoch),
+            "train_loss": float(m["train_loss"]), "train_accuracy": float(m["train_accuracy"]),
+            "heldout_loss": float(m["heldout_loss"]), "heldout_accuracy": float(m["heldout_accuracy"]),
+            "per_class_accuracy": [float(v) for v in m.get("per_class_accuracy", [0.0] * classes)],
+            "confusion": [int(v) for v in m.get("confusion", [0] * classes * classes)],
+            "wall_seconds": float(time.monotonic() - self.started if wall_seconds is None else wall_seconds),
+            "epoch_seconds": float(epoch_seconds),
+            "predicted": predicted.tobytes(),
+            "layers": layers,
+        }
+        self._write_record(frame)
+        self.frames += 1
+        return {k: v for k, v in frame.items() if k not in ("type", "predicted", "layers")}
+
+    def close(self, reason="finished"):
+        """Appends the end record (followers stop waiting) and closes the file. Idempotent."""
+        if self._file is None:
+            return
+        try:
+            self._write_record({"type": "end", "frames": self.frames, "reason": str(reason)})
+        finally:
+            self._file.close()
+            self._file = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, value, tb):
+        if self._file is None:
+            return
+        if kind is None:
+            self.close("finished")
+        elif issubclass(kind, KeyboardInterrupt):
+            self.close("stopped")
+        else:
+            self.close("failed")
+
+
+def read_records(path):
+    """Yields every complete, intact record of a session file as a dict (bin fields as bytes),
+    header first; stops quietly at a truncated or damaged tail."""
+    with open(path, "rb") as f:
+        unpacker = msgpack.Unpacker(f, raw=False, max_buffer_size=1 << 31)
+        if next(unpacker) != MAGIC:
+            raise ValueError("%s: not an epochscope session file" % path)
+        try:
+            for crc, body in unpacker:
+                if zlib.crc32(body) & 0xFFFFFFFF != crc:
+                    return
+                yield msgpack.unpackb(body, raw=False)
+        except (ValueError, TypeError, msgpack.OutOfData):
+            return
