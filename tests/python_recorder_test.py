@@ -176,6 +176,42 @@ class RecorderTest(unittest.TestCase):
             with self.assertRaisesRegex(ValueError, "layer '3' holds NaN"):
                 rec.capture(1)
 
+    def test_parameter_trajectory(self):
+        torch.manual_seed(2)
+        model = cnn()
+        x, y, held = data()
+        opt = torch.optim.SGD(model.parameters(), lr=0.1)
+        with epochscope.Recorder(self.path("path"), model, inputs=x, labels=y, heldout=held) as rec:
+            rec.capture(0)
+            for epoch in (1, 2):
+                for i in range(0, 40, 10):
+                    opt.zero_grad()
+                    loss = nn.functional.cross_entropy(model(x[i:i + 10]), y[i:i + 10])
+                    loss.backward()
+                    opt.step()
+                    rec.step(loss.item())
+                rec.capture(epoch)
+        records = list(read_records(self.path("path")))
+        kinds = [r["type"] for r in records]
+        self.assertEqual(kinds, ["header", "frame", "trajectory", "frame", "trajectory", "frame", "trajectory", "end"])
+        paths = [r for r in records if r["type"] == "trajectory"]
+        steps = np.concatenate([np.frombuffer(r["steps"], "<i4") for r in paths])
+        epochs = np.concatenate([np.frombuffer(r["epochs"], "<i4") for r in paths])
+        self.assertEqual(steps.tolist(), list(range(9)))
+        self.assertEqual(epochs.tolist(), [0] + [1] * 4 + [2] * 4)
+        self.assertEqual(paths[0]["dims"], 256)
+        # The same sketch as `epochscope train` keeps: checked on values the C++ computes exactly
+        # (store_test: ParameterSketch.SameNumbersAsPython).
+        theta = (np.arange(1000) % 7 - 3).astype(np.float32)
+        sketch = epochscope.session.ParameterSketch(1000)(theta)
+        self.assertEqual(sketch[:8].tolist(), [-3.5, 2.5, 0, 2, -7, 3, 7, -3])
+        self.assertEqual(float((sketch.astype(np.float64) ** 2).sum()), 4290.5)
+        if EXE:
+            out = self.path("path.csv")
+            subprocess.run([EXE, "trajectory", self.path("path"), "--out", out], check=True, capture_output=True)
+            with open(out) as f:
+                self.assertEqual(len(f.read().splitlines()), 1 + 9)
+
     def test_signals_and_the_old_import(self):
         if INSTALLED:  # the package that pip installed, not the checkout's
             self.assertTrue(epochscope.__file__.startswith(sys.prefix), epochscope.__file__)

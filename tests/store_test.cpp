@@ -378,3 +378,15 @@ TEST(PointSet, RunsToCompareMustTrackTheSamePoints) {
   b.dataset = "fashion";
   EXPECT_EQ(store::why_points_differ(a, b), "one run is on synthetic, the other on fashion");
 }
+
+// The numbers python/epochscope's ParameterSketch must give too (python_recorder_test checks them):
+// small integers, so both sum them exactly.
+TEST(ParameterSketch, SameNumbersAsPython) {
+  std::vector<float> theta(1000);
+  for (int j = 0; j < 1000; ++j) theta[static_cast<std::size_t>(j)] = static_cast<float>(j % 7 - 3);
+  const auto s = store::sketch_parameters(theta);
+  EXPECT_EQ(std::vector<float>(s.begin(), s.begin() + 8), (std::vector<float>{-3.5f, 2.5f, 0, 2, -7, 3, 7, -3}));
+  double sum = 0;
+  for (float v : s) sum += static_cast<double>(v) * v;
+  EXPECT_EQ(sum, 4290.5);
+}

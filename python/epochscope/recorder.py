@@ -17,7 +17,7 @@ as their per-channel means over space (kind "conv"); other outputs are flattened
 """
 import numpy as np
 
-from epochscope.session import SessionWriter
+from epochscope.session import ParameterSketch, SessionWriter
 
 try:
     import torch
@@ -111,6 +111,11 @@ class Recorder:
         self.writer = SessionWriter(path, labels=self.labels, splits=self.heldout, images=self._images(images),
                                     layers=self.layer_info, meta=described, classes=classes, dataset=dataset,
                                     signal=self._signal)
+        # The path in parameter space (step()): snapshots wait here until the next frame is written.
+        self._sketch = None
+        self._steps = 0
+        self._epoch = 0
+        self._pending = []
 
     def _guarded(self, fn):
         """fn() in eval mode without gradients; the model's mode and the random state put back."""
@@ -223,11 +228,39 @@ class Recorder:
             if not np.isfinite(a).all():
                 raise ValueError("layer %r holds NaN or Inf at epoch %d (did training diverge?)" % (name, epoch))
             activations[name] = a
-        return self.writer.append_frame(epoch, activations, metrics=metrics)
+        m = self.writer.append_frame(epoch, activations, metrics=metrics)
+        if self.writer.frames == 1 and self._steps == 0 and any(True for _ in self.model.parameters()):
+            self._snapshot(float(m.get("train_loss", float("nan"))))  # step 0: where training starts
+        self._flush_trajectory()  # the steps that led to this frame, after it (as `epochscope train`)
+        self._epoch = int(epoch) + 1  # steps from now on belong to the next epoch
+        return m
+
+    def step(self, loss=float("nan")):
+        """Records where the parameters are after an optimisation step (call it after
+        optimizer.step(), with the batch loss): the 256-number sketch `epochscope train` keeps, so
+        the window's trajectory panel shows Python runs too. The first capture() records step 0."""
+        if self.writer is None:
+            raise ValueError("the recorder is closed")
+        self._steps += 1
+        self._snapshot(float(loss))
+
+    def _snapshot(self, loss):
+        with torch.no_grad():
+            theta = torch.cat([p.detach().reshape(-1).float().cpu() for p in self.model.parameters()]).numpy()
+        if self._sketch is None or self._sketch.count != theta.size:
+            self._sketch = ParameterSketch(theta.size)
+        self._pending.append((self._steps, self._epoch, loss, self._sketch(theta)))
+
+    def _flush_trajectory(self):
+        if self._pending and self.writer is not None:
+            steps, epochs, losses, sketches = zip(*self._pending)
+            self.writer.append_trajectory(steps, epochs, losses, np.stack(sketches))
+        self._pending = []
 
     def close(self, reason="finished"):
         """Writes the end record (followers stop waiting) and closes the file. Idempotent."""
         if self.writer is not None:
+            self._flush_trajectory()
             self.writer.close(reason)
             self.writer = None
 
@@ -237,5 +270,6 @@ class Recorder:
     def __exit__(self, kind, value, tb):
         if self.writer is None:
             return
+        self._flush_trajectory()
         self.writer.__exit__(kind, value, tb)
         self.writer = None

@@ -121,6 +121,48 @@ def frame_metrics(labels, heldout, logits=None, probs=None, classes=10):
     return m, predicted.astype(np.uint8)
 
 
+_GOLDEN = 0x9E3779B97F4A7C15
+SKETCH_DIMS = 256
+SKETCH_SEED = 0x5EED5EED
+
+
+def _mix64(z):
+    """splitmix64's finaliser of z + golden, on uint64 arrays (wrapping like C++)."""
+    z = np.asarray(z, dtype=np.uint64) + np.uint64(_GOLDEN)
+    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return z ^ (z >> np.uint64(31))
+
+
+class ParameterSketch:
+    """The 256-number sketch of a parameter vector that `epochscope train` keeps per optimisation
+    step (docs/session-format.md, "Trajectory record"): parameter j added with sign +/- 1/2 to 4 of
+    the dims, chosen by mix64(mix64(seed) ^ j * golden). Made once per parameter count."""
+
+    def __init__(self, count, dims=SKETCH_DIMS, seed=SKETCH_SEED):
+        if dims < 4:
+            raise ValueError("parameter sketches need at least 4 dimensions")
+        self.count, self.dims = int(count), int(dims)
+        with np.errstate(over="ignore"):
+            base = _mix64(np.array([seed], dtype=np.uint64))[0]
+            j = np.arange(self.count, dtype=np.uint64)
+            h = _mix64(base ^ (j * np.uint64(_GOLDEN)))
+        index, sign = [], []
+        for s in range(4):
+            bits = (h >> np.uint64(16 * s)) & np.uint64(0xFFFF)
+            index.append(((bits >> np.uint64(1)) % np.uint64(self.dims)).astype(np.int64))
+            sign.append(np.where((bits & np.uint64(1)) != 0, 0.5, -0.5))
+        self.index = np.concatenate(index)
+        self.sign = np.concatenate(sign)
+
+    def __call__(self, theta):
+        theta = np.asarray(theta, dtype=np.float64).reshape(-1)
+        if theta.size != self.count:
+            raise ValueError("the sketch was made for %d parameters, not %d" % (self.count, theta.size))
+        weights = self.sign * np.tile(theta, 4)
+        return np.bincount(self.index, weights=weights, minlength=self.dims).astype(np.float32)
+
+
 class SessionWriter:
     """Writes one session file: the header now, then one frame per append_frame(), then the end
     record on close(). Not thread-safe; one writer per file (in a distributed run, rank 0 only)."""
@@ -258,6 +300,22 @@ class SessionWriter:
         self._write_record(frame)
         self.frames += 1
         return {k: v for k, v in frame.items() if k not in ("type", "predicted", "layers")}
+
+    def append_trajectory(self, steps, epochs, losses, sketches):
+        """Appends a trajectory record (format 1.2): `count` parameter snapshots, each the step, the
+        epoch in progress, the batch loss and a sketch (count x dims float32, ParameterSketch)."""
+        sketches = np.asarray(sketches, dtype="<f4")
+        steps = np.asarray(steps, dtype="<i4").reshape(-1)
+        epochs = np.asarray(epochs, dtype="<i4").reshape(-1)
+        losses = np.asarray(losses, dtype="<f4").reshape(-1)
+        count = steps.size
+        if count == 0:
+            return
+        if sketches.ndim != 2 or sketches.shape[0] != count or epochs.size != count or losses.size != count:
+            raise ValueError("steps, epochs, losses and sketches must describe the same %d snapshots" % count)
+        self._write_record({"type": "trajectory", "dims": int(sketches.shape[1]), "count": int(count),
+                            "steps": steps.tobytes(), "epochs": epochs.tobytes(), "losses": losses.tobytes(),
+                            "sketches": zlib.compress(np.ascontiguousarray(sketches).tobytes(), 6)})
 
     def close(self, reason="finished"):
         """Appends the end record (followers stop waiting) and closes the file. Idempotent."""
