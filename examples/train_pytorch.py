@@ -7,9 +7,10 @@ file as it trains: frame 0 (the untrained network), then one frame per epoch. Wa
     epochscope info --follow run.epochscope       # or one line per epoch in a terminal
 
 The model, data, normalisation and metrics are those of `epochscope train` (src/train/): conv(32,3x3)-
-ReLU-maxpool-conv(64,3x3)-ReLU-maxpool-dense(64)-ReLU-dropout(0.5)-dense(classes); the "hidden"
-layer is the dense(64) activations, "logits" and "output" (softmax) the rest; metrics are evaluated
-in eval mode over the tracked points. The data are the four standard MNIST IDX files the app uses
+ReLU-maxpool-conv(64,3x3)-ReLU-maxpool-dense(64)-ReLU-dropout(0.5)-dense(classes). The package's
+Recorder (python/epochscope) records every layer over the tracked points after each epoch: conv1 and
+conv2 (channel means), hidden (the dense(64) layer), logits and output (softmax), and the path of the
+parameters after every step; metrics are evaluated in eval mode over the tracked points. The data are the four standard MNIST IDX files the app uses
 (~/.local/share/epochscope/mnist, fetched by `make build`; or --data-dir, gzipped or not).
 
 Distributed runs: start one process per GPU (or CPU worker) with torchrun (e.g. `torchrun
@@ -33,7 +34,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
-from epochscope_session import SessionWriter  # noqa: E402
+import epochscope  # noqa: E402
 
 MEAN, STD = 0.1307, 0.3081  # MNIST's usual normalisation, as in src/train/trainer.cpp
 
@@ -60,22 +61,21 @@ def read_idx(directory, name):
 
 
 class ConvNet(nn.Module):
-    """src/train/model.cpp in PyTorch: forward returns (hidden, logits)."""
+    """src/train/model.cpp in PyTorch: forward returns the logits."""
 
     def __init__(self, height=28, width=28, classes=10, dropout=0.5):
         super().__init__()
         self.conv1 = nn.Conv2d(1, 32, 3)
         self.conv2 = nn.Conv2d(32, 64, 3)
         h, w = ((height - 2) // 2 - 2) // 2, ((width - 2) // 2 - 2) // 2
-        self.dense = nn.Linear(64 * h * w, 64)
+        self.hidden = nn.Linear(64 * h * w, 64)
         self.drop = nn.Dropout(dropout)
         self.out = nn.Linear(64, classes)
 
     def forward(self, x):
         y = F.max_pool2d(F.relu(self.conv1(x)), 2)
         y = F.max_pool2d(F.relu(self.conv2(y)), 2)
-        hidden = F.relu(self.dense(y.flatten(1)))
-        return hidden, self.out(self.drop(hidden))
+        return self.out(self.drop(F.relu(self.hidden(y.flatten(1)))))
 
 
 def to_tensor(images):
@@ -155,42 +155,28 @@ def main():
     x = to_tensor(train_images).to(device)
     y = torch.from_numpy(train_labels.astype(np.int64)).to(device)
 
-    writer = None
+    rec = None
     if rank == 0:
         tr, te = pick_tracked(train_labels, test_labels, a.tracked, a.seed)
         tracked_images = np.concatenate([train_images[tr], test_images[te]])
         tracked_labels = np.concatenate([train_labels[tr], test_labels[te]])
-        heldout = np.concatenate([np.zeros(len(tr), np.uint8), np.ones(len(te), np.uint8)])
-        tracked_x = to_tensor(tracked_images).to(device)
+        heldout = np.concatenate([np.zeros(len(tr), bool), np.ones(len(te), bool)])
         out = a.out or os.path.join(data_home(), "sessions", time.strftime("pytorch-%Y%m%d-%H%M%S.epochscope"))
-        meta = {"tool": "examples/train_pytorch.py (PyTorch %s)" % torch.__version__,
-                "model": "conv32-pool-conv64-pool-dense64-dropout-dense", "epochs": a.epochs,
+        meta = {"tool": "examples/train_pytorch.py (PyTorch %s)" % torch.__version__, "epochs": a.epochs,
                 "batch_size": a.batch_size, "learning_rate": a.lr, "optimizer": a.optimizer,
                 "momentum": a.momentum, "seed": a.seed, "device": str(device), "world_size": world,
                 "data_dir": a.data_dir}
-        writer = SessionWriter(out, labels=tracked_labels, splits=heldout, images=tracked_images,
-                               layers=[("hidden", 64, "dense"), ("logits", classes), ("output", classes)], meta=meta,
-                               source_index=np.concatenate([tr, te]), dataset="mnist")
+        # Every layer of the network over the tracked points, one frame per epoch (rank 0 only).
+        rec = epochscope.Recorder(out, net, inputs=to_tensor(tracked_images).to(device), labels=tracked_labels,
+                                  heldout=heldout, images=tracked_images, batch_size=1000, meta=meta,
+                                  dataset="mnist", source_index=np.concatenate([tr, te]))
         print("train_pytorch: training on %s (%d training, %d held-out images) on %s, tracking %d points, %d epochs; "
               "session: %s" % (a.data_dir, len(train_labels), len(test_labels), device, len(tracked_labels), a.epochs, out),
               file=sys.stderr, flush=True)
 
-    def record(epoch, epoch_seconds):
-        """Rank 0: evaluates the tracked points and appends a frame."""
-        net.eval()
-        hidden, logits = [], []
-        with torch.no_grad():
-            for b in range(0, tracked_x.shape[0], 1000):
-                h, z = net(tracked_x[b:b + 1000])
-                hidden.append(h.float().cpu())
-                logits.append(z.float().cpu())
-        z = torch.cat(logits)
-        return writer.append_frame(epoch, {"output": torch.softmax(z, dim=1).numpy(), "logits": z.numpy(),
-                                           "hidden": torch.cat(hidden).numpy()}, epoch_seconds=epoch_seconds)
-
     try:
-        if writer:
-            record(0, 0.0)
+        if rec:
+            rec.capture(0)
         n = x.shape[0]
         per_rank = n // world
         local_batch = max(1, a.batch_size // world)
@@ -202,23 +188,26 @@ def main():
             for b in range(0, per_rank, local_batch):
                 idx = order[b:b + local_batch]
                 opt.zero_grad()
-                loss = F.cross_entropy(model(x[idx])[1], y[idx])
+                loss = F.cross_entropy(model(x[idx]), y[idx])
                 loss.backward()
                 opt.step()
+                if rec:
+                    rec.step(loss.item())  # the path in parameter space
             if device.type == "cuda":
                 torch.cuda.synchronize(device)
             seconds = time.perf_counter() - t0
-            if writer:
-                m = record(epoch, seconds)
+            if rec:
+                m = rec.capture(epoch, epoch_seconds=seconds)
                 print("epoch %3d/%d: train loss %.4f acc %5.1f%% | held-out loss %.4f acc %5.1f%% | %.2f s"
                       % (epoch, a.epochs, m["train_loss"], 100 * m["train_accuracy"], m["heldout_loss"],
                          100 * m["heldout_accuracy"], seconds), file=sys.stderr, flush=True)
-        if writer:
-            writer.close("finished")
+        if rec:
+            rec.close("finished")
     except KeyboardInterrupt:
-        if writer:
-            writer.close("stopped")
-            print("train_pytorch: stopped; the session holds %d frames" % writer.frames, file=sys.stderr)
+        if rec:
+            frames = rec.writer.frames
+            rec.close("stopped")
+            print("train_pytorch: stopped; the session holds %d frames" % frames, file=sys.stderr)
         return 130
     finally:
         if world > 1:

@@ -92,9 +92,10 @@ j = json.load(open(sys.argv[1]))
 assert j["format_version"] == "1.3", j["format_version"]
 assert len(j["frames"]) == 3 and j["dropped_bytes"] == 0 and j["finished"] is True, j
 assert j["points"] == 300 and j["heldout_points"] == 60, j  # 400 + 100 images: 240 + 60 tracked
-assert j["layers"] == {"output": 10, "logits": 10, "hidden": 64}, j["layers"]
-assert list(j["layers"]) == ["hidden", "logits", "output"], list(j["layers"])  # depth order, as written
-assert j["layer_kinds"] == {"hidden": "dense", "logits": "logits", "output": "output"}, j["layer_kinds"]
+# Every layer the Recorder found, in depth order (the order the modules ran), with its kind.
+assert list(j["layers"].items()) == [("conv1", 32), ("conv2", 64), ("hidden", 64), ("logits", 10), ("output", 10)], j["layers"]
+assert j["layer_kinds"] == {"conv1": "conv", "conv2": "conv", "hidden": "dense", "logits": "logits", "output": "output"}, j["layer_kinds"]
+assert j["trajectory_snapshots"] > 3, j["trajectory_snapshots"]  # rec.step() after every optimiser step
 assert j["meta"]["device"] == "cpu", j["meta"]
 print("info: 3 frames, finished, layers", j["layers"])
 EOF

@@ -15,3 +15,13 @@ cp -r "$root/python" "$tmp/src"  # pip's build writes beside the sources: not in
 "$tmp/venv/bin/pip" install --quiet --no-build-isolation --no-index "$tmp/src"
 cd "$tmp"
 EPOCHSCOPE_INSTALLED=1 "$tmp/venv/bin/python" "$root/tests/python_recorder_test.py" "$exe"
+# The example that trains an MLP on Debian's Fashion-MNIST files with the recorder, briefly.
+if [[ -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ]]; then
+  "$tmp/venv/bin/python" "$root/examples/fashion_mlp.py" --epochs 1 --limit 1000 --tracked 300 --out "$tmp/fashion.epochscope"
+  "$exe" info --json "$tmp/fashion.epochscope" | "$tmp/venv/bin/python" -c '
+import json, sys
+j = json.load(sys.stdin)
+assert list(j["layers"]) == ["fc1", "fc2", "logits", "output"], j["layers"]
+assert len(j["frames"]) == 2 and j["finished"] and j["trajectory_snapshots"] == 5, j
+print("fashion_mlp: layers", list(j["layers"]), "frames", len(j["frames"]))'
+fi

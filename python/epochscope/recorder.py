@@ -50,7 +50,7 @@ class Recorder:
     """Records `model`'s layers over `inputs` into the session file `path` (see the module doc)."""
 
     def __init__(self, path, model, inputs, labels, heldout=None, layers="auto", class_names=None, images=None,
-                 texts=None, batch_size=256, device=None, meta=None, dataset="custom"):
+                 texts=None, batch_size=256, device=None, meta=None, dataset="custom", source_index=None):
         """inputs: N tracked points (a tensor or array, as the model takes them); labels: N class
         indices; heldout: N booleans (default: all training points); layers: "auto" (every leaf
         module with parameters, plus the model's output as "logits" and its softmax as "output"
@@ -110,7 +110,7 @@ class Recorder:
         described.update(meta or {})
         self.writer = SessionWriter(path, labels=self.labels, splits=self.heldout, images=self._images(images),
                                     layers=self.layer_info, meta=described, classes=classes, dataset=dataset,
-                                    signal=self._signal)
+                                    signal=self._signal, source_index=source_index)
         # The path in parameter space (step()): snapshots wait here until the next frame is written.
         self._sketch = None
         self._steps = 0
@@ -201,7 +201,7 @@ class Recorder:
         return {"layers": layers, "output": out}
 
     # ---- frames ---------------------------------------------------------------------------------
-    def capture(self, epoch, metrics=None):
+    def capture(self, epoch, metrics=None, epoch_seconds=0.0):
         """Records every layer over the tracked points as the frame after `epoch` epochs and
         returns its metrics (loss and accuracy, from the logits when the model outputs class scores)."""
         if self.writer is None:
@@ -228,7 +228,7 @@ class Recorder:
             if not np.isfinite(a).all():
                 raise ValueError("layer %r holds NaN or Inf at epoch %d (did training diverge?)" % (name, epoch))
             activations[name] = a
-        m = self.writer.append_frame(epoch, activations, metrics=metrics)
+        m = self.writer.append_frame(epoch, activations, metrics=metrics, epoch_seconds=epoch_seconds)
         if self.writer.frames == 1 and self._steps == 0 and any(True for _ in self.model.parameters()):
             self._snapshot(float(m.get("train_loss", float("nan"))))  # step 0: where training starts
         self._flush_trajectory()  # the steps that led to this frame, after it (as `epochscope train`)
