@@ -49,6 +49,15 @@ struct TrajectoryCommand {
 /// (several files: one basis for all of them and a leading `run` column, the file's stem).
 int run_trajectory(const TrajectoryCommand& cmd);
 
+/// `import-tensorboard`: PyTorch SummaryWriter.add_embedding() logs as a session, a frame per step.
+struct ImportTensorboardCommand {
+  std::filesystem::path logdir;
+  std::string tag;           ///< which embedding (needed when the log holds several)
+  std::string label_column;  ///< metadata column (name or number) the labels come from; default the first
+  std::filesystem::path out;
+};
+int run_import_tensorboard(const ImportTensorboardCommand& cmd);
+
 struct ProjectCommand {
   std::filesystem::path file;
   std::string method;

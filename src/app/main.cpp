@@ -26,6 +26,7 @@ void ensure_passive_openmp(int argc, char** argv) {
     offline = offline || std::string(argv[i]) == "--session" || std::string(argv[i]) == "--follow";
   }
   if (first == "info" || first == "export" || first == "data" || first == "project" || first == "render" ||
+      first == "import-tensorboard" ||
       first == "--help" || first == "-h" || first == "--version" || offline) {
     return;
   }
@@ -164,6 +165,15 @@ int main(int argc, char** argv) {
       ->check(CLI::PositiveNumber)
       ->needs(follow_flag);
 
+  app::ImportTensorboardCommand tb;
+  auto* tb_cmd = cli.add_subcommand("import-tensorboard", "Make a session of the embeddings a TensorBoard log holds "
+                                                          "(SummaryWriter.add_embedding), a frame per step");
+  tb_cmd->add_option("LOGDIR", tb.logdir, "The log directory (with projector_config.pbtxt)")->required();
+  tb_cmd->add_option("--tag", tb.tag, "Which embedding, when the log holds several");
+  tb_cmd->add_option("--label-column", tb.label_column, "The metadata column the labels come from (name or number; "
+                                                        "default the first)");
+  tb_cmd->add_option("--out", tb.out, "Session file to write")->required();
+
   app::ExportCommand exp;
   app::TrajectoryCommand traj;
   auto* trajectory_cmd = cli.add_subcommand("trajectory", "Write the run's path in parameter space (top 12 principal components) as CSV");
@@ -296,6 +306,7 @@ int main(int argc, char** argv) {
     if (*info_cmd) return info_follow ? app::run_follow(follow) : app::run_info(follow.file, follow.json);
     if (*export_cmd) return app::run_export(exp);
     if (*trajectory_cmd) return app::run_trajectory(traj);
+    if (*tb_cmd) return app::run_import_tensorboard(tb);
     if (*project_cmd) return app::run_project(proj);
     if (*npm_cmd) return app::run_import_npm(npm_dir, npm_out, npm_seed, npm_heldout);
     if (*render_cmd) return app::run_render(render);
