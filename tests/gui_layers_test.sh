@@ -7,7 +7,8 @@
 #   - in the window, a view's layer menu offers fc1 and fc2 (with their kinds), selecting fc2 lays it
 #     out and a point hovered there is reported; Page Down / Page Up and the arrow buttons step the
 #     view through the layers in depth order, keeping its method;
-#   - the depth strip shows the view's method on every layer, hover and selection linked.
+#   - the depth strip shows the view's method on every layer, hover and selection linked;
+#   - a session of a hundred classes: the legend scrolls, the confusion matrix fits its panel.
 # Usage: gui_layers_test.sh path/to/epochscope scratch-dir     (exit 77 = skipped)
 set -euo pipefail
 exe=$(readlink -f "$1")
@@ -116,4 +117,26 @@ py wait "j['selection'] == [$p] and all(len(s['trace_lengths']) == 1 for s in j[
 close
 python3 -c "import json, sys; v = json.load(open(sys.argv[1]))['views'][0]; assert v.get('depth_strip') is True, v" \
   "$XDG_CONFIG_HOME/epochscope/gui.json"  # the strip is remembered
+
+step "a hundred classes: the legend scrolls in its own box, the confusion matrix fits the panel"
+/usr/bin/python3 - "$tmp/c100.epochscope" "$here/../python" <<'PY'
+import sys
+import numpy as np
+sys.path.insert(0, sys.argv[2])
+from epochscope import SessionWriter
+rng = np.random.default_rng(1)
+n, k = 1000, 100
+labels = np.arange(n) % k
+with SessionWriter(sys.argv[1], labels=labels, splits=np.arange(n) % 5 == 0, classes=["c%d" % c for c in range(k)],
+                   images=rng.integers(0, 255, (n, 8, 8), dtype=np.uint8), layers=[("hidden", 8), ("output", k)]) as w:
+    for e in range(2):
+        z = np.eye(k)[labels] * (3 * e + 1) + rng.normal(size=(n, k))
+        w.append_frame(e, {"hidden": rng.normal(size=(n, 8)), "output": np.exp(z) / np.exp(z).sum(1, keepdims=True)})
+PY
+echo '{"view_count": 1, "views": [{"method": "pca", "layer": "hidden"}]}' >"$XDG_CONFIG_HOME/epochscope/gui.json"
+launch --session "$tmp/c100.epochscope"
+py wait '"legend_list" in j["hooks"] and "legend_99" in j["hooks"] and "confusion" in j["hooks"] and
+         j["hooks"]["confusion"][2] <= j["hooks"]["legend_list"][0] and
+         j["hooks"]["legend_list"][3] - j["hooks"]["legend_list"][1] < 20 * 30' 20
+close
 echo "gui_layers_test: ok"

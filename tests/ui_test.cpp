@@ -11,6 +11,7 @@
 #include "epochscope/ui/file_browser.hpp"
 #include "epochscope/ui/frame_stats.hpp"
 #include "epochscope/ui/orbit_camera.hpp"
+#include "epochscope/ui/palette.hpp"
 #include "epochscope/ui/picking.hpp"
 #include "epochscope/ui/pixel_axes.hpp"
 #include "epochscope/ui/settings.hpp"
@@ -580,4 +581,21 @@ TEST(FileBrowser, ListsFoldersFirstThenFilesAndRemembersRecentFiles) {
   EXPECT_EQ(load_recent(dir / "cfg" / "recent.json"), recent);
   epochscope::testing::write_bytes(dir / "bad.json", "{not json");
   EXPECT_TRUE(load_recent(dir / "bad.json").empty());
+}
+
+// Up to 256 classes: the ten fixed colours, then generated ones that neighbouring class numbers
+// never share and that stand off the dark background (and the light one's white).
+TEST(Palette, ManyClassesStayApart) {
+  auto dist = [](Rgba8 a, Rgba8 b) {
+    return std::sqrt(std::pow(a.r - b.r, 2.0) + std::pow(a.g - b.g, 2.0) + std::pow(a.b - b.b, 2.0));
+  };
+  const Theme& dark = dark_theme();
+  const Theme& light = light_theme();
+  for (int c = 0; c < 255; ++c) {
+    EXPECT_GT(dist(dark.class_color(c), dark.class_color(c + 1)), 90.0) << c;
+    EXPECT_GT(dist(dark.class_color(c), dark.view_bg), 100.0) << c;
+    EXPECT_GT(dist(light.class_color(c), light.view_bg), 100.0) << c;
+  }
+  EXPECT_EQ(dark.class_color(3).r, kClassColors[3].r);  // the first ten as they were
+  EXPECT_GT(dist(dark.class_color(13), dark.class_color(3)), 30.0);  // no longer the colour of class 3
 }

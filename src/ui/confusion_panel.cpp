@@ -48,9 +48,19 @@ void draw_confusion_panel(UiContext& ctx, UiState& state) {
     }
     std::tie(label, cell) = layout(names);
   }
+  // Too many classes for a line of text per row (a hundred, say): the matrix alone, as large as the
+  // panel allows; hovering a cell names its classes.
+  const bool compact = cell < ImGui::GetTextLineHeight();
+  if (compact) {
+    label = 0;
+    cell = std::max(1.0f, std::floor(avail / static_cast<float>(k)));
+    ImGui::PushTextWrapPos(0);
+    ImGui::TextDisabled("%d classes: hover a cell for its names", k);
+    ImGui::PopTextWrapPos();
+  }
   const ImVec2 p0 = ImGui::GetCursorScreenPos();
   ImDrawList* dl = ImGui::GetWindowDrawList();
-  const float header = ImGui::GetTextLineHeight() + 2;
+  const float header = compact ? 0.0f : ImGui::GetTextLineHeight() + 2;
   const ImVec2 origin(p0.x + label, p0.y + header);
   ImGui::InvisibleButton("confusion", ImVec2(label + cell * static_cast<float>(k), header + cell * static_cast<float>(k)));
   const bool hovered = ImGui::IsItemHovered();
@@ -61,7 +71,7 @@ void draw_confusion_panel(UiContext& ctx, UiState& state) {
     hc = static_cast<int>((mouse.x - origin.x) / cell);
     if (hr >= k || hc >= k) hr = hc = -1;
   }
-  for (int c = 0; c < k; ++c) {
+  for (int c = 0; c < k && !compact; ++c) {
     const std::string& col_name = columns[static_cast<std::size_t>(c)];
     const std::string& row_name = names[static_cast<std::size_t>(c)];
     const ImVec2 ts = ImGui::CalcTextSize(col_name.c_str());
@@ -83,8 +93,8 @@ void draw_confusion_panel(UiContext& ctx, UiState& state) {
       const auto mix = [g](std::uint8_t x, std::uint8_t y) { return static_cast<int>(x + (y - x) * g); };
       const ImU32 col = IM_COL32(mix(base.r, target.r), mix(base.g, target.g), mix(base.b, target.b), 255);
       const ImVec2 a(origin.x + cell * static_cast<float>(c), origin.y + cell * static_cast<float>(r));
-      const ImVec2 b(a.x + cell - 1, a.y + cell - 1);
-      dl->AddRectFilled(a, b, col, 2.0f);
+      const ImVec2 b(a.x + std::max(1.0f, cell - 1), a.y + std::max(1.0f, cell - 1));
+      dl->AddRectFilled(a, b, col, compact ? 0.0f : 2.0f);
       if (r == hr && c == hc) dl->AddRect(a, b, to_imu32(th.ring), 2.0f, 0, 2.0f);
     }
   }

@@ -40,17 +40,25 @@ void draw_legend_panel(UiContext& ctx, UiState& state) {
     const float name_w = ImGui::CalcTextSize(points->class_names[static_cast<std::size_t>(c)].c_str()).x;
     while (form < 2 && text_x + name_w + ImGui::CalcTextSize(counts_text(form, c).c_str()).x + 12 * em() > avail) ++form;
   }
+  // Many classes (up to 256): the list scrolls in a box of 12 rows, the panels below stay in reach.
+  const bool scroll = k > 12;
+  if (scroll) {
+    ImGui::BeginChild("classes", ImVec2(avail, row_h * 12.5f), false);
+    ctx.hooks["legend_list"] = {{ImGui::GetWindowPos().x, ImGui::GetWindowPos().y},
+                                {ImGui::GetWindowPos().x + avail, ImGui::GetWindowPos().y + row_h * 12.5f}};
+  }
+  ImDrawList* list_dl = scroll ? ImGui::GetWindowDrawList() : dl;
+  const float w = scroll ? ImGui::GetContentRegionAvail().x : avail;
   for (int c = 0; c < k; ++c) {
     ImGui::PushID(c);
     const ImVec2 p = ImGui::GetCursorScreenPos();
-    const float w = avail;
     if (ImGui::InvisibleButton("class", ImVec2(w, row_h))) state.toggle_pin(c);
     const bool hovered = ImGui::IsItemHovered();
     if (hovered) state.hovered_class = c;
     ctx.hooks[fmt::format("legend_{}", c)] = {{p.x, p.y}, {p.x + w, p.y + row_h}};
     const bool pinned = state.pinned_class == c;
-    if (hovered || pinned) dl->AddRectFilled(p, ImVec2(p.x + w, p.y + row_h), to_imu32(th.text, pinned ? 34 : 18), 4.0f);
-    dl->AddCircleFilled(ImVec2(p.x + dot, p.y + row_h / 2), 6.0f * em(), to_imu32(th.class_color(c)), 16);
+    if (hovered || pinned) list_dl->AddRectFilled(p, ImVec2(p.x + w, p.y + row_h), to_imu32(th.text, pinned ? 34 : 18), 4.0f);
+    list_dl->AddCircleFilled(ImVec2(p.x + dot, p.y + row_h / 2), 6.0f * em(), to_imu32(th.class_color(c)), 16);
     // A name that does not fit beside the counts ends in "...", whole in the tooltip.
     const auto& name = points->class_names[static_cast<std::size_t>(c)];
     const int n = counts[static_cast<std::size_t>(c)], bad = wrong[static_cast<std::size_t>(c)];
@@ -63,14 +71,15 @@ void draw_legend_panel(UiContext& ctx, UiState& state) {
     }
     if (shown != name) shown += "...";
     const float ty = p.y + (row_h - ImGui::GetTextLineHeight()) / 2;
-    dl->AddText(ImVec2(p.x + text_x, ty), to_imu32(th.text), shown.c_str());
-    if (!right.empty()) dl->AddText(ImVec2(p.x + w - right_w - 4, ty), to_imu32(th.text_dim), right.c_str());
+    list_dl->AddText(ImVec2(p.x + text_x, ty), to_imu32(th.text), shown.c_str());
+    if (!right.empty()) list_dl->AddText(ImVec2(p.x + w - right_w - 4, ty), to_imu32(th.text_dim), right.c_str());
     if (hovered) {
       ImGui::SetTooltip("%s: %d points, %d misclassified at this frame\nhover: only this class in colour; click: pin it",
                         name.c_str(), n, bad);
     }
     ImGui::PopID();
   }
+  if (scroll) ImGui::EndChild();
   ImGui::PushTextWrapPos(0);
   ImGui::TextDisabled(state.pinned_class >= 0 ? "Click the class again to unpin" : "Hover a class to highlight, click to pin");
   ImGui::PopTextWrapPos();

@@ -1,7 +1,9 @@
 // Contract: the colours of the interface as plain RGBA8 values (no ImGui). Ten class colours chosen
 // to stay apart under the common colour-vision deficiencies and on a dark background: the seven
-// Okabe-Ito colours (black left out) plus a light grey, a violet and an olive. Classes beyond ten
-// reuse them. The dimmed grey is what non-highlighted points become.
+// Okabe-Ito colours (black left out) plus a light grey, a violet and an olive. Classes from ten on
+// (up to 256) get generated colours: hues a golden angle apart, in three saturation and three
+// brightness steps, so neighbouring class numbers never look alike (extra_class_color). The dimmed
+// grey is what non-highlighted points become.
 #pragma once
 
 #include <array>
@@ -27,7 +29,32 @@ inline constexpr std::array<Rgba8, 10> kClassColors{{
     {153, 153, 51, 255},   // olive
 }};
 
+/// Class `cls` >= 10: hue cls x 0.618... turns, saturation and brightness cycling through three
+/// steps each (`darker`: brightness scaled for a white background).
+inline Rgba8 extra_class_color(int cls, bool darker = false) {
+  const double h = static_cast<double>(cls) * 0.6180339887498949 - static_cast<double>(static_cast<long>(static_cast<double>(cls) * 0.6180339887498949));
+  constexpr double sat[3] = {0.75, 0.5, 0.95};
+  constexpr double val[3] = {0.95, 0.78, 0.62};
+  const double s = sat[cls % 3], v = val[(cls / 3) % 3] * (darker ? 0.75 : 1.0);
+  const double x = h * 6.0;
+  const int i = static_cast<int>(x) % 6;
+  const double f = x - static_cast<double>(static_cast<int>(x));
+  const double p = v * (1 - s), q = v * (1 - s * f), t = v * (1 - s * (1 - f));
+  double r = v, g = t, b = p;
+  switch (i) {
+    case 1: r = q; g = v; b = p; break;
+    case 2: r = p; g = v; b = t; break;
+    case 3: r = p; g = q; b = v; break;
+    case 4: r = t; g = p; b = v; break;
+    case 5: r = v; g = p; b = q; break;
+    default: break;
+  }
+  auto byte = [](double c) { return static_cast<std::uint8_t>(c * 255.0 + 0.5); };
+  return {byte(r), byte(g), byte(b), 255};
+}
+
 inline Rgba8 class_color(int cls) {
+  if (cls >= 10) return extra_class_color(cls);
   return kClassColors[static_cast<std::size_t>((cls % 10 + 10) % 10)];
 }
 
@@ -77,7 +104,10 @@ struct Theme {
   Rgba8 good{115, 217, 140, 255};       ///< "correct", "running", "following"
   Rgba8 bad{255, 120, 105, 255};        ///< "wrong", errors
   Rgba8 note{230, 205, 102, 255};       ///< a state that is neither (stopped, finished)
-  Rgba8 class_color(int cls) const { return classes[static_cast<std::size_t>((cls % 10 + 10) % 10)]; }
+  Rgba8 class_color(int cls) const {
+    if (cls >= 10) return extra_class_color(cls, light);
+    return classes[static_cast<std::size_t>((cls % 10 + 10) % 10)];
+  }
 };
 
 /// The default look.
