@@ -583,14 +583,12 @@ TEST(FileBrowser, ListsFoldersFirstThenFilesAndRemembersRecentFiles) {
   EXPECT_TRUE(load_recent(dir / "bad.json").empty());
 }
 
-// Up to 256 classes: the ten fixed colours, then generated ones that neighbouring class numbers
-// never share and that stand off the dark background (and the light one's white).
+// Up to 256 classes: the ten fixed colours, then generated ones apart for neighbouring classes.
 TEST(Palette, ManyClassesStayApart) {
   auto dist = [](Rgba8 a, Rgba8 b) {
     return std::sqrt(std::pow(a.r - b.r, 2.0) + std::pow(a.g - b.g, 2.0) + std::pow(a.b - b.b, 2.0));
   };
-  const Theme& dark = dark_theme();
-  const Theme& light = light_theme();
+  const Theme &dark = dark_theme(), &light = light_theme();
   for (int c = 0; c < 255; ++c) {
     EXPECT_GT(dist(dark.class_color(c), dark.class_color(c + 1)), 90.0) << c;
     EXPECT_GT(dist(dark.class_color(c), dark.view_bg), 100.0) << c;
