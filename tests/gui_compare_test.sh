@@ -29,24 +29,10 @@ cat > "$XDG_CONFIG_HOME/epochscope/gui.json" <<'JSON'
 {"view_count": 2, "views": [{"method": "umap", "layer": "hidden"}, {"method": "pca", "layer": "hidden"}]}
 JSON
 
-# run_b VIEW: switch a view to run B (its chip, or the checkbox in a narrow view's menu).
-run_b() {
-  local cx cy opened=0
-  read -r cx cy < <(py center "combo$1")
-  if ! py has "view$1_run"; then
-    move "$cx" "$cy"
-    click
-    py wait "'view$1_run' in j['hooks']" 10
-    opened=1
-  fi
-  click_hook "view$1_run"
-  if [[ $opened == 1 ]]; then move "$cx" "$cy"; click; fi
-}
-
 step "A compared with B: a view of B, hover and selection linked by point"
 launch --session "$tmp/a.epochscope" --compare "$tmp/b.epochscope"
 py wait 'j["compare"] == "b.epochscope" and j["compare_frames"] == 3' 20
-run_b 1
+toggle 1 run  # the "run B" chip, or its checkbox in a narrow view's menu
 # B (an mlp) has no "hidden": the view shows B's deepest layer but the output.
 py wait 'j["views"][1]["run"] == 1 and j["views"][1]["layer"] == "logits" and j["views"][1]["final"] and
          "run B (b.epochscope)" in j["views"][1]["status"] and "run A (a.epochscope)" in j["views"][0]["status"]' 60

@@ -17,53 +17,10 @@ set -euo pipefail
 exe=$(readlink -f "$1")
 tmp=$2
 here=$(cd "$(dirname "$0")" && pwd)
-if [[ "${GUI_TEST_INNER:-}" != 1 ]]; then
-  for tool in xvfb-run xdotool python3; do
-    command -v "$tool" >/dev/null || { echo "skipped: $tool is not installed"; exit 77; }
-  done
-  rm -rf "$tmp" && mkdir -p "$tmp"
-  GUI_TEST_INNER=1 exec xvfb-run -a -s "-screen 0 1280x720x24" bash "$0" "$exe" "$tmp"
-fi
-
-export XDG_CONFIG_HOME="$tmp/config" EPOCHSCOPE_DATA_HOME="$tmp/data-home"
 state="$tmp/state.json"
-py() { python3 "$here/gui_driver.py" "$state" "$@"; }
-step() { echo "-- $*"; }
-move() { xdotool mousemove --window "$wid" --sync "$1" "$2"; sleep 0.3; xdotool mousemove --window "$wid" --sync "$(($1 + 1))" "$2"; sleep 0.4; }
-click() { xdotool mousedown 1; sleep 0.3; xdotool mouseup 1; sleep 0.5; }
-key() { xdotool keydown "$1"; sleep 0.15; xdotool keyup "$1"; sleep 0.4; }
+SCREEN=1280x720x24
+source "$here/lib_gui.sh"
 ctrl_key() { xdotool keydown ctrl; sleep 0.1; key "$1"; xdotool keyup ctrl; sleep 0.3; }
-click_hook() {
-  local hx hy
-  read -r hx hy < <(py center "$1")
-  move "$hx" "$hy"
-  click
-}
-# toggle VIEW WHAT: a view's "change" or "3d" toggle, from its one menu when the view is narrow.
-toggle() {
-  local cx cy opened=0
-  read -r cx cy < <(py center "combo$1")
-  if ! py has "view$1_$2"; then
-    move "$cx" "$cy"
-    click
-    py wait "'view$1_$2' in j['hooks']" 10
-    opened=1
-  fi
-  click_hook "view$1_$2"
-  if [[ $opened == 1 ]]; then move "$cx" "$cy"; click; fi
-}
-launch() {
-  "$exe" "$@" --test-state "$state" >"$tmp/out.txt" 2>&1 &
-  app=$!
-  trap 'kill $app 2>/dev/null || true' EXIT
-  wid=$(xdotool search --sync --name '^epochscope$' | head -1)
-  py wait 'j["frames"] > 0' 60
-}
-close() {
-  kill -TERM "$app"
-  wait "$app"
-  trap - EXIT
-}
 # layouts FILE: the session's saved layouts per view, as JSON.
 layouts() { "$exe" info --json "$1" | python3 -c 'import json, sys; print(json.dumps(json.load(sys.stdin)["layouts"]))'; }
 

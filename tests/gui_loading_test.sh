@@ -11,18 +11,9 @@ set -euo pipefail
 exe=$(readlink -f "$1")
 tmp=$2
 here=$(cd "$(dirname "$0")" && pwd)
-if [[ "${GUI_TEST_INNER:-}" != 1 ]]; then
-  for tool in xvfb-run xdotool python3; do
-    command -v "$tool" >/dev/null || { echo "skipped: $tool is not installed"; exit 77; }
-  done
-  rm -rf "$tmp" && mkdir -p "$tmp"
-  GUI_TEST_INNER=1 exec xvfb-run -a -s "-screen 0 1280x800x24" bash "$0" "$exe" "$tmp"
-fi
-
-export XDG_CONFIG_HOME="$tmp/config" EPOCHSCOPE_DATA_HOME="$tmp/data-home"
 state="$tmp/state.json"
-py() { python3 "$here/gui_driver.py" "$state" "$@"; }
-step() { echo "-- $*"; }
+SCREEN=1280x800x24
+source "$here/lib_gui.sh"
 
 python3 "$here/gui_driver.py" - make-idx "$tmp/data"
 "$exe" train --data-dir "$tmp/data" --epochs 5 --batch-size 128 --tracked 800 --quiet --out "$tmp/s.epochscope"

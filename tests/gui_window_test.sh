@@ -14,17 +14,9 @@ set -euo pipefail
 exe=$(readlink -f "$1")
 tmp=$2
 here=$(cd "$(dirname "$0")" && pwd)
-if [[ "${GUI_TEST_INNER:-}" != 1 ]]; then
-  for tool in xvfb-run xdotool python3; do
-    command -v "$tool" >/dev/null || { echo "skipped: $tool is not installed"; exit 77; }
-  done
-  rm -rf "$tmp" && mkdir -p "$tmp"
-  GUI_TEST_INNER=1 exec xvfb-run -a -s "-screen 0 1280x800x24" bash "$0" "$exe" "$tmp"
-fi
-
-export XDG_CONFIG_HOME="$tmp/config" EPOCHSCOPE_DATA_HOME="$tmp/data-home"
 state="$tmp/state.json"
-py() { python3 "$here/gui_driver.py" "$state" "$@"; }
+SCREEN=1280x800x24
+source "$here/lib_gui.sh"
 
 python3 "$here/gui_driver.py" - make-idx "$tmp/data"
 "$exe" --data-dir "$tmp/data" --epochs 4 --batch-size 128 --tracked 800 --out "$tmp/live.epochscope" \
@@ -34,17 +26,6 @@ trap 'kill $app 2>/dev/null || true' EXIT
 wid=$(xdotool search --sync --name '^epochscope$' | head -1)
 echo "window $wid"
 
-step() { echo "-- $*"; }
-move() { xdotool mousemove --window "$wid" --sync "$1" "$2"; sleep 0.3; xdotool mousemove --window "$wid" --sync "$(($1 + 1))" "$2"; sleep 0.4; }
-click() { xdotool mousedown 1; sleep 0.3; xdotool mouseup 1; sleep 0.5; }
-key() { xdotool keydown "$1"; sleep 0.15; xdotool keyup "$1"; sleep 0.4; }
-# click_hook HOOK: clicks the middle of a rectangle the app reported (a button, a box, a grid).
-click_hook() {
-  local hx hy
-  read -r hx hy < <(py center "$1")
-  move "$hx" "$hy"
-  click
-}
 # drag_right X Y [DY]: presses at (X, Y), drags 60 pixels right (and DY down) in six steps, lets go.
 drag_right() {
   local d
@@ -85,20 +66,6 @@ switch_method() {
   move "$mx" "$my"
   click
   py wait "j['views'][$1]['method'] == '$2'" 10
-}
-# toggle VIEW WHAT: clicks a view's "change" or "3-D" toggle; a narrow view keeps them in its one
-# menu, which is opened first and closed after.
-toggle() {
-  local cx cy opened=0
-  read -r cx cy < <(py center "combo$1")
-  if ! py has "view$1_$2"; then
-    move "$cx" "$cy"
-    click
-    py wait "'view$1_$2' in j['hooks']" 10
-    opened=1
-  fi
-  click_hook "view$1_$2"
-  if [[ $opened == 1 ]]; then move "$cx" "$cy"; click; fi
 }
 
 step "frames arrive and every view shows a layout"

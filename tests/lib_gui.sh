@@ -1,5 +1,6 @@
 # Sourced by the GUI tests (tests/gui_*.sh) after they set `exe`, `tmp`, `here` and `state`: moving
-# and clicking with xdotool, reading the app's --test-state JSON, launching and closing the window.
+# and clicking with xdotool, reading the app's --test-state JSON, a view's header toggles,
+# launching and closing the window. A test may define its own version of any of them after.
 # Re-executes the sourcing script under Xvfb first (screen SCREEN, default 1280x720x24); exits 77
 # (skipped) when xvfb-run, xdotool or python3 is missing.
 if [[ "${GUI_TEST_INNER:-}" != 1 ]]; then
@@ -21,6 +22,20 @@ click_hook() {
   read -r hx hy < <(py center "$1")
   move "$hx" "$hy"
   click
+}
+# toggle VIEW WHAT: clicks a view's header control "viewVIEW_WHAT" ("change", "3d", "depth", "run");
+# a narrow view keeps them in its one menu, which is opened first and closed after.
+toggle() {
+  local cx cy opened=0
+  read -r cx cy < <(py center "combo$1")
+  if ! py has "view$1_$2"; then
+    move "$cx" "$cy"
+    click
+    py wait "'view$1_$2' in j['hooks']" 10
+    opened=1
+  fi
+  click_hook "view$1_$2"
+  if [[ $opened == 1 ]]; then move "$cx" "$cy"; click; fi
 }
 # launch ARGS...: the window with ARGS, once it shows a frame.
 launch() {

@@ -24,6 +24,14 @@ train::TrainOptions small_options() {
   return o;
 }
 
+// One epoch (unless `o` says otherwise) on 300 + 100 synthetic images, run to the end: its frames.
+std::vector<store::FramePtr> trained_frames(train::TrainOptions o) {
+  train::Trainer t(epochscope::testing::synthetic_dataset(300, 100), o);
+  t.start();
+  t.join();
+  return t.store()->snapshot();
+}
+
 void wait_until_done(train::Trainer& t, std::chrono::seconds limit) {
   const auto deadline = std::chrono::steady_clock::now() + limit;
   while (std::chrono::steady_clock::now() < deadline) {
@@ -121,18 +129,10 @@ TEST(Trainer, LearnsMnist1dWithThe1dCnn) {
 }
 
 TEST(Trainer, SameSeedSameFrames) {
-  auto run = [] {
-    train::Trainer t(epochscope::testing::synthetic_dataset(300, 100), [] {
-      auto o = small_options();
-      o.epochs = 1;
-      return o;
-    }());
-    t.start();
-    t.join();
-    return t.store()->snapshot();
-  };
-  const auto a = run();
-  const auto b = run();
+  auto o = small_options();
+  o.epochs = 1;
+  const auto a = trained_frames(o);
+  const auto b = trained_frames(o);
   ASSERT_EQ(a.size(), 2u);
   ASSERT_EQ(b.size(), 2u);
   EXPECT_LE((*a[1]->layer("logits") - *b[1]->layer("logits")).cwiseAbs().maxCoeff(), 1e-4f);
@@ -193,10 +193,7 @@ TEST(Trainer, DefaultCnnFramesAsBefore) {
   auto o = small_options();
   o.epochs = 1;
   o.tracked = 200;
-  train::Trainer t(epochscope::testing::synthetic_dataset(300, 100), o);
-  t.start();
-  t.join();
-  const auto frames = t.store()->snapshot();
+  const auto frames = trained_frames(o);
   ASSERT_EQ(frames.size(), 2u);
   const auto& f = *frames[1];
   const double hidden = f.layer("hidden")->cast<double>().mean();
@@ -261,10 +258,7 @@ TEST(Trainer, ALayerSubsetRecordsTheSameValues) {
     auto o = small_options();
     o.epochs = 1;
     o.layers = std::move(layers);
-    train::Trainer t(epochscope::testing::synthetic_dataset(300, 100), o);
-    t.start();
-    t.join();
-    return t.store()->snapshot();
+    return trained_frames(o);
   };
   const auto all = run({});
   const auto some = run({"hidden", "conv2"});

@@ -134,7 +134,8 @@ class Recorder:
 
     # ---- what to record -------------------------------------------------------------------------
     def _resolve(self, layers):
-        modules = dict(self.model.named_modules())
+        """The module names to record; keeps the modules in self._modules for the hooks."""
+        modules = self._modules = dict(self.model.named_modules())
         self._auto = isinstance(layers, str)
         if self._auto:
             if layers != "auto":
@@ -171,7 +172,6 @@ class Recorder:
 
     # ---- one forward pass with hooks ------------------------------------------------------------
     def _forward(self, x):
-        modules = dict(self.model.named_modules())
         seen = {}
 
         def hook_for(name):
@@ -182,7 +182,7 @@ class Recorder:
                     seen[name] = output
             return hook
 
-        handles = [modules[name].register_forward_hook(hook_for(name)) for name in self._names]
+        handles = [self._modules[name].register_forward_hook(hook_for(name)) for name in self._names]
         try:
             out = self.model(x.to(self.device))
         finally:

@@ -169,7 +169,6 @@ void App::replace_source(std::unique_ptr<DataSource> next) {
   if (const auto note = state_.fit_views(points); !note.empty()) std::cerr << "epochscope: " << note << "\n";
   const auto& ds = points.dataset;
   if (ds == "mnist" || ds == "fashion" || ds == "mnist1d") ctx_.train_settings.dataset = ds == "fashion" ? 1 : ds == "mnist1d" ? 2 : 0;
-  ctx_.run_label = source_->session_file().filename().string();
   ctx_.session_file = source_->session_file();
   if (compare_) {
     if (const auto why = store::why_points_differ(points, compare_->store()->points()); !why.empty()) drop_compare(why);

@@ -106,7 +106,7 @@ std::vector<store::LayerInfo> select_layers(const std::vector<store::LayerInfo>&
 }
 
 std::string model_description(const InputShape& s, const ModelOptions& o) {
-  const auto layers = model_layers(s, o);
+  (void)model_layers(s, o);  // refuses a model these inputs cannot feed
   const std::string act = to_string(o.activation);
   const int w = resolved_width(o);
   const std::string drop = fmt::format("dropout{}", resolved_dropout(o));

@@ -91,7 +91,8 @@ struct Trainer::Impl {
   std::atomic<double> elapsed{0};
   mutable std::mutex error_mutex;
   std::string error;
-  std::vector<bool> recorded;  ///< per model_layers() entry: whether frames hold it
+  std::vector<store::LayerInfo> net_layers;  ///< model_layers() of the model that trains, in depth order
+  std::vector<bool> recorded;                ///< per entry of net_layers: whether frames hold it
 
   void run(std::stop_token stop);
   // Returns false when stopped.
@@ -114,9 +115,8 @@ store::FramePtr Trainer::Impl::record(NetImpl& model, const torch::Tensor& track
   torch::NoGradGuard no_grad;
   model.eval();
   const auto n = tracked_x.size(0);
-  const auto& all = model_layers(input_shape(store->points()), options.model);
-  // taps[i]: the batches of all[i] (every layer but logits and output), kept only when recorded.
-  std::vector<std::vector<torch::Tensor>> taps(all.size() - 2);
+  // taps[i]: the batches of net_layers[i] (every layer but logits and output), kept only when recorded.
+  std::vector<std::vector<torch::Tensor>> taps(net_layers.size() - 2);
   std::vector<torch::Tensor> logits;
   std::vector<torch::Tensor> batch_taps;
   for (long begin = 0; begin < n; begin += options.eval_batch) {
@@ -134,7 +134,7 @@ store::FramePtr Trainer::Impl::record(NetImpl& model, const torch::Tensor& track
   Matrix lg = to_matrix(torch::cat(logits));
   frame->metrics = store::compute_metrics(store->points(), lg, frame->predicted);
   for (std::size_t i = 0; i < taps.size(); ++i) {
-    if (recorded[i]) frame->layers.emplace(all[i].name, to_matrix(torch::cat(taps[i])));
+    if (recorded[i]) frame->layers.emplace(net_layers[i].name, to_matrix(torch::cat(taps[i])));
   }
   if (recorded[taps.size() + 1]) frame->layers.emplace("output", store::softmax(lg));
   if (recorded[taps.size()]) frame->layers.emplace("logits", std::move(lg));
@@ -258,13 +258,14 @@ Trainer::Trainer(data::Dataset dataset, TrainOptions options) : impl_(std::make_
   if (dataset.train_count() == 0) throw Error("dataset '" + dataset.name + "' has no training images");
   if (dataset.signal && dataset.height != 1) throw Error("signals must have height 1");
   const InputShape shape{dataset.height, dataset.width, dataset.signal, dataset.class_count()};
-  const auto all = model_layers(shape, options.model);  // throws for a model these inputs cannot feed
+  auto all = model_layers(shape, options.model);  // throws for a model these inputs cannot feed
   const auto chosen = select_layers(all, options.layers, options.model);
   auto points = std::make_shared<store::PointSet>(make_point_set(dataset, options.tracked, options.seed));
   points->layers = chosen;
   for (const auto& l : all) {
     impl_->recorded.push_back(std::any_of(chosen.begin(), chosen.end(), [&](const store::LayerInfo& c) { return c.name == l.name; }));
   }
+  impl_->net_layers = std::move(all);
   impl_->store = std::make_shared<store::EpochStore>(std::move(points), options.memory);
   impl_->dataset = std::move(dataset);
   impl_->options = options;

@@ -47,7 +47,7 @@ void draw_metrics_panel(UiContext& ctx, UiState& state) {
     const ChartSeries acc[] = {{heldout_acc, a_color, "A"}, {b_acc, b_color, "B"}};
     h2 = draw_chart(ctx, "accuracy", "held-out accuracy %", acc, ImVec2(w, 112 * em()), 0.0f, 100.0f, state.frame, "%.1f%%");
     ImGui::PushTextWrapPos(0);
-    ImGui::TextDisabled("A: %s\nB: %s", ctx.run_label.c_str(), ctx.compare.label.c_str());
+    ImGui::TextDisabled("A: %s\nB: %s", ctx.session_file.filename().c_str(), ctx.compare.label.c_str());
     ImGui::PopTextWrapPos();
   } else {
     const ImU32 train_color = to_imu32(ctx.theme->class_color(1)), heldout_color = to_imu32(ctx.theme->class_color(0));

@@ -27,7 +27,6 @@ void browse(UiContext& ctx, const std::filesystem::path& dir) {
   std::error_code ec;
   d.dir = std::filesystem::absolute(dir.empty() ? std::filesystem::path(".") : dir, ec).lexically_normal();
   if (!d.dir.has_filename() && d.dir != d.dir.root_path()) d.dir = d.dir.parent_path();
-  d.error.clear();
   if (ctx.tasks != nullptr) d.listing = ctx.tasks->submit([dir] { return list_directory(dir); });
 }
 

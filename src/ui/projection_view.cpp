@@ -187,10 +187,7 @@ void ProjectionView::draw(UiContext& ctx, UiState& state, ImVec2 size, bool head
     float progress = 0;
     std::string readouts;
     const std::string status = status_line(ctx, state, progress, readouts);
-    report_.status = readouts.empty() ? status : status + "  |  " + readouts;
-    report_.method = jobs::method_name(config_.method);
-    report_.layer = config_.layer;
-    report_.layout_frame = shown_frame_;
+    fill_report(readouts.empty() ? status : status + "  |  " + readouts);
   }
   const ImVec2 used = {0, ImGui::GetCursorPos().y - start.y};
   update_change(ctx, state);

@@ -77,7 +77,7 @@ void ProjectionView::draw_header(UiContext& ctx, UiState& state) {
                       (can_3d ? chip_width("3-D") + spacing : 0.0f) + (comparing ? chip_width("run B") + spacing : 0.0f);
   const std::string run_tip = fmt::format("Which run the view shows: A ({}) or, when on, B ({}).\n"
                                           "Hover, selection, traces and the epoch bar are linked by point and epoch.",
-                                          ctx.run_label, ctx.compare.label);
+                                          ctx.session_file.filename().string(), ctx.compare.label);
   const auto run_chip = [&] {
     bool b = config_.run == 1;
     ImGui::SameLine();
@@ -222,7 +222,7 @@ void ProjectionView::draw_header(UiContext& ctx, UiState& state) {
   float progress = 0;
   std::string readouts;
   const std::string run = !comparing ? "" : config_.run == 1 ? "run B (" + ctx.compare.label + ") \xc2\xb7 "
-                                                              : "run A (" + ctx.run_label + ") \xc2\xb7 ";
+                                                              : "run A (" + ctx.session_file.filename().string() + ") \xc2\xb7 ";
   const std::string status = run + status_line(ctx, state, progress, readouts);
   // The state on one line, the trust readouts on the next; each shortened to the view's width
   // (whole in the tooltip), never cut off mid-word at the edge.
@@ -240,7 +240,12 @@ void ProjectionView::draw_header(UiContext& ctx, UiState& state) {
   ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(0, 0));
   ImGui::ProgressBar(std::clamp(progress, 0.0f, 1.0f), ImVec2(-1, 3), "");
   ImGui::PopStyleVar();
-  report_.status = readouts.empty() ? status : status + "  |  " + readouts;
+  fill_report(readouts.empty() ? status : status + "  |  " + readouts);
+}
+
+// What the view shows, for the caller (a depth strip's panel, tests): its state line and setup.
+void ProjectionView::fill_report(const std::string& status) {
+  report_.status = status;
   report_.method = jobs::method_name(config_.method);
   report_.layer = config_.layer;
   report_.layout_frame = shown_frame_;

@@ -178,7 +178,6 @@ struct CompareSwap {
     std::swap(ctx.store, ctx.compare.store);
     std::swap(ctx.pool, ctx.compare.pool);
     std::swap(ctx.frames, ctx.compare.frames);
-    ctx.showing_compare = !ctx.showing_compare;
   }
   UiContext& ctx;
   bool active;

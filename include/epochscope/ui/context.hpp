@@ -66,7 +66,6 @@ struct OpenDialogState {
   bool compare = false;   ///< the dialog picks a run to compare with
   std::filesystem::path dir;
   jobs::TaskPtr<DirListing> listing;
-  std::string error;      ///< the listing failed: why
   char path[1024] = {};   ///< the path field
 };
 
@@ -126,8 +125,6 @@ struct UiContext {
   std::shared_ptr<const store::EpochStore> store;  ///< null until a source exists
   jobs::LayoutPool* pool = nullptr;
   CompareRun compare;  ///< the other run (swapped in while a view of it draws)
-  bool showing_compare = false;  ///< the fields above hold the compared run (run B) just now
-  std::string run_label;         ///< the session's file name (run A) when comparing
   const render::ImageAtlas* atlas = nullptr;
   /// The window's look (ui/palette.hpp): every colour drawn comes from here.
   const Theme* theme = &dark_theme();

@@ -147,6 +147,7 @@ class ProjectionView {
   void draw_header(UiContext& ctx, UiState& state);
   /// The state in words; `readouts` gets the trust figures (recall, moved, ...), `progress` the share done.
   std::string status_line(UiContext& ctx, const UiState& state, float& progress, std::string& readouts);
+  void fill_report(const std::string& status);
   // The canvas (view_canvas.cpp).
   void draw_canvas(UiContext& ctx, UiState& state, ImVec2 size);
   void fit_camera(UiContext& ctx, const Rect& rect);
