@@ -10,13 +10,22 @@ epochscope session that the window shows live (`epochscope --follow run.epochsco
         rec.capture(epoch)    # forward hooks record the named modules over the tracked points
     rec.close()               # also a context manager
 
+The points show as their images (by default the inputs themselves when they look like images, colour
+kept as colour), as texts (texts=[...], one str per point; images=False for texts alone), or as line
+plots of the inputs. Recorder(..., optimizer=opt) (or rec.watch(opt)) records the parameters' path
+after every opt.step() without a rec.step() call in the loop.
+
 capture() runs the model in eval mode under torch.no_grad(), in batches, on the model's device,
 and puts back the model's train/eval mode and the global random state afterwards, so recording
 never changes how the model trains. Convolution outputs (N x C x H x W, or N x C x L) are recorded
 as their per-channel means over space (kind "conv"); other outputs are flattened per point.
 """
+import math
+import types
+
 import numpy as np
 
+from epochscope.images import MAX_GREY_SIDE
 from epochscope.session import ParameterSketch, SessionWriter
 
 try:
@@ -29,6 +38,18 @@ def _numpy(x):
     if torch is not None and isinstance(x, torch.Tensor):
         return x.detach().cpu().numpy()
     return np.asarray(x)
+
+
+def _loss_value(result):
+    """The number an optimizer's step(closure) returned (the closure's loss), else NaN."""
+    if result is None:
+        return float("nan")
+    try:
+        if torch is not None and isinstance(result, torch.Tensor):
+            return float(result.detach().float().mean()) if result.numel() else float("nan")
+        return float(result)
+    except (TypeError, ValueError):
+        return float("nan")
 
 
 def _leaf_modules_with_parameters(model):
@@ -50,15 +71,20 @@ class Recorder:
     """Records `model`'s layers over `inputs` into the session file `path` (see the module doc)."""
 
     def __init__(self, path, model, inputs, labels, heldout=None, layers="auto", class_names=None, images=None,
-                 texts=None, batch_size=256, device=None, meta=None, dataset="custom", source_index=None):
+                 texts=None, batch_size=256, device=None, meta=None, dataset="custom", source_index=None,
+                 optimizer=None):
         """inputs: N tracked points (a tensor or array, as the model takes them); labels: N class
         indices; heldout: N booleans (default: all training points); layers: "auto" (every leaf
         module with parameters, plus the model's output as "logits" and its softmax as "output"
         when it looks like class scores) or module names as in named_modules(); images: thumbnails
-        (default: the inputs when they are N x 1 x H x W, N x 3 x H x W (shown grey for now) or
-        N x H x W, else the inputs as line plots); texts: one string per point (checked; shown once
-        the session format stores texts); batch_size: points per forward pass; device: default the
-        model's. Raises ValueError naming the problem before anything is written."""
+        (None, the default: the inputs when they are N x 1 x H x W, N x H x W or N x 3 x H x W
+        (colour), scaled to 0..1 by their minimum and maximum unless they are in 0..1 already; when
+        they are not image-shaped, none if texts are given, else the inputs as line plots; False: no
+        thumbnails, texts required; else N x H x W grey or N x 3 x H x W or N x H x W x 3 colour,
+        uint8 or floats in 0..1, see SessionWriter); texts: one str per point (at most 1000 bytes of
+        UTF-8, no NUL), shown with the point; batch_size: points per forward pass; device: default
+        the model's; optimizer: a torch optimizer to watch() (every step recorded). Raises
+        ValueError naming the problem before anything is written."""
         if torch is None:
             raise ImportError("epochscope.Recorder needs PyTorch (Debian: python3-torch)")
         if not isinstance(model, torch.nn.Module):
@@ -74,8 +100,10 @@ class Recorder:
         self.heldout = np.zeros(n, bool) if heldout is None else _numpy(heldout).astype(bool).reshape(-1)
         if self.heldout.size != n:
             raise ValueError("heldout has %d entries for %d inputs" % (self.heldout.size, n))
-        if texts is not None and len(texts) != n:
+        if hasattr(texts, "__len__") and not isinstance(texts, (str, bytes)) and len(texts) != n:
             raise ValueError("texts has %d entries for %d inputs" % (len(texts), n))
+        if optimizer is not None:
+            self._check_optimizer(optimizer)
         if int(batch_size) < 1:
             raise ValueError("batch_size must be at least 1")
         self.batch_size = int(batch_size)
@@ -108,14 +136,17 @@ class Recorder:
         described = {"recorder": "epochscope.Recorder",
                      "model": "%s: %s" % (type(model).__name__, " - ".join("%s [%s %d]" % (nm, k, w) for nm, w, k in self.layer_info))}
         described.update(meta or {})
-        self.writer = SessionWriter(path, labels=self.labels, splits=self.heldout, images=self._images(images),
+        self._watched = []  # (optimizer, undo) per watch()
+        self.writer = SessionWriter(path, labels=self.labels, splits=self.heldout, images=self._images(images, texts),
                                     layers=self.layer_info, meta=described, classes=classes, dataset=dataset,
-                                    signal=self._signal, source_index=source_index)
+                                    signal=self._signal, source_index=source_index, texts=texts)
         # The path in parameter space (step()): snapshots wait here until the next frame is written.
         self._sketch = None
         self._steps = 0
         self._epoch = 0
         self._pending = []
+        if optimizer is not None:
+            self.watch(optimizer)
 
     def _guarded(self, fn):
         """fn() in eval mode without gradients; the model's mode and the random state put back."""
@@ -148,26 +179,38 @@ class Recorder:
                 raise ValueError("layer %r is not a module of the model (modules: %s)" % (name, known))
         return names
 
-    def _images(self, images):
-        """Thumbnails: given, or the inputs themselves when they look like images (N x 1 x H x W,
-        N x H x W; colour is averaged to grey), else the inputs as 1-D signals."""
+    def _images(self, images, texts):
+        """The thumbnails for the writer (None: none): see __init__'s images."""
         self._signal = False
+        n = self.labels.size
+        if images is False:
+            if texts is None:
+                raise ValueError("images=False (no thumbnails) needs texts, one str per point")
+            return None
         if images is not None:
             imgs = _numpy(images)
-        else:
-            imgs = _numpy(self.inputs).astype(np.float32)
-            if imgs.ndim == 4 and imgs.shape[1] == 3:
-                imgs = imgs.mean(axis=1)
-            if imgs.ndim == 4 and imgs.shape[1] == 1:
-                imgs = imgs[:, 0]
-            if imgs.ndim == 3 and min(imgs.shape[1:]) >= 4:
-                lo, hi = float(imgs.min()), float(imgs.max())
-                imgs = (imgs - lo) / max(hi - lo, 1e-12)  # 0..1 for the writer
-            else:
-                self._signal = True
-                imgs = imgs.reshape(imgs.shape[0], -1)
-        if imgs.shape[0] != self.labels.size:
-            raise ValueError("images has %d entries for %d inputs" % (imgs.shape[0], self.labels.size))
+            if imgs.ndim == 0 or imgs.shape[0] != n:
+                raise ValueError("images has %d entries for %d inputs" % (imgs.shape[0] if imgs.ndim else 0, n))
+            return imgs
+        imgs = _numpy(self.inputs)
+        if (imgs.ndim == 3 or (imgs.ndim == 4 and imgs.shape[1] in (1, 3))) and min(imgs.shape[-2:]) >= 4:
+            if imgs.dtype == np.uint8:
+                return imgs
+            imgs = imgs.astype(np.float32)
+            lo, hi = float(imgs.min()), float(imgs.max())
+            if not (math.isfinite(lo) and math.isfinite(hi)):
+                raise ValueError("the inputs hold NaN or Inf: pass images= (or images=False with texts=)")
+            if lo < 0.0 or hi > 1.0:  # e.g. normalised inputs: the dataset's min..max becomes 0..1
+                imgs = (imgs - lo) / max(hi - lo, 1e-12)
+            return imgs
+        if texts is not None:  # not images: the texts alone show the points
+            return None
+        imgs = imgs.reshape(n, -1)
+        if imgs.shape[1] > MAX_GREY_SIDE:
+            raise ValueError("the inputs (%s per point) are neither images nor at most %d values to draw as "
+                             "line plots: pass images=, or texts= (with images=False)"
+                             % (" x ".join(str(d) for d in self.inputs.shape[1:]), MAX_GREY_SIDE))
+        self._signal = True
         return imgs
 
     # ---- one forward pass with hooks ------------------------------------------------------------
@@ -237,12 +280,68 @@ class Recorder:
 
     def step(self, loss=float("nan")):
         """Records where the parameters are after an optimisation step (call it after
-        optimizer.step(), with the batch loss): the 256-number sketch `epochscope train` keeps, so
-        the window's trajectory panel shows Python runs too. The first capture() records step 0."""
+        optimizer.step(), with the batch loss, or let watch() call it): the 256-number sketch
+        `epochscope train` keeps, so the window's trajectory panel shows Python runs too. The first
+        capture() records step 0."""
         if self.writer is None:
             raise ValueError("the recorder is closed")
         self._steps += 1
         self._snapshot(float(loss))
+
+    # ---- watching an optimizer ------------------------------------------------------------------
+    def _check_optimizer(self, optimizer):
+        if not callable(getattr(optimizer, "step", None)):
+            raise TypeError("optimizer must be a torch optimizer (with a step method), not %s"
+                            % type(optimizer).__name__)
+        if any(o is optimizer for o, _ in getattr(self, "_watched", ())):
+            raise ValueError("this optimizer is watched already")
+
+    def watch(self, optimizer):
+        """Calls step() after every optimizer.step(), with the loss when step was given a closure
+        that returned one (torch's register_step_post_hook where the optimizer has it, which does
+        not see the loss; else this optimizer's step is wrapped). close() undoes it. Returns the
+        optimizer. Do not also call step() yourself for the same optimizer."""
+        if self.writer is None:
+            raise ValueError("the recorder is closed")
+        self._check_optimizer(optimizer)
+        if callable(getattr(optimizer, "register_step_post_hook", None)):
+            handle = optimizer.register_step_post_hook(lambda _opt, _args, _kwargs: self._stepped(float("nan")))
+            self._watched.append((optimizer, handle.remove))
+            return optimizer
+        had_own = "step" in vars(optimizer)  # e.g. an LR scheduler's step counter put there before
+        original = optimizer.step
+        active = [True]
+
+        def step(_opt, *args, **kwargs):
+            result = original(*args, **kwargs)
+            if active[0]:
+                self._stepped(_loss_value(result))
+            return result
+
+        if getattr(original, "_with_counter", False):  # torch's LR schedulers look for their counter
+            step._with_counter = True
+        # A bound method, as the class's step is: an LR scheduler made later wraps it in turn.
+        wrapper = types.MethodType(step, optimizer)
+        optimizer.step = wrapper
+
+        def undo():
+            active[0] = False  # wrapped again since (a scheduler made later)? Then it only passes through
+            if vars(optimizer).get("step") is wrapper:
+                if had_own:
+                    optimizer.step = original
+                else:
+                    del optimizer.step
+        self._watched.append((optimizer, undo))
+        return optimizer
+
+    def _stepped(self, loss):
+        if self.writer is not None:
+            self.step(loss)
+
+    def _unwatch(self):
+        watched, self._watched = self._watched, []
+        for _optimizer, undo in reversed(watched):
+            undo()
 
     def _snapshot(self, loss):
         with torch.no_grad():
@@ -259,6 +358,7 @@ class Recorder:
 
     def close(self, reason="finished"):
         """Writes the end record (followers stop waiting) and closes the file. Idempotent."""
+        self._unwatch()
         if self.writer is not None:
             self._flush_trajectory()
             self.writer.close(reason)
@@ -268,6 +368,7 @@ class Recorder:
         return self
 
     def __exit__(self, kind, value, tb):
+        self._unwatch()
         if self.writer is None:
             return
         self._flush_trajectory()

@@ -2,7 +2,7 @@
 
 A training script in any framework appends one frame per epoch; `epochscope info --follow FILE`
 and `epochscope --follow FILE` show the frames as they land. The format is docs/session-format.md
-(version 1.3); this module needs only numpy and msgpack (Debian: python3-numpy, python3-msgpack).
+(version 1.4); this module needs only numpy and msgpack (Debian: python3-numpy, python3-msgpack).
 
     from epochscope_session import SessionWriter
     with SessionWriter("run.epochscope", labels=y, splits=heldout, images=x_uint8,
@@ -10,6 +10,10 @@ and `epochscope --follow FILE` show the frames as they land. The format is docs/
                        meta={"optimizer": "adam"}) as w:
         w.append_frame(0, {"output": probs, "logits": logits, "hidden": hidden})
         ...
+
+Each point shows as a thumbnail (grey N x H x W; colour N x 3 x H x W or N x H x W x 3, shrunk by
+area averaging to at most 64 x 64; see epochscope.images), a text (texts=[...], one str per point),
+or both; images=None with texts gives text-only points (a language model's sentences, say).
 
 Every record is written, flushed and fsync'ed before append_frame returns, so a reader never
 waits for more than the record being written and a killed writer loses at most that record.
@@ -22,8 +26,10 @@ import zlib
 import msgpack
 import numpy as np
 
+from epochscope.images import decode_images, decode_texts, pack_texts, prepare_images  # noqa: F401
+
 MAGIC = "epochscope-session"
-VERSION = (1, 3)
+VERSION = (1, 4)
 # What a layer's columns are (format 1.3); a layer given without one gets default_kind(name).
 LAYER_KINDS = ("conv", "dense", "logits", "output", "other")
 
@@ -168,36 +174,29 @@ class SessionWriter:
     record on close(). Not thread-safe; one writer per file (in a distributed run, rank 0 only)."""
 
     def __init__(self, path, labels, splits, images, layers, meta=None, classes=None, dataset="mnist",
-                 source_index=None, codec="auto", signal=False):
+                 source_index=None, codec="auto", signal=False, texts=None):
         """labels: N class indices; splits: N values, 1/True = held-out point, 0/False = training
-        point; images: N x height x width, uint8 (0..255) or floats in 0..1; layers: the layers every
-        frame holds in depth order (input side first), as (name, width) or (name, width, kind)
+        point; images: the points' thumbnails, uint8 (0..255) or floats in 0..1: N x height x width
+        grey (sides up to 1024), N x 3 x height x width or N x height x width x 3 colour (shrunk by
+        area averaging so that neither side is over 64), or None for no thumbnails (then texts are
+        required); layers: the layers every frame holds in depth order (input side first), as
+        (name, width) or (name, width, kind)
         with kind one of LAYER_KINDS ("conv": per-channel means over space); meta: how the run
         was made (values become strings); classes: class names (default "0".."9" for 10 classes, else the indices);
         source_index: each point's index in its part of the dataset (default 0..N-1); signal: the
         "images" are N x width 1-D signals of any floats (drawn as line plots), stored as bytes
-        between their minimum and maximum."""
+        between their minimum and maximum; texts: None or N str, one per point (each at most 1000
+        bytes of UTF-8, no NUL), shown with the point. Every check runs before the file is made:
+        a ValueError names the problem (and the point, for a text)."""
         self.labels = np.asarray(labels, dtype=np.int64).reshape(-1)
         n = self.labels.size
         self.heldout = np.asarray(splits).astype(bool).reshape(-1)
-        imgs = np.asarray(images)
-        self.value_offset, self.value_scale = 0.0, 1.0 / 255.0
-        if signal:
-            values = imgs.astype(np.float64).reshape(imgs.shape[0] if imgs.ndim else 0, -1)
-            if values.size and not np.isfinite(values).all():
-                raise ValueError("signals must be finite")
-            lo, hi = (float(values.min()), float(values.max())) if values.size else (0.0, 1.0)
-            self.value_offset, self.value_scale = lo, max(hi - lo, 1e-12) / 255.0
-            imgs = np.clip(np.rint((values - lo) / self.value_scale), 0, 255).astype(np.uint8)[:, None, :]
-        elif imgs.dtype != np.uint8:
-            imgs = np.clip(np.rint(imgs.astype(np.float64) * 255.0), 0, 255).astype(np.uint8)
-        if imgs.ndim == 2 and not signal:  # N x (h*w): square images
-            side = int(round(np.sqrt(imgs.shape[1])))
-            imgs = imgs.reshape(n, side, side)
-        if imgs.ndim == 4 and imgs.shape[1] == 1:  # N x 1 x h x w (PyTorch's layout)
-            imgs = imgs[:, 0]
-        if self.heldout.size != n or imgs.ndim != 3 or imgs.shape[0] != n:
+        if self.heldout.size != n:
             raise ValueError("labels, splits and images must describe the same %d points" % n)
+        if images is None and texts is None:
+            raise ValueError("a session without images (images=None) needs texts, one per point")
+        imgs, self.image_channels, self.value_offset, self.value_scale = prepare_images(images, n, signal)
+        packed_texts = None if texts is None else pack_texts(texts, n)
         if classes is None:
             count = int(self.labels.max()) + 1 if n else 1
             classes = MNIST_CLASSES if count <= 10 else [str(c) for c in range(count)]
@@ -236,15 +235,20 @@ class SessionWriter:
         self._file.write(_pack(MAGIC))
         header = {
             "type": "header", "format": MAGIC, "version": list(VERSION), "dataset": str(dataset),
-            "classes": self.classes, "image_height": int(imgs.shape[1]), "image_width": int(imgs.shape[2]),
+            "classes": self.classes,
+            "image_height": int(imgs.shape[1]) if imgs is not None else 0,
+            "image_width": int(imgs.shape[2]) if imgs is not None else 0,
+            "image_channels": int(self.image_channels),
             "points": n, "labels": self.labels.astype(np.uint8).tobytes(),
             "split": self.heldout.astype(np.uint8).tobytes(), "source_index": src.tobytes(),
-            "images": zlib.compress(np.ascontiguousarray(imgs).tobytes(), 6),
+            "images": zlib.compress(np.ascontiguousarray(imgs).tobytes() if imgs is not None else b"", 6),
             "signal": bool(signal), "value_offset": float(self.value_offset), "value_scale": float(self.value_scale),
             "layers": [[name, width] for name, width in self.layers],
             "layer_kinds": list(self.kinds),
             "meta": {str(k): str(v) for k, v in (meta or {}).items()},
         }
+        if packed_texts is not None:
+            header["texts"] = packed_texts
         self._write_record(header)
 
     def _write_record(self, payload):
@@ -343,7 +347,8 @@ class SessionWriter:
 
 def read_records(path):
     """Yields every complete, intact record of a session file as a dict (bin fields as bytes),
-    header first; stops quietly at a truncated or damaged tail."""
+    header first; stops quietly at a truncated or damaged tail. decode_images(header) and
+    decode_texts(header) unpack the header's thumbnails and texts."""
     with open(path, "rb") as f:
         unpacker = msgpack.Unpacker(f, raw=False, max_buffer_size=1 << 31)
         if next(unpacker) != MAGIC:

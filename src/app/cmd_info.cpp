@@ -42,6 +42,8 @@ int run_info(const std::filesystem::path& file, bool json) {
     j["points"] = ps.size();
     j["heldout_points"] = ps.heldout_count();
     j["image_shape"] = {ps.height, ps.width};
+    j["image_channels"] = ps.channels;  // format 1.4: 1 grey, 3 RGB, 0 no images
+    j["texts"] = ps.has_texts();        // one text per point, shown on hover
     nlohmann::ordered_json layers = nlohmann::ordered_json::object();
     nlohmann::ordered_json bytes = nlohmann::ordered_json::object();
     nlohmann::ordered_json kinds = nlohmann::ordered_json::object();  // format 1.3; older files: from the names
@@ -85,10 +87,18 @@ int run_info(const std::filesystem::path& file, bool json) {
   fmt::print("session   {} (format {}.{}, {:.1f} MB)\n", file.string(), s.version_major, s.version_minor,
              double(s.file_bytes) / 1e6);
   fmt::print("dataset   {} ({} classes)\n", ps.dataset, ps.class_count());
-  fmt::print("points    {} tracked: {} training, {} held-out ({}x{} images)\n", ps.size(), ps.size() - ps.heldout_count(),
-             ps.heldout_count(), ps.height, ps.width);
+  const std::string kind = !ps.has_images() ? std::string("no images")
+                           : ps.signal       ? fmt::format("signals of {} samples", ps.width)
+                                             : fmt::format("{}x{} {} images", ps.height, ps.width, ps.channels == 3 ? "RGB" : "grey");
+  fmt::print("points    {} tracked: {} training, {} held-out ({}{})\n", ps.size(), ps.size() - ps.heldout_count(),
+             ps.heldout_count(), kind, ps.has_texts() ? ", a text each" : "");
   // One line a layer, in depth order: what it is, and what each point costs in each frame.
-  fmt::print("layers    {} and the input ({} {})\n", ps.layers.size(), ps.image_size(), ps.signal ? "samples" : "pixels");
+  if (ps.has_images()) {
+    fmt::print("layers    {} and the input ({} {})\n", ps.layers.size(), ps.image_size(),
+               ps.signal ? "samples" : ps.channels == 3 ? "values, RGB" : "pixels");
+  } else {
+    fmt::print("layers    {} (no input layer: the session has no images)\n", ps.layers.size());
+  }
   for (const auto& l : ps.layers) {
     auto it = s.layer_bytes.find(l.name);
     const double b = it == s.layer_bytes.end() ? 0.0 : double(it->second) / frames / double(std::max<std::size_t>(1, ps.size()));

@@ -95,8 +95,8 @@ int run_render(const RenderCommand& cmd) {
   ctx.store = store;
   ctx.pool = &source->pool();
   ctx.frames = store->snapshot();
-  render::ImageAtlas atlas = ui::make_point_atlas(points);
-  ctx.atlas = &atlas;
+  const auto atlas = ui::make_point_atlas(points);  // nullptr without images: discs
+  ctx.atlas = atlas.get();
   workspace.set_source(ctx, state);
   ctx.pool->set_focus(frame);
 

@@ -156,7 +156,7 @@ void App::replace_source(std::unique_ptr<DataSource> next) {
   ctx_.frames.clear();
   ctx_.source_label = source_->label();
   const auto& points = ctx_.store->points();
-  atlas_ = std::make_unique<render::ImageAtlas>(ui::make_point_atlas(points));
+  atlas_ = ui::make_point_atlas(points);  // nullptr without images
   ctx_.atlas = atlas_.get();
   state_.selection.clear();
   state_.frame = 0;

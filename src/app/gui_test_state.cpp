@@ -3,6 +3,8 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "epochscope/render/atlas.hpp"
+
 namespace epochscope::app {
 namespace {
 
@@ -21,6 +23,8 @@ void write_test_state(const std::filesystem::path& path, const ui::UiContext& ct
   j["hovered"] = state.hovered;
   j["tooltip"] = ctx.tooltip_shown;
   j["tooltip_point"] = ctx.tooltip_point;
+  j["tooltip_text"] = ctx.tooltip_text;
+  j["tooltip_image"] = ctx.atlas == nullptr ? "none" : ctx.atlas->colour() ? "rgb" : "grey";
   j["highlight_class"] = state.highlight_class();
   j["pinned_class"] = state.pinned_class;
   j["misclassified"] = state.show_misclassified;

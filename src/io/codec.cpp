@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <optional>
 
 namespace epochscope::io {
 namespace {
@@ -25,19 +26,13 @@ std::vector<std::uint8_t> deflate_bytes(const std::uint8_t* data, std::size_t si
   return out;
 }
 
-std::vector<std::uint8_t> inflate_bytes(const std::uint8_t* data, std::size_t size, std::size_t expected) {
-  // Check the claim against the bytes present before allocating for it: a zlib stream is at least
-  // 8 bytes (header, an empty final block, checksum) and deflate expands at most 1032:1.
-  if (expected > std::numeric_limits<uInt>::max() || size > std::numeric_limits<uInt>::max()) {
-    throw Error("compressed block of " + std::to_string(expected) + " bytes is too large");
-  }
-  if (size < 8 || expected / kMaxDeflateRatio > size) {
-    throw Error("compressed block of " + std::to_string(size) + " bytes is too small for its stated size of " +
-                std::to_string(expected));
-  }
-  // Grow the output as the stream really produces bytes, so a block that lies about its size costs
-  // at most twice what it decodes to before it is refused.
-  std::vector<std::uint8_t> out(std::min<std::size_t>(expected, std::max<std::size_t>(size * 4, 1 << 16)));
+namespace {
+
+// Inflates a whole zlib stream of at most `limit` bytes; nullopt-like empty optional on any error.
+// The output grows as the stream really produces bytes, so a block that lies about its size costs
+// at most twice what it decodes to before it is refused.
+std::optional<std::vector<std::uint8_t>> inflate_limited(const std::uint8_t* data, std::size_t size, std::size_t limit) {
+  std::vector<std::uint8_t> out(std::min<std::size_t>(limit, std::max<std::size_t>(size * 4, 1 << 16)));
   std::uint8_t none = 0;  // zlib wants somewhere to write even when nothing is expected
   z_stream zs{};
   if (inflateInit(&zs) != Z_OK) throw Error("cannot initialise zlib");
@@ -46,12 +41,12 @@ std::vector<std::uint8_t> inflate_bytes(const std::uint8_t* data, std::size_t si
   std::size_t produced = 0;
   int rc = Z_OK;
   for (;;) {
-    zs.next_out = expected == 0 ? &none : out.data() + produced;
+    zs.next_out = out.empty() ? &none : out.data() + produced;
     zs.avail_out = static_cast<uInt>(out.size() - produced);
     rc = inflate(&zs, Z_NO_FLUSH);
     produced = out.size() - zs.avail_out;
-    if (rc != Z_OK || zs.avail_out != 0 || out.size() == expected) break;
-    out.resize(std::min(expected, out.size() * 2));
+    if (rc != Z_OK || zs.avail_out != 0 || out.size() == limit) break;
+    out.resize(std::min(limit, out.size() * 2));
   }
   if (rc == Z_OK && zs.avail_out == 0 && zs.avail_in > 0) {
     // Output full: the stream must end here, without another byte.
@@ -62,7 +57,67 @@ std::vector<std::uint8_t> inflate_bytes(const std::uint8_t* data, std::size_t si
     if (zs.avail_out == 0) rc = Z_DATA_ERROR;
   }
   inflateEnd(&zs);
-  if (rc != Z_STREAM_END || produced != expected) throw Error("corrupt or mis-sized compressed block");
+  if (rc != Z_STREAM_END) return std::nullopt;
+  out.resize(produced);
+  return out;
+}
+
+void check_block_size(std::size_t size, std::size_t bound) {
+  if (bound > std::numeric_limits<uInt>::max() || size > std::numeric_limits<uInt>::max()) {
+    throw Error("compressed block of " + std::to_string(bound) + " bytes is too large");
+  }
+}
+
+}  // namespace
+
+std::vector<std::uint8_t> inflate_bytes(const std::uint8_t* data, std::size_t size, std::size_t expected) {
+  // Check the claim against the bytes present before allocating for it: a zlib stream is at least
+  // 8 bytes (header, an empty final block, checksum) and deflate expands at most 1032:1.
+  check_block_size(size, expected);
+  if (size < 8 || expected / kMaxDeflateRatio > size) {
+    throw Error("compressed block of " + std::to_string(size) + " bytes is too small for its stated size of " +
+                std::to_string(expected));
+  }
+  auto out = inflate_limited(data, size, expected);
+  if (!out || out->size() != expected) throw Error("corrupt or mis-sized compressed block");
+  return std::move(*out);
+}
+
+std::vector<std::uint8_t> inflate_bytes_at_most(const std::uint8_t* data, std::size_t size, std::size_t limit) {
+  check_block_size(size, limit);
+  if (size < 8) throw Error("compressed block of " + std::to_string(size) + " bytes is too small");
+  auto out = inflate_limited(data, size, limit);
+  if (!out) throw Error("corrupt compressed block, or one over " + std::to_string(limit) + " bytes");
+  return std::move(*out);
+}
+
+std::vector<std::uint8_t> pack_texts(const std::vector<std::string>& texts) {
+  std::vector<std::uint8_t> joined;
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    const auto& t = texts[i];
+    if (t.size() > kMaxPointText) throw Error("the text of point " + std::to_string(i) + " is over " + std::to_string(kMaxPointText) + " bytes");
+    if (t.find('\0') != std::string::npos) throw Error("the text of point " + std::to_string(i) + " holds a NUL byte");
+    joined.insert(joined.end(), t.begin(), t.end());
+    joined.push_back(0);
+  }
+  return deflate_bytes(joined.data(), joined.size());
+}
+
+std::vector<std::string> unpack_texts(const std::vector<std::uint8_t>& packed, std::size_t count) {
+  const auto joined = inflate_bytes_at_most(packed.data(), packed.size(), count * (kMaxPointText + 1));
+  std::vector<std::string> out;
+  out.reserve(count);
+  std::size_t start = 0;
+  for (std::size_t i = 0; i < joined.size(); ++i) {
+    if (joined[i] != 0) continue;
+    if (i - start > kMaxPointText) throw Error("a point's text is over " + std::to_string(kMaxPointText) + " bytes");
+    if (out.size() == count) throw Error("texts hold more than one per point");
+    out.emplace_back(reinterpret_cast<const char*>(joined.data() + start), i - start);
+    start = i + 1;
+  }
+  if (start != joined.size() || out.size() != count) {
+    throw Error("texts hold " + std::to_string(out.size()) + " complete texts for " + std::to_string(count) + " points");
+  }
   return out;
 }
 

@@ -116,8 +116,20 @@ std::shared_ptr<store::PointSet> parse_header(const Obj& h, Session& s) {
   if (ps->class_names.empty() || ps->class_names.size() > 256) throw Error("implausible class count");
   ps->height = get<int>(h, "image_height");
   ps->width = get<int>(h, "image_width");
-  if (ps->height <= 0 || ps->width <= 0 || ps->height > 1024 || ps->width > 1024) throw Error("implausible image size");
+  // 1.4: grey (1, the default), RGB (3, interleaved, up to 64 x 64) or no images (0, size 0 x 0).
+  ps->channels = get_or<int>(h, "image_channels", 1);
+  if (ps->channels != 0 && ps->channels != 1 && ps->channels != 3) {
+    throw Error("image_channels is " + std::to_string(ps->channels) + ", not 0, 1 or 3");
+  }
+  if (ps->channels == 0) {
+    if (ps->height != 0 || ps->width != 0) throw Error("a session without images must have image size 0 x 0");
+  } else if (ps->height <= 0 || ps->width <= 0 || ps->height > 1024 || ps->width > 1024) {
+    throw Error("implausible image size");
+  } else if (ps->channels == 3 && (ps->height > 64 || ps->width > 64)) {
+    throw Error("colour images are at most 64 x 64, not " + std::to_string(ps->height) + " x " + std::to_string(ps->width));
+  }
   ps->signal = get_or<bool>(h, "signal", false);
+  if (ps->signal && ps->channels != 1) throw Error("a signal dataset must have one channel");
   ps->value_offset = get_or<float>(h, "value_offset", 0.0f);
   ps->value_scale = get_or<float>(h, "value_scale", 1.0f / 255.0f);
   if (!std::isfinite(ps->value_offset) || !std::isfinite(ps->value_scale) || !(ps->value_scale > 0.0f)) {
@@ -137,6 +149,10 @@ std::shared_ptr<store::PointSet> parse_header(const Obj& h, Session& s) {
   if (points > 0) std::memcpy(ps->source_index.data(), src.data(), src.size());
   const auto packed_images = get_bin(h, "images");
   ps->images = inflate_bytes(packed_images.data(), packed_images.size(), std::size_t{points} * ps->image_size());
+  if (find(h, "texts") != nullptr) {
+    ps->texts = unpack_texts(get_bin(h, "texts"), points);
+    if (points == 0) ps->texts.clear();
+  }
   for (const auto& [name, width] : get<std::vector<std::pair<std::string, int>>>(h, "layers")) {
     if (width <= 0 || width > 1 << 20) throw Error("implausible layer width");
     // The output layer holds one probability per class; views index it by class.

@@ -83,7 +83,8 @@ SessionWriter::SessionWriter(const std::filesystem::path& path, const store::Poi
 }
 
 void SessionWriter::write_header(const store::PointSet& ps, const SessionMeta& meta) {
-
+  if (ps.images.size() != ps.size() * ps.image_size()) throw Error("session header: the images do not match the points");
+  if (ps.has_texts() && ps.texts.size() != ps.size()) throw Error("session header: the texts do not match the points");
   msgpack::sbuffer magic;
   msgpack::pack(magic, std::string(kMagic));
   std::vector<char> m(magic.data(), magic.data() + magic.size());
@@ -98,7 +99,7 @@ void SessionWriter::write_header(const store::PointSet& ps, const SessionMeta& m
 
   msgpack::sbuffer buf;
   Packer pk(buf);
-  pk.pack_map(18);
+  pk.pack_map(ps.has_texts() ? 20 : 19);
   pack_str(pk, "type"); pack_str(pk, "header");
   pack_str(pk, "format"); pack_str(pk, kMagic);
   pack_str(pk, "version"); pk.pack(std::vector<int>{kFormatMajor, kFormatMinor});
@@ -106,6 +107,7 @@ void SessionWriter::write_header(const store::PointSet& ps, const SessionMeta& m
   pack_str(pk, "classes"); pk.pack(ps.class_names);
   pack_str(pk, "image_height"); pk.pack(ps.height);
   pack_str(pk, "image_width"); pk.pack(ps.width);
+  pack_str(pk, "image_channels"); pk.pack(ps.channels);  // 1.4: 1 grey, 3 RGB, 0 none
   // Optional (readers before them see images): 1-D signals and the byte -> value map.
   pack_str(pk, "signal"); pk.pack(ps.signal);
   pack_str(pk, "value_offset"); pk.pack(ps.value_offset);
@@ -117,6 +119,10 @@ void SessionWriter::write_header(const store::PointSet& ps, const SessionMeta& m
   pack_bin(pk, reinterpret_cast<const std::uint8_t*>(ps.source_index.data()), ps.source_index.size() * 4);
   const auto images = deflate_bytes(ps.images.data(), ps.images.size());
   pack_str(pk, "images"); pack_bin(pk, images.data(), images.size());
+  if (ps.has_texts()) {  // 1.4: one text per point
+    const auto texts = pack_texts(ps.texts);
+    pack_str(pk, "texts"); pack_bin(pk, texts.data(), texts.size());
+  }
   pack_str(pk, "layers");
   pk.pack_array(static_cast<std::uint32_t>(ps.layers.size()));
   for (const auto& l : ps.layers) {

@@ -135,6 +135,8 @@ PointRenderer::Program PointRenderer::load(const std::filesystem::path& shader_d
   p.u_atlas = uniform_location(p.program, "uAtlas");
   p.u_cols = uniform_location(p.program, "uAtlasCols");
   p.u_tile = uniform_location(p.program, "uAtlasTile");
+  p.u_colour = uniform_location(p.program, "uAtlasColour");
+  p.u_tile_pixels = uniform_location(p.program, "uAtlasTilePixels");
   return p;
 }
 
@@ -164,6 +166,8 @@ void PointRenderer::draw(const PointCloud& cloud, const ViewParams& view, float 
     glUniform1i(p.u_atlas, 0);
     glUniform1i(p.u_cols, atlas->columns());
     glUniform2f(p.u_tile, atlas->tile_u(), atlas->tile_v());
+    glUniform1i(p.u_colour, atlas->colour() ? 1 : 0);
+    glUniform1f(p.u_tile_pixels, static_cast<float>(atlas->tile_pixels()));
   }
   glBindVertexArray(cloud.vertex_array());
   glBindBuffer(GL_ELEMENT_ARRAY_BUFFER, cloud.styles().order_buffer());

@@ -53,11 +53,12 @@ bool plausible_layer_name(std::string_view name) {
 
 bool is_layer_name(std::string_view name, const PointSet* points) {
   if (points == nullptr) return plausible_layer_name(name);
-  return name == kInputLayer || find_layer(*points, name) != nullptr;
+  return (name == kInputLayer && points->has_images()) || find_layer(*points, name) != nullptr;
 }
 
 std::vector<std::string> layer_choices(const PointSet& points) {
-  std::vector<std::string> out{std::string(kInputLayer)};
+  std::vector<std::string> out;
+  if (points.has_images()) out.emplace_back(kInputLayer);
   for (const auto& l : points.layers) {
     if (l.name != kInputLayer) out.push_back(l.name);
   }
@@ -77,6 +78,7 @@ std::string deepest_hidden_layer(const PointSet& points) {
   for (auto it = points.layers.rbegin(); it != points.layers.rend(); ++it) {
     if (it->kind != LayerKind::output && it->name != "output") return it->name;
   }
+  if (!points.has_images() && !points.layers.empty()) return points.layers.front().name;
   return std::string(kInputLayer);
 }
 
@@ -99,7 +101,9 @@ std::string layer_label(const PointSet& points, std::string_view name) {
   const std::string n(name);
   const std::string w = std::to_string(info->width);
   switch (info->kind) {
-    case LayerKind::input: return n + " (" + w + (points.signal ? " samples)" : " pixels)");
+    case LayerKind::input:
+      if (points.channels == 3) return n + " (" + w + " values, RGB)";
+      return n + " (" + w + (points.signal ? " samples)" : " pixels)");
     case LayerKind::conv: return n + " (" + w + " channel means)";
     case LayerKind::dense: return n + " (dense, " + w + " units)";
     case LayerKind::logits: return n == "logits" ? n + " (" + w + ")" : n + " (logits, " + w + ")";

@@ -97,8 +97,10 @@ void draw_inspector_panel(UiContext& ctx, UiState& state) {
   const auto& frame = *ctx.frames[static_cast<std::size_t>(std::clamp(state.frame, 0, ctx.frame_count() - 1))];
   const Matrix* out = frame.layer("output");
   const Theme& th = *ctx.theme;
-  draw_point_image(ctx, point, 56 * em());
-  ImGui::SameLine();
+  if (points->has_images()) {
+    draw_point_image(ctx, point, 56 * em());
+    ImGui::SameLine();
+  }
   ImGui::BeginGroup();
   const int label = points->labels[i];
   ImGui::Text("#%d  %s", point, points->heldout[i] != 0 ? "held-out" : "training");
@@ -110,6 +112,18 @@ void draw_inspector_panel(UiContext& ctx, UiState& state) {
   }
   ImGui::PopTextWrapPos();
   ImGui::EndGroup();
+  if (points->has_texts() && i < points->texts.size()) {  // the point's text: three lines or so, whole on hover
+    ImGui::PushTextWrapPos(0);
+    ImGui::TextUnformatted(shortened_text(points->texts[i], 160).c_str());
+    ImGui::PopTextWrapPos();
+    if (points->texts[i].size() > 160 && ImGui::IsItemHovered()) {
+      ImGui::BeginTooltip();
+      ImGui::PushTextWrapPos(30.0f * ImGui::GetFontSize());
+      ImGui::TextUnformatted(points->texts[i].c_str());
+      ImGui::PopTextWrapPos();
+      ImGui::EndTooltip();
+    }
+  }
   // The chart of p(true class) must fit below without scrolling: the star chart takes what is left.
   const float chart_h = 104 * em();
   const float text_h = ImGui::GetTextLineHeightWithSpacing();

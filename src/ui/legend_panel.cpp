@@ -109,8 +109,18 @@ void draw_display_options(UiContext& ctx, UiState& state) {
   ctx.hooks["misclassified"] = {{ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y},
                                 {ImGui::GetItemRectMax().x, ImGui::GetItemRectMax().y}};
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Only the points the network gets wrong at this frame in colour");
-  ImGui::Checkbox("Digit images", &state.images);
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Draw every point as its image (also when zoomed in far)");
+  // A session without images (texts only) has nothing to draw: the box is off and says why.
+  const bool has_images = ctx.atlas != nullptr;
+  ImGui::BeginDisabled(!has_images);
+  bool images = state.images && has_images;
+  if (ImGui::Checkbox(ctx.points() != nullptr && ctx.points()->dataset == "mnist" ? "Digit images" : "Point images", &images)) {
+    state.images = images;
+  }
+  ImGui::EndDisabled();
+  if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) {
+    ImGui::SetTooltip(has_images ? "Draw every point as its image (also when zoomed in far)"
+                                 : "This session has no images: its points carry texts, shown on hover");
+  }
   ImGui::SetNextItemWidth(-ImGui::CalcTextSize("point size").x - ImGui::GetStyle().ItemInnerSpacing.x);
   ImGui::SliderFloat("point size", &state.point_size, 1.5f, 12.0f, "%.1f px");
   ImGui::TextUnformatted("views");

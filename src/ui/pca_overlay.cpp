@@ -55,13 +55,21 @@ int draw_pca_components(UiContext& ctx, const jobs::PcaComponents& c, const Rect
   const float x = box_x + (layout.width - tw) / 2;
   int drawn = 0;
   for (int k = 0; k < count; ++k) {
+    // A pixel's loading; colour images show the sum over its three channels (its net push).
     const auto col = c.loadings.col(k);
-    const float top = std::max(col.cwiseAbs().maxCoeff(), 1e-12f);
+    const int ch = std::max(points->channels, 1);
+    auto loading = [&](int pixel) {
+      float sum = 0;
+      for (int j = 0; j < ch; ++j) sum += col(pixel * ch + j);
+      return sum;
+    };
+    float top = 1e-12f;
+    for (int p = 0; p < w * h; ++p) top = std::max(top, std::fabs(loading(p)));
     dl->AddRectFilled(ImVec2(box_x - 3, y - 3), ImVec2(box_x + layout.width + 3, y + th + layout.label_h), to_imu32(ctx.theme->overlay_bg), 3.0f);
     for (int r = 0; r < h; ++r) {
       for (int q = 0; q < w; ++q) {
         const ImVec2 p(x + static_cast<float>(q) * cell, y + static_cast<float>(r) * cell);
-        dl->AddRectFilled(p, ImVec2(p.x + cell, p.y + cell), to_imu32(loading_colour(col(r * w + q) / top)));
+        dl->AddRectFilled(p, ImVec2(p.x + cell, p.y + cell), to_imu32(loading_colour(loading(r * w + q) / top)));
       }
     }
     const double ratio = static_cast<std::size_t>(k) < c.explained_ratio.size() ? c.explained_ratio[static_cast<std::size_t>(k)] : 0.0;
@@ -72,7 +80,8 @@ int draw_pca_components(UiContext& ctx, const jobs::PcaComponents& c, const Rect
   }
   if (ImGui::IsMouseHoveringRect(ImVec2(box_x - 3, rect.min.y + 7), ImVec2(box_x + layout.width + 3, y))) {
     ImGui::SetTooltip("The first principal components of the input pixels as images of their loadings:\n"
-                      "red pixels push a point along +PC, blue along -PC; x is PC1, y is PC2.");
+                      "red pixels push a point along +PC, blue along -PC; x is PC1, y is PC2%s.",
+                      points->channels == 3 ? "\n(colour images: each pixel's three channels summed)" : "");
   }
   ctx.hooks[fmt::format("view{}_components", slot)] = {{box_x, rect.min.y + 10}, {box_x + layout.width, y}};
   return drawn;

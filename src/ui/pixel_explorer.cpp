@@ -15,7 +15,9 @@ namespace {
 std::string grid_label(const store::PointSet& points, bool x_axis, int axis) {
   const char* name = x_axis ? "x" : "y";
   if (points.signal || points.height == 1) return fmt::format("{}: sample {}", name, axis);
-  return fmt::format("{}: row {}, col {}", name, axis / points.width, axis % points.width);
+  const int ch = std::max(points.channels, 1), pixel = axis / ch;
+  if (ch == 3) return fmt::format("{}: row {}, col {}, {}", name, pixel / points.width, pixel % points.width, channel_name(axis % ch));
+  return fmt::format("{}: row {}, col {}", name, pixel / points.width, pixel % points.width);
 }
 
 // A box holds its label on the left and "mean" or the hovered point's number on the right; sized for
@@ -54,7 +56,7 @@ std::string PixelExplorer::header(const UiContext& ctx, const ViewConfig& config
   const auto [ax, ay] = axes(*points, config);
   std::string status = fmt::format("x: {}, y: {}", axis_name(*points, config.layer, ax), axis_name(*points, config.layer, ay));
   if (config.layer == "input") {
-    status += "  |  click the grids to pick";
+    status += points->channels == 3 ? "  |  click the grids to pick (again: next colour)" : "  |  click the grids to pick";
   } else if (count > 0) {  // no image to click: sliders over the layer's dimensions
     int x = ax, y = ay;
     ImGui::SetNextItemWidth(std::min(140.0f, width * 0.35f));
@@ -81,7 +83,10 @@ bool PixelExplorer::press(const UiContext& ctx, const ViewConfig& config, const 
     const int cell = axis_grid_cell(axis_grid_rect(rect, points->width, points->height, x_axis, ImGui::GetTextLineHeight()), points->width, points->height, mouse);
     if (cell < 0) continue;
     ViewConfig next = pending.value_or(config);
-    (x_axis ? next.axis_x : next.axis_y) = cell;
+    int& axis = x_axis ? next.axis_x : next.axis_y;
+    // Colour: an axis is one channel of a pixel; a click on the chosen pixel steps to its next channel.
+    const int ch = std::max(points->channels, 1), channel = axis % ch;
+    axis = cell * ch + (axis / ch == cell ? (channel + 1) % ch : channel);
     pending = next;
     hit = true;
   }
@@ -123,6 +128,7 @@ void PixelExplorer::draw(UiContext& ctx, const UiState& state, const ViewConfig&
     return;
   }
   const std::size_t size = points->image_size();
+  const auto channels = static_cast<std::size_t>(std::max(points->channels, 1));
   if (mean_.size() != size) {  // the mean image, once per source, off the window's thread
     if (!mean_task_ && ctx.tasks != nullptr && ctx.store) {
       mean_task_ = ctx.tasks->submit([store = ctx.store] { return mean_image(store->points()); });
@@ -156,15 +162,20 @@ void PixelExplorer::draw(UiContext& ctx, const UiState& state, const ViewConfig&
     if (show_point || have_mean) {
       for (int y = 0; y < points->height; ++y) {
         for (int x = 0; x < points->width; ++x) {
-          const auto p = static_cast<std::size_t>(y * points->width + x);
-          const float v = show_point ? points->images[static_cast<std::size_t>(hovered) * size + p] : mean_[p];
-          const auto g = static_cast<int>(std::clamp(v, 0.0f, 255.0f) * 0.85f);
+          const auto p = static_cast<std::size_t>(y * points->width + x) * channels;
+          int rgb[3] = {0, 0, 0};
+          for (std::size_t c = 0; c < 3; ++c) {
+            const std::size_t at = p + std::min(c, channels - 1);  // grey: one value for all three
+            const float v = show_point ? points->images[static_cast<std::size_t>(hovered) * size + at] : mean_[at];
+            rgb[c] = static_cast<int>(std::clamp(v, 0.0f, 255.0f) * 0.85f);
+          }
           const ImVec2 a(r.min.x + static_cast<float>(x) * cw, r.min.y + static_cast<float>(y) * ch);
-          dl->AddRectFilled(a, ImVec2(a.x + cw, a.y + ch), IM_COL32(g, g, g, 255));
+          dl->AddRectFilled(a, ImVec2(a.x + cw, a.y + ch), IM_COL32(rgb[0], rgb[1], rgb[2], 255));
         }
       }
     }
-    const ImVec2 a(r.min.x + static_cast<float>(chosen % points->width) * cw, r.min.y + static_cast<float>(chosen / points->width) * ch);
+    const int pixel = chosen / static_cast<int>(channels);
+    const ImVec2 a(r.min.x + static_cast<float>(pixel % points->width) * cw, r.min.y + static_cast<float>(pixel / points->width) * ch);
     dl->AddRect(ImVec2(a.x - 1, a.y - 1), ImVec2(a.x + cw + 1, a.y + ch + 1), to_imu32(x_axis ? x_colour : y_colour), 0, 0, 2.0f);
     dl->AddText(ImVec2(box_min, r.min.y - line - 3), to_imu32(x_axis ? x_colour : y_colour), label.c_str());
     dl->AddText(ImVec2(box_max - ImGui::CalcTextSize(hint.c_str()).x, r.min.y - line - 3), text, hint.c_str());

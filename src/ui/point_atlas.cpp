@@ -4,10 +4,13 @@
 
 namespace epochscope::ui {
 
-render::ImageAtlas make_point_atlas(const store::PointSet& points) {
-  if (!points.signal) return render::ImageAtlas(points.images, points.size(), points.height, points.width);
+std::unique_ptr<render::ImageAtlas> make_point_atlas(const store::PointSet& points) {
+  if (!points.has_images()) return nullptr;
+  if (!points.signal) {
+    return std::make_unique<render::ImageAtlas>(points.images, points.size(), points.height, points.width, points.channels);
+  }
   const auto plots = store::signal_thumbnails(points, 28);
-  return render::ImageAtlas(plots, points.size(), 28, 28);
+  return std::make_unique<render::ImageAtlas>(plots, points.size(), 28, 28);
 }
 
 }  // namespace epochscope::ui

@@ -224,7 +224,7 @@ void ProjectionView::handle_input(UiContext& ctx, UiState& state, const Rect& re
     if (is_star() && ImGui::MenuItem("Reset the anchors", nullptr, false, star_.anchors().moved())) {
       star_.anchors().reset(star_.anchors().dims());
     }
-    ImGui::MenuItem("Digit images", nullptr, &state.images);
+    if (ctx.atlas != nullptr) ImGui::MenuItem("Point images", nullptr, &state.images);
     if (config_.method == jobs::Method::graph) ImGui::MenuItem("Graph edges", nullptr, &state.show_edges);
     ImGui::Separator();
     // The pixel explorer is drawn from the data, not laid out: `render` has nothing to draw of it.

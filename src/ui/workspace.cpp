@@ -238,6 +238,7 @@ void Workspace::draw(UiContext& ctx, UiState& state) {
   state.hovered_class = -1;
   ctx.tooltip_shown = false;
   ctx.tooltip_point = -1;
+  ctx.tooltip_text.clear();
   ctx.hooks.clear();
   state.on_frames(ctx.frame_count());
   if (state.advance(ctx.dt, ctx.frame_count())) ctx.animating = true;

@@ -38,5 +38,16 @@ std::vector<std::uint8_t> deflate_bytes(const std::uint8_t* data, std::size_t si
 /// Inflates exactly `expected` bytes; throws if the stream holds fewer or more. Checks `expected`
 /// against deflate's 1032:1 limit before allocating, and grows the output only as bytes arrive.
 std::vector<std::uint8_t> inflate_bytes(const std::uint8_t* data, std::size_t size, std::size_t expected);
+/// Inflates a whole stream of any size up to `limit` bytes; throws if it is corrupt or longer.
+std::vector<std::uint8_t> inflate_bytes_at_most(const std::uint8_t* data, std::size_t size, std::size_t limit);
+
+/// Longest text a point may carry, in UTF-8 bytes (format 1.4's `texts`).
+inline constexpr std::size_t kMaxPointText = 1000;
+/// Format 1.4's `texts`: each text followed by a NUL byte, deflated. Throws epochscope::Error for a
+/// text with a NUL inside or over kMaxPointText bytes.
+std::vector<std::uint8_t> pack_texts(const std::vector<std::string>& texts);
+/// The inverse, for `count` points: exactly `count` NUL-terminated texts of at most kMaxPointText
+/// bytes each, or epochscope::Error saying what is wrong.
+std::vector<std::string> unpack_texts(const std::vector<std::uint8_t>& packed, std::size_t count);
 
 }  // namespace epochscope::io

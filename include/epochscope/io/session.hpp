@@ -23,8 +23,9 @@
 namespace epochscope::io {
 
 inline constexpr int kFormatMajor = 1;
-inline constexpr int kFormatMinor = 3;  ///< 1.1 added the optional end record, 1.2 the trajectory record,
-                                        ///< 1.3 layer kinds and depth order
+inline constexpr int kFormatMinor = 4;  ///< 1.1 added the optional end record, 1.2 the trajectory record,
+                                        ///< 1.3 layer kinds and depth order, 1.4 colour images,
+                                        ///< sessions without images and texts per point
 inline constexpr const char* kMagic = "epochscope-session";
 
 /// Free-form facts about how the session was made (training options, tool version).

@@ -121,7 +121,7 @@ class PointRenderer {
   // paths costs llvmpipe the texture path's code on every fragment: 10,000 discs drew ~1.7x slower.
   struct Program {
     GlProgram program;
-    int u_transform, u_ref_depth, u_fog, u_depth, u_size, u_atlas, u_cols, u_tile;
+    int u_transform, u_ref_depth, u_fog, u_depth, u_size, u_atlas, u_cols, u_tile, u_colour, u_tile_pixels;
   };
   static Program load(const std::filesystem::path& shader_dir, bool images);
   Program discs_, images_;

@@ -33,7 +33,12 @@ struct PointSet {
   std::vector<std::uint8_t> labels;        ///< one per point
   std::vector<std::uint8_t> heldout;       ///< 1 = held-out point, 0 = training point
   std::vector<std::uint32_t> source_index; ///< index into the dataset's part (train or t10k) it came from
-  std::vector<std::uint8_t> images;        ///< size() x (height*width), row-major bytes
+  /// size() x image_size() bytes: row-major pixels, `channels` bytes each (RGB interleaved).
+  std::vector<std::uint8_t> images;
+  /// 1 = grey, 3 = RGB (up to 64 x 64), 0 = no images (height and width 0; see `texts`).
+  int channels = 1;
+  /// Optional: one UTF-8 text per point (a sentence, a file name, ...), shown on hover; empty = none.
+  std::vector<std::string> texts;
   std::vector<LayerInfo> layers;           ///< the layers every frame holds, in depth order (input side first)
   /// 1-D signals (height 1, e.g. MNIST-1D) rather than images: thumbnails are line plots.
   bool signal = false;
@@ -42,7 +47,11 @@ struct PointSet {
   float value_scale = 1.0f / 255.0f;
 
   std::size_t size() const { return labels.size(); }
-  std::size_t image_size() const { return static_cast<std::size_t>(height) * static_cast<std::size_t>(width); }
+  /// Bytes per point's image, which is also the width of the "input" layer (0 without images).
+  std::size_t image_size() const { return pixel_count() * static_cast<std::size_t>(channels); }
+  std::size_t pixel_count() const { return static_cast<std::size_t>(height) * static_cast<std::size_t>(width); }
+  bool has_images() const { return channels > 0 && pixel_count() > 0; }
+  bool has_texts() const { return !texts.empty(); }
   std::size_t heldout_count() const;
   int class_count() const { return static_cast<int>(class_names.size()); }
 };

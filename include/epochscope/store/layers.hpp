@@ -1,7 +1,7 @@
 // Contract: which layer names exist and what they are, answered in one place. A session's frames
 // hold the layers its PointSet lists (PointSet::layers, in depth order, input side first, each with
-// a kind); "input" (the raw pixels or samples, the same in every frame) is always there besides and
-// comes first in depth. Without a session at hand (parsing a command line, reading saved settings)
+// a kind); "input" (the raw pixels or samples, the same in every frame) is there besides and comes
+// first in depth whenever the session has images (a texts-only session has no input layer). Without a session at hand (parsing a command line, reading saved settings)
 // any plausible name is accepted; the session decides later (require_layer, UiState::fit_views).
 #pragma once
 
@@ -39,7 +39,8 @@ bool plausible_layer_name(std::string_view name);
 /// whether it is plausible as a name.
 bool is_layer_name(std::string_view name, const PointSet* points = nullptr);
 
-/// What a view can show of `points`, in depth order: the input, then its frame layers.
+/// What a view can show of `points`, in depth order: the input (when it has images), then its frame
+/// layers.
 std::vector<std::string> layer_choices(const PointSet& points);
 
 /// The layer one step deeper (`step` +1) or shallower (-1) than `name` among layer_choices(), or
@@ -56,7 +57,8 @@ const LayerInfo* find_layer(const PointSet& points, std::string_view name);
 LayerInfo input_layer_info(const PointSet& points);
 
 /// What a menu says of a layer, e.g. "conv2 (64 channel means)", "hidden (dense, 64 units)",
-/// "logits (10)", "scores (logits, 10)", "output (softmax, 10)", "input (784 pixels)".
+/// "logits (10)", "scores (logits, 10)", "output (softmax, 10)", "input (784 pixels)",
+/// "input (3072 values, RGB)".
 std::string layer_label(const PointSet& points, std::string_view name);
 
 /// Throws epochscope::Error "the session has no layer 'x' (it has: input, conv1, ...)" unless

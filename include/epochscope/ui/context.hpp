@@ -161,6 +161,7 @@ struct UiContext {
   bool test_mode = false;       ///< fill the per-view reports used by --test-state
   bool tooltip_shown = false;   ///< a point tooltip was drawn this frame
   int tooltip_point = -1;
+  std::string tooltip_text;     ///< the tooltip's text lines, joined by newlines (for --test-state)
   std::map<std::string, Rect> hooks;
 
   int frame_count() const { return static_cast<int>(frames.size()); }

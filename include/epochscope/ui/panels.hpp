@@ -57,4 +57,7 @@ int draw_chart(const UiContext& ctx, const char* id, const char* title, std::spa
 /// The digit image of a point, `size` pixels square (nearest filtering: crisp when enlarged).
 void draw_point_image(const UiContext& ctx, int point, float size);
 
+/// `text` cut to at most `bytes` bytes at a UTF-8 character boundary, with "..." when cut.
+std::string shortened_text(const std::string& text, std::size_t bytes);
+
 }  // namespace epochscope::ui

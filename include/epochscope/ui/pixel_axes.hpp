@@ -28,6 +28,8 @@ int layer_width(const store::PointSet& points, const std::string& layer);
 int axis_count(const store::PointSet& points, const std::string& layer);
 /// An axis in words: "pixel (row 9, col 14)", "sample 39", "p(3)", "logit 3", "unit 12".
 std::string axis_name(const store::PointSet& points, const std::string& layer, int axis);
+/// "red", "green" or "blue" for channel 0, 1 or 2 of a colour pixel.
+const char* channel_name(int channel);
 /// Columns ax and ay of a layer (N x 2), for the pixel explorer on a layer. Throws
 /// epochscope::Error when either is not a column.
 Matrix layer_axes_layout(const Matrix& layer, int ax, int ay);

@@ -40,8 +40,8 @@ inline constexpr int kMaxViews = 4;
 
 /// The pixel explorer's default axes for images of width x height: two pixels near the middle
 /// (row 14, col 9 and row 9, col 14 on 28 x 28), or for 1-D signals (height 1) samples a quarter and
-/// three quarters along.
-std::pair<int, int> default_pixel_axes(int width, int height);
+/// three quarters along. Colour images (`channels` 3): those pixels' red (x) and green (y) values.
+std::pair<int, int> default_pixel_axes(int width, int height, int channels = 1);
 
 struct UiState {
   // ---- epoch bar

@@ -42,13 +42,20 @@ std::string axis_name(const store::PointSet& points, const std::string& layer, i
   const auto n = std::to_string(axis);
   if (layer == "input") {
     if (points.signal || points.height == 1) return "sample " + n;
-    return "pixel (row " + std::to_string(axis / points.width) + ", col " + std::to_string(axis % points.width) + ")";
+    const int ch = std::max(points.channels, 1), pixel = axis / ch;
+    const std::string where = "pixel (row " + std::to_string(pixel / points.width) + ", col " + std::to_string(pixel % points.width) + ")";
+    return ch == 3 ? where + " " + channel_name(axis % ch) : where;
   }
   if ((layer == "output" || layer == "logits") && axis >= 0 && axis < points.class_count()) {
     const auto& name = points.class_names[static_cast<std::size_t>(axis)];
     return layer == "output" ? "p(" + name + ")" : "logit " + name;
   }
   return "unit " + n;
+}
+
+const char* channel_name(int channel) {
+  static constexpr const char* kNames[3] = {"red", "green", "blue"};
+  return channel >= 0 && channel < 3 ? kNames[channel] : "?";
 }
 
 Matrix layer_axes_layout(const Matrix& layer, int ax, int ay) {

@@ -73,9 +73,10 @@ void UiState::begin_frame() {
   next_hovered = -1;
 }
 
-std::pair<int, int> default_pixel_axes(int width, int height) {
+std::pair<int, int> default_pixel_axes(int width, int height, int channels) {
   if (height <= 1) return {width / 4, width * 3 / 4};
-  return {(height / 2) * width + width / 3, (height / 3) * width + width / 2};
+  const int ch = std::max(channels, 1);
+  return {((height / 2) * width + width / 3) * ch, ((height / 3) * width + width / 2) * ch + (ch > 1 ? 1 : 0)};
 }
 
 std::string UiState::fit_views(const store::PointSet& points) {
@@ -88,7 +89,7 @@ std::string UiState::fit_views(const store::PointSet& points) {
       v.layer = fallback;
     }
     if (v.axis_x >= pixels || v.axis_y >= pixels || v.axis_x < 0 || v.axis_y < 0) {
-      std::tie(v.axis_x, v.axis_y) = default_pixel_axes(points.width, points.height);
+      std::tie(v.axis_x, v.axis_y) = default_pixel_axes(points.width, points.height, points.channels);
     }
   }
   return changed;
