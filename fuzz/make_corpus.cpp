@@ -142,6 +142,24 @@ void session_corpus(const fs::path& dir) {
     f.layers.emplace("conv1", f.layers.at("hidden") * 0.5f);
     w.append(f);
   }
+  {  // format 1.4: colour images and a text per point
+    auto colour = ps;
+    colour.height = colour.width = 4;
+    colour.channels = 3;
+    colour.images.assign(colour.size() * colour.image_size(), 0);
+    for (std::size_t i = 0; i < colour.images.size(); ++i) colour.images[i] = static_cast<std::uint8_t>(i * 37);
+    for (std::size_t i = 0; i < colour.size(); ++i) colour.texts.push_back(i % 2 ? "a red \xe2\x96\xa0" : "");
+    io::SessionWriter w(dir / "colour-texts", colour, {});
+    w.append(frame(colour, 0, false));
+  }
+  {  // format 1.4: no images at all, texts only (no input layer)
+    auto texts = ps;
+    texts.height = texts.width = texts.channels = 0;
+    texts.images.clear();
+    for (std::size_t i = 0; i < texts.size(); ++i) texts.texts.push_back("sentence " + std::to_string(i));
+    io::SessionWriter w(dir / "texts-only", texts, {});
+    w.append(frame(texts, 0, false));
+  }
   const std::string good = read_all(dir / "two-frames");
   write_all(dir / "header-only", good.substr(0, header_end));
   write_all(dir / "bad-truncated", good.substr(0, good.size() * 2 / 3));

@@ -88,6 +88,9 @@ int run_render(const RenderCommand& cmd) {
   state.frame = frame;
   state.selection = cmd.select;
   state.pinned_class = cmd.highlight;
+  state.images = cmd.images;
+  state.point_size = cmd.point_size;
+  if (cmd.images && !points.has_images()) std::cerr << "epochscope: warning: --images: the session has no images; drawing discs\n";
   jobs::TaskRunner tasks;  // star and pixel-explorer layouts are made on it, as in the window
   ui::UiContext ctx;
   ctx.tasks = &tasks;

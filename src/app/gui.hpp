@@ -53,6 +53,8 @@ struct RenderCommand {
   std::string theme = "dark";           ///< dark, or light (slides on white)
   std::vector<int> select;              ///< points shown selected, with their traces
   int highlight = -1;                   ///< a class in colour, the others grey
+  bool images = false;                  ///< every point drawn as its image (grey, colour or a signal's plot)
+  float point_size = 4.5f;              ///< pixels (images: a point's side is 4x this)
 };
 int run_render(const RenderCommand& cmd);
 

@@ -267,6 +267,10 @@ int main(int argc, char** argv) {
   render_cmd->add_option("--select", render.select, "Points to show selected, with their traces (comma-separated)")
       ->delimiter(',');
   render_cmd->add_option("--highlight", render.highlight, "A class to show in colour, the others grey");
+  render_cmd->add_flag("--images", render.images, "Draw every point as its image (a session without images: discs, "
+                                                  "with a warning)");
+  render_cmd->add_option("--point-size", render.point_size, "Point size in pixels")
+      ->check(CLI::Range(1.5, 12.0))->capture_default_str();
   render_cmd->add_option("--timeout", render.timeout, "Seconds to wait for the layout")->capture_default_str();
 
   auto* data_cmd = cli.add_subcommand("data", "Dataset preparation (used by the set-up)");

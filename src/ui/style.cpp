@@ -65,6 +65,13 @@ void apply_style(const Theme& theme, float scale, float font_px) {
   if (theme.light) c[ImGuiCol_ButtonHovered].w = c[ImGuiCol_ButtonActive].w = 1.0f;
   if (theme.light) c[ImGuiCol_Button] = v4(theme.accent, 1.0f);
 
+  // The characters points' texts and class names commonly hold (DejaVu Sans has them all): Latin
+  // with its extensions, Greek, Cyrillic, punctuation (dashes, quotes), currency, letterlike symbols,
+  // arrows, mathematical operators, shapes, symbols and dingbats (check marks). ImGui keeps the
+  // pointer: the table is static.
+  static constexpr ImWchar kGlyphRanges[] = {0x0020, 0x024F, 0x0370, 0x03FF, 0x0400, 0x04FF, 0x2000, 0x206F,
+                                             0x20A0, 0x20CF, 0x2100, 0x214F, 0x2190, 0x21FF, 0x2200, 0x22FF,
+                                             0x2500, 0x27BF, 0};
   // The font rasterised at the scaled size (not a scaled bitmap), so text stays crisp; the caller
   // uploads the new atlas (the renderer backend's font texture).
   ImGuiIO& io = ImGui::GetIO();
@@ -72,7 +79,7 @@ void apply_style(const Theme& theme, float scale, float font_px) {
   const float px = std::round(font_px * scale);
   const char* candidates[] = {"/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "/usr/share/fonts/dejavu/DejaVuSans.ttf"};
   for (const char* path : candidates) {
-    if (std::filesystem::exists(path) && io.Fonts->AddFontFromFileTTF(path, px) != nullptr) return;
+    if (std::filesystem::exists(path) && io.Fonts->AddFontFromFileTTF(path, px, nullptr, kGlyphRanges) != nullptr) return;
   }
   ImFontConfig config;
   config.SizePixels = px;

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# GUI test: colour and text points (issue "your own PyTorch model"). Two small sessions from the
+# Python package's writer (tests/make_point_kinds.py): 16 x 16 RGB thumbnails with a caption each,
+# and the same points with texts only.
+#   - hovering a point of the colour run shows its colour image, classes and caption in the tooltip;
+#     "Point images" draws every point as its photo;
+#   - the texts-only run has no input layer and no images: hovering shows the point's text, the
+#     images box is off;
+#   - `render` draws both (the texts-only one as discs, with a warning for --images).
+# Usage: gui_points_test.sh path/to/epochscope scratch-dir     (exit 77 = skipped)
+set -euo pipefail
+exe=$(readlink -f "$1")
+tmp=$2
+here=$(cd "$(dirname "$0")" && pwd)
+state="$tmp/state.json"
+source "$here/lib_gui.sh"
+/usr/bin/python3 -c "import numpy, msgpack" 2>/dev/null || { echo "skipped: python3-numpy or python3-msgpack missing"; exit 77; }
+
+/usr/bin/python3 "$here/make_point_kinds.py" "$tmp"
+mkdir -p "$XDG_CONFIG_HOME/epochscope"
+cat > "$XDG_CONFIG_HOME/epochscope/gui.json" <<'JSON'
+{"view_count": 1, "views": [{"method": "pca", "layer": "hidden"}]}
+JSON
+
+# hover_point VIEW: moves over an isolated point of the view; prints its index.
+hover_point() {
+  local p x y
+  read -r p x y < <(py sample "$1")
+  move "$x" "$y"
+  echo "$p"
+}
+
+step "a colour run: the tooltip shows the point's colour image, its classes and its caption"
+launch --session "$tmp/rgb.epochscope"
+py wait 'j["views"][0]["final"] and j["views"][0]["layer"] == "hidden"' 30
+p=$(hover_point 0)
+py wait "j['tooltip'] and j['tooltip_point'] == $p and j['tooltip_image'] == 'rgb' and
+         'point #$p' in j['tooltip_text'] and 'true: ' in j['tooltip_text'] and
+         'number $p \u2013 caf\u00e9' in j['tooltip_text']" 10
+close
+
+step "a texts-only run: no input layer, no images; the tooltip shows the point's text"
+launch --session "$tmp/texts.epochscope"
+py wait 'j["views"][0]["final"]' 30
+p=$(hover_point 0)
+py wait "j['tooltip'] and j['tooltip_point'] == $p and j['tooltip_image'] == 'none' and
+         'number $p \u2013' in j['tooltip_text'] and 'predicted: ' in j['tooltip_text']" 10
+close
+
+step "render draws both kinds; --images on a run without images says so and draws discs"
+"$exe" render "$tmp/rgb.epochscope" --layer hidden --images --point-size 7 --size 600x450 --png "$tmp/rgb.png"
+py check-png "$tmp/rgb.png"
+"$exe" render "$tmp/texts.epochscope" --layer hidden --images --size 600x450 --png "$tmp/texts.png" 2>"$tmp/err.txt"
+grep -q "the session has no images; drawing discs" "$tmp/err.txt" || { cat "$tmp/err.txt"; exit 1; }
+py check-png "$tmp/texts.png"
+"$exe" render "$tmp/texts.epochscope" --layer input --png "$tmp/x.png" 2>"$tmp/err.txt" && exit 1
+grep -q "no layer 'input'" "$tmp/err.txt" || { cat "$tmp/err.txt"; exit 1; }
+echo "gui_points_test: passed"
