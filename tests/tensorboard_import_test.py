@@ -114,6 +114,9 @@ def main():
     assert r.returncode == 0, r.stderr
     j = info(os.path.join(tmp, "plain.epochscope"))
     assert j["classes"] == ["0", "5", "10"] and len(j["frames"]) == 3, j
+    # No sprite: no images (format 1.4), so no input layer; no predictions: metrics unknown, not 100%.
+    assert j["image_channels"] == 0 and j["image_shape"] == [0, 0], j
+    assert all(f["heldout_accuracy"] is None and f["train_loss"] is None for f in j["frames"]), j["frames"]
 
     # A step over other points is refused in one line, naming both.
     bad = os.path.join(tmp, "bad")

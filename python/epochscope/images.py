@@ -52,25 +52,29 @@ def colour_size(height, width, limit=MAX_COLOUR_SIDE):
     return max(1, int(np.floor(height * limit / width + 0.5))), limit
 
 
-def box_weights(source, target):
-    """target x source matrix of area-averaging weights: output cell i covers the source interval
-    [i * source / target, (i + 1) * source / target) and takes each source cell by its overlap."""
-    # In units of 1 / target the edges are integers, so the weights are exact fractions.
-    i = np.arange(target, dtype=np.int64)[:, None]
-    r = np.arange(source, dtype=np.int64)[None, :]
-    overlap = np.minimum((i + 1) * source, (r + 1) * target) - np.maximum(i * source, r * target)
-    return np.clip(overlap, 0, None).astype(np.float64) / source
+def _area_axis(a, target, axis):
+    """Area averages of `a` along `axis` into `target` cells: cell i covers the source interval
+    [i * size / target, (i + 1) * size / target), partly covered source cells weighing by how much
+    of them it covers. From the running sum: integral(t) = sum of the cells before floor(t) + the
+    fraction of cell floor(t)."""
+    size = a.shape[axis]
+    pos = np.arange(target + 1, dtype=np.int64) * size  # the edges, in units of 1 / target
+    whole, frac = pos // target, (pos % target) / target
+    shape = [1] * a.ndim
+    shape[axis] = target + 1
+    running = np.zeros(a.shape[:axis] + (size + 1,) + a.shape[axis + 1:], dtype=np.float64)
+    np.cumsum(a, axis=axis, out=running[(slice(None),) * axis + (slice(1, None),)])
+    integral = np.take(running, whole, axis=axis)
+    integral += frac.reshape(shape) * np.take(a, np.minimum(whole, size - 1), axis=axis)
+    return np.diff(integral, axis=axis) * (target / size)
 
 
-def area_downsample(images, height, width, chunk=256):
+def area_downsample(images, height, width, chunk=64):
     """N x H x W x C values -> N x height x width x C float64 means of the covered source areas."""
-    rows = box_weights(images.shape[1], height)
-    cols = box_weights(images.shape[2], width)
     out = np.empty((images.shape[0], height, width, images.shape[3]), dtype=np.float64)
     for begin in range(0, images.shape[0], chunk):
         part = images[begin:begin + chunk].astype(np.float64)
-        part = np.einsum("ir,nrwc->niwc", rows, part)
-        out[begin:begin + chunk] = np.einsum("jw,niwc->nijc", cols, part)
+        out[begin:begin + chunk] = _area_axis(_area_axis(part, height, 1), width, 2)
     return out
 
 

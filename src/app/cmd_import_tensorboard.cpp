@@ -234,9 +234,9 @@ int run_import_tensorboard(const ImportTensorboardCommand& cmd) {
   }
   if (!first.sprite_path.empty()) {
     read_sprite(cmd.logdir / first.sprite_path, first.image_dim, ps, n);
-  } else {  // no images: a blank thumbnail each
-    ps.height = ps.width = 1;
-    ps.images.assign(n, 0);
+  } else {  // no images (format 1.4): no thumbnails and no input layer
+    ps.height = ps.width = ps.channels = 0;
+    ps.images.clear();
   }
   ps.heldout.assign(n, 0);
   for (std::size_t i = 0; i < n; ++i) ps.source_index.push_back(static_cast<std::uint32_t>(i));
@@ -251,7 +251,9 @@ int run_import_tensorboard(const ImportTensorboardCommand& cmd) {
     frame.epoch = embeddings[f].step;
     frame.layers.emplace("embedding", std::move(steps[f]));
     frame.predicted = ps.labels;
-    frame.metrics.train_accuracy = frame.metrics.heldout_accuracy = 1.0;
+    // No predictions and no metrics: NaN says "unknown" (FrameMetrics::known), not a perfect score.
+    frame.metrics.train_loss = frame.metrics.heldout_loss = std::nan("");
+    frame.metrics.train_accuracy = frame.metrics.heldout_accuracy = std::nan("");
     writer.append(frame);
   }
   writer.finish(steps.size(), "finished");

@@ -116,6 +116,10 @@ int run_info(const std::filesystem::path& file, bool json) {
   fmt::print("  frame epoch  train loss  train acc  held-out loss  held-out acc\n");
   for (const auto& f : s.frames) {
     const auto& m = f->metrics;
+    if (!m.known()) {  // an imported embedding: no losses, accuracies or predictions
+      fmt::print("  {:>5} {:>5}  {:>10}  {:>9}  {:>13}  {:>12}\n", f->index, f->epoch, "-", "-", "-", "-");
+      continue;
+    }
     fmt::print("  {:>5} {:>5}  {:>10.4f}  {:>8.2f}%  {:>13.4f}  {:>11.2f}%\n", f->index, f->epoch, m.train_loss,
                100 * m.train_accuracy, m.heldout_loss, 100 * m.heldout_accuracy);
   }

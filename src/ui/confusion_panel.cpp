@@ -19,7 +19,13 @@ void draw_confusion_panel(UiContext& ctx, UiState& state) {
   const auto& frame = *ctx.frames[static_cast<std::size_t>(std::clamp(state.frame, 0, ctx.frame_count() - 1))];
   const int k = points->class_count();
   const auto& conf = frame.metrics.confusion;
-  if (k <= 0 || conf.size() != static_cast<std::size_t>(k * k)) return;
+  if (k <= 0 || conf.size() != static_cast<std::size_t>(k * k)) {
+    ImGui::PushTextWrapPos(0);
+    ImGui::TextDisabled(frame.metrics.known() ? "This frame records no confusion matrix."
+                                              : "No predictions in this session: nothing to confuse.");
+    ImGui::PopTextWrapPos();
+    return;
+  }
   ImGui::PushTextWrapPos(0);
   ImGui::TextDisabled("rows: true class, columns: predicted (held-out points)");
   ImGui::PopTextWrapPos();

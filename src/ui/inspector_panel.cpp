@@ -106,7 +106,7 @@ void draw_inspector_panel(UiContext& ctx, UiState& state) {
   ImGui::Text("#%d  %s", point, points->heldout[i] != 0 ? "held-out" : "training");
   ImGui::PushTextWrapPos(0);
   ImGui::TextColored(to_imvec4(th.class_color(label)), "true: %s", points->class_names[static_cast<std::size_t>(label)].c_str());
-  if (i < frame.predicted.size()) {
+  if (i < frame.predicted.size() && frame.metrics.known()) {
     const int p = frame.predicted[i];
     ImGui::TextColored(to_imvec4(th.class_color(p)), "predicted: %s", points->class_names[static_cast<std::size_t>(p)].c_str());
   }

@@ -15,6 +15,8 @@ void draw_legend_panel(UiContext& ctx, UiState& state) {
   std::vector<int> counts(static_cast<std::size_t>(k), 0), wrong(static_cast<std::size_t>(k), 0);
   const store::Frame* frame = ctx.frames.empty() ? nullptr
       : ctx.frames[static_cast<std::size_t>(std::clamp(state.frame, 0, ctx.frame_count() - 1))].get();
+  const bool predictions = frame != nullptr && frame->metrics.known();
+  if (!predictions) frame = nullptr;  // no wrong counts where nothing was predicted
   for (std::size_t i = 0; i < points->size(); ++i) {
     if (!state.passes_filter(points->heldout[i] != 0)) continue;
     const int c = points->labels[i];
@@ -105,10 +107,17 @@ void draw_display_options(UiContext& ctx, UiState& state) {
   ImGui::SetNextItemWidth(-1);
   if (ImGui::Combo("##filter", &filter, filters, 3)) state.filter = static_cast<SplitFilter>(filter);
   ctx.hooks["filter"] = {{ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y}, {ImGui::GetItemRectMax().x, ImGui::GetItemRectMax().y}};
+  // An imported embedding predicts nothing: nothing can be misclassified.
+  const bool predictions = ctx.frames.empty() || ctx.frames.back()->metrics.known();
+  ImGui::BeginDisabled(!predictions);
   ImGui::Checkbox("Misclassified", &state.show_misclassified);
+  ImGui::EndDisabled();
   ctx.hooks["misclassified"] = {{ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y},
                                 {ImGui::GetItemRectMax().x, ImGui::GetItemRectMax().y}};
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Only the points the network gets wrong at this frame in colour");
+  if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) {
+    ImGui::SetTooltip(predictions ? "Only the points the network gets wrong at this frame in colour"
+                                                        : "This session records no predictions (an imported embedding)");
+  }
   // A session without images (texts only) has nothing to draw: the box is off and says why.
   const bool has_images = ctx.atlas != nullptr;
   ImGui::BeginDisabled(!has_images);

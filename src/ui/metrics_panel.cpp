@@ -14,6 +14,13 @@ void draw_metrics_panel(UiContext& ctx, UiState& state) {
     ImGui::PopTextWrapPos();
     return;
   }
+  if (std::none_of(ctx.frames.begin(), ctx.frames.end(), [](const auto& f) { return f->metrics.known(); })) {
+    ImGui::PushTextWrapPos(0);
+    ImGui::TextDisabled("This session records no losses, accuracies or predictions: it holds embeddings only "
+                        "(imported from TensorBoard). Colours are the classes of its metadata.");
+    ImGui::PopTextWrapPos();
+    return;
+  }
   std::vector<float> train_loss, heldout_loss, train_acc, heldout_acc;
   float max_loss = 0.1f;
   for (const auto& f : ctx.frames) {

@@ -28,7 +28,7 @@ void draw_point_tooltip(UiContext& ctx, const UiState& state, int point) {
   const auto i = static_cast<std::size_t>(point);
   const auto& frame = *ctx.frames[static_cast<std::size_t>(std::clamp(state.frame, 0, ctx.frame_count() - 1))];
   const int label = points->labels[i];
-  const int predicted = i < frame.predicted.size() ? frame.predicted[i] : -1;
+  const int predicted = i < frame.predicted.size() && frame.metrics.known() ? frame.predicted[i] : -1;
   const Matrix* out = frame.layer("output");
   const double confidence = out != nullptr && predicted >= 0 && static_cast<std::size_t>(out->rows()) > i
                                 ? (*out)(static_cast<Eigen::Index>(i), predicted) : -1.0;

@@ -3,6 +3,7 @@
 // epoch's metrics). Frames are shared as shared_ptr<const Frame> and never change once published.
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -69,6 +70,10 @@ struct FrameMetrics {
   std::vector<std::uint32_t> confusion;    ///< classes x classes, row = true class, col = predicted (held-out)
   double wall_seconds = 0;                 ///< since training started, when the frame was published
   double epoch_seconds = 0;                ///< duration of the epoch's training pass
+
+  /// Whether the frame has predictions and metrics at all: an imported embedding (TensorBoard) has
+  /// neither and stores NaN accuracies; its `predicted` are then the labels and mean nothing.
+  bool known() const { return std::isfinite(train_accuracy) || std::isfinite(heldout_accuracy); }
 };
 
 struct Frame {
