@@ -89,7 +89,7 @@ step "info reads the finished file"
 "$py" - "$tmp/info.json" <<'EOF'
 import json, sys
 j = json.load(open(sys.argv[1]))
-assert j["format_version"] == "1.3", j["format_version"]
+assert j["format_version"] == "1.4", j["format_version"]
 assert len(j["frames"]) == 3 and j["dropped_bytes"] == 0 and j["finished"] is True, j
 assert j["points"] == 300 and j["heldout_points"] == 60, j  # 400 + 100 images: 240 + 60 tracked
 # Every layer the Recorder found, in depth order (the order the modules ran), with its kind.
