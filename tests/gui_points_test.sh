@@ -37,6 +37,14 @@ p=$(hover_point 0)
 py wait "j['tooltip'] and j['tooltip_point'] == $p and j['tooltip_image'] == 'rgb' and
          'point #$p' in j['tooltip_text'] and 'true: ' in j['tooltip_text'] and
          'number $p \u2013 caf\u00e9' in j['tooltip_text']" 10
+
+step "hovering the readouts computes the layout's trustworthiness, continuity and distance rho (as project --json)"
+read -r rx ry < <(py center view0_readouts)
+move "$rx" "$ry"
+py wait 'j["views"][0]["trustworthiness"] > 0 and j["views"][0]["distance_rho"] > -2' 20
+"$exe" project "$tmp/rgb.epochscope" --method pca --layer hidden --frames last --json --quiet >"$tmp/pca.json"
+py get "(abs(j['views'][0]['trustworthiness'] - $(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[0]["trustworthiness_at_10"])' "$tmp/pca.json")) < 1e-6 and
+        abs(j['views'][0]['continuity'] - $(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[0]["continuity_at_10"])' "$tmp/pca.json")) < 1e-6)" | grep -q True
 close
 
 step "a texts-only run: no input layer, no images; the tooltip shows the point's text"

@@ -1,4 +1,5 @@
-// Layout quality: recall, k-NN accuracy (ties to the nearest), displacement and neighbourhood change.
+// Layout quality: recall, k-NN accuracy (ties to the nearest), displacement and neighbourhood change;
+// trustworthiness, continuity and the Spearman correlation of distances (rank_quality).
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -6,6 +7,7 @@
 
 #include "blobs.hpp"
 #include "epochscope/project/quality.hpp"
+#include "epochscope/project/rank_quality.hpp"
 
 namespace epochscope::project {
 using epochscope::testing::blobs;
@@ -103,4 +105,70 @@ TEST(Quality, NeighbourhoodChangeIsTheShareOfNewNeighbours) {
 }
 
 }  // namespace
+
+// Trustworthiness straight from the definition: every point's full ranking in the data.
+double brute_trustworthiness(const Matrix& data, const Matrix& layout, int k) {
+  const auto n = static_cast<std::size_t>(data.rows());
+  auto order_from = [](const Matrix& x, std::size_t i) {
+    std::vector<std::pair<double, std::size_t>> d;
+    for (std::size_t m = 0; m < static_cast<std::size_t>(x.rows()); ++m) {
+      if (m != i) d.push_back({(x.row(static_cast<Eigen::Index>(i)) - x.row(static_cast<Eigen::Index>(m))).cast<double>().squaredNorm(), m});
+    }
+    std::sort(d.begin(), d.end());
+    std::vector<std::size_t> order;
+    for (const auto& p : d) order.push_back(p.second);
+    return order;
+  };
+  double total = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto high = order_from(data, i), low = order_from(layout, i);
+    for (int j = 0; j < k; ++j) {
+      const auto it = std::find(high.begin(), high.end(), low[static_cast<std::size_t>(j)]);
+      const auto rank = static_cast<double>(it - high.begin()) + 1.0;
+      if (rank > k) total += rank - k;
+    }
+  }
+  const double nd = static_cast<double>(n), kd = k;
+  return 1.0 - 2.0 / (nd * kd * (2 * nd - 3 * kd - 1)) * total;
+}
+
+TEST(RankQuality, EqualsTheDefinitionOn500Points) {
+  std::vector<std::uint8_t> labels;
+  const Matrix x = blobs(100, 12, labels);  // 500 points, 12-d
+  std::mt19937 rng(9);
+  std::normal_distribution<float> g(0.f, 1.f);
+  Matrix y(x.rows(), 2);  // a poor but not random layout: the first two dimensions plus noise
+  for (Eigen::Index i = 0; i < x.rows(); ++i) y.row(i) << x(i, 0) + 2 * g(rng), x(i, 1) + 2 * g(rng);
+  const auto xn = knn::build_knn(x, {.k = 10}), yn = knn::build_knn(y, {.k = 10});
+  const RankQuality q = rank_quality(x, y, xn, yn, {.k = 10, .threads = 2});
+  EXPECT_NEAR(q.trustworthiness, brute_trustworthiness(x, y, 10), 1e-12);
+  EXPECT_NEAR(q.continuity, brute_trustworthiness(y, x, 10), 1e-12);
+  EXPECT_GT(q.trustworthiness, 0.6);
+  EXPECT_LT(q.trustworthiness, 0.99);
+  // The thread count does not change the figures.
+  EXPECT_EQ(rank_quality(x, y, xn, yn, {.k = 10, .threads = 1}).trustworthiness, q.trustworthiness);
+}
+
+TEST(RankQuality, KnownCases) {
+  std::vector<std::uint8_t> labels;
+  const Matrix x = blobs(80, 6, labels);
+  const auto xn = knn::build_knn(x, {.k = 10});
+  // A layout equal to the data (or a scaled copy): nothing intrudes, nothing is torn, rho 1.
+  const Matrix same = 3.0f * x;
+  const RankQuality q = rank_quality(x, same, xn, knn::build_knn(same, {.k = 10}));
+  EXPECT_DOUBLE_EQ(q.trustworthiness, 1.0);
+  EXPECT_DOUBLE_EQ(q.continuity, 1.0);
+  EXPECT_NEAR(q.spearman, 1.0, 1e-9);
+  // A random layout: near 0.5 both ways, rho near 0.
+  const Matrix noise = Matrix::Random(x.rows(), 2);
+  const RankQuality r = rank_quality(x, noise, xn, knn::build_knn(noise, {.k = 10}));
+  EXPECT_NEAR(r.trustworthiness, 0.5, 0.05);
+  EXPECT_NEAR(r.continuity, 0.5, 0.05);
+  EXPECT_NEAR(r.spearman, 0.0, 0.05);
+  // The sample is fixed by its seed.
+  EXPECT_EQ(distance_spearman(x, noise, 50, 4), distance_spearman(x, noise, 50, 4));
+  EXPECT_THROW(rank_quality(x, Matrix::Zero(3, 2), xn, xn), Error);
+  EXPECT_THROW(rank_agreement(x.topRows(12), knn::build_knn(x.topRows(12), {.k = 10}), knn::build_knn(x.topRows(12), {.k = 10}), 10), Error);
+}
+
 }  // namespace epochscope::project

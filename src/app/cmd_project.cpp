@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <msgpack.hpp>
 #include <nlohmann/json.hpp>
@@ -13,6 +14,7 @@
 #include "epochscope/jobs/layout_pool.hpp"
 #include "epochscope/project/align.hpp"
 #include "epochscope/project/quality.hpp"
+#include "epochscope/project/rank_quality.hpp"
 #include "progress_bar.hpp"
 
 namespace epochscope::app {
@@ -27,7 +29,25 @@ struct FrameOutcome {
   double recall = 0, accuracy = 0, displacement = std::numeric_limits<double>::quiet_NaN();
   std::string cost_name;
   double cost = 0;
+  project::RankQuality rank;  ///< trustworthiness, continuity, Spearman's rho of distances
+  double rank_seconds = 0;
 };
+
+// Trustworthiness, continuity (k = 10) and Spearman's rho of distances (2,000 points) of each
+// layout against the data it came from, after the layouts are made (their times leave it out).
+void add_rank_quality(std::vector<FrameOutcome>& outcomes, const std::function<Matrix(int)>& input_of, int threads) {
+  for (auto& o : outcomes) {
+    const auto start = std::chrono::steady_clock::now();
+    const Matrix input = input_of(o.frame);
+    if (input.rows() < 24 || !input.allFinite() || !o.positions.allFinite()) continue;
+    const auto data_nn = knn::build_knn(input, {.k = 10, .threads = threads});
+    const auto layout_nn = knn::build_knn(o.positions, {.k = 10, .threads = threads});
+    o.rank = project::rank_quality(input, o.positions, data_nn, layout_nn, {.threads = threads});
+    o.rank_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  }
+}
+
+nlohmann::ordered_json number_or_null(double v) { return std::isfinite(v) ? nlohmann::ordered_json(v) : nlohmann::ordered_json(); }
 
 Matrix pixels_of(const store::PointSet& ps) {
   Matrix m(static_cast<Eigen::Index>(ps.size()), static_cast<Eigen::Index>(ps.image_size()));
@@ -263,16 +283,24 @@ int run_project(const ProjectCommand& cmd) {
     }
   }
   bar.finish();
+  add_rank_quality(outcomes, [&](int f) {
+    const Matrix& input = cmd.layer == "input" ? pixels : *session.frames[static_cast<std::size_t>(f)]->layer(cmd.layer);
+    return subset.empty() ? input : rows_of(input, subset);
+  }, settings.threads);
   nlohmann::ordered_json report = nlohmann::ordered_json::array();
   for (const auto& o : outcomes) {
     if (cmd.json) {
       report.push_back({{"frame", o.frame}, {"seconds", o.seconds}, {"recall_at_10", o.recall},
                         {"knn_accuracy", o.accuracy},
                         {"displacement", std::isnan(o.displacement) ? nlohmann::ordered_json() : nlohmann::ordered_json(o.displacement)},
-                        {"cost_name", o.cost_name}, {"cost", o.cost}});
+                        {"cost_name", o.cost_name}, {"cost", o.cost},
+                        {"trustworthiness_at_10", number_or_null(o.rank.trustworthiness)},
+                        {"continuity_at_10", number_or_null(o.rank.continuity)},
+                        {"distance_spearman", number_or_null(o.rank.spearman)},
+                        {"quality_seconds", o.rank_seconds}});
     } else {
-      fmt::print(stderr, "frame {:>3}: {:7.3f} s  recall@10 {:.3f}  10-NN accuracy {:.3f}{}{}\n", o.frame, o.seconds,
-                 o.recall, o.accuracy,
+      fmt::print(stderr, "frame {:>3}: {:7.3f} s  recall@10 {:.3f}  T {:.3f}  C {:.3f}  rho {:.3f}  10-NN accuracy {:.3f}{}{}\n",
+                 o.frame, o.seconds, o.recall, o.rank.trustworthiness, o.rank.continuity, o.rank.spearman, o.accuracy,
                  std::isnan(o.displacement) ? std::string() : fmt::format("  displacement {:.4f}", o.displacement),
                  o.cost_name.empty() ? std::string() : fmt::format("  {} {:.4g}", o.cost_name, o.cost));
     }

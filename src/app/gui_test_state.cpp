@@ -84,6 +84,9 @@ void write_test_state(const std::filesystem::path& path, const ui::UiContext& ct
     v["loading"] = r.loading;
     v["chain_final"] = r.chain_final;
     v["recall"] = r.recall;
+    v["trustworthiness"] = r.trustworthiness;  // -1 until asked for (hovering the readouts)
+    v["continuity"] = r.continuity;
+    v["distance_rho"] = r.distance_rho;
     v["images"] = r.images;
     v["dims"] = r.dims;
     v["layer_redraws"] = workspace.view(i).layer_redraws();

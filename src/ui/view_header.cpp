@@ -230,12 +230,32 @@ void ProjectionView::draw_header(UiContext& ctx, UiState& state) {
   fitted_text(status, w);
   ImGui::PopStyleColor();
   if (!readouts.empty()) {
-    fitted_text(readouts, w,
-                "recall@10: the share of each point's 10 nearest neighbours in the layer that are also\n"
-                "among its 10 nearest in this picture (1 = neighbourhoods kept).\n"
-                "moved: the mean distance the points moved since the previous frame's layout,\n"
-                "in units of the layout's RMS radius (0 = nothing moved).\n"
-                "changed: the share of the points' 10 nearest neighbours in the layer that are new.");
+    // Hovering the readouts asks for the rank figures of the layout shown (made off this thread).
+    const Matrix* shown = a_.positions.get();
+    const std::string probe = quality_.line(shown);
+    const std::string explanation =
+        (probe.empty() ? std::string() : probe + "\n\n") +
+        "recall@10: the share of each point's 10 nearest neighbours in the layer that are also\n"
+        "among its 10 nearest in this picture (1 = neighbourhoods kept).\n"
+        "moved: the mean distance the points moved since the previous frame's layout,\n"
+        "in units of the layout's RMS radius (0 = nothing moved).\n"
+        "changed: the share of the points' 10 nearest neighbours in the layer that are new.\n"
+        "trustworthiness: 1 when no point's 10 nearest in the picture are far in the layer\n"
+        "(Venna and Kaski); continuity: 1 when no 10 nearest in the layer are torn apart in the\n"
+        "picture; about 0.5 for a random picture. distance rho: Spearman's correlation of the\n"
+        "distances in the layer and in the picture over 2,000 points.";
+    fitted_text(readouts, w, explanation.c_str());
+    ctx.hooks[fmt::format("view{}_readouts", slot_)] = item_rect();
+    if (ImGui::IsItemHovered() && ctx.tasks != nullptr && ctx.points() != nullptr && shown_frame_ >= 0 &&
+        shown_frame_ < ctx.frame_count() && !is_pixels()) {
+      quality_.request(*ctx.tasks, *ctx.points(), ctx.frames[static_cast<std::size_t>(shown_frame_)], config_.layer, a_.positions);
+    }
+    if (quality_.covers(shown)) ctx.animating = ctx.animating || quality_.figures(shown) == nullptr;
+    if (const auto* q = quality_.figures(shown)) {
+      report_.trustworthiness = q->trustworthiness;
+      report_.continuity = q->continuity;
+      report_.distance_rho = q->spearman;
+    }
   }
   ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(0, 0));
   ImGui::ProgressBar(std::clamp(progress, 0.0f, 1.0f), ImVec2(-1, 3), "");

@@ -36,6 +36,7 @@
 #include "epochscope/ui/orbit_view.hpp"
 #include "epochscope/ui/picking.hpp"
 #include "epochscope/ui/pixel_explorer.hpp"
+#include "epochscope/ui/quality_probe.hpp"
 #include "epochscope/ui/star_overlay.hpp"
 #include "epochscope/ui/svg_export.hpp"
 #include "epochscope/ui/ui_state.hpp"
@@ -52,6 +53,7 @@ struct ViewReport {
   bool loading = false;   ///< a layer is being read back from the session file for this view
   int chain_final = -1;   ///< frames of the view's pool chain with a final layout (-1: no chain)
   double recall = -1;
+  double trustworthiness = -1, continuity = -1, distance_rho = -2;  ///< once asked for (hovering the readouts)
   double displacement = -1;  ///< mean displacement from the previous frame's layout (-1: unknown)
   bool color_change = false;  ///< points coloured by neighbourhood change instead of class
   int axis_x = -1, axis_y = -1;  ///< pixel explorer: the pixels (or dimensions) on x and y
@@ -179,6 +181,7 @@ class ProjectionView {
   Shown a_, b_;                 ///< layouts of the frames around the display frame
   float t_ = -1;                ///< interpolation weight last uploaded
   int shown_frame_ = -1;        ///< frame whose layout a_ is
+  QualityProbe quality_;        ///< trustworthiness, continuity, rho of a_, on demand
   int shown_dims_ = 2;          ///< dims of the positions uploaded
   std::vector<float> xy_;       ///< 2-D: positions on the GPU, interleaved; 3-D: screen offsets (camera_ identity)
   std::vector<float> xyz_;      ///< 3-D: positions on the GPU, interleaved x y z

@@ -1,0 +1,64 @@
+#include "epochscope/ui/quality_probe.hpp"
+
+#include <fmt/format.h>
+
+#include "epochscope/store/layers.hpp"
+
+namespace epochscope::ui {
+
+void QualityProbe::request(jobs::TaskRunner& tasks, const store::PointSet& points, store::FramePtr frame,
+                           const std::string& layer, std::shared_ptr<const Matrix> positions) {
+  if (positions == nullptr || frame == nullptr || covers(positions.get())) return;
+  for_ = positions;
+  value_.reset();
+  error_.clear();
+  // The layer's values (or the input's bytes) copied for the task: the frame stays shared, the
+  // pixels are made there.
+  const Matrix* values = frame->layer(layer);
+  if (layer != store::kInputLayer && values == nullptr) {
+    error_ = "the frame has no layer '" + layer + "'";
+    task_.reset();
+    return;
+  }
+  std::vector<std::uint8_t> pixels;
+  Eigen::Index width = 0;
+  if (layer == store::kInputLayer) {
+    pixels = points.images;
+    width = static_cast<Eigen::Index>(points.image_size());
+  }
+  task_ = tasks.submit([frame, values, pixels = std::move(pixels), width, positions] {
+    Matrix input;
+    if (values == nullptr) {
+      input.resize(static_cast<Eigen::Index>(pixels.size()) / std::max<Eigen::Index>(width, 1), width);
+      for (std::size_t i = 0; i < pixels.size(); ++i) input.data()[i] = pixels[i] / 255.0f;
+    }
+    const Matrix& data = values != nullptr ? *values : input;
+    if (data.rows() != positions->rows()) throw Error("the layout and the layer hold different points");
+    const auto data_nn = knn::build_knn(data, {.k = 10});
+    const auto layout_nn = knn::build_knn(*positions, {.k = 10});
+    return project::rank_quality(data, *positions, data_nn, layout_nn);
+  });
+}
+
+void QualityProbe::poll() {
+  if (task_ == nullptr || !task_->ready()) return;
+  if (task_->failed()) error_ = task_->error();
+  else value_ = task_->value();
+  task_.reset();
+}
+
+const project::RankQuality* QualityProbe::figures(const Matrix* positions) {
+  poll();
+  return covers(positions) && value_ ? &*value_ : nullptr;
+}
+
+std::string QualityProbe::line(const Matrix* positions) {
+  poll();
+  if (!covers(positions)) return {};
+  if (!error_.empty()) return "trustworthiness and continuity: " + error_;
+  if (!value_) return "trustworthiness, continuity and distance rho: computing...";
+  return fmt::format("trustworthiness {:.3f}  continuity {:.3f}  distance rho {:.3f}", value_->trustworthiness,
+                     value_->continuity, value_->spearman);
+}
+
+}  // namespace epochscope::ui
