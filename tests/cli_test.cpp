@@ -144,6 +144,23 @@ TEST(Cli, TrainInfoExportEndToEnd) {
   EXPECT_EQ(bad_frame.code, 1);
   EXPECT_NE(bad_frame.err.find("frames 0 to 2"), std::string::npos) << bad_frame.err;
 
+  // The class x unit matrix: a header, a row per class, then selectivity and preferred class.
+  const auto neurons_csv = dir / "neurons.csv";
+  const auto nr = run("neurons '" + session.string() + "' --layer hidden --order class --out '" + neurons_csv.string() + "'", dir);
+  ASSERT_EQ(nr.code, 0) << nr.err;
+  std::istringstream nlines(read_bytes(neurons_csv));
+  std::vector<std::string> nrows;
+  for (std::string l; std::getline(nlines, l);) nrows.push_back(l);
+  ASSERT_EQ(nrows.size(), 1u + 10u + 2u);
+  EXPECT_EQ(nrows[0].rfind("class,unit_", 0), 0u) << nrows[0];
+  EXPECT_EQ(std::count(nrows[0].begin(), nrows[0].end(), ','), 64);
+  EXPECT_EQ(nrows[1].rfind("\"0\",", 0), 0u) << nrows[1];
+  EXPECT_EQ(nrows[11].rfind("selectivity,", 0), 0u);
+  EXPECT_EQ(nrows[12].rfind("preferred,", 0), 0u);
+  const auto no_neurons = run("neurons '" + session.string() + "' --layer fc2 --out '" + (dir / "x.csv").string() + "'", dir);
+  EXPECT_EQ(no_neurons.code, 1);
+  EXPECT_NE(no_neurons.err.find("no layer 'fc2'"), std::string::npos) << no_neurons.err;
+
   // The path in parameter space: one snapshot before training and one per step (2 epochs x 8 steps).
   EXPECT_EQ(j["trajectory_snapshots"], 17);
   const auto traj_csv = dir / "trajectory.csv";

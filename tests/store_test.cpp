@@ -7,6 +7,7 @@
 #include "epochscope/store/epoch_store.hpp"
 #include "epochscope/store/layers.hpp"
 #include "epochscope/store/metrics.hpp"
+#include "epochscope/store/neurons.hpp"
 #include "epochscope/store/thumbnails.hpp"
 #include "epochscope/store/trajectory.hpp"
 #include "test_util.hpp"
@@ -389,4 +390,57 @@ TEST(ParameterSketch, SameNumbersAsPython) {
   double sum = 0;
   for (float v : s) sum += static_cast<double>(v) * v;
   EXPECT_EQ(sum, 4290.5);
+}
+
+TEST(Neurons, ClassMeansSelectivityAndOrder) {
+  // Four units over three classes: unit 0 fires for class 2 only, unit 1 for class 0 only, unit 2
+  // for every class alike, unit 3 mostly for class 0.
+  std::vector<std::uint8_t> labels{0, 0, 1, 1, 2, 2};
+  Matrix layer(6, 4);
+  layer << 0, 5, 1, 4,  //
+      0, 3, 1, 2,       //
+      0, 0, 1, 1,       //
+      0, 0, 1, 1,       //
+      6, 0, 1, 1,       //
+      2, 0, 1, 1;
+  const auto t = store::neuron_table(layer, labels, 3);
+  // Against a direct computation of the means.
+  EXPECT_FLOAT_EQ(t.class_means(0, 1), 4.0f);
+  EXPECT_FLOAT_EQ(t.class_means(2, 0), 4.0f);
+  EXPECT_FLOAT_EQ(t.class_means(1, 3), 1.0f);
+  EXPECT_EQ(t.preferred, (std::vector<int>{2, 0, 0, 0}));
+  EXPECT_DOUBLE_EQ(t.selectivity[0], 1.0);
+  EXPECT_DOUBLE_EQ(t.selectivity[1], 1.0);
+  EXPECT_DOUBLE_EQ(t.selectivity[2], 0.0);
+  EXPECT_DOUBLE_EQ(t.selectivity[3], (3.0 - 1.0) / (3.0 + 1.0));
+  EXPECT_EQ(store::neuron_order(t, store::NeuronOrder::by_class), (std::vector<int>{1, 3, 2, 0}));
+  EXPECT_EQ(store::neuron_order(t, store::NeuronOrder::by_selectivity), (std::vector<int>{0, 1, 3, 2}));
+  EXPECT_EQ(store::top_activating(layer, 0, 2), (std::vector<int>{4, 5}));
+  EXPECT_EQ(store::top_activating(layer, 2, 3), (std::vector<int>{0, 1, 2}));  // ties by index
+  EXPECT_THROW(store::neuron_table(layer, std::vector<std::uint8_t>{0, 1}, 3), Error);
+  EXPECT_THROW(store::neuron_table(layer, std::vector<std::uint8_t>{0, 0, 1, 1, 2, 3}, 3), Error);
+  EXPECT_THROW(store::top_activating(layer, 4, 2), Error);
+  // A signed unit is measured from its lowest class mean: means -2, 0, 2 give (4 - 1) / (4 + 1).
+  Matrix signed_layer(6, 1);
+  signed_layer << -2, -2, 0, 0, 2, 2;
+  EXPECT_DOUBLE_EQ(store::neuron_table(signed_layer, labels, 3).selectivity[0], 3.0 / 5.0);
+}
+
+TEST(Neurons, SyntheticUnitsEachRespondToOneClass) {
+  // Unit u answers class u % 10 strongly (plus noise): every unit prefers its class, selectivity high,
+  // and the class order groups them.
+  const auto ps = epochscope::testing::synthetic_points(1000);
+  std::mt19937 rng(2);
+  std::uniform_real_distribution<float> noise(0.f, 0.2f);
+  Matrix layer(1000, 30);
+  for (Eigen::Index i = 0; i < 1000; ++i) {
+    for (Eigen::Index u = 0; u < 30; ++u) layer(i, u) = noise(rng) + (ps.labels[static_cast<std::size_t>(i)] == u % 10 ? 3.0f : 0.0f);
+  }
+  const auto t = store::neuron_table(layer, ps.labels, 10);
+  for (int u = 0; u < 30; ++u) {
+    EXPECT_EQ(t.preferred[static_cast<std::size_t>(u)], u % 10);
+    EXPECT_GT(t.selectivity[static_cast<std::size_t>(u)], 0.85);
+  }
+  const auto order = store::neuron_order(t, store::NeuronOrder::by_class);
+  for (std::size_t j = 0; j < order.size(); ++j) EXPECT_EQ(order[j] % 10, static_cast<int>(j / 3));
 }

@@ -41,6 +41,16 @@ struct ExportCommand {
 };
 int run_export(const ExportCommand& cmd);
 
+/// `neurons`: the class x unit matrix of mean activations of one layer at one frame, as CSV.
+struct NeuronsCommand {
+  std::filesystem::path file;
+  std::string layer;
+  std::string frame = "last";
+  std::string order = "unit";  ///< unit (index order), class (by preferred class), selectivity
+  std::filesystem::path out;
+};
+int run_neurons(const NeuronsCommand& cmd);
+
 struct TrajectoryCommand {
   std::vector<std::filesystem::path> files;  ///< one run, or several to share one PCA basis
   std::filesystem::path out;

@@ -181,6 +181,18 @@ int main(int argc, char** argv) {
       ->required();
   trajectory_cmd->add_option("--out", traj.out, "CSV file to write: step, epoch, loss, pc1..pc12")->required();
 
+  app::NeuronsCommand neurons;
+  auto* neurons_cmd = cli.add_subcommand("neurons", "Write a layer's class x unit matrix of mean activations at one frame "
+                                                    "as CSV (a row per class, then each unit's selectivity and preferred class)");
+  neurons_cmd->add_option("FILE", neurons.file, "Session file")->required();
+  neurons_cmd->add_option("--layer", neurons.layer, "A layer of the session (`info FILE` lists them)")
+      ->check(layer_name_check())->required();
+  neurons_cmd->add_option("--frame", neurons.frame, "Frame index or 'last'")->capture_default_str();
+  neurons_cmd->add_option("--order", neurons.order, "Column order: unit (index), class (by preferred class, most "
+                                                    "selective first) or selectivity")
+      ->check(CLI::IsMember({"unit", "class", "selectivity"}))->capture_default_str();
+  neurons_cmd->add_option("--out", neurons.out, "CSV file to write")->required();
+
   auto* export_cmd = cli.add_subcommand("export", "Write one layer of one frame as CSV");
   export_cmd->add_option("FILE", exp.file, "Session file")->required();
   export_cmd->add_option("--layer", exp.layer, "A layer of the session (`info FILE` lists them), or input")
@@ -309,6 +321,7 @@ int main(int argc, char** argv) {
     if (*train_cmd) return app::run_train(train);
     if (*info_cmd) return info_follow ? app::run_follow(follow) : app::run_info(follow.file, follow.json);
     if (*export_cmd) return app::run_export(exp);
+    if (*neurons_cmd) return app::run_neurons(neurons);
     if (*trajectory_cmd) return app::run_trajectory(traj);
     if (*tb_cmd) return app::run_import_tensorboard(tb);
     if (*project_cmd) return app::run_project(proj);
