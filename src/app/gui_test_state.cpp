@@ -24,6 +24,9 @@ void write_test_state(const std::filesystem::path& path, const ui::UiContext& ct
   j["tooltip"] = ctx.tooltip_shown;
   j["tooltip_point"] = ctx.tooltip_point;
   j["tooltip_text"] = ctx.tooltip_text;
+  j["neurons_columns"] = ctx.neurons_columns;
+  j["unit"] = state.unit;
+  j["unit_layer"] = state.unit_layer;
   j["tooltip_image"] = ctx.atlas == nullptr ? "none" : ctx.atlas->colour() ? "rgb" : "grey";
   j["highlight_class"] = state.highlight_class();
   j["pinned_class"] = state.pinned_class;

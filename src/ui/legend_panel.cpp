@@ -11,6 +11,14 @@ namespace epochscope::ui {
 void draw_legend_panel(UiContext& ctx, UiState& state) {
   const auto* points = ctx.points();
   if (points == nullptr) return;
+  if (state.unit >= 0) {  // the views show a unit's activation, not the classes: say so, and how to undo it
+    ImGui::PushTextWrapPos(0);
+    ImGui::TextColored(to_imvec4(sequential_color(0.85f)), "Colour: %s unit %d (dim: low, yellow: high)",
+                       state.unit_layer.c_str(), state.unit);
+    ImGui::PopTextWrapPos();
+    if (ImGui::SmallButton("class colours")) state.clear_unit();
+    ctx.hooks["unit_clear"] = {{ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y}, {ImGui::GetItemRectMax().x, ImGui::GetItemRectMax().y}};
+  }
   const int k = points->class_count();
   std::vector<int> counts(static_cast<std::size_t>(k), 0), wrong(static_cast<std::size_t>(k), 0);
   const store::Frame* frame = ctx.frames.empty() ? nullptr

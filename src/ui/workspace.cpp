@@ -42,8 +42,18 @@ void Workspace::update_styles(const UiContext& ctx, const UiState& state) {
   if (points == nullptr) return;
   const store::Frame* frame = ctx.frames.empty() ? nullptr
       : ctx.frames[static_cast<std::size_t>(std::clamp(state.frame, 0, ctx.frame_count() - 1))].get();
+  // Colouring by a unit (the Neurons panel): its activations at this frame, scaled to their range.
+  const Matrix* unit_values = frame != nullptr && state.unit >= 0 ? frame->layer(state.unit_layer) : nullptr;
+  const int unit = unit_values != nullptr && state.unit < unit_values->cols() &&
+                           unit_values->rows() == static_cast<Eigen::Index>(points->size()) ? state.unit : -1;
   const StyleKey key{frame, points, state.highlight_class(), state.show_misclassified, static_cast<int>(state.filter),
-                     ctx.theme};
+                     ctx.theme, unit, unit >= 0 ? unit_values : nullptr};
+  float lo = 0, hi = 1;
+  if (unit >= 0 && key != style_key_) {
+    const auto col = unit_values->col(unit);
+    lo = col.minCoeff();
+    hi = col.maxCoeff();
+  }
   const Theme& th = *ctx.theme;
   if (key == style_key_) return;
   style_key_ = key;
@@ -56,7 +66,9 @@ void Workspace::update_styles(const UiContext& ctx, const UiState& state) {
     const int label = points->labels[i];
     const bool wrong = frame != nullptr && i < frame->predicted.size() && frame->predicted[i] != label;
     const auto [emphasis, dim] = state.point_look(label, wrong, highlight);
-    const Rgba8 c = dim ? th.dimmed : th.class_color(label);
+    const Rgba8 c = dim ? th.dimmed
+                    : unit >= 0 ? sequential_color(hi > lo ? ((*unit_values)(static_cast<Eigen::Index>(i), unit) - lo) / (hi - lo) : 0.0f)
+                                : th.class_color(label);
     auto& s = styles[i];
     s.r = c.r;
     s.g = c.g;
@@ -239,6 +251,7 @@ void Workspace::draw(UiContext& ctx, UiState& state) {
   ctx.tooltip_shown = false;
   ctx.tooltip_point = -1;
   ctx.tooltip_text.clear();
+  ctx.neurons_columns.clear();
   ctx.hooks.clear();
   state.on_frames(ctx.frame_count());
   if (state.advance(ctx.dt, ctx.frame_count())) ctx.animating = true;
@@ -312,6 +325,10 @@ void Workspace::draw_left_panel(UiContext& ctx, UiState& state, ImVec2 size) {
   ImGui::Spacing();
   if (ImGui::CollapsingHeader("Loss and accuracy", ImGuiTreeNodeFlags_DefaultOpen)) draw_metrics_panel(ctx, state);
   if (ImGui::CollapsingHeader("Confusion matrix", ImGuiTreeNodeFlags_DefaultOpen)) draw_confusion_panel(ctx, state);
+  const bool neurons_open = ImGui::CollapsingHeader("Neurons");
+  ctx.hooks["neurons_header"] = {{ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y},
+                                 {ImGui::GetItemRectMax().x, ImGui::GetItemRectMax().y}};
+  if (neurons_open) neurons_.draw(ctx, state);
   const bool trajectory_open = ImGui::CollapsingHeader("Parameter trajectory");
   ctx.hooks["trajectory_header"] = {{ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y},
                                     {ImGui::GetItemRectMax().x, ImGui::GetItemRectMax().y}};

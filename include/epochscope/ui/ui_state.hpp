@@ -67,6 +67,13 @@ struct UiState {
                                            {jobs::Method::pca, "output"},
                                            {jobs::Method::tsne, "output"},
                                            {jobs::Method::umap, "output"}}};
+  // ---- neurons (the Neurons panel)
+  std::string neurons_layer;           ///< the panel's layer; empty: view 1's (or the deepest hidden)
+  bool neurons_by_selectivity = false;  ///< columns by selectivity alone, else grouped by preferred class
+  std::string unit_layer;              ///< with `unit`: every view colours its points by this unit
+  int unit = -1;                       ///< -1: points in their class colours
+  void clear_unit() { unit = -1; unit_layer.clear(); }
+
   bool images = false;      ///< draw every point as its digit image
   float point_size = 4.5f;  ///< pixels
   bool show_edges = true;   ///< kNN-graph views draw their edges

@@ -15,6 +15,7 @@
 
 #include "epochscope/render/point_renderer.hpp"
 #include "epochscope/ui/context.hpp"
+#include "epochscope/ui/neurons_panel.hpp"
 #include "epochscope/ui/depth_strip.hpp"
 #include "epochscope/ui/projection_view.hpp"
 #include "epochscope/ui/ui_state.hpp"
@@ -61,6 +62,7 @@ class Workspace {
   render::LineRenderer lines_;
   render::Compositor compositor_;
   render::PointStyleBuffer styles_;
+  NeuronsPanel neurons_;
   std::array<std::unique_ptr<ProjectionView>, kMaxViews> views_;
   std::array<std::unique_ptr<DepthStrip>, kMaxViews> strips_;
   std::array<bool, kMaxViews> strip_shown_{};
@@ -71,6 +73,8 @@ class Workspace {
     bool misclassified = false;
     int filter = -1;
     const void* theme = nullptr;
+    int unit = -1;           ///< colouring by a unit's activation
+    const void* unit_values = nullptr;  ///< that unit's layer matrix in the frame
     bool operator==(const StyleKey&) const = default;
   } style_key_;
 };
