@@ -6,6 +6,8 @@
 #     "Point images" draws every point as its photo;
 #   - the texts-only run has no input layer and no images: hovering shows the point's text, the
 #     images box is off;
+#   - the Neurons panel shows the layer's units; clicking one colours the views by it and lists its
+#     top-activating points; the legend's button brings the class colours back;
 #   - `render` draws both (the texts-only one as discs, with a warning for --images).
 # Usage: gui_points_test.sh path/to/epochscope scratch-dir     (exit 77 = skipped)
 set -euo pipefail
@@ -13,6 +15,7 @@ exe=$(readlink -f "$1")
 tmp=$2
 here=$(cd "$(dirname "$0")" && pwd)
 state="$tmp/state.json"
+SCREEN=1280x1300x24  # tall: the Neurons panel below the charts without scrolling
 source "$here/lib_gui.sh"
 /usr/bin/python3 -c "import numpy, msgpack" 2>/dev/null || { echo "skipped: python3-numpy or python3-msgpack missing"; exit 77; }
 
@@ -45,6 +48,16 @@ py wait 'j["views"][0]["trustworthiness"] > 0 and j["views"][0]["distance_rho"] 
 "$exe" project "$tmp/rgb.epochscope" --method pca --layer hidden --frames last --json --quiet >"$tmp/pca.json"
 py get "(abs(j['views'][0]['trustworthiness'] - $(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[0]["trustworthiness_at_10"])' "$tmp/pca.json")) < 1e-6 and
         abs(j['views'][0]['continuity'] - $(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[0]["continuity_at_10"])' "$tmp/pca.json")) < 1e-6)" | grep -q True
+
+step "Neurons: the hidden layer's 8 units; a click on a column colours the views by that unit"
+click_hook neurons_header
+py wait 'len(j["neurons_columns"]) == 8 and "neurons_matrix" in j["hooks"]' 10
+read -r u mx my < <(py get '" ".join(str(int(v)) for v in (j["neurons_columns"][0], j["hooks"]["neurons_matrix"][0] + 2, (j["hooks"]["neurons_matrix"][1] + j["hooks"]["neurons_matrix"][3]) / 2))')
+move "$mx" "$my"
+click
+py wait "j['unit'] == $u and j['unit_layer'] == 'hidden' and 'neurons_top_15' in j['hooks'] and 'unit_clear' in j['hooks']" 10
+click_hook unit_clear
+py wait 'j["unit"] == -1' 10
 close
 
 step "a texts-only run: no input layer, no images; the tooltip shows the point's text"
