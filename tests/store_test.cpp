@@ -444,3 +444,12 @@ TEST(Neurons, SyntheticUnitsEachRespondToOneClass) {
   const auto order = store::neuron_order(t, store::NeuronOrder::by_class);
   for (std::size_t j = 0; j < order.size(); ++j) EXPECT_EQ(order[j] % 10, static_cast<int>(j / 3));
 }
+
+TEST(Neurons, ActivationRangeLeavesOutliers) {
+  Matrix layer(101, 1);
+  for (Eigen::Index i = 0; i < 101; ++i) layer(i, 0) = static_cast<float>(i);
+  layer(100, 0) = 1e6f;  // one extreme point
+  const auto [lo, hi] = store::activation_range(layer, 0);
+  EXPECT_FLOAT_EQ(lo, 2.0f);
+  EXPECT_FLOAT_EQ(hi, 98.0f);
+}

@@ -69,6 +69,23 @@ std::vector<int> neuron_order(const NeuronTable& table, NeuronOrder order) {
   return units;
 }
 
+std::pair<float, float> activation_range(const Matrix& layer, int unit) {
+  if (unit < 0 || unit >= layer.cols()) throw Error("neurons: no unit " + std::to_string(unit));
+  std::vector<float> v;
+  v.reserve(static_cast<std::size_t>(layer.rows()));
+  for (Eigen::Index i = 0; i < layer.rows(); ++i) {
+    if (!std::isnan(layer(i, unit))) v.push_back(layer(i, unit));
+  }
+  if (v.empty()) return {0.0f, 0.0f};
+  auto at = [&](double q) {
+    const auto k = static_cast<std::size_t>(q * static_cast<double>(v.size() - 1) + 0.5);
+    std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(k), v.end());
+    return v[k];
+  };
+  const float lo = at(0.02), hi = at(0.98);
+  return {lo, hi};
+}
+
 std::vector<int> top_activating(const Matrix& layer, int unit, int count) {
   if (unit < 0 || unit >= layer.cols()) throw Error("neurons: no unit " + std::to_string(unit));
   std::vector<int> points(static_cast<std::size_t>(layer.rows()));

@@ -121,8 +121,7 @@ void NeuronsPanel::draw_matrix(UiContext& ctx, UiState& state, const store::Poin
 }
 
 void NeuronsPanel::draw_unit(UiContext& ctx, UiState& state, const store::PointSet& points, const Matrix& values) {
-  const auto col = values.col(state.unit);
-  const float lo = col.minCoeff(), hi = col.maxCoeff();
+  const auto [lo, hi] = store::activation_range(values, state.unit);
   ImGui::Spacing();
   ImGui::PushTextWrapPos(0);
   ImGui::Text("Views coloured by %s unit %d", state.unit_layer.c_str(), state.unit);
@@ -142,12 +141,13 @@ void NeuronsPanel::draw_unit(UiContext& ctx, UiState& state, const store::PointS
     dl->AddRectFilled(ImVec2(p.x + a * w, p.y), ImVec2(p.x + b * w + 0.5f, p.y + h), to_imu32(sequential_color(0.5f * (a + b)), 255));
   }
   ImGui::Dummy(ImVec2(w, h));
-  const std::string low = fmt::format("{:.3g}", lo), high = fmt::format("{:.3g}", hi);
+  const std::string low = fmt::format("{:.3g}", lo), high = fmt::format("{:.3g}", hi);  // 2nd and 98th percentiles
   ImGui::TextUnformatted(low.c_str());
   ImGui::SameLine(std::max(0.0f, w - ImGui::CalcTextSize(high.c_str()).x));
   ImGui::TextUnformatted(high.c_str());
   ImGui::PushTextWrapPos(0);
-  ImGui::TextDisabled("Its %d top-activating points at this frame:", kTopPoints);
+  ImGui::TextDisabled("(its 2nd to 98th percentile; beyond them the end colours)");
+  ImGui::TextDisabled("Its %d top-activating points now:", kTopPoints);
   ImGui::PopTextWrapPos();
   const auto top = store::top_activating(values, state.unit, kTopPoints);
   const float size = std::floor(std::min(40.0f * em(), (w - 3 * ImGui::GetStyle().ItemSpacing.x) / 4));

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "epochscope/store/layers.hpp"
+#include "epochscope/store/neurons.hpp"
 #include "epochscope/ui/panels.hpp"
 #include "epochscope/ui/style.hpp"
 
@@ -49,11 +50,7 @@ void Workspace::update_styles(const UiContext& ctx, const UiState& state) {
   const StyleKey key{frame, points, state.highlight_class(), state.show_misclassified, static_cast<int>(state.filter),
                      ctx.theme, unit, unit >= 0 ? unit_values : nullptr};
   float lo = 0, hi = 1;
-  if (unit >= 0 && key != style_key_) {
-    const auto col = unit_values->col(unit);
-    lo = col.minCoeff();
-    hi = col.maxCoeff();
-  }
+  if (unit >= 0 && key != style_key_) std::tie(lo, hi) = store::activation_range(*unit_values, unit);
   const Theme& th = *ctx.theme;
   if (key == style_key_) return;
   style_key_ = key;

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <span>
+#include <utility>
 #include <vector>
 
 #include "epochscope/core/matrix.hpp"
@@ -31,6 +32,10 @@ NeuronTable neuron_table(const Matrix& layer, std::span<const std::uint8_t> labe
 
 /// The units in display order.
 std::vector<int> neuron_order(const NeuronTable& table, NeuronOrder order);
+
+/// The 2nd and 98th percentiles of `unit`'s activations (NaN left out): the range a colour scale
+/// spans, so that a few extreme points do not wash out the rest. {0, 0} without values.
+std::pair<float, float> activation_range(const Matrix& layer, int unit);
 
 /// The `count` points with the highest activation of `unit` (highest first; ties by index).
 std::vector<int> top_activating(const Matrix& layer, int unit, int count);
