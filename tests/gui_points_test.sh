@@ -49,6 +49,54 @@ py wait 'j["views"][0]["trustworthiness"] > 0 and j["views"][0]["distance_rho"] 
 py get "(abs(j['views'][0]['trustworthiness'] - $(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[0]["trustworthiness_at_10"])' "$tmp/pca.json")) < 1e-6 and
         abs(j['views'][0]['continuity'] - $(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[0]["continuity_at_10"])' "$tmp/pca.json")) < 1e-6)" | grep -q True
 
+step "Ctrl + drag: a lasso selects the points inside it (by their screen positions), Shift adds, Alt takes away"
+read -r cx cy w h < <(py get '" ".join(str(int(v)) for v in ((j["views"][0]["canvas"][0] + j["views"][0]["canvas"][2]) / 2, (j["views"][0]["canvas"][1] + j["views"][0]["canvas"][3]) / 2, j["views"][0]["canvas"][2] - j["views"][0]["canvas"][0], j["views"][0]["canvas"][3] - j["views"][0]["canvas"][1]))')
+lasso() {  # lasso MODIFIER x1 y1 x2 y2 ...: Ctrl (+ MODIFIER) held, the button down along the corners
+  local mod=$1; shift
+  xdotool keydown ctrl; [[ $mod != none ]] && xdotool keydown "$mod"
+  xdotool mousemove --window "$wid" --sync "$1" "$2"; sleep 0.3; xdotool mousedown 1; sleep 0.3
+  shift 2
+  while (($# >= 2)); do xdotool mousemove --window "$wid" --sync "$1" "$2"; sleep 0.35; shift 2; done
+  xdotool mouseup 1; sleep 0.4
+  [[ $mod != none ]] && xdotool keyup "$mod"; xdotool keyup ctrl; sleep 0.5
+}
+# inside X1 Y1 X2 Y2 X3 Y3: the selection must be the points inside that triangle (points within 2 px
+# of an edge may go either way), and at least one.
+inside() {
+  python3 - "$state" "$@" <<'PY'
+import json, sys
+j = json.load(open(sys.argv[1]))
+v = [float(a) for a in sys.argv[2:]]
+tri = [(v[0], v[1]), (v[2], v[3]), (v[4], v[5])]
+def side(p, a, b):
+    return (b[0] - a[0]) * (p[1] - a[1]) - (b[1] - a[1]) * (p[0] - a[0])
+def margin(p):  # signed distance to the nearest edge, positive inside
+    out = []
+    for a, b in zip(tri, tri[1:] + tri[:1]):
+        length = ((b[0] - a[0]) ** 2 + (b[1] - a[1]) ** 2) ** 0.5
+        out.append(side(p, a, b) / length)
+    s = 1 if sum(out) > 0 else -1
+    return min(s * d for d in out)
+screen = j["views"][0]["screen"]
+sel = set(j["selection"])
+wrong = [i for i in range(len(screen) // 2)
+         if abs(margin((screen[2 * i], screen[2 * i + 1]))) > 2 and
+         ((margin((screen[2 * i], screen[2 * i + 1])) > 0) != (i in sel))]
+assert sel and not wrong, ("lasso", len(sel), wrong[:10])
+print("lasso: %d points selected, all inside" % len(sel))
+PY
+}
+x1=$((cx - w / 4)); y1=$((cy - h / 4)); x2=$((cx + w / 4)); y2=$((cy - h / 4)); x3=$cx; y3=$((cy + h / 4))
+lasso none $x1 $y1 $x2 $y2 $x3 $y3 $x1 $y1
+py wait 'j["views"][0]["lasso_count"] > 0 and len(j["selection"]) == j["views"][0]["lasso_count"]' 10
+inside $x1 $y1 $x2 $y2 $x3 $y3
+n1=$(py get 'len(j["selection"])')
+lasso alt $x1 $y1 $x2 $y2 $x3 $y3 $x1 $y1   # Alt: the same triangle taken away
+py wait 'j["selection"] == []' 10
+lasso shift $x1 $y1 $x2 $y2 $x3 $y3 $x1 $y1
+py wait "len(j['selection']) == $n1" 10
+key Escape
+
 step "Neurons: the hidden layer's 8 units; a click on a column colours the views by that unit"
 click_hook neurons_header
 py wait 'len(j["neurons_columns"]) == 8 and "neurons_matrix" in j["hooks"]' 10

@@ -127,6 +127,53 @@ TEST(Follow, PicksUpTrajectoryRecords) {
   EXPECT_EQ(trajectory[3].sketch, std::vector<float>(8, 3.0f));
 }
 
+TEST(Follow, PicksUpSelectionsAsTheyAreSavedAndStopsAtABadOne) {
+  const auto dir = scratch_dir();
+  const auto ps = synthetic_points(40);
+  io::SessionWriter w(dir / "s", ps, {});
+  w.append(synthetic_frame(ps, 0));
+  io::SessionFollower f(dir / "s");
+  auto u = f.poll();
+  EXPECT_EQ(u.frames.size(), 1u);
+  EXPECT_FALSE(u.selections);
+  EXPECT_TRUE(f.selections().empty());
+  w.append_selection({"a", {1, 2}, "", 0});
+  w.append_selection({"b", {3}, "note", 5});
+  u = f.poll();
+  EXPECT_TRUE(u.selections);
+  EXPECT_FALSE(u.empty());
+  ASSERT_EQ(f.selections().size(), 2u);
+  EXPECT_EQ(f.selections()[1].note, "note");
+  w.append_selection_deletion("a");
+  w.append_selection({"b", {4, 5}, "", 0});
+  u = f.poll();
+  EXPECT_TRUE(u.selections);
+  ASSERT_EQ(f.selections().size(), 1u);
+  EXPECT_EQ(f.selections()[0].points, (std::vector<std::uint32_t>{4, 5}));
+  EXPECT_TRUE(f.poll().empty());
+  // What the follower holds is what read_session reads.
+  EXPECT_EQ(io::read_session(dir / "s").selections.size(), 1u);
+  // An index the session does not have is damage, reported once; the list stays as it was.
+  msgpack::sbuffer payload;
+  msgpack::packer<msgpack::sbuffer> pk(payload);
+  pk.pack_map(3);
+  pk.pack(std::string("type")); pk.pack(std::string("selection"));
+  pk.pack(std::string("name")); pk.pack(std::string("far"));
+  const std::uint32_t far = 40;
+  pk.pack(std::string("points")); pk.pack_bin(4); pk.pack_bin_body(reinterpret_cast<const char*>(&far), 4);
+  msgpack::sbuffer rec;
+  msgpack::packer<msgpack::sbuffer> rk(rec);
+  rk.pack_array(2);
+  rk.pack(static_cast<std::uint32_t>(crc32(0, reinterpret_cast<const Bytef*>(payload.data()), static_cast<uInt>(payload.size()))));
+  rk.pack_bin(static_cast<std::uint32_t>(payload.size()));
+  rk.pack_bin_body(payload.data(), static_cast<std::uint32_t>(payload.size()));
+  append_bytes(dir / "s", std::string_view(rec.data(), rec.size()));
+  u = f.poll();
+  EXPECT_FALSE(u.selections);
+  EXPECT_NE(u.damage.find("selection 'far': point 40 is out of range"), std::string::npos) << u.damage;
+  EXPECT_EQ(f.selections().size(), 1u);
+}
+
 TEST(Follow, WaitsForTheFileAndReadsTheHeaderAlone) {
   const auto dir = scratch_dir();
   const auto ps = synthetic_points(40);

@@ -438,3 +438,48 @@ TEST(DepthStrip, ColumnsMakeTheLargestPanels) {
   EXPECT_EQ(strip_columns(5, 1000, 200), 5);  // a wide one: one row
   EXPECT_EQ(strip_columns(4, 400, 400), 2);
 }
+
+TEST(Lasso, PointsInPolygonMatchTheDefinition) {
+  // A 10 x 10 grid of points at (x + 0.5, y + 0.5); an L-shaped (concave) lasso.
+  std::vector<float> xy;
+  for (int y = 0; y < 10; ++y) {
+    for (int x = 0; x < 10; ++x) {
+      xy.push_back(static_cast<float>(x) + 0.5f);
+      xy.push_back(static_cast<float>(y) + 0.5f);
+    }
+  }
+  const std::vector<Vec2> l{{0, 0}, {4, 0}, {4, 6}, {8, 6}, {8, 10}, {0, 10}};
+  const auto inside = points_in_polygon(xy, {}, l);
+  std::vector<int> expected;
+  for (int y = 0; y < 10; ++y) {
+    for (int x = 0; x < 10; ++x) {
+      if ((x < 4) || (y >= 6 && x < 8)) expected.push_back(y * 10 + x);
+    }
+  }
+  EXPECT_EQ(inside, expected);
+  // Hidden points stay out; the orientation does not matter; a line selects nothing.
+  std::vector<std::uint8_t> visible(100, 1);
+  visible[0] = 0;
+  const std::vector<Vec2> reversed(l.rbegin(), l.rend());
+  auto hidden = points_in_polygon(xy, visible, reversed);
+  EXPECT_EQ(hidden.size(), expected.size() - 1);
+  EXPECT_TRUE(points_in_polygon(xy, {}, std::vector<Vec2>{{0, 0}, {5, 5}}).empty());
+}
+
+TEST(Lasso, SelectAddAndTakeAway) {
+  UiState s;
+  s.select_points(std::vector<int>{3, 1, 2}, false);
+  EXPECT_EQ(s.selection, (std::vector<int>{3, 1, 2}));
+  s.select_points(std::vector<int>{2, 5}, true);  // Shift: added, no duplicates
+  EXPECT_EQ(s.selection, (std::vector<int>{3, 1, 2, 5}));
+  s.deselect_points(std::vector<int>{1, 5, 9});  // Alt: taken away
+  EXPECT_EQ(s.selection, (std::vector<int>{3, 2}));
+  s.select_points(std::vector<int>{7}, false);  // plain: replaced
+  EXPECT_EQ(s.selection, (std::vector<int>{7}));
+  // 5,000 points added to 5,000 in one go stay quick and unique.
+  std::vector<int> a(5000), b(5000);
+  for (int i = 0; i < 5000; ++i) a[static_cast<std::size_t>(i)] = i, b[static_cast<std::size_t>(i)] = i + 2500;
+  s.select_points(a, false);
+  s.select_points(b, true);
+  EXPECT_EQ(s.selection.size(), 7500u);
+}

@@ -87,6 +87,7 @@ void write_test_state(const std::filesystem::path& path, const ui::UiContext& ct
     v["loading"] = r.loading;
     v["chain_final"] = r.chain_final;
     v["recall"] = r.recall;
+    v["lasso_count"] = r.lasso_count;
     v["trustworthiness"] = r.trustworthiness;  // -1 until asked for (hovering the readouts)
     v["continuity"] = r.continuity;
     v["distance_rho"] = r.distance_rho;
@@ -108,6 +109,7 @@ void write_test_state(const std::filesystem::path& path, const ui::UiContext& ct
     auto samples = nlohmann::json::array();
     for (const auto& [point, pos] : r.samples) samples.push_back({{"point", point}, {"x", pos.x}, {"y", pos.y}});
     v["samples"] = samples;
+    v["screen"] = r.screen;
     v["depth_strip"] = r.depth_strip;
     v["run"] = r.run;
     auto strip = nlohmann::json::array();  // the depth strip's panels, one per layer

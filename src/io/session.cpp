@@ -13,6 +13,7 @@
 
 #include "epochscope/io/codec.hpp"
 #include "epochscope/store/layers.hpp"
+#include "epochscope/store/selection.hpp"
 #include "session_detail.hpp"
 
 namespace epochscope::io {
@@ -282,6 +283,37 @@ std::vector<store::TrajectoryPoint> parse_trajectory(const Obj& o) {
   return points;
 }
 
+// A selection record (1.5): a selection, or (`deleted`) the removal of a name. Held to
+// store::validate's rules for this session's points.
+struct SelectionRecord {
+  store::NamedSelection selection;
+  bool deleted = false;
+};
+
+SelectionRecord parse_selection(const Obj& o, const store::PointSet& ps) {
+  SelectionRecord r;
+  auto& sel = r.selection;
+  sel.name = get<std::string>(o, "name");
+  if (!store::plausible_selection_name(sel.name)) throw Error("implausible selection name");
+  const std::string what = "selection '" + sel.name + "': ";
+  const Obj& points = need(o, "points");
+  if (points.type != msgpack::type::BIN) throw Error(what + "field 'points' is not binary");
+  const auto bytes = points.via.bin.size;
+  if (bytes % 4 != 0) throw Error(what + "'points' holds " + std::to_string(bytes) + " bytes, not whole uint32 indices");
+  if (bytes / 4 > ps.size()) throw Error(what + std::to_string(bytes / 4) + " points for a session of " + std::to_string(ps.size()));
+  r.deleted = get_or<bool>(o, "deleted", false);
+  if (r.deleted) {
+    if (bytes != 0) throw Error(what + "a deletion that lists points");
+    return r;
+  }
+  sel.points.resize(bytes / 4);
+  if (bytes > 0) std::memcpy(sel.points.data(), points.via.bin.ptr, bytes);  // little-endian, as the host
+  sel.note = get_or<std::string>(o, "note", "");
+  sel.wall_seconds = get_or<double>(o, "wall_seconds", 0.0);
+  store::validate(sel, ps.size());
+  return r;
+}
+
 }  // namespace
 
 // ---- one record at a time (shared with SessionFollower) ---------------------------------------
@@ -343,6 +375,13 @@ RecordOutcome read_record(const char* data, std::size_t size, std::size_t& offse
         r.layout = parse_layout(payload, *points);
       } else if (r.type == "trajectory") {
         r.trajectory = parse_trajectory(payload);
+      } else if (r.type == "selection") {
+        auto sel = parse_selection(payload, *points);
+        if (sel.deleted) {
+          store::remove_selection(s.selections, sel.selection.name);
+        } else {
+          store::put_selection(s.selections, std::move(sel.selection));
+        }
       } else if (r.type == "end") {
         s.finished = true;
         s.end_reason = get_or<std::string>(payload, "reason", "");

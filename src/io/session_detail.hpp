@@ -22,7 +22,7 @@ enum class RecordStatus {
 struct RecordOutcome {
   RecordStatus status = RecordStatus::complete;
   std::string problem;                ///< incomplete or damaged: one line, no path
-  std::string type;                   ///< complete: the record's "type" ("header", "frame", "layout", "end", ...)
+  std::string type;                   ///< complete: the record's "type" ("header", "frame", "layout", "selection", "end", ...)
   store::FramePtr frame;              ///< type "frame"
   std::optional<LayoutRecord> layout; ///< type "layout"
   std::vector<store::TrajectoryPoint> trajectory;  ///< type "trajectory"
@@ -35,8 +35,9 @@ bool read_magic(const char* data, std::size_t size, std::size_t& offset);
 /// Reads one record at `offset`. While `points` is null the record must be the header: it is parsed
 /// into `points` and `s` (version, meta), refusing an unknown major version as damaged with the
 /// message naming the versions this build reads. After it: frames (their index must be
-/// `next_frame`), layouts, the end record (sets s.finished), and record types of newer minor
-/// versions (skipped). Adds each frame's encoded layer sizes to s.layer_bytes. Never throws for
+/// `next_frame`), layouts, selections (format 1.5: applied to s.selections, replacing or removing
+/// by name), the end record (sets s.finished), and record types of newer minor versions (skipped).
+/// A damaged selection record leaves s.selections as it was. Adds each frame's encoded layer sizes to s.layer_bytes. Never throws for
 /// bad bytes.
 RecordOutcome read_record(const char* data, std::size_t size, std::size_t& offset,
                           std::shared_ptr<store::PointSet>& points, std::size_t next_frame, Session& s);

@@ -126,6 +126,7 @@ FollowUpdate SessionFollower::poll(std::size_t max_frames) {
     }
     if (r.type == "header") u.header = true;
     if (r.type == "end") u.ended = true;
+    if (r.type == "selection") u.selections = true;
     if (r.frame) {
       u.frames.push_back(std::move(r.frame));
       ++frames_;

@@ -23,7 +23,8 @@ void pack_str(Packer& pk, const std::string& s) { pk.pack(s); }
 
 void pack_bin(Packer& pk, const std::uint8_t* data, std::size_t size) {
   pk.pack_bin(static_cast<std::uint32_t>(size));
-  pk.pack_bin_body(reinterpret_cast<const char*>(data), static_cast<std::uint32_t>(size));
+  // memcpy may not see null, even for 0 bytes (an empty vector's data())
+  if (size > 0) pk.pack_bin_body(reinterpret_cast<const char*>(data), static_cast<std::uint32_t>(size));
 }
 
 void pack_floats(Packer& pk, const std::vector<float>& v) {
@@ -47,7 +48,7 @@ void pack_matrix(Packer& pk, const EncodedMatrix& e) {
 // ---- writer ---------------------------------------------------------------------------------
 
 SessionWriter::SessionWriter(const std::filesystem::path& path, const store::PointSet& ps, const SessionMeta& meta)
-    : path_(path) {
+    : path_(path), point_count_(ps.size()) {
   if (path.has_parent_path()) {
     std::error_code ec;
     std::filesystem::create_directories(path.parent_path(), ec);
@@ -138,9 +139,11 @@ void SessionWriter::write_header(const store::PointSet& ps, const SessionMeta& m
   write_record(std::vector<char>(buf.data(), buf.data() + buf.size()));
 }
 
-std::unique_ptr<SessionWriter> SessionWriter::append_layouts_to(const std::filesystem::path& path) {
+std::unique_ptr<SessionWriter> SessionWriter::append_layouts_to(const std::filesystem::path& path,
+                                                                std::optional<std::size_t> point_count) {
   std::unique_ptr<SessionWriter> w(new SessionWriter());
   w->path_ = path;
+  w->point_count_ = point_count;
   w->fd_ = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
   if (w->fd_ < 0) throw Error(path.string() + ": cannot append layouts (" + std::strerror(errno) + ")");
   struct stat st {};
@@ -228,6 +231,41 @@ void SessionWriter::append_trajectory(const std::vector<store::TrajectoryPoint>&
   pack_str(pk, "losses"); pack_floats(pk, losses);
   const auto packed = deflate_bytes(reinterpret_cast<const std::uint8_t*>(sketches.data()), sketches.size() * 4);
   pack_str(pk, "sketches"); pack_bin(pk, packed.data(), packed.size());
+  std::lock_guard lock(mutex_);
+  write_record(std::vector<char>(buf.data(), buf.data() + buf.size()));
+}
+
+void SessionWriter::append_selection(const store::NamedSelection& sel) {
+  if (!point_count_) {
+    throw Error(path_.string() + ": cannot append a selection without the session's point count");
+  }
+  try {
+    store::validate(sel, *point_count_);
+  } catch (const Error& e) {
+    throw Error(path_.string() + ": " + e.what());
+  }
+  msgpack::sbuffer buf;
+  Packer pk(buf);
+  pk.pack_map(5);
+  pack_str(pk, "type"); pack_str(pk, "selection");
+  pack_str(pk, "name"); pack_str(pk, sel.name);
+  pack_str(pk, "points");  // little-endian uint32 (the hosts we build for are little-endian)
+  pack_bin(pk, reinterpret_cast<const std::uint8_t*>(sel.points.data()), sel.points.size() * 4);
+  pack_str(pk, "note"); pack_str(pk, sel.note);
+  pack_str(pk, "wall_seconds"); pk.pack(sel.wall_seconds);
+  std::lock_guard lock(mutex_);
+  write_record(std::vector<char>(buf.data(), buf.data() + buf.size()));
+}
+
+void SessionWriter::append_selection_deletion(const std::string& name) {
+  if (!store::plausible_selection_name(name)) throw Error(path_.string() + ": cannot delete a selection with an implausible name");
+  msgpack::sbuffer buf;
+  Packer pk(buf);
+  pk.pack_map(4);
+  pack_str(pk, "type"); pack_str(pk, "selection");
+  pack_str(pk, "name"); pack_str(pk, name);
+  pack_str(pk, "points"); pack_bin(pk, nullptr, 0);
+  pack_str(pk, "deleted"); pk.pack(true);
   std::lock_guard lock(mutex_);
   write_record(std::vector<char>(buf.data(), buf.data() + buf.size()));
 }

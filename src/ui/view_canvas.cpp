@@ -143,6 +143,7 @@ void ProjectionView::draw_canvas(UiContext& ctx, UiState& state, ImVec2 size) {
       report_.component_images = draw_pca_components(ctx, *a_.result->components, rect, slot_);
     }
     draw_frame_badge(ctx, state, rect);
+    draw_lasso(ctx, state);
     dl->PopClipRect();
   } else {
     report_.badge.clear();
@@ -188,6 +189,7 @@ void ProjectionView::handle_input(UiContext& ctx, UiState& state, const Rect& re
       auto_fit_ = false;
     }
   }
+  if (handle_lasso(ctx, state, rect, active)) return;
   if (ImGui::IsItemActivated()) {
     panning_ = false;
     grid_click_ = is_pixels() && pixels_.press(ctx, config_, rect, mouse, pending_config_);
@@ -225,6 +227,7 @@ void ProjectionView::handle_input(UiContext& ctx, UiState& state, const Rect& re
       star_.anchors().reset(star_.anchors().dims());
     }
     if (ctx.atlas != nullptr) ImGui::MenuItem("Point images", nullptr, &state.images);
+    ImGui::MenuItem("Rectangle selection", "Ctrl + drag", &state.select_rectangle);
     if (config_.method == jobs::Method::graph) ImGui::MenuItem("Graph edges", nullptr, &state.show_edges);
     ImGui::Separator();
     // The pixel explorer is drawn from the data, not laid out: `render` has nothing to draw of it.
@@ -350,8 +353,16 @@ void ProjectionView::draw_traces(UiContext& ctx, const UiState& state, const Rec
 
 void ProjectionView::fill_samples(const UiContext& ctx, const UiState& state, const Rect& rect) {
   report_.samples.clear();
+  report_.screen.clear();
   const std::size_t n = xy_.size() / 2;
   if (n == 0 || !camera_valid_) return;
+  if (n <= 2000 && shown_dims_ == 2) {  // for the GUI tests' lasso
+    for (std::size_t i = 0; i < n; ++i) {
+      const Vec2 s = screen_of_point(i, rect);
+      report_.screen.push_back(s.x);
+      report_.screen.push_back(s.y);
+    }
+  }
   pick(ctx, state, {rect.min.x - 1000, rect.min.y - 1000});  // makes sure the grid is current
   const std::size_t stride = std::max<std::size_t>(1, n / 400);
   const float radius = pick_radius_px(gl_point_px_) / camera_.scale;

@@ -13,19 +13,22 @@
 #include <limits>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "epochscope/store/epoch_store.hpp"
 #include "epochscope/store/frame.hpp"
 #include "epochscope/store/layout_record.hpp"
+#include "epochscope/store/selection.hpp"
 
 namespace epochscope::io {
 
 inline constexpr int kFormatMajor = 1;
-inline constexpr int kFormatMinor = 4;  ///< 1.1 added the optional end record, 1.2 the trajectory record,
+inline constexpr int kFormatMinor = 5;  ///< 1.1 added the optional end record, 1.2 the trajectory record,
                                         ///< 1.3 layer kinds and depth order, 1.4 colour images,
-                                        ///< sessions without images and texts per point
+                                        ///< sessions without images and texts per point,
+                                        ///< 1.5 named selections
 inline constexpr const char* kMagic = "epochscope-session";
 
 /// Free-form facts about how the session was made (training options, tool version).
@@ -47,11 +50,15 @@ class SessionWriter {
   /// there only then), so `path` never holds a partial header. Throws epochscope::Error if it cannot.
   SessionWriter(const std::filesystem::path& path, const store::PointSet& points, const SessionMeta& meta);
   ~SessionWriter();
-  /// Appends layout records to a session another writer finished (its end record written; the
-  /// format lets only layout records follow it), so layouts computed when a saved session is opened
-  /// are there the next time. The caller checks that the file was read whole and finished. Throws
-  /// epochscope::Error when the file cannot be opened for appending (read-only, gone).
-  static std::unique_ptr<SessionWriter> append_layouts_to(const std::filesystem::path& path);
+  /// Appends layout and selection records to a session another writer finished (its end record
+  /// written; the format lets only those follow it), so layouts computed and selections saved when a
+  /// saved session is opened are there the next time. The caller checks that the file was read whole
+  /// and finished, and passes its point count (Session::points->size()) to append selections: the
+  /// writer checks their indices against it, and without it append_selection refuses, since one bad
+  /// index would make that record and every record after it unreadable. Throws epochscope::Error
+  /// when the file cannot be opened for appending (read-only, gone).
+  static std::unique_ptr<SessionWriter> append_layouts_to(const std::filesystem::path& path,
+                                                          std::optional<std::size_t> point_count = std::nullopt);
   SessionWriter(const SessionWriter&) = delete;
   SessionWriter& operator=(const SessionWriter&) = delete;
 
@@ -65,6 +72,17 @@ class SessionWriter {
   /// Appends parameter-space snapshots (the trajectory since the last call; format 1.2, readers
   /// before it skip the record). Nothing is written for an empty list.
   void append_trajectory(const std::vector<store::TrajectoryPoint>& points);
+
+  /// Appends and flushes one named selection (format 1.5; older readers skip it). Read back, it
+  /// replaces an earlier selection of the same name in its place. Throws epochscope::Error, having
+  /// written nothing, when store::validate refuses it for the session's point count or the writer
+  /// does not know that count (append_layouts_to without one); on a write failure as append does.
+  void append_selection(const store::NamedSelection& selection);
+
+  /// Appends the record that removes the selection named `name` (format 1.5: an empty `points` and
+  /// `"deleted": true`); a name no selection has is removed from nothing. Throws epochscope::Error
+  /// for an implausible name, or on a write failure.
+  void append_selection_deletion(const std::string& name);
 
   /// Appends the end record: the writer is done, `frames` frames were written, `reason` says why
   /// ("finished", "stopped", ...). Followers stop waiting when they read it. Optional: a session
@@ -82,6 +100,7 @@ class SessionWriter {
   FrameLocation write_record(const std::vector<char>& payload);
   std::mutex mutex_;
   std::filesystem::path path_;
+  std::optional<std::size_t> point_count_;  ///< the session's points; unknown to append_layouts_to without it
   int fd_ = -1;
   std::atomic<std::uint64_t> bytes_{0};
   std::map<std::string, std::uint64_t> last_layer_bytes_;
@@ -95,6 +114,9 @@ struct Session {
   std::vector<FrameLocation> frame_locations;  ///< one per frame: where to read it back from
   std::vector<LayoutRecord> layouts;  ///< cached layouts, in the order they were written
   std::vector<store::TrajectoryPoint> trajectory;  ///< parameter-space snapshots, in step order
+  /// Named selections (format 1.5), in the order their names first appeared, each as its latest
+  /// record left it; a deleted name is gone (and a name saved again after that counts as new).
+  std::vector<store::NamedSelection> selections;
   SessionMeta meta;
   std::uint64_t file_bytes = 0;
   std::map<std::string, std::uint64_t> layer_bytes;  ///< encoded bytes per layer, summed over the frames

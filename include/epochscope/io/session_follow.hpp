@@ -28,11 +28,13 @@ struct FollowUpdate {
   std::vector<store::FramePtr> frames;  ///< new complete frames, index order, none skipped
   std::vector<LayoutRecord> layouts;    ///< new cached layouts
   std::vector<store::TrajectoryPoint> trajectory;  ///< new parameter-space snapshots (format 1.2)
+  bool selections = false; ///< selection records were read in this poll (format 1.5): see selections()
   bool ended = false;      ///< the writer's end record was read in this poll
   std::string damage;      ///< set once: a complete record is unreadable; nothing after it is read
 
   bool empty() const {
-    return !restarted && !header && frames.empty() && layouts.empty() && trajectory.empty() && !ended && damage.empty();
+    return !restarted && !header && frames.empty() && layouts.empty() && trajectory.empty() && !selections && !ended &&
+           damage.empty();
   }
 };
 
@@ -60,6 +62,8 @@ class SessionFollower {
   std::uint64_t pending_bytes() const { return buffer_.size(); } ///< read bytes of records not yet returned
   bool ended() const { return session_.finished; }              ///< the writer said it is done
   const std::string& end_reason() const { return session_.end_reason; }
+  /// The named selections read so far, as read_session would give them for the bytes read (format 1.5).
+  const std::vector<store::NamedSelection>& selections() const { return session_.selections; }
   const std::string& damage() const { return damage_; }         ///< empty unless a record is damaged
 
  private:
@@ -73,7 +77,7 @@ class SessionFollower {
   bool magic_ = false;             ///< the magic string was read
   bool stale_ = true;              ///< new bytes arrived since the last parse
   std::shared_ptr<store::PointSet> points_;
-  Session session_;                ///< version, meta, end record (frames are not kept)
+  Session session_;                ///< version, meta, selections, end record (frames are not kept)
   std::size_t frames_ = 0;
   std::string damage_;
 };

@@ -33,6 +33,12 @@ class PointGrid {
   int nx_ = 0, ny_ = 0;
 };
 
+/// The visible points inside `polygon` (data units, any orientation, closed implicitly; even-odd
+/// rule, so a lasso that crosses itself leaves out what it wraps twice), in index order. Fewer than
+/// three corners: none.
+std::vector<int> points_in_polygon(std::span<const float> xy, std::span<const std::uint8_t> visible,
+                                   std::span<const Vec2> polygon);
+
 /// Reference answer for tests: the nearest visible point by a linear scan.
 int nearest_brute_force(std::span<const float> xy, std::span<const std::uint8_t> visible, Vec2 p, float radius);
 

@@ -53,6 +53,7 @@ struct ViewReport {
   bool loading = false;   ///< a layer is being read back from the session file for this view
   int chain_final = -1;   ///< frames of the view's pool chain with a final layout (-1: no chain)
   double recall = -1;
+  int lasso_count = -1;  ///< points inside the last lasso or rectangle, -1 before any
   double trustworthiness = -1, continuity = -1, distance_rho = -2;  ///< once asked for (hovering the readouts)
   double displacement = -1;  ///< mean displacement from the previous frame's layout (-1: unknown)
   bool color_change = false;  ///< points coloured by neighbourhood change instead of class
@@ -68,6 +69,7 @@ struct ViewReport {
   int hovered_ring = -1;                        ///< point ringed in this view
   int hovered_edges = -1;                       ///< graph views: kNN edges emphasised at the hovered point
   std::vector<std::pair<int, Vec2>> samples;    ///< isolated visible points and their screen positions
+  std::vector<float> screen;  ///< every point's screen x, y (2-D views of up to 2,000 points; else empty)
   std::vector<int> trace_lengths;               ///< per selected point: frames in its trace
   std::string badge;                            ///< the "older frame" badge drawn, or empty
 };
@@ -154,6 +156,10 @@ class ProjectionView {
   void draw_canvas(UiContext& ctx, UiState& state, ImVec2 size);
   void fit_camera(UiContext& ctx, const Rect& rect);
   void handle_input(UiContext& ctx, UiState& state, const Rect& rect, bool hovered, bool active);
+  /// Ctrl + drag: grows the lasso while the button is down, selects what it holds on release
+  /// (Shift adds, Alt takes away, else it replaces the selection). True while it has the mouse.
+  bool handle_lasso(UiContext& ctx, UiState& state, const Rect& rect, bool active);
+  void draw_lasso(UiContext& ctx, const UiState& state) const;
   void draw_rings(UiContext& ctx, const UiState& state, const Rect& rect);
   void draw_traces(UiContext& ctx, const UiState& state, const Rect& rect);
   void draw_frame_badge(const UiContext& ctx, const UiState& state, const Rect& rect);
@@ -198,6 +204,8 @@ class ProjectionView {
   Rect canvas_;
   bool panning_ = false;
   bool grid_click_ = false;     ///< the press went to an axis grid, not to a point
+  bool lassoing_ = false;       ///< Ctrl + drag: a lasso (or rectangle) is being drawn
+  std::vector<Vec2> lasso_;     ///< its corners so far, on screen
   PointGrid grid_;
   bool grid_dirty_ = true;
   std::vector<std::uint8_t> visible_;  ///< filter mask used by picking

@@ -74,6 +74,7 @@ struct UiState {
   int unit = -1;                       ///< -1: points in their class colours
   void clear_unit() { unit = -1; unit_layer.clear(); }
 
+  bool select_rectangle = false;  ///< Ctrl + drag selects with a rectangle rather than a lasso
   bool images = false;      ///< draw every point as its digit image
   float point_size = 4.5f;  ///< pixels
   bool show_edges = true;   ///< kNN-graph views draw their edges
@@ -108,6 +109,8 @@ struct UiState {
   /// Click on a point (-1 = empty space): select it alone, or add/remove it with `additive`.
   void click_point(int point, bool additive);
   void select_points(std::span<const int> points, bool additive);
+  /// Takes `points` out of the selection (a lasso with Alt).
+  void deselect_points(std::span<const int> points);
   void clear_selection() { selection.clear(); }
   bool is_selected(int point) const;
 

@@ -89,6 +89,30 @@ std::vector<int> PointGrid::within(Vec2 p, float radius) const {
   return out;
 }
 
+std::vector<int> points_in_polygon(std::span<const float> xy, std::span<const std::uint8_t> visible,
+                                   std::span<const Vec2> polygon) {
+  std::vector<int> out;
+  if (polygon.size() < 3) return out;
+  Vec2 lo = polygon[0], hi = polygon[0];
+  for (const Vec2& v : polygon) {
+    lo = {std::min(lo.x, v.x), std::min(lo.y, v.y)};
+    hi = {std::max(hi.x, v.x), std::max(hi.y, v.y)};
+  }
+  const std::size_t m = polygon.size();
+  for (std::size_t i = 0; i < xy.size() / 2; ++i) {
+    if (!visible.empty() && (i >= visible.size() || visible[i] == 0)) continue;
+    const float x = xy[2 * i], y = xy[2 * i + 1];
+    if (!(x >= lo.x && x <= hi.x && y >= lo.y && y <= hi.y)) continue;  // (NaN positions fail here too)
+    bool inside = false;
+    for (std::size_t a = 0, b = m - 1; a < m; b = a++) {  // a ray to +x crosses edge b-a?
+      const Vec2 &pa = polygon[a], &pb = polygon[b];
+      if ((pa.y > y) != (pb.y > y) && x < (pb.x - pa.x) * (y - pa.y) / (pb.y - pa.y) + pa.x) inside = !inside;
+    }
+    if (inside) out.push_back(static_cast<int>(i));
+  }
+  return out;
+}
+
 int nearest_brute_force(std::span<const float> xy, std::span<const std::uint8_t> visible, Vec2 p, float radius) {
   int best = -1;
   float best_d2 = radius * radius;

@@ -120,9 +120,30 @@ void UiState::click_point(int point, bool additive) {
 void UiState::select_points(std::span<const int> points, bool additive) {
   if (!additive) selection.clear();
   inspected = static_cast<int>(selection.size());  // the first of the new ones
+  // A mask, not a search per point: a lasso may add thousands to thousands.
+  int top = 0;
+  for (int p : selection) top = std::max(top, p);
+  for (int p : points) top = std::max(top, p);
+  std::vector<char> in(static_cast<std::size_t>(top) + 1, 0);
+  for (int p : selection) in[static_cast<std::size_t>(p)] = 1;
   for (int p : points) {
-    if (!is_selected(p)) selection.push_back(p);
+    if (p < 0 || in[static_cast<std::size_t>(p)] != 0) continue;
+    in[static_cast<std::size_t>(p)] = 1;
+    selection.push_back(p);
   }
+  if (inspected >= static_cast<int>(selection.size())) inspected = std::max(0, static_cast<int>(selection.size()) - 1);
+}
+
+void UiState::deselect_points(std::span<const int> points) {
+  if (points.empty() || selection.empty()) return;
+  int top = 0;
+  for (int p : points) top = std::max(top, p);
+  std::vector<char> out(static_cast<std::size_t>(top) + 1, 0);
+  for (int p : points) {
+    if (p >= 0) out[static_cast<std::size_t>(p)] = 1;
+  }
+  std::erase_if(selection, [&](int p) { return p >= 0 && p <= top && out[static_cast<std::size_t>(p)] != 0; });
+  inspected = std::clamp(inspected, 0, std::max(0, static_cast<int>(selection.size()) - 1));
 }
 
 bool UiState::is_selected(int point) const {
