@@ -88,6 +88,7 @@ void draw_inspector_panel(UiContext& ctx, UiState& state) {
     ctx.hooks["inspect_next"] = {{ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y}, {ImGui::GetItemRectMax().x, ImGui::GetItemRectMax().y}};
     ImGui::SameLine();
     ImGui::Text("%d of %d selected", state.inspected + 1, count);
+    if (count > 16 && ImGui::IsItemHovered()) ImGui::SetTooltip("More than 16 selected: the views trace only this one");
   } else {
     ImGui::TextDisabled("1 selected (Esc clears)");
   }

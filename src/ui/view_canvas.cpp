@@ -14,7 +14,9 @@
 namespace epochscope::ui {
 namespace {
 
-constexpr int kMaxTraces = 64;
+// Traces for every selected point up to this many; a larger selection (a lasso, a confusion cell)
+// traces only the point the inspector shows, so the picture stays readable.
+constexpr int kMaxTraces = 16;
 
 ImVec2 im(Vec2 v) { return {v.x, v.y}; }
 
@@ -302,8 +304,12 @@ void ProjectionView::draw_traces(UiContext& ctx, const UiState& state, const Rec
   std::vector<ImVec2> line;
   std::vector<int> frames;
   const int current = std::clamp(state.frame, 0, std::max(n - 1, 0));
-  for (std::size_t k = 0; k < state.selection.size() && k < static_cast<std::size_t>(kMaxTraces); ++k) {
-    const auto i = static_cast<std::size_t>(state.selection[k]);
+  std::vector<int> traced(state.selection);
+  if (traced.size() > static_cast<std::size_t>(kMaxTraces)) {
+    traced = {state.selection[static_cast<std::size_t>(std::clamp(state.inspected, 0, static_cast<int>(state.selection.size()) - 1))]};
+  }
+  for (std::size_t k = 0; k < traced.size(); ++k) {
+    const auto i = static_cast<std::size_t>(traced[k]);
     const auto trace = assemble_trace(layouts, i);
     report_.trace_lengths.push_back(static_cast<int>(trace.size()));
     if (trace.size() < 2) continue;
