@@ -160,6 +160,16 @@ void session_corpus(const fs::path& dir) {
     io::SessionWriter w(dir / "texts-only", texts, {});
     w.append(frame(texts, 0, false));
   }
+  {  // format 1.5: named selections, one replaced, one deleted, one appended after the end record
+    io::SessionWriter w(dir / "selections", ps, {});
+    w.append(frame(ps, 0, false));
+    w.append_selection({"firsts", {0, 1, 2}, "the first three", 1.7e9});
+    w.append_selection({"odd", {5, 3, 1}, "", 0});
+    w.append_selection({"firsts", {4}, "replaced", 1.8e9});
+    w.append_selection_deletion("odd");
+    w.finish(1, "finished");
+  }
+  io::SessionWriter::append_layouts_to(dir / "selections", ps.size())->append_selection({"later", {5}, "", 0});
   const std::string good = read_all(dir / "two-frames");
   write_all(dir / "header-only", good.substr(0, header_end));
   write_all(dir / "bad-truncated", good.substr(0, good.size() * 2 / 3));

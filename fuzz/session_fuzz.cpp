@@ -2,7 +2,7 @@
 // to the real path API through an in-memory file (memfd), twice: as it is, and with every record's
 // CRC-32 recomputed (fix_checksums) so that mutations reach the record parsers instead of stopping
 // at the checksum. The reader must return a consistent Session (every frame and layout the shape
-// the header promises, the dropped tail accounted for) or throw a one-line epochscope::Error naming
+// the header promises, every selection valid and named once, the dropped tail accounted for) or throw a one-line epochscope::Error naming
 // the file; anything else (a crash, another exception, ASan/UBSan, an allocation over
 // -malloc_limit_mb) is a finding. `make fuzz` runs it.
 #include <sys/mman.h>
@@ -17,6 +17,7 @@
 
 #include "epochscope/core/matrix.hpp"
 #include "epochscope/io/session.hpp"
+#include "epochscope/store/selection.hpp"
 
 namespace {
 
@@ -132,6 +133,14 @@ void check(const epochscope::io::Session& s, std::size_t size) {
     for (const auto& [a, b] : l.edges) {
       if (a < 0 || b < 0 || a >= n || b >= n) finding("edge out of range");
     }
+  }
+  for (const auto& sel : s.selections) {
+    try {
+      epochscope::store::validate(sel, ps.size());
+    } catch (const epochscope::Error& e) {
+      finding(std::string("a selection the reader should have refused: ") + e.what());
+    }
+    if (epochscope::store::find_selection(s.selections, sel.name) != &sel) finding("a selection name listed twice");
   }
   if (s.file_bytes != size || s.dropped_bytes > s.file_bytes) finding("byte counts do not add up");
   if (s.warning.empty() != (s.dropped_bytes == 0)) finding("a dropped tail without a warning, or the reverse");

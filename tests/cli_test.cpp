@@ -85,7 +85,7 @@ TEST(Cli, TrainInfoExportEndToEnd) {
   const auto info = run("info '" + session.string() + "' --json", dir);
   ASSERT_EQ(info.code, 0) << info.err;
   const auto j = nlohmann::json::parse(info.out);
-  EXPECT_EQ(j["format_version"], "1.4");
+  EXPECT_EQ(j["format_version"], "1.5");  // what io::SessionWriter writes (kFormatMinor)
   EXPECT_EQ(j["finished"], true);  // `train` appends the end record
   EXPECT_EQ(j["end_reason"], "finished");
   EXPECT_EQ(j["dataset"], "data");  // a --data-dir run is recorded by the directory's name

@@ -95,6 +95,18 @@ lasso alt $x1 $y1 $x2 $y2 $x3 $y3 $x1 $y1   # Alt: the same triangle taken away
 py wait 'j["selection"] == []' 10
 lasso shift $x1 $y1 $x2 $y2 $x3 $y3 $x1 $y1
 py wait "len(j['selection']) == $n1" 10
+
+step "the Selection panel lists the lassoed points; a row click inspects that point; Save CSV writes the table"
+click_hook selection_header
+py wait 'sorted(j["selection_rows"]) == sorted(j["selection"]) and j["selection_rows"] == sorted(j["selection_rows"])' 10
+click_hook selection_row_2
+py wait 'j["selection"][j["inspected"]] == j["selection_rows"][2]' 10
+click_hook selection_csv
+for _ in $(seq 1 50); do ls "$EPOCHSCOPE_DATA_HOME"/exports/rgb-selection-1.csv >/dev/null 2>&1 && break; sleep 0.2; done
+csv="$EPOCHSCOPE_DATA_HOME/exports/rgb-selection-1.csv"
+head -1 "$csv" | grep -q '^index,true,predicted,confidence,first_correct_epoch,view1_pca_hidden_x,view1_pca_hidden_y$' || { head -2 "$csv"; exit 1; }
+test "$(wc -l <"$csv")" -eq $((n1 + 1)) || { wc -l "$csv"; exit 1; }
+click_hook selection_header  # closed again
 key Escape
 
 step "Neurons: the hidden layer's 8 units; a click on a column colours the views by that unit"

@@ -18,6 +18,7 @@
 #include "epochscope/ui/pca_images.hpp"
 #include "epochscope/ui/picking.hpp"
 #include "epochscope/ui/pixel_axes.hpp"
+#include "epochscope/ui/selection_table.hpp"
 #include "epochscope/ui/star_anchors.hpp"
 #include "epochscope/ui/settings.hpp"
 #include "epochscope/ui/svg_export.hpp"
@@ -482,4 +483,35 @@ TEST(Lasso, SelectAddAndTakeAway) {
   s.select_points(a, false);
   s.select_points(b, true);
   EXPECT_EQ(s.selection.size(), 7500u);
+}
+
+TEST(SelectionTable, RowsSortAndCsv) {
+  auto ps = epochscope::testing::synthetic_points(6);  // labels 0..5
+  std::vector<store::FramePtr> frames;
+  for (int f = 0; f < 3; ++f) {
+    auto fr = std::make_shared<store::Frame>(epochscope::testing::synthetic_frame(ps, f));
+    fr->metrics.train_accuracy = fr->metrics.heldout_accuracy = 0.5;
+    // Point 1 right from frame 1 on, point 4 never, point 2 always.
+    fr->predicted = {9, static_cast<std::uint8_t>(f >= 1 ? 1 : 0), 2, 9, 0, 9};
+    fr->epoch = f;
+    frames.push_back(fr);
+  }
+  auto rows = selection_rows(ps, frames, {4, 1, 2, 99}, 2);  // 99 is no point: skipped
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[0].point, 4);
+  EXPECT_EQ(rows[0].first_correct, -1);
+  EXPECT_EQ(rows[1].first_correct, 1);
+  EXPECT_EQ(rows[2].first_correct, 0);
+  EXPECT_EQ(rows[1].predicted, 1);
+  EXPECT_NEAR(rows[1].confidence, (*frames[2]->layer("output"))(1, 1), 1e-6);
+  sort_rows(rows, SelectionColumn::first_correct, true);  // never: last
+  EXPECT_EQ((std::vector<int>{rows[0].point, rows[1].point, rows[2].point}), (std::vector<int>{2, 1, 4}));
+  sort_rows(rows, SelectionColumn::point, false);
+  EXPECT_EQ(rows[0].point, 4);
+  auto layout = std::make_shared<Matrix>(Matrix::Constant(6, 2, 0.5f));
+  const auto csv = selection_csv(ps, rows, {{"view1_umap_hidden", layout}});
+  EXPECT_EQ(csv.substr(0, csv.find('\n')), "index,true,predicted,confidence,first_correct_epoch,view1_umap_hidden_x,view1_umap_hidden_y");
+  EXPECT_NE(csv.find("\n4,\"4\",\"0\","), std::string::npos) << csv;
+  EXPECT_NE(csv.find(",,0.5,0.5\n"), std::string::npos) << csv;  // point 4: never right, empty cell
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 4);
 }

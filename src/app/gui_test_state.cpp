@@ -25,6 +25,8 @@ void write_test_state(const std::filesystem::path& path, const ui::UiContext& ct
   j["tooltip_point"] = ctx.tooltip_point;
   j["tooltip_text"] = ctx.tooltip_text;
   j["neurons_columns"] = ctx.neurons_columns;
+  j["selection_rows"] = ctx.selection_rows;
+  j["inspected"] = state.inspected;
   j["unit"] = state.unit;
   j["unit_layer"] = state.unit_layer;
   j["tooltip_image"] = ctx.atlas == nullptr ? "none" : ctx.atlas->colour() ? "rgb" : "grey";

@@ -1,5 +1,7 @@
 #include "epochscope/ui/workspace.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <vector>
 
@@ -249,6 +251,7 @@ void Workspace::draw(UiContext& ctx, UiState& state) {
   ctx.tooltip_point = -1;
   ctx.tooltip_text.clear();
   ctx.neurons_columns.clear();
+  ctx.selection_rows.clear();
   ctx.hooks.clear();
   state.on_frames(ctx.frame_count());
   if (state.advance(ctx.dt, ctx.frame_count())) ctx.animating = true;
@@ -297,6 +300,20 @@ void Workspace::draw(UiContext& ctx, UiState& state) {
     draw_legend_panel(ctx, state);
     ImGui::Spacing();
     if (ImGui::CollapsingHeader("Selected point", ImGuiTreeNodeFlags_DefaultOpen)) draw_inspector_panel(ctx, state);
+    const bool selection_open = ImGui::CollapsingHeader("Selection");
+    ctx.hooks["selection_header"] = {{ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y},
+                                     {ImGui::GetItemRectMax().x, ImGui::GetItemRectMax().y}};
+    if (selection_open) {
+      std::vector<LayoutColumns> layouts;  // what the views on screen show, for the CSV
+      for (int i = 0; i < state.view_count; ++i) {
+        const auto& v = *views_[static_cast<std::size_t>(i)];
+        if (v.shown_positions()) {
+          layouts.push_back({fmt::format("view{}_{}_{}", i + 1, jobs::method_name(v.config().method), v.config().layer),
+                             v.shown_positions()});
+        }
+      }
+      selection_.draw(ctx, state, layouts);
+    }
     if (ImGui::CollapsingHeader("Options", ImGuiTreeNodeFlags_DefaultOpen)) draw_display_options(ctx, state);
     ImGui::EndChild();
   }

@@ -161,7 +161,8 @@ struct UiContext {
   bool test_mode = false;       ///< fill the per-view reports used by --test-state
   bool tooltip_shown = false;   ///< a point tooltip was drawn this frame
   int tooltip_point = -1;
-  std::vector<int> neurons_columns;  ///< the units the Neurons panel shows, left to right (--test-state)
+  std::vector<int> neurons_columns;
+  std::vector<int> selection_rows;   ///< the Selection panel's points, top to bottom (--test-state)  ///< the units the Neurons panel shows, left to right (--test-state)
   std::string tooltip_text;     ///< the tooltip's text lines, joined by newlines (for --test-state)
   std::map<std::string, Rect> hooks;
 

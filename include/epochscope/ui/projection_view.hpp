@@ -106,6 +106,8 @@ class ProjectionView {
   /// colours and drawing order, the traces, in canvas pixels. Empty for a 3-D view.
   SvgScene svg_scene(const UiContext& ctx, const UiState& state) const;
   bool is_3d() const { return shown_dims_ == 3; }
+  /// The layout on the canvas now (null before the first).
+  std::shared_ptr<const Matrix> shown_positions() const { return a_.positions; }
 
   // The cached point layer (view_layer.cpp).
   /// Called from the ImDrawList callback: draws the points with GL (from the view's cached layer

@@ -16,6 +16,7 @@
 #include "epochscope/render/point_renderer.hpp"
 #include "epochscope/ui/context.hpp"
 #include "epochscope/ui/neurons_panel.hpp"
+#include "epochscope/ui/selection_panel.hpp"
 #include "epochscope/ui/depth_strip.hpp"
 #include "epochscope/ui/projection_view.hpp"
 #include "epochscope/ui/ui_state.hpp"
@@ -63,6 +64,7 @@ class Workspace {
   render::Compositor compositor_;
   render::PointStyleBuffer styles_;
   NeuronsPanel neurons_;
+  SelectionPanel selection_;
   std::array<std::unique_ptr<ProjectionView>, kMaxViews> views_;
   std::array<std::unique_ptr<DepthStrip>, kMaxViews> strips_;
   std::array<bool, kMaxViews> strip_shown_{};

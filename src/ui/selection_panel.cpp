@@ -1,0 +1,144 @@
+#include "epochscope/ui/selection_panel.hpp"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+
+#include "epochscope/core/paths.hpp"
+#include "epochscope/ui/panels.hpp"
+#include "epochscope/ui/style.hpp"
+
+namespace epochscope::ui {
+namespace {
+
+constexpr SelectionColumn kColumns[] = {SelectionColumn::point, SelectionColumn::label, SelectionColumn::predicted,
+                                        SelectionColumn::confidence, SelectionColumn::first_correct};
+
+// Writes `text` to a new file in data_home()/exports (through a temporary, renamed when complete).
+std::string write_export(const std::string& stem, const std::string& text) {
+  const auto dir = data_home() / "exports";
+  std::filesystem::create_directories(dir);
+  std::filesystem::path path;
+  for (int n = 1;; ++n) {
+    path = dir / fmt::format("{}-selection-{}.csv", stem, n);
+    if (!std::filesystem::exists(path)) break;
+  }
+  const auto tmp = path.string() + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary);
+    out << text;
+    if (!out) throw Error(path.string() + ": write error");
+  }
+  std::filesystem::rename(tmp, path);
+  return path.string();
+}
+
+}  // namespace
+
+void SelectionPanel::draw(UiContext& ctx, UiState& state, const std::vector<LayoutColumns>& layouts) {
+  const auto* points = ctx.points();
+  if (points == nullptr || ctx.frames.empty()) return;
+  if (saving_ && saving_->ready()) {
+    status_ = saving_->failed() ? "Not saved: " + saving_->error() : "Saved " + saving_->value();
+    saving_.reset();
+  }
+  if (state.selection.empty()) {
+    ImGui::PushTextWrapPos(0);
+    ImGui::TextDisabled("Select points to list them here: click (Shift adds), Ctrl + drag a lasso (Shift adds, "
+                        "Alt takes away), or click a confusion-matrix cell.");
+    ImGui::PopTextWrapPos();
+    return;
+  }
+  const auto* frame = ctx.frames[static_cast<std::size_t>(std::clamp(state.frame, 0, ctx.frame_count() - 1))].get();
+  bool resort = false;
+  if (rows_of_ != state.selection || frame_ != frame || frames_ != ctx.frame_count()) {
+    rows_ = selection_rows(*points, ctx.frames, state.selection, state.frame);
+    rows_of_ = state.selection;
+    frame_ = frame;
+    frames_ = ctx.frame_count();
+    resort = true;
+  }
+  ImGui::Text("%zu selected", rows_.size());
+  ImGui::SameLine();
+  ImGui::BeginDisabled(saving_ != nullptr || ctx.tasks == nullptr);
+  if (ImGui::SmallButton("Save CSV")) {
+    const std::string stem = ctx.session_file.empty() ? std::string("run") : ctx.session_file.stem().string();
+    saving_ = ctx.tasks->submit([stem, text = selection_csv(*points, rows_, layouts)] { return write_export(stem, text); });
+    status_ = "Saving...";
+  }
+  ImGui::EndDisabled();
+  ctx.hooks["selection_csv"] = {{ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y}, {ImGui::GetItemRectMax().x, ImGui::GetItemRectMax().y}};
+  if (!status_.empty()) {
+    ImGui::PushTextWrapPos(0);
+    ImGui::TextDisabled("%s", status_.c_str());
+    ImGui::PopTextWrapPos();
+  }
+  const bool images = ctx.atlas != nullptr;
+  const float thumb = 22.0f * em();
+  const ImGuiTableFlags flags = ImGuiTableFlags_Sortable | ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY |
+                                ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_SizingFixedFit;
+  const float height = std::min(260.0f * em(), (thumb + 4) * static_cast<float>(rows_.size() + 1) + 8);
+  if (!ImGui::BeginTable("selection", images ? 6 : 5, flags, ImVec2(0, height))) return;
+  ImGui::TableSetupScrollFreeze(0, 1);
+  if (images) ImGui::TableSetupColumn("", ImGuiTableColumnFlags_NoSort, thumb);
+  ImGui::TableSetupColumn("#", ImGuiTableColumnFlags_DefaultSort, 0.0f, 0);
+  ImGui::TableSetupColumn("true", 0, 0.0f, 1);
+  ImGui::TableSetupColumn("pred.", 0, 0.0f, 2);
+  ImGui::TableSetupColumn("conf.", 0, 0.0f, 3);
+  ImGui::TableSetupColumn("first ok", 0, 0.0f, 4);
+  ImGui::TableHeadersRow();
+  if (ImGuiTableSortSpecs* specs = ImGui::TableGetSortSpecs()) {
+    if ((specs->SpecsDirty || resort) && specs->SpecsCount > 0) {
+      column_ = kColumns[std::clamp(static_cast<int>(specs->Specs[0].ColumnUserID), 0, 4)];
+      ascending_ = specs->Specs[0].SortDirection != ImGuiSortDirection_Descending;
+      sort_rows(rows_, column_, ascending_);
+      specs->SpecsDirty = false;
+    }
+  }
+  const int inspected = state.selection[static_cast<std::size_t>(std::clamp(state.inspected, 0, static_cast<int>(state.selection.size()) - 1))];
+  ImGuiListClipper clipper;
+  clipper.Begin(static_cast<int>(rows_.size()), thumb + 4);
+  auto class_name = [&](int c) { return c >= 0 && c < points->class_count() ? points->class_names[static_cast<std::size_t>(c)].c_str() : "-"; };
+  while (clipper.Step()) {
+    for (int r = clipper.DisplayStart; r < clipper.DisplayEnd; ++r) {
+      const SelectionRow& row = rows_[static_cast<std::size_t>(r)];
+      ImGui::TableNextRow(0, thumb + 4);
+      ImGui::PushID(row.point);
+      ImGui::TableNextColumn();
+      if (images) {
+        draw_point_image(ctx, row.point, thumb);
+        ImGui::TableNextColumn();
+      }
+      // The index spans the row: a click anywhere makes this point the inspected one.
+      if (ImGui::Selectable(std::to_string(row.point).c_str(), row.point == inspected,
+                            ImGuiSelectableFlags_SpanAllColumns, ImVec2(0, thumb))) {
+        const auto it = std::find(state.selection.begin(), state.selection.end(), row.point);
+        if (it != state.selection.end()) state.inspected = static_cast<int>(it - state.selection.begin());
+      }
+      if (r < 8) ctx.hooks[fmt::format("selection_row_{}", r)] = {{ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y}, {ImGui::GetItemRectMax().x, ImGui::GetItemRectMax().y}};
+      ImGui::TableNextColumn();
+      ImGui::TextColored(to_imvec4(ctx.theme->class_color(row.label)), "%s", class_name(row.label));
+      ImGui::TableNextColumn();
+      if (row.predicted >= 0) {
+        ImGui::TextColored(to_imvec4(row.predicted == row.label ? ctx.theme->class_color(row.predicted) : ctx.theme->bad), "%s",
+                           class_name(row.predicted));
+      } else {
+        ImGui::TextDisabled("-");
+      }
+      ImGui::TableNextColumn();
+      if (row.confidence >= 0) ImGui::Text("%.0f%%", 100 * row.confidence);
+      else ImGui::TextDisabled("-");
+      ImGui::TableNextColumn();
+      if (row.first_correct >= 0) ImGui::Text("%d", row.first_correct);
+      else ImGui::TextDisabled("never");
+      ImGui::PopID();
+    }
+  }
+  ImGui::EndTable();
+  ctx.selection_rows.clear();
+  for (const auto& row : rows_) ctx.selection_rows.push_back(row.point);
+}
+
+}  // namespace epochscope::ui
