@@ -106,6 +106,21 @@ for _ in $(seq 1 50); do ls "$EPOCHSCOPE_DATA_HOME"/exports/rgb-selection-1.csv 
 csv="$EPOCHSCOPE_DATA_HOME/exports/rgb-selection-1.csv"
 head -1 "$csv" | grep -q '^index,true,predicted,confidence,first_correct_epoch,view1_pca_hidden_x,view1_pca_hidden_y$' || { head -2 "$csv"; exit 1; }
 test "$(wc -l <"$csv")" -eq $((n1 + 1)) || { wc -l "$csv"; exit 1; }
+
+step "the selection saved under a name is in the session file, and back when it is opened again"
+click_hook selection_name
+xdotool type --delay 60 "triangle"
+sleep 0.4
+click_hook selection_save
+py wait "len(j['saved_selections'].get('triangle', [])) == $n1" 10
+close
+"$exe" info --json "$tmp/rgb.epochscope" | python3 -c "import json, sys; j = json.load(sys.stdin); assert j['selections'] == {'triangle': $n1}, j['selections']"
+launch --session "$tmp/rgb.epochscope"
+py wait 'j["views"][0]["final"]' 30
+click_hook selection_header
+py wait "len(j['saved_selections'].get('triangle', [])) == $n1 and j['selection'] == []" 10
+click_hook saved_selection_triangle
+py wait "len(j['selection']) == $n1" 10
 click_hook selection_header  # closed again
 key Escape
 

@@ -77,6 +77,9 @@ int run_info(const std::filesystem::path& file, bool json) {
     j["dropped_bytes"] = s.dropped_bytes;
     j["finished"] = s.finished;  // the writer appended its end record
     j["trajectory_snapshots"] = s.trajectory.size();  // parameter-space snapshots (format 1.2)
+    nlohmann::ordered_json selections = nlohmann::ordered_json::object();  // format 1.5: name -> points
+    for (const auto& sel : s.selections) selections[sel.name] = sel.points.size();
+    j["selections"] = selections;
     if (s.finished) j["end_reason"] = s.end_reason;
     if (!s.warning.empty()) j["warning"] = s.warning;
     j["meta"] = s.meta;
@@ -103,6 +106,11 @@ int run_info(const std::filesystem::path& file, bool json) {
     auto it = s.layer_bytes.find(l.name);
     const double b = it == s.layer_bytes.end() ? 0.0 : double(it->second) / frames / double(std::max<std::size_t>(1, ps.size()));
     fmt::print("          {:<24} {:.2f} bytes/point/frame\n", store::layer_label(ps, l.name), b);
+  }
+  if (!s.selections.empty()) {
+    fmt::print("selections {}:", s.selections.size());
+    for (const auto& sel : s.selections) fmt::print(" {} ({} points)", sel.name, sel.points.size());
+    fmt::print("\n");
   }
   fmt::print("frames    {}{}\n", s.frames.size(),
              s.finished ? fmt::format(" (the writer finished: {})", s.end_reason) : std::string());

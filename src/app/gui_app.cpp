@@ -185,6 +185,14 @@ void App::replace_source(std::unique_ptr<DataSource> next) {
 
 void App::handle_request() {
   ctx_.can_export = source_ != nullptr && !source_->session_file().empty();
+  ctx_.can_save_selections = source_ != nullptr && source_->can_save_selections();
+  for (auto& r : std::exchange(ctx_.selection_requests, {})) {
+    if (ctx_.can_save_selections) source_->save_selection(std::move(r.selection), r.deleted);
+  }
+  if (source_ != nullptr) {
+    ctx_.saved_selections = source_->selections();
+    ctx_.selections_error = source_->selections_error();
+  }
   if (auto r = std::exchange(ctx_.export_request, std::nullopt); r && ctx_.can_export) {
     ctx_.export_status = exporter_.start(*r, source_->session_file());
     set_message(ctx_.export_status, false);

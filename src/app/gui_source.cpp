@@ -156,11 +156,12 @@ std::unique_ptr<DataSource> DataSource::open_session(const std::filesystem::path
     });
   }
   s->warning_ = session.warning;
+  s->selections_ = session.selections;
   // Layouts computed while it is open are kept in the file for next time, when the run that wrote it
   // is over (its end record written) and nothing of it was damaged.
   if (keep_layouts && session.finished && session.dropped_bytes == 0) {
     try {
-      s->layouts_ = io::SessionWriter::append_layouts_to(file);
+      s->layouts_ = io::SessionWriter::append_layouts_to(file, session.points->size());
     } catch (const std::exception&) {
       s->layouts_.reset();  // read-only: layouts are computed again next time
     }
@@ -284,6 +285,42 @@ ui::TrainingStatus DataSource::status() const {
     t.saved_layouts = recorder_->saved_layouts();
   }
   return t;
+}
+
+std::vector<store::NamedSelection> DataSource::selections() const {
+  std::lock_guard lock(selections_mutex_);
+  return selections_;
+}
+
+std::string DataSource::selections_error() const {
+  std::lock_guard lock(selections_mutex_);
+  return selections_error_;
+}
+
+void DataSource::save_selection(store::NamedSelection selection, bool deleted) {
+  if (layouts_ == nullptr) return;
+  selection_writer_.submit([this, selection = std::move(selection), deleted]() mutable {
+    std::string error;
+    try {
+      std::lock_guard lock(layouts_mutex_);  // one record at a time, with the pool's layouts
+      if (deleted) {
+        layouts_->append_selection_deletion(selection.name);
+      } else {
+        layouts_->append_selection(selection);
+      }
+    } catch (const std::exception& e) {
+      error = e.what();
+    }
+    std::lock_guard lock(selections_mutex_);
+    selections_error_ = error;
+    if (!error.empty()) return true;
+    if (deleted) {
+      store::remove_selection(selections_, selection.name);
+    } else {
+      store::put_selection(selections_, std::move(selection));
+    }
+    return true;
+  });
 }
 
 }  // namespace epochscope::app

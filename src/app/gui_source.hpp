@@ -18,6 +18,7 @@
 #include "epochscope/io/session_follow.hpp"
 #include "epochscope/jobs/layout_pool.hpp"
 #include "epochscope/jobs/tasks.hpp"
+#include "epochscope/store/selection.hpp"
 #include "epochscope/train/trainer.hpp"
 #include "epochscope/ui/context.hpp"
 #include "session_recorder.hpp"
@@ -41,6 +42,14 @@ class DataSource {
   ~DataSource();
 
   std::shared_ptr<store::EpochStore> store() const { return store_; }
+  /// The session's named selections (those read with it, then those saved or deleted here).
+  std::vector<store::NamedSelection> selections() const;
+  /// Whether selections can be saved: a finished session file opened for appending.
+  bool can_save_selections() const { return layouts_ != nullptr; }
+  /// Saves (or, with `deleted`, removes) a named selection in the session file, off the caller's
+  /// thread; the list changes once it is written. The last failure, if any, in selections_error().
+  void save_selection(store::NamedSelection selection, bool deleted);
+  std::string selections_error() const;
   jobs::LayoutPool& pool() { return *pool_; }
   train::Trainer* trainer() { return trainer_.get(); }
   const std::string& label() const { return label_; }
@@ -59,6 +68,10 @@ class DataSource {
   std::shared_ptr<store::EpochStore> store_;
   std::unique_ptr<BackgroundRecorder> recorder_;
   std::unique_ptr<io::SessionWriter> layouts_;  ///< a finished session opened: its new layouts go here
+  // Named selections (format 1.5): read with the session, saved to layouts_ on selection_writer_.
+  mutable std::mutex selections_mutex_;
+  std::vector<store::NamedSelection> selections_;
+  std::string selections_error_;
   std::atomic<std::size_t> saved_layouts_{0};
   std::mutex layouts_mutex_;  ///< one layout written to layouts_ at a time
   std::unique_ptr<jobs::LayoutPool> pool_;
@@ -71,6 +84,7 @@ class DataSource {
   std::string follow_state_;  ///< empty (not following), "following", "finished", "stopped"
   std::atomic<bool> follow_restarted_{false};
   std::jthread follow_thread_;
+  jobs::TaskRunner selection_writer_;  ///< last: it goes (joining its writes) before what they use
 };
 
 /// Opens the window's data source off the window's thread: reading a session, loading a dataset and

@@ -26,6 +26,9 @@ void write_test_state(const std::filesystem::path& path, const ui::UiContext& ct
   j["tooltip_text"] = ctx.tooltip_text;
   j["neurons_columns"] = ctx.neurons_columns;
   j["selection_rows"] = ctx.selection_rows;
+  auto saved = nlohmann::json::object();
+  for (const auto& s : ctx.saved_selections) saved[s.name] = s.points;
+  j["saved_selections"] = saved;
   j["inspected"] = state.inspected;
   j["unit"] = state.unit;
   j["unit_layer"] = state.unit_layer;

@@ -37,6 +37,59 @@ std::string write_export(const std::string& stem, const std::string& text) {
 
 }  // namespace
 
+void SelectionPanel::draw_saved(UiContext& ctx, UiState& state) {
+  const auto* points = ctx.points();
+  for (std::size_t k = 0; k < ctx.saved_selections.size(); ++k) {
+    const auto& s = ctx.saved_selections[k];
+    ImGui::PushID(static_cast<int>(k));
+    if (ImGui::SmallButton("x")) ctx.selection_requests.push_back({s, true});
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Delete \"%s\" from the session file", s.name.c_str());
+    ImGui::SameLine();
+    if (ImGui::Selectable(fmt::format("{}  ({} points)", s.name, s.points.size()).c_str())) {
+      std::vector<int> pts;
+      for (auto p : s.points) {
+        if (points != nullptr && p < points->size()) pts.push_back(static_cast<int>(p));
+      }
+      state.select_points(pts, ImGui::GetIO().KeyShift);
+    }
+    ctx.hooks["saved_selection_" + s.name] = {{ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y},
+                                              {ImGui::GetItemRectMax().x, ImGui::GetItemRectMax().y}};
+    if (ImGui::IsItemHovered() && !s.note.empty()) ImGui::SetTooltip("%s", s.note.c_str());
+    ImGui::PopID();
+  }
+  // Save the selection under a name (a name saved before is replaced).
+  const bool valid = store::plausible_selection_name(name_);
+  const bool can = ctx.can_save_selections && !state.selection.empty() && valid;
+  ImGui::SetNextItemWidth(std::max(60.0f * em(), ImGui::GetContentRegionAvail().x - ImGui::CalcTextSize("Save as").x -
+                                                      3 * ImGui::GetStyle().FramePadding.x - ImGui::GetStyle().ItemSpacing.x));
+  ImGui::InputTextWithHint("##selection_name", "name", name_, sizeof name_);
+  ctx.hooks["selection_name"] = {{ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y}, {ImGui::GetItemRectMax().x, ImGui::GetItemRectMax().y}};
+  ImGui::SameLine();
+  ImGui::BeginDisabled(!can);
+  if (ImGui::SmallButton("Save as")) {
+    store::NamedSelection s;
+    s.name = name_;
+    for (int p : state.selection) s.points.push_back(static_cast<std::uint32_t>(p));
+    s.wall_seconds = static_cast<double>(std::chrono::duration_cast<std::chrono::seconds>(
+                                             std::chrono::system_clock::now().time_since_epoch()).count());
+    ctx.selection_requests.push_back({std::move(s), false});
+    name_[0] = 0;
+  }
+  ImGui::EndDisabled();
+  ctx.hooks["selection_save"] = {{ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y}, {ImGui::GetItemRectMax().x, ImGui::GetItemRectMax().y}};
+  if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled) && !can) {
+    ImGui::SetTooltip("%s", !ctx.can_save_selections ? "Selections are saved in a finished session file: open one (a live run's, once it is over)"
+                            : state.selection.empty() ? "Select points first"
+                                                      : "A name of 1 to 64 characters");
+  }
+  if (!ctx.selections_error.empty()) {
+    ImGui::PushTextWrapPos(0);
+    ImGui::TextColored(to_imvec4(ctx.theme->bad), "Not saved: %s", ctx.selections_error.c_str());
+    ImGui::PopTextWrapPos();
+  }
+  ImGui::Separator();
+}
+
 void SelectionPanel::draw(UiContext& ctx, UiState& state, const std::vector<LayoutColumns>& layouts) {
   const auto* points = ctx.points();
   if (points == nullptr || ctx.frames.empty()) return;
@@ -44,6 +97,7 @@ void SelectionPanel::draw(UiContext& ctx, UiState& state, const std::vector<Layo
     status_ = saving_->failed() ? "Not saved: " + saving_->error() : "Saved " + saving_->value();
     saving_.reset();
   }
+  draw_saved(ctx, state);
   if (state.selection.empty()) {
     ImGui::PushTextWrapPos(0);
     ImGui::TextDisabled("Select points to list them here: click (Shift adds), Ctrl + drag a lasso (Shift adds, "

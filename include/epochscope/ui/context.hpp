@@ -16,6 +16,7 @@
 #include "epochscope/jobs/layout_pool.hpp"
 #include "epochscope/jobs/tasks.hpp"
 #include "epochscope/store/epoch_store.hpp"
+#include "epochscope/store/selection.hpp"
 #include "epochscope/ui/file_browser.hpp"
 #include "epochscope/ui/orbit_camera.hpp"
 #include "epochscope/ui/palette.hpp"
@@ -121,6 +122,13 @@ struct CompareRun {
   std::string label;  ///< the file's name
 };
 
+/// Save (or delete) a named selection in the session file: asked by the Selection panel, carried
+/// out by the app off the window's thread.
+struct SelectionRequest {
+  store::NamedSelection selection;
+  bool deleted = false;
+};
+
 struct UiContext {
   std::shared_ptr<const store::EpochStore> store;  ///< null until a source exists
   jobs::LayoutPool* pool = nullptr;
@@ -162,7 +170,11 @@ struct UiContext {
   bool tooltip_shown = false;   ///< a point tooltip was drawn this frame
   int tooltip_point = -1;
   std::vector<int> neurons_columns;
-  std::vector<int> selection_rows;   ///< the Selection panel's points, top to bottom (--test-state)  ///< the units the Neurons panel shows, left to right (--test-state)
+  std::vector<int> selection_rows;
+  std::vector<store::NamedSelection> saved_selections;  ///< the session's named selections (the app fills it)
+  bool can_save_selections = false;  ///< a finished session file is open for appending
+  std::string selections_error;      ///< why the last save failed, if it did
+  std::vector<SelectionRequest> selection_requests;   ///< the Selection panel's points, top to bottom (--test-state)  ///< the units the Neurons panel shows, left to right (--test-state)
   std::string tooltip_text;     ///< the tooltip's text lines, joined by newlines (for --test-state)
   std::map<std::string, Rect> hooks;
 

@@ -3,6 +3,8 @@
 // ui/selection_table.hpp), a click on a row makes that point the inspected one (the inspector shows
 // it and every view traces and rings it), and "Save CSV" writes the table with every shown view's
 // layout coordinates to data_home()/exports/ on the task runner (never on the window's thread).
+// Above it, the session's named selections: click one to select its points (Shift adds), save the
+// current selection under a name, delete one; the app writes them into the session file.
 #pragma once
 
 #include <string>
@@ -29,6 +31,9 @@ class SelectionPanel {
   bool ascending_ = true;
   jobs::TaskPtr<std::string> saving_;  ///< the CSV being written; its value is the path
   std::string status_;
+  char name_[65] = {};                 ///< the name being typed for "Save as"
+
+  void draw_saved(UiContext& ctx, UiState& state);
 };
 
 }  // namespace epochscope::ui
