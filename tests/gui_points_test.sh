@@ -124,6 +124,27 @@ py wait "len(j['selection']) == $n1" 10
 click_hook selection_header  # closed again
 key Escape
 
+step "Neighbours in the layer: a hovered point's 10 nearest in the hidden layer (as numpy finds them), ringed in the view"
+click_hook neighbours_header
+p=$(hover_point 0)
+py wait "j['neighbours_of'] == $p and len(j['neighbours']) == 10 and j['views'][0]['neighbour_rings'] == 10" 10
+py get 'j["neighbours"]' >"$tmp/neighbours.txt"
+PYTHONPATH="$here/../python" /usr/bin/python3 - "$tmp/rgb.epochscope" "$p" "$tmp/neighbours.txt" <<'PY'
+import ast, sys
+import numpy as np
+from epochscope.session import decode_matrix, read_records
+frames = [r for r in read_records(sys.argv[1]) if r.get("type") == "frame"]
+hidden = decode_matrix(frames[-1]["layers"]["hidden"]).astype(np.float64)
+p = int(sys.argv[2])
+d = np.linalg.norm(hidden - hidden[p], axis=1)
+d[p] = np.inf
+want = [int(i) for i in np.argsort(d, kind="stable")[:10]]
+got = ast.literal_eval(open(sys.argv[3]).read())
+assert got == want, (got, want)
+print("neighbours of", p, "in the layer:", got)
+PY
+click_hook neighbours_header  # closed again
+
 step "Neurons: the hidden layer's 8 units; a click on a column colours the views by that unit"
 click_hook neurons_header
 py wait 'len(j["neurons_columns"]) == 8 and "neurons_matrix" in j["hooks"]' 10

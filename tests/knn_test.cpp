@@ -172,5 +172,20 @@ TEST(Knn, TruncatedAndRecall) {
   EXPECT_THROW(neighbor_recall(nl, build_knn(gaussian(20, 5, 3)), 10), Error);
 }
 
+TEST(Knn, NeighborsOfOnePointMatchTheLists) {
+  const Matrix x = Matrix::Random(300, 7);
+  const auto lists = build_knn(x, {.k = 10, .method = KnnMethod::exact});
+  for (std::size_t i : {0u, 17u, 299u}) {
+    const auto one = neighbors_of(x, i, 10);
+    ASSERT_EQ(one.size(), 10u);
+    for (int j = 0; j < 10; ++j) {
+      EXPECT_EQ(one[static_cast<std::size_t>(j)].first, lists.index(i, j));
+      EXPECT_NEAR(one[static_cast<std::size_t>(j)].second, lists.distance(i, j), 1e-5);
+    }
+  }
+  EXPECT_EQ(neighbors_of(x.topRows(3), 0, 10).size(), 2u);  // fewer points than k
+  EXPECT_THROW(neighbors_of(x, 300, 10), Error);
+}
+
 }  // namespace
 }  // namespace epochscope::knn

@@ -18,9 +18,12 @@ move() { xdotool mousemove --window "$wid" --sync "$1" "$2"; sleep 0.3; xdotool 
 click() { xdotool mousedown 1; sleep 0.3; xdotool mouseup 1; sleep 0.5; }
 key() { xdotool keydown "$1"; sleep 0.15; xdotool keyup "$1"; sleep 0.4; }
 click_hook() {
-  local hx hy
+  local hx hy hx2 hy2
   read -r hx hy < <(py center "$1")
   move "$hx" "$hy"
+  # Moving there may change what is hovered and so the panel's layout: aim again where it settled.
+  read -r hx2 hy2 < <(py center "$1")
+  if [[ "$hx2 $hy2" != "$hx $hy" ]]; then move "$hx2" "$hy2"; fi
   click
 }
 # toggle VIEW WHAT: clicks a view's header control "viewVIEW_WHAT" ("change", "3d", "depth", "run");

@@ -26,6 +26,8 @@ void write_test_state(const std::filesystem::path& path, const ui::UiContext& ct
   j["tooltip_text"] = ctx.tooltip_text;
   j["neurons_columns"] = ctx.neurons_columns;
   j["selection_rows"] = ctx.selection_rows;
+  j["neighbours"] = ctx.neighbour_list;
+  j["neighbours_of"] = ctx.neighbour_of;
   auto saved = nlohmann::json::object();
   for (const auto& s : ctx.saved_selections) saved[s.name] = s.points;
   j["saved_selections"] = saved;
@@ -93,6 +95,7 @@ void write_test_state(const std::filesystem::path& path, const ui::UiContext& ct
     v["chain_final"] = r.chain_final;
     v["recall"] = r.recall;
     v["lasso_count"] = r.lasso_count;
+    v["neighbour_rings"] = r.neighbour_rings;
     v["trustworthiness"] = r.trustworthiness;  // -1 until asked for (hovering the readouts)
     v["continuity"] = r.continuity;
     v["distance_rho"] = r.distance_rho;

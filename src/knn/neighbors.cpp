@@ -348,6 +348,24 @@ NeighborList build_knn(const Matrix& data, const KnnOptions& options) {
   return out;
 }
 
+std::vector<std::pair<std::int32_t, float>> neighbors_of(const Matrix& data, std::size_t point, int k) {
+  const auto n = static_cast<std::size_t>(data.rows());
+  if (point >= n) throw Error("neighbours of point " + std::to_string(point) + ": the data has " + std::to_string(n) + " points");
+  std::vector<std::pair<float, std::int32_t>> d;
+  d.reserve(n);
+  const auto row = data.row(static_cast<Eigen::Index>(point));
+  for (std::size_t m = 0; m < n; ++m) {
+    if (m == point) continue;
+    const float dist2 = (data.row(static_cast<Eigen::Index>(m)) - row).squaredNorm();
+    d.push_back({std::isnan(dist2) ? std::numeric_limits<float>::infinity() : dist2, static_cast<std::int32_t>(m)});
+  }
+  const auto take = std::min<std::size_t>(d.size(), static_cast<std::size_t>(std::max(k, 0)));
+  std::partial_sort(d.begin(), d.begin() + static_cast<std::ptrdiff_t>(take), d.end());
+  std::vector<std::pair<std::int32_t, float>> out;
+  for (std::size_t j = 0; j < take; ++j) out.push_back({d[j].second, std::sqrt(d[j].first)});
+  return out;
+}
+
 double neighbor_recall(const NeighborList& reference, const NeighborList& other, int k) {
   if (reference.n != other.n) throw Error("neighbour lists of different sizes");
   k = std::min({k, reference.k, other.k});

@@ -272,6 +272,17 @@ void ProjectionView::draw_rings(UiContext& ctx, const UiState& state, const Rect
     dl->AddCircleFilled(im(s), r + 2.5f, c, 20);
     dl->AddCircle(im(s), r + 3.5f, to_imu32(th.ring, 235), 24, 2.0f);
   }
+  // The Neighbours panel's point's nearest in the layer: thin rings in the ring colour, so a user sees
+  // whether this picture keeps them near it.
+  report_.neighbour_rings = 0;
+  for (int p : state.layer_neighbours) {
+    const auto i = static_cast<std::size_t>(p);
+    if (p < 0 || i >= n || !std::isfinite(xy_[2 * i]) || !std::isfinite(xy_[2 * i + 1])) continue;
+    const Vec2 s = screen_of_point(i, rect);
+    dl->AddCircle(im(s), r + 4.5f, to_imu32(th.ring_shadow), 20, 3.0f);
+    dl->AddCircle(im(s), r + 4.5f, to_imu32(th.ring, 220), 20, 1.5f);
+    ++report_.neighbour_rings;
+  }
   const int hovered = state.next_hovered >= 0 ? state.next_hovered : state.hovered;
   report_.hovered_ring = -1;
   report_.hovered_edges = -1;

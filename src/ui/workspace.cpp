@@ -252,6 +252,8 @@ void Workspace::draw(UiContext& ctx, UiState& state) {
   ctx.tooltip_text.clear();
   ctx.neurons_columns.clear();
   ctx.selection_rows.clear();
+  ctx.neighbour_list.clear();
+  ctx.neighbour_of = -1;
   ctx.hooks.clear();
   state.on_frames(ctx.frame_count());
   if (state.advance(ctx.dt, ctx.frame_count())) ctx.animating = true;
@@ -292,7 +294,9 @@ void Workspace::draw(UiContext& ctx, UiState& state) {
 
   if (panels) {
     ImGui::SameLine();
-    ImGui::BeginChild("side", ImVec2(right_w, body_h), true);
+    // Its scrollbar always there: one that comes and goes changes the width, so the text wraps
+    // differently, so the height changes, so the scrollbar goes again (a flickering panel).
+    ImGui::BeginChild("side", ImVec2(right_w, body_h), true, ImGuiWindowFlags_AlwaysVerticalScrollbar);
     const ImVec2 side = ImGui::GetWindowPos();
     ctx.hooks["side_panel"] = {{side.x, side.y}, {side.x + ImGui::GetWindowWidth(), side.y + ImGui::GetWindowHeight()}};
     ImGui::TextUnformatted("Classes");
@@ -300,6 +304,11 @@ void Workspace::draw(UiContext& ctx, UiState& state) {
     draw_legend_panel(ctx, state);
     ImGui::Spacing();
     if (ImGui::CollapsingHeader("Selected point", ImGuiTreeNodeFlags_DefaultOpen)) draw_inspector_panel(ctx, state);
+    const bool neighbours_open = ImGui::CollapsingHeader("Neighbours in the layer");
+    ctx.hooks["neighbours_header"] = {{ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y},
+                                      {ImGui::GetItemRectMax().x, ImGui::GetItemRectMax().y}};
+    if (neighbours_open) neighbours_.draw(ctx, state);
+    else state.layer_neighbours.clear();
     const bool selection_open = ImGui::CollapsingHeader("Selection");
     ctx.hooks["selection_header"] = {{ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y},
                                      {ImGui::GetItemRectMax().x, ImGui::GetItemRectMax().y}};

@@ -171,6 +171,8 @@ struct UiContext {
   int tooltip_point = -1;
   std::vector<int> neurons_columns;
   std::vector<int> selection_rows;
+  std::vector<int> neighbour_list;   ///< the Neighbours panel's list (--test-state)
+  int neighbour_of = -1;
   std::vector<store::NamedSelection> saved_selections;  ///< the session's named selections (the app fills it)
   bool can_save_selections = false;  ///< a finished session file is open for appending
   std::string selections_error;      ///< why the last save failed, if it did

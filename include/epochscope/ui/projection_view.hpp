@@ -53,7 +53,8 @@ struct ViewReport {
   bool loading = false;   ///< a layer is being read back from the session file for this view
   int chain_final = -1;   ///< frames of the view's pool chain with a final layout (-1: no chain)
   double recall = -1;
-  int lasso_count = -1;  ///< points inside the last lasso or rectangle, -1 before any
+  int lasso_count = -1;
+  int neighbour_rings = 0;  ///< the layer neighbours ringed at the last draw  ///< points inside the last lasso or rectangle, -1 before any
   double trustworthiness = -1, continuity = -1, distance_rho = -2;  ///< once asked for (hovering the readouts)
   double displacement = -1;  ///< mean displacement from the previous frame's layout (-1: unknown)
   bool color_change = false;  ///< points coloured by neighbourhood change instead of class

@@ -74,6 +74,8 @@ struct UiState {
   int unit = -1;                       ///< -1: points in their class colours
   void clear_unit() { unit = -1; unit_layer.clear(); }
 
+  std::string neighbours_layer;         ///< the Neighbours panel's layer; empty: view 1's
+  std::vector<int> layer_neighbours;    ///< the panel's point's nearest in the layer: ringed in every view
   bool select_rectangle = false;  ///< Ctrl + drag selects with a rectangle rather than a lasso
   bool images = false;      ///< draw every point as its digit image
   float point_size = 4.5f;  ///< pixels

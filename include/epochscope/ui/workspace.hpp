@@ -15,6 +15,7 @@
 
 #include "epochscope/render/point_renderer.hpp"
 #include "epochscope/ui/context.hpp"
+#include "epochscope/ui/neighbours_panel.hpp"
 #include "epochscope/ui/neurons_panel.hpp"
 #include "epochscope/ui/selection_panel.hpp"
 #include "epochscope/ui/depth_strip.hpp"
@@ -65,6 +66,7 @@ class Workspace {
   render::PointStyleBuffer styles_;
   NeuronsPanel neurons_;
   SelectionPanel selection_;
+  NeighboursPanel neighbours_;
   std::array<std::unique_ptr<ProjectionView>, kMaxViews> views_;
   std::array<std::unique_ptr<DepthStrip>, kMaxViews> strips_;
   std::array<bool, kMaxViews> strip_shown_{};
