@@ -145,6 +145,19 @@ print("neighbours of", p, "in the layer:", got)
 PY
 click_hook neighbours_header  # closed again
 
+step "Filter: the true class 'lime' keeps its 30 points; the rest greyed; 'Select them' selects them"
+key Escape
+click_hook filter_header
+click_hook filter_true
+py wait '"filter_true_3" in j["hooks"]' 10
+click_hook filter_true_3
+py wait 'j["filter_kept"] == 30' 10
+click_hook filter_grey
+py wait 'j["filter_grey"]' 10
+click_hook filter_select
+py wait 'len(j["selection"]) == 30 and all(p % 10 == 3 for p in j["selection"])' 10
+key Escape
+
 step "Neurons: the hidden layer's 8 units; a click on a column colours the views by that unit"
 click_hook neurons_header
 py wait 'len(j["neurons_columns"]) == 8 and "neurons_matrix" in j["hooks"]' 10

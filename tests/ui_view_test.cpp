@@ -18,6 +18,7 @@
 #include "epochscope/ui/pca_images.hpp"
 #include "epochscope/ui/picking.hpp"
 #include "epochscope/ui/pixel_axes.hpp"
+#include "epochscope/ui/point_filter.hpp"
 #include "epochscope/ui/selection_table.hpp"
 #include "epochscope/ui/star_anchors.hpp"
 #include "epochscope/ui/settings.hpp"
@@ -514,4 +515,34 @@ TEST(SelectionTable, RowsSortAndCsv) {
   EXPECT_NE(csv.find("\n4,\"4\",\"0\","), std::string::npos) << csv;
   EXPECT_NE(csv.find(",,0.5,0.5\n"), std::string::npos) << csv;  // point 4: never right, empty cell
   EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 4);
+}
+
+TEST(PointFilter, EachConditionAgainstADirectCheck) {
+  auto ps = epochscope::testing::synthetic_points(6);  // labels 0..5
+  std::vector<store::FramePtr> frames;
+  for (int f = 0; f < 3; ++f) {
+    auto fr = std::make_shared<store::Frame>(epochscope::testing::synthetic_frame(ps, f));
+    fr->metrics.train_accuracy = fr->metrics.heldout_accuracy = 0.5;
+    fr->predicted = {0, static_cast<std::uint8_t>(f >= 1 ? 1 : 0), 2, 9, 0, 9};  // 1 right from epoch 1
+    fr->epoch = f;
+    Matrix out = Matrix::Constant(6, 10, 0.05f);
+    for (int i = 0; i < 6; ++i) out(i, fr->predicted[static_cast<std::size_t>(i)]) = 0.1f * static_cast<float>(i + 1);
+    fr->layers["output"] = out;
+    frames.push_back(fr);
+  }
+  auto kept = [&](PointFilter f) { return kept_points(filter_mask(ps, frames, 2, f)); };
+  EXPECT_EQ(kept({}).size(), 6u);
+  EXPECT_EQ(kept({.true_class = 3}), (std::vector<int>{3}));
+  EXPECT_EQ(kept({.predicted_class = 0}), (std::vector<int>{0, 4}));
+  EXPECT_EQ(kept({.correct = 1}), (std::vector<int>{0, 1, 2}));
+  EXPECT_EQ(kept({.correct = 2}), (std::vector<int>{3, 4, 5}));
+  EXPECT_EQ(kept({.confidence_lo = 0.25f, .confidence_hi = 0.45f}), (std::vector<int>{2, 3}));
+  EXPECT_EQ(kept({.changed_since = 0}), (std::vector<int>{1}));
+  EXPECT_EQ(kept({.first_correct_at_least = 1}), (std::vector<int>{1}));  // 0 and 2 were right at 0; 3-5 never
+  EXPECT_EQ(kept({.correct = 1, .point = 2}), (std::vector<int>{2}));
+  // Nothing predicted (an imported embedding): prediction filters keep nothing, the class filter works.
+  for (auto& f : frames) std::const_pointer_cast<store::Frame>(f)->metrics.train_accuracy = std::nan(""),
+                         std::const_pointer_cast<store::Frame>(f)->metrics.heldout_accuracy = std::nan("");
+  EXPECT_TRUE(kept({.correct = 1}).empty());
+  EXPECT_EQ(kept({.true_class = 4}), (std::vector<int>{4}));
 }

@@ -28,6 +28,8 @@ void write_test_state(const std::filesystem::path& path, const ui::UiContext& ct
   j["selection_rows"] = ctx.selection_rows;
   j["neighbours"] = ctx.neighbour_list;
   j["neighbours_of"] = ctx.neighbour_of;
+  j["filter_kept"] = ctx.filter_kept;
+  j["filter_grey"] = state.filter_grey;
   auto saved = nlohmann::json::object();
   for (const auto& s : ctx.saved_selections) saved[s.name] = s.points;
   j["saved_selections"] = saved;

@@ -126,10 +126,10 @@ void draw_inspector_panel(UiContext& ctx, UiState& state) {
     }
   }
   // The chart of p(true class) must fit below without scrolling, and the headers after this panel
-  // (neighbours, selection, options) stay in sight: the star chart takes what is left of that.
+  // (neighbours, filter, selection, options) stay in sight: the star chart takes what is left of that.
   const float chart_h = 104 * em();
   const float text_h = ImGui::GetTextLineHeightWithSpacing();
-  const float after = 3 * ImGui::GetFrameHeightWithSpacing();
+  const float after = 4 * ImGui::GetFrameHeightWithSpacing();
   const float avail_h = std::max(90.0f * em(), ImGui::GetContentRegionAvail().y - chart_h - 2 * text_h - after);
   if (out != nullptr && static_cast<std::size_t>(out->rows()) > i) {
     const float size = std::min({ImGui::GetContentRegionAvail().x, 230.0f * em(), avail_h});

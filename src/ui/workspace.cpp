@@ -50,7 +50,8 @@ void Workspace::update_styles(const UiContext& ctx, const UiState& state) {
   const int unit = unit_values != nullptr && state.unit < unit_values->cols() &&
                            unit_values->rows() == static_cast<Eigen::Index>(points->size()) ? state.unit : -1;
   const StyleKey key{frame, points, state.highlight_class(), state.show_misclassified, static_cast<int>(state.filter),
-                     ctx.theme, unit, unit >= 0 ? unit_values : nullptr};
+                     ctx.theme, unit, unit >= 0 ? unit_values : nullptr, state.point_filter,
+                     state.filter_grey && state.point_filter.active()};
   float lo = 0, hi = 1;
   if (unit >= 0 && key != style_key_) std::tie(lo, hi) = store::activation_range(*unit_values, unit);
   const Theme& th = *ctx.theme;
@@ -61,10 +62,12 @@ void Workspace::update_styles(const UiContext& ctx, const UiState& state) {
   std::vector<std::uint32_t> order, emphasised;
   order.reserve(n);
   const int highlight = key.highlight;
+  const auto kept = key.filter_grey ? filter_mask(*points, ctx.frames, state.frame, key.point_filter) : std::vector<std::uint8_t>{};
   for (std::size_t i = 0; i < n; ++i) {
     const int label = points->labels[i];
     const bool wrong = frame != nullptr && i < frame->predicted.size() && frame->predicted[i] != label;
-    const auto [emphasis, dim] = state.point_look(label, wrong, highlight);
+    auto [emphasis, dim] = state.point_look(label, wrong, highlight);
+    if (!kept.empty() && kept[i] == 0) emphasis = false, dim = true;  // the Filter panel's "grey the rest"
     const Rgba8 c = dim ? th.dimmed
                     : unit >= 0 ? sequential_color(hi > lo ? ((*unit_values)(static_cast<Eigen::Index>(i), unit) - lo) / (hi - lo) : 0.0f)
                                 : th.class_color(label);
@@ -254,6 +257,7 @@ void Workspace::draw(UiContext& ctx, UiState& state) {
   ctx.selection_rows.clear();
   ctx.neighbour_list.clear();
   ctx.neighbour_of = -1;
+  ctx.filter_kept = -1;
   ctx.hooks.clear();
   state.on_frames(ctx.frame_count());
   if (state.advance(ctx.dt, ctx.frame_count())) ctx.animating = true;
@@ -309,6 +313,10 @@ void Workspace::draw(UiContext& ctx, UiState& state) {
                                       {ImGui::GetItemRectMax().x, ImGui::GetItemRectMax().y}};
     if (neighbours_open) neighbours_.draw(ctx, state);
     else state.layer_neighbours.clear();
+    const bool filter_open = ImGui::CollapsingHeader("Filter");
+    ctx.hooks["filter_header"] = {{ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y},
+                                  {ImGui::GetItemRectMax().x, ImGui::GetItemRectMax().y}};
+    if (filter_open) draw_filter_panel(ctx, state);
     const bool selection_open = ImGui::CollapsingHeader("Selection");
     ctx.hooks["selection_header"] = {{ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y},
                                      {ImGui::GetItemRectMax().x, ImGui::GetItemRectMax().y}};

@@ -173,6 +173,7 @@ struct UiContext {
   std::vector<int> selection_rows;
   std::vector<int> neighbour_list;   ///< the Neighbours panel's list (--test-state)
   int neighbour_of = -1;
+  int filter_kept = -1;              ///< points the Filter panel keeps (-1: no filter set)
   std::vector<store::NamedSelection> saved_selections;  ///< the session's named selections (the app fills it)
   bool can_save_selections = false;  ///< a finished session file is open for appending
   std::string selections_error;      ///< why the last save failed, if it did

@@ -57,6 +57,10 @@ int draw_chart(const UiContext& ctx, const char* id, const char* title, std::spa
 /// The digit image of a point, `size` pixels square (nearest filtering: crisp when enlarged).
 void draw_point_image(const UiContext& ctx, int point, float size);
 
+/// Conditions on the points (true and predicted class, right or wrong, confidence, changed since a
+/// frame, first right at an epoch, an index): select what matches, or grey out the rest.
+void draw_filter_panel(UiContext& ctx, UiState& state);
+
 /// `text` cut to at most `bytes` bytes at a UTF-8 character boundary, with "..." when cut.
 std::string shortened_text(const std::string& text, std::size_t bytes);
 

@@ -14,6 +14,7 @@
 
 #include "epochscope/jobs/layout_pool.hpp"
 #include "epochscope/store/frame.hpp"
+#include "epochscope/ui/point_filter.hpp"
 
 namespace epochscope::ui {
 
@@ -76,6 +77,8 @@ struct UiState {
 
   std::string neighbours_layer;         ///< the Neighbours panel's layer; empty: view 1's
   std::vector<int> layer_neighbours;    ///< the panel's point's nearest in the layer: ringed in every view
+  PointFilter point_filter;   ///< the Filter panel's conditions
+  bool filter_grey = false;   ///< grey out the points the filter does not keep, in every view
   bool select_rectangle = false;  ///< Ctrl + drag selects with a rectangle rather than a lasso
   bool images = false;      ///< draw every point as its digit image
   float point_size = 4.5f;  ///< pixels

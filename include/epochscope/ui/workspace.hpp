@@ -79,6 +79,8 @@ class Workspace {
     const void* theme = nullptr;
     int unit = -1;           ///< colouring by a unit's activation
     const void* unit_values = nullptr;  ///< that unit's layer matrix in the frame
+    PointFilter point_filter;  ///< greying out what the Filter panel does not keep
+    bool filter_grey = false;
     bool operator==(const StyleKey&) const = default;
   } style_key_;
 };
