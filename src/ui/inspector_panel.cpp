@@ -129,8 +129,10 @@ void draw_inspector_panel(UiContext& ctx, UiState& state) {
   // (neighbours, filter, selection, options) stay in sight: the star chart takes what is left of that.
   const float chart_h = 104 * em();
   const float text_h = ImGui::GetTextLineHeightWithSpacing();
+  // On a small screen the charts come first: the headers below may then need a scroll.
   const float after = 4 * ImGui::GetFrameHeightWithSpacing();
-  const float avail_h = std::max(90.0f * em(), ImGui::GetContentRegionAvail().y - chart_h - 2 * text_h - after);
+  const float room = ImGui::GetContentRegionAvail().y - chart_h - 2 * text_h;
+  const float avail_h = room - after >= 90.0f * em() ? room - after : room;
   if (out != nullptr && static_cast<std::size_t>(out->rows()) > i) {
     const float size = std::min({ImGui::GetContentRegionAvail().x, 230.0f * em(), avail_h});
     draw_radar(ctx, *points, *out, i, size);
