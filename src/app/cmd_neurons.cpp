@@ -8,6 +8,7 @@
 #include "epochscope/io/session.hpp"
 #include "epochscope/store/layers.hpp"
 #include "epochscope/store/neurons.hpp"
+#include "epochscope/ui/selection_table.hpp"
 
 namespace epochscope::app {
 
@@ -21,9 +22,7 @@ int run_neurons(const NeuronsCommand& cmd) {
   Matrix pixels;
   const Matrix* m = frame.layer(cmd.layer);
   if (cmd.layer == store::kInputLayer) {
-    pixels = Eigen::Map<const Eigen::Matrix<std::uint8_t, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(
-                 ps.images.data(), static_cast<Eigen::Index>(ps.size()), static_cast<Eigen::Index>(ps.image_size()))
-                 .cast<float>() / 255.0f;
+    pixels = store::input_values(ps);
     m = &pixels;
   }
   if (m == nullptr) throw Error("the frame has no layer '" + cmd.layer + "'");
@@ -36,11 +35,6 @@ int run_neurons(const NeuronsCommand& cmd) {
   }
   // CSV: a header of unit numbers, a row per class (its name, then the means), then the selectivity
   // and the preferred class of every unit. Class names are quoted (they may hold commas).
-  auto quoted = [](const std::string& v) {
-    std::string q = "\"";
-    for (char c : v) q += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return q + "\"";
-  };
   const auto tmp = cmd.out.string() + ".tmp";
   {
     std::ofstream out(tmp);
@@ -49,14 +43,14 @@ int run_neurons(const NeuronsCommand& cmd) {
     for (int u : units) out << ",unit_" << u;
     out << "\n";
     for (int c = 0; c < ps.class_count(); ++c) {
-      out << quoted(ps.class_names[static_cast<std::size_t>(c)]);
+      out << ui::csv_quoted(ps.class_names[static_cast<std::size_t>(c)]);
       for (int u : units) out << fmt::format(",{:.6g}", table.class_means(c, u));
       out << "\n";
     }
     out << "selectivity";
     for (int u : units) out << fmt::format(",{:.4f}", table.selectivity[static_cast<std::size_t>(u)]);
     out << "\npreferred";
-    for (int u : units) out << "," << quoted(ps.class_names[static_cast<std::size_t>(table.preferred[static_cast<std::size_t>(u)])]);
+    for (int u : units) out << "," << ui::csv_quoted(ps.class_names[static_cast<std::size_t>(table.preferred[static_cast<std::size_t>(u)])]);
     out << "\n";
     if (!out) throw Error(cmd.out.string() + ": write error");
   }

@@ -49,11 +49,6 @@ void add_rank_quality(std::vector<FrameOutcome>& outcomes, const std::function<M
 
 nlohmann::ordered_json number_or_null(double v) { return std::isfinite(v) ? nlohmann::ordered_json(v) : nlohmann::ordered_json(); }
 
-Matrix pixels_of(const store::PointSet& ps) {
-  Matrix m(static_cast<Eigen::Index>(ps.size()), static_cast<Eigen::Index>(ps.image_size()));
-  for (std::size_t i = 0; i < ps.images.size(); ++i) m.data()[i] = ps.images[i] / 255.0f;
-  return m;
-}
 
 // One frame from scratch: kNN, initialisation and every iteration, timed together.
 FrameOutcome project_one(const ProjectCommand& cmd, jobs::Method method, const jobs::MethodSettings& settings,
@@ -216,7 +211,7 @@ int run_project(const ProjectCommand& cmd) {
   settings.threads = cmd.threads > 0 ? cmd.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   ProgressBar bar(!cmd.quiet);
   std::vector<FrameOutcome> outcomes;
-  const Matrix pixels = cmd.layer == "input" ? pixels_of(ps) : Matrix();
+  const Matrix pixels = cmd.layer == "input" ? store::input_values(ps) : Matrix();
   std::vector<std::size_t> subset;
   if (!cmd.points.empty()) {
     if (cmd.frames == "all") throw Error("--points lays out one frame: give --frames last or a frame index");

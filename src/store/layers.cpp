@@ -89,6 +89,14 @@ const LayerInfo* find_layer(const PointSet& points, std::string_view name) {
   return nullptr;
 }
 
+Matrix input_values(const PointSet& points) {
+  Matrix m(static_cast<Eigen::Index>(points.size()), static_cast<Eigen::Index>(points.image_size()));
+  for (std::size_t i = 0; i < points.images.size() && i < static_cast<std::size_t>(m.size()); ++i) {
+    m.data()[i] = static_cast<float>(points.images[i]) / 255.0f;
+  }
+  return m;
+}
+
 LayerInfo input_layer_info(const PointSet& points) {
   return {std::string(kInputLayer), static_cast<int>(points.image_size()), LayerKind::input};
 }

@@ -15,8 +15,7 @@ void draw_epoch_bar(UiContext& ctx, UiState& state) {
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Previous frame (Left arrow)");
   ImGui::SameLine();
   if (ImGui::Button(state.playing ? "Pause" : "Play", ImVec2(64 * em(), 0))) state.toggle_play(n);
-  ctx.hooks["play"] = {{ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y},
-                       {ImGui::GetItemRectMax().x, ImGui::GetItemRectMax().y}};
+  ctx.hooks["play"] = last_item_rect();
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Animate through the frames (Space)");
   ImGui::SameLine();
   if (ImGui::ArrowButton("##next", ImGuiDir_Right)) state.step(+1, n);
@@ -33,8 +32,7 @@ void draw_epoch_bar(UiContext& ctx, UiState& state) {
     state.playing = false;
     state.set_frame(frame, n);
   }
-  ctx.hooks["epoch_slider"] = {{ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y},
-                               {ImGui::GetItemRectMax().x, ImGui::GetItemRectMax().y}};
+  ctx.hooks["epoch_slider"] = last_item_rect();
   ImGui::SameLine();
   ImGui::SetNextItemWidth(speed_w);
   ImGui::SliderFloat("##speed", &state.play_speed, 0.25f, 20.0f, "%.2g frames/s", ImGuiSliderFlags_Logarithmic);
@@ -45,7 +43,7 @@ void draw_epoch_bar(UiContext& ctx, UiState& state) {
   ImGui::EndDisabled();
   ImGui::SameLine();
   if (ImGui::Button("panels")) state.panels_hidden = !state.panels_hidden;
-  ctx.hooks["panels"] = {{ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y}, {ImGui::GetItemRectMax().x, ImGui::GetItemRectMax().y}};
+  ctx.hooks["panels"] = last_item_rect();
   if (ImGui::IsItemHovered()) ImGui::SetTooltip(state.panels_hidden ? "Show the side panels (Tab)" : "Hide the side panels: the views alone (Tab)");
   if (state.playing) ctx.animating = true;
 }

@@ -11,8 +11,6 @@
 namespace epochscope::ui {
 namespace {
 
-Rect item() { return {{ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y}, {ImGui::GetItemRectMax().x, ImGui::GetItemRectMax().y}}; }
-
 // A class menu with "any" first; hooks "<hook>" (the menu) and "<hook>_<c>" (its items).
 void class_combo(UiContext& ctx, const char* label, const char* hook, const store::PointSet& points, int& value) {
   ImGui::SetNextItemWidth(-ImGui::CalcTextSize("predicted").x - ImGui::GetStyle().ItemInnerSpacing.x);
@@ -21,11 +19,11 @@ void class_combo(UiContext& ctx, const char* label, const char* hook, const stor
     if (ImGui::Selectable("any", value < 0)) value = -1;
     for (int c = 0; c < points.class_count(); ++c) {
       if (ImGui::Selectable(points.class_names[static_cast<std::size_t>(c)].c_str(), value == c)) value = c;
-      ctx.hooks[fmt::format("{}_{}", hook, c)] = item();
+      ctx.hooks[fmt::format("{}_{}", hook, c)] = last_item_rect();
     }
     ImGui::EndCombo();
   }
-  ctx.hooks[hook] = item();
+  ctx.hooks[hook] = last_item_rect();
 }
 
 }  // namespace
@@ -67,12 +65,12 @@ void draw_filter_panel(UiContext& ctx, UiState& state) {
   ImGui::Text("%zu of %zu points match", kept.size(), points->size());
   ImGui::BeginDisabled(!f.active());
   if (ImGui::SmallButton("Select them")) state.select_points(kept, ImGui::GetIO().KeyShift);
-  ctx.hooks["filter_select"] = item();
+  ctx.hooks["filter_select"] = last_item_rect();
   if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("Shift: add them to the selection");
   ImGui::SameLine();
   if (ImGui::SmallButton("clear")) f = {};
   ImGui::Checkbox("grey out the rest in every view", &state.filter_grey);
-  ctx.hooks["filter_grey"] = item();
+  ctx.hooks["filter_grey"] = last_item_rect();
   ImGui::EndDisabled();
 }
 

@@ -82,10 +82,10 @@ void draw_inspector_panel(UiContext& ctx, UiState& state) {
   state.inspected = std::clamp(state.inspected, 0, count - 1);
   if (count > 1) {
     if (ImGui::ArrowButton("##prev", ImGuiDir_Left)) state.inspected = (state.inspected + count - 1) % count;
-    ctx.hooks["inspect_prev"] = {{ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y}, {ImGui::GetItemRectMax().x, ImGui::GetItemRectMax().y}};
+    ctx.hooks["inspect_prev"] = last_item_rect();
     ImGui::SameLine();
     if (ImGui::ArrowButton("##next", ImGuiDir_Right)) state.inspected = (state.inspected + 1) % count;
-    ctx.hooks["inspect_next"] = {{ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y}, {ImGui::GetItemRectMax().x, ImGui::GetItemRectMax().y}};
+    ctx.hooks["inspect_next"] = last_item_rect();
     ImGui::SameLine();
     ImGui::Text("%d of %d selected", state.inspected + 1, count);
     if (count > 16 && ImGui::IsItemHovered()) ImGui::SetTooltip("More than 16 selected: the views trace only this one");
@@ -136,7 +136,7 @@ void draw_inspector_panel(UiContext& ctx, UiState& state) {
   if (out != nullptr && static_cast<std::size_t>(out->rows()) > i) {
     const float size = std::min({ImGui::GetContentRegionAvail().x, 230.0f * em(), avail_h});
     draw_radar(ctx, *points, *out, i, size);
-    ctx.hooks["inspector_radar"] = {{ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y}, {ImGui::GetItemRectMax().x, ImGui::GetItemRectMax().y}};
+    ctx.hooks["inspector_radar"] = last_item_rect();
   }
   std::vector<float> p_true;
   for (const auto& f : ctx.frames) {
@@ -145,7 +145,7 @@ void draw_inspector_panel(UiContext& ctx, UiState& state) {
   }
   const ChartSeries s[] = {{p_true, to_imu32(th.class_color(label)), "this point"}};
   const int h = draw_chart(ctx, "ptrue", "p(true class)", s, ImVec2(ImGui::GetContentRegionAvail().x, chart_h), 0.0f, 1.0f, state.frame, "%.3f");
-  ctx.hooks["inspector_chart"] = {{ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y}, {ImGui::GetItemRectMax().x, ImGui::GetItemRectMax().y}};
+  ctx.hooks["inspector_chart"] = last_item_rect();
   if (h >= 0 && ImGui::IsMouseClicked(ImGuiMouseButton_Left)) state.set_frame(h, ctx.frame_count());
 }
 

@@ -17,7 +17,7 @@ void draw_legend_panel(UiContext& ctx, UiState& state) {
                        state.unit_layer.c_str(), state.unit);
     ImGui::PopTextWrapPos();
     if (ImGui::SmallButton("class colours")) state.clear_unit();
-    ctx.hooks["unit_clear"] = {{ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y}, {ImGui::GetItemRectMax().x, ImGui::GetItemRectMax().y}};
+    ctx.hooks["unit_clear"] = last_item_rect();
   }
   const int k = points->class_count();
   std::vector<int> counts(static_cast<std::size_t>(k), 0), wrong(static_cast<std::size_t>(k), 0);
@@ -114,14 +114,13 @@ void draw_display_options(UiContext& ctx, UiState& state) {
   int filter = static_cast<int>(state.filter);
   ImGui::SetNextItemWidth(-1);
   if (ImGui::Combo("##filter", &filter, filters, 3)) state.filter = static_cast<SplitFilter>(filter);
-  ctx.hooks["filter"] = {{ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y}, {ImGui::GetItemRectMax().x, ImGui::GetItemRectMax().y}};
+  ctx.hooks["filter"] = last_item_rect();
   // An imported embedding predicts nothing: nothing can be misclassified.
   const bool predictions = ctx.frames.empty() || ctx.frames.back()->metrics.known();
   ImGui::BeginDisabled(!predictions);
   ImGui::Checkbox("Misclassified", &state.show_misclassified);
   ImGui::EndDisabled();
-  ctx.hooks["misclassified"] = {{ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y},
-                                {ImGui::GetItemRectMax().x, ImGui::GetItemRectMax().y}};
+  ctx.hooks["misclassified"] = last_item_rect();
   if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) {
     ImGui::SetTooltip(predictions ? "Only the points the network gets wrong at this frame in colour"
                                                         : "This session records no predictions (an imported embedding)");
@@ -144,12 +143,10 @@ void draw_display_options(UiContext& ctx, UiState& state) {
   for (const int n : {1, 2, 4}) {
     ImGui::SameLine();
     ImGui::RadioButton(fmt::format("{}", n).c_str(), &state.view_count, n);
-    ctx.hooks[fmt::format("views_{}", n)] = {{ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y},
-                                             {ImGui::GetItemRectMax().x, ImGui::GetItemRectMax().y}};
+    ctx.hooks[fmt::format("views_{}", n)] = last_item_rect();
   }
   if (ImGui::Button("Screenshot (F12)")) ctx.screenshot_requested = true;
-  ctx.hooks["screenshot"] = {{ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y},
-                             {ImGui::GetItemRectMax().x, ImGui::GetItemRectMax().y}};
+  ctx.hooks["screenshot"] = last_item_rect();
   if (!ctx.last_screenshot.empty()) {
     ImGui::PushTextWrapPos(0);
     ImGui::TextDisabled("Saved %s", ctx.last_screenshot.c_str());

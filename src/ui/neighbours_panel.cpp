@@ -14,12 +14,6 @@ namespace {
 
 constexpr int kNeighbours = 10;
 
-Matrix pixels_of(const store::PointSet& ps) {
-  Matrix m(static_cast<Eigen::Index>(ps.size()), static_cast<Eigen::Index>(ps.image_size()));
-  for (std::size_t i = 0; i < ps.images.size(); ++i) m.data()[i] = static_cast<float>(ps.images[i]) / 255.0f;
-  return m;
-}
-
 }  // namespace
 
 void NeighboursPanel::draw(UiContext& ctx, UiState& state) {
@@ -60,7 +54,7 @@ void NeighboursPanel::draw(UiContext& ctx, UiState& state) {
   const void* key = input ? static_cast<const void*>(points) : static_cast<const void*>(values);
   if (point != point_ || key != frame_ || layer != layer_) {
     Matrix pixels;
-    if (input) pixels = pixels_of(*points);
+    if (input) pixels = store::input_values(*points);
     const Matrix& data = input ? pixels : *values;
     now_ = knn::neighbors_of(data, static_cast<std::size_t>(point), kNeighbours);
     // New since the previous frame: not among its 10 nearest there (the input never changes).

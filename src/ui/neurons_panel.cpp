@@ -13,8 +13,6 @@ namespace {
 
 constexpr int kTopPoints = 16;
 
-Rect last_item() { return {{ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y}, {ImGui::GetItemRectMax().x, ImGui::GetItemRectMax().y}}; }
-
 // The panel's layer: the one chosen, else view 1's when it is a frame layer, else the deepest hidden.
 std::string panel_layer(const store::PointSet& points, const UiState& state) {
   if (store::find_layer(points, state.neurons_layer) != nullptr) return state.neurons_layer;
@@ -38,7 +36,7 @@ void NeuronsPanel::draw(UiContext& ctx, UiState& state) {
     }
     ImGui::EndCombo();
   }
-  ctx.hooks["neurons_layer"] = last_item();
+  ctx.hooks["neurons_layer"] = last_item_rect();
   int order = state.neurons_by_selectivity ? 1 : 0;
   ImGui::RadioButton("by class", &order, 0);
   ImGui::SameLine();
@@ -71,7 +69,7 @@ void NeuronsPanel::draw_matrix(UiContext& ctx, UiState& state, const store::Poin
   const float ch = std::clamp(110.0f * em() / static_cast<float>(classes), 2.0f, 11.0f * em());
   const ImVec2 p0 = ImGui::GetCursorScreenPos();
   ImGui::InvisibleButton("##neurons_matrix", ImVec2(avail, ch * static_cast<float>(classes)));
-  const Rect area = last_item();
+  const Rect area = last_item_rect();
   ctx.hooks["neurons_matrix"] = area;
   ctx.neurons_columns.assign(order_.begin(), order_.begin() + shown);
   ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -130,7 +128,7 @@ void NeuronsPanel::draw_unit(UiContext& ctx, UiState& state, const store::PointS
     state.clear_unit();
     return;
   }
-  ctx.hooks["neurons_clear"] = last_item();
+  ctx.hooks["neurons_clear"] = last_item_rect();
   // The scale: its colours left to right, the range below.
   const float w = ImGui::GetContentRegionAvail().x, h = 8 * em();
   const ImVec2 p = ImGui::GetCursorScreenPos();

@@ -6,32 +6,21 @@
 
 namespace epochscope::ui {
 
-void QualityProbe::request(jobs::TaskRunner& tasks, const store::PointSet& points, store::FramePtr frame,
+void QualityProbe::request(jobs::TaskRunner& tasks, std::shared_ptr<const store::EpochStore> source, store::FramePtr frame,
                            const std::string& layer, std::shared_ptr<const Matrix> positions) {
-  if (positions == nullptr || frame == nullptr || covers(positions.get())) return;
+  if (positions == nullptr || frame == nullptr || source == nullptr || covers(positions.get())) return;
   for_ = positions;
   value_.reset();
   error_.clear();
-  // The layer's values (or the input's bytes) copied for the task: the frame stays shared, the
-  // pixels are made there.
+  // The frame (or, for the input, the store with its points) stays shared with the task.
   const Matrix* values = frame->layer(layer);
   if (layer != store::kInputLayer && values == nullptr) {
     error_ = "the frame has no layer '" + layer + "'";
     task_.reset();
     return;
   }
-  std::vector<std::uint8_t> pixels;
-  Eigen::Index width = 0;
-  if (layer == store::kInputLayer) {
-    pixels = points.images;
-    width = static_cast<Eigen::Index>(points.image_size());
-  }
-  task_ = tasks.submit([frame, values, pixels = std::move(pixels), width, positions] {
-    Matrix input;
-    if (values == nullptr) {
-      input.resize(static_cast<Eigen::Index>(pixels.size()) / std::max<Eigen::Index>(width, 1), width);
-      for (std::size_t i = 0; i < pixels.size(); ++i) input.data()[i] = pixels[i] / 255.0f;
-    }
+  task_ = tasks.submit([source, frame, values, positions] {
+    const Matrix input = values == nullptr ? store::input_values(source->points()) : Matrix();
     const Matrix& data = values != nullptr ? *values : input;
     if (data.rows() != positions->rows()) throw Error("the layout and the layer hold different points");
     const auto data_nn = knn::build_knn(data, {.k = 10});

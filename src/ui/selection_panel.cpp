@@ -52,8 +52,7 @@ void SelectionPanel::draw_saved(UiContext& ctx, UiState& state) {
       }
       state.select_points(pts, ImGui::GetIO().KeyShift);
     }
-    ctx.hooks["saved_selection_" + s.name] = {{ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y},
-                                              {ImGui::GetItemRectMax().x, ImGui::GetItemRectMax().y}};
+    ctx.hooks["saved_selection_" + s.name] = last_item_rect();
     if (ImGui::IsItemHovered() && !s.note.empty()) ImGui::SetTooltip("%s", s.note.c_str());
     ImGui::PopID();
   }
@@ -63,7 +62,7 @@ void SelectionPanel::draw_saved(UiContext& ctx, UiState& state) {
   ImGui::SetNextItemWidth(std::max(60.0f * em(), ImGui::GetContentRegionAvail().x - ImGui::CalcTextSize("Save as").x -
                                                       3 * ImGui::GetStyle().FramePadding.x - ImGui::GetStyle().ItemSpacing.x));
   ImGui::InputTextWithHint("##selection_name", "name", name_, sizeof name_);
-  ctx.hooks["selection_name"] = {{ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y}, {ImGui::GetItemRectMax().x, ImGui::GetItemRectMax().y}};
+  ctx.hooks["selection_name"] = last_item_rect();
   ImGui::SameLine();
   ImGui::BeginDisabled(!can);
   if (ImGui::SmallButton("Save as")) {
@@ -76,7 +75,7 @@ void SelectionPanel::draw_saved(UiContext& ctx, UiState& state) {
     name_[0] = 0;
   }
   ImGui::EndDisabled();
-  ctx.hooks["selection_save"] = {{ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y}, {ImGui::GetItemRectMax().x, ImGui::GetItemRectMax().y}};
+  ctx.hooks["selection_save"] = last_item_rect();
   if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled) && !can) {
     ImGui::SetTooltip("%s", !ctx.can_save_selections ? "Selections are saved in a finished session file: open one (a live run's, once it is over)"
                             : state.selection.empty() ? "Select points first"
@@ -123,7 +122,7 @@ void SelectionPanel::draw(UiContext& ctx, UiState& state, const std::vector<Layo
     status_ = "Saving...";
   }
   ImGui::EndDisabled();
-  ctx.hooks["selection_csv"] = {{ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y}, {ImGui::GetItemRectMax().x, ImGui::GetItemRectMax().y}};
+  ctx.hooks["selection_csv"] = last_item_rect();
   if (!status_.empty()) {
     ImGui::PushTextWrapPos(0);
     ImGui::TextDisabled("%s", status_.c_str());
@@ -171,7 +170,7 @@ void SelectionPanel::draw(UiContext& ctx, UiState& state, const std::vector<Layo
         const auto it = std::find(state.selection.begin(), state.selection.end(), row.point);
         if (it != state.selection.end()) state.inspected = static_cast<int>(it - state.selection.begin());
       }
-      if (r < 8) ctx.hooks[fmt::format("selection_row_{}", r)] = {{ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y}, {ImGui::GetItemRectMax().x, ImGui::GetItemRectMax().y}};
+      if (r < 8) ctx.hooks[fmt::format("selection_row_{}", r)] = last_item_rect();
       ImGui::TableNextColumn();
       ImGui::TextColored(to_imvec4(ctx.theme->class_color(row.label)), "%s", class_name(row.label));
       ImGui::TableNextColumn();

@@ -213,8 +213,7 @@ void draw_trajectory_panel(UiContext& ctx, UiState& state) {
   }
   const bool plot_hovered = ImGui::IsItemHovered();
   ImGui::Checkbox("3-D: height = -held-out loss", &t.three_d);
-  ctx.hooks["trajectory_3d"] = {{ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y},
-                                {ImGui::GetItemRectMax().x, ImGui::GetItemRectMax().y}};
+  ctx.hooks["trajectory_3d"] = last_item_rect();
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Drag the plot to turn it, the wheel zooms, double-click resets");
   // Other runs (e.g. the same model with momentum 0.5, 0.9, 0.99) in the same basis.
   for (std::size_t r = 0; r < t.others.size(); ++r) {
@@ -225,12 +224,10 @@ void draw_trajectory_panel(UiContext& ctx, UiState& state) {
   t.overlay_path.copy(path, sizeof(path) - 1);
   ImGui::SetNextItemWidth(-70);
   if (ImGui::InputTextWithHint("##overlay", "another session file", path, sizeof(path))) t.overlay_path = path;
-  ctx.hooks["trajectory_overlay_path"] = {{ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y},
-                                          {ImGui::GetItemRectMax().x, ImGui::GetItemRectMax().y}};
+  ctx.hooks["trajectory_overlay_path"] = last_item_rect();
   ImGui::SameLine();
   const bool overlay = ImGui::Button("Overlay");
-  ctx.hooks["trajectory_overlay"] = {{ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y},
-                                     {ImGui::GetItemRectMax().x, ImGui::GetItemRectMax().y}};
+  ctx.hooks["trajectory_overlay"] = last_item_rect();
   if (overlay && !t.overlay_path.empty() && !t.overlay_task && ctx.tasks != nullptr && ctx.read_run) {
     // Read on a worker: a session file can take seconds, the window must not wait for it.
     t.overlay_reading = t.overlay_path;

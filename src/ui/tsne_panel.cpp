@@ -8,6 +8,7 @@
 
 #include "epochscope/jobs/layout_pool.hpp"
 #include "epochscope/ui/panels.hpp"
+#include "epochscope/ui/style.hpp"
 
 namespace epochscope::ui {
 namespace {
@@ -43,8 +44,7 @@ void draw_tsne_panel(UiContext& ctx, UiState& state) {
   if (ImGui::SliderFloat("perplexity", &perplexity, 2.0f, max_perplexity, "%.0f", ImGuiSliderFlags_Logarithmic)) {
     t.perplexity = std::clamp(static_cast<double>(perplexity), 2.0, static_cast<double>(max_perplexity));
   }
-  ctx.hooks["tsne_perplexity"] = {{ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y},
-                                  {ImGui::GetItemRectMax().x, ImGui::GetItemRectMax().y}};
+  ctx.hooks["tsne_perplexity"] = last_item_rect();
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Effective number of neighbours each point attends to (5-50 is usual; uses 3x as many kNN)");
 
   bool auto_rate = !t.learning_rate.has_value();
@@ -97,8 +97,7 @@ void draw_tsne_panel(UiContext& ctx, UiState& state) {
   if (ImGui::Button("Apply to t-SNE views")) {
     ctx.pool->set_method_settings(jobs::Method::tsne, e);
   }
-  ctx.hooks["tsne_apply"] = {{ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y},
-                             {ImGui::GetItemRectMax().x, ImGui::GetItemRectMax().y}};
+  ctx.hooks["tsne_apply"] = last_item_rect();
   ImGui::SameLine();
   if (ImGui::Button("Revert")) e = current;
   ImGui::EndDisabled();

@@ -236,8 +236,7 @@ void ProjectionView::handle_input(UiContext& ctx, UiState& state, const Rect& re
     const bool shown_final = is_star() || (a_.result && a_.result->final && shown_frame_ >= 0);
     const bool can = ctx.can_export && !is_pixels() && shown_final;
     if (ImGui::MenuItem("Export view...", nullptr, false, can)) open_export_ = true;
-    ctx.hooks[fmt::format("view{}_export", slot_)] = {{ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y},
-                                                       {ImGui::GetItemRectMax().x, ImGui::GetItemRectMax().y}};
+    ctx.hooks[fmt::format("view{}_export", slot_)] = last_item_rect();
     if (!can && ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) {
       ImGui::SetTooltip("%s", !ctx.can_export ? "Export needs a session file"
                               : is_pixels()   ? "The pixel explorer cannot be exported"

@@ -62,7 +62,7 @@ void ProjectionView::draw_export_dialog(UiContext& ctx, const UiState& state) {
   if (std::exchange(open_export_, false)) ImGui::OpenPopup(id.c_str());
   if (!ImGui::BeginPopupModal(id.c_str(), nullptr, ImGuiWindowFlags_AlwaysAutoResize)) return;
   const auto hook = [&](const std::string& name) {
-    ctx.hooks[name] = {{ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y}, {ImGui::GetItemRectMax().x, ImGui::GetItemRectMax().y}};
+    ctx.hooks[name] = last_item_rect();
   };
   auto& d = export_draft_;
   ImGui::Text("%s of the %s layer%s, frame %d", jobs::method_label(config_.method), config_.layer.c_str(),

@@ -50,10 +50,6 @@ void fitted_text(const std::string& text, float width, const char* explanation =
   }
 }
 
-Rect item_rect() {
-  return {{ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y}, {ImGui::GetItemRectMax().x, ImGui::GetItemRectMax().y}};
-}
-
 }  // namespace
 
 void ProjectionView::draw_header(UiContext& ctx, UiState& state) {
@@ -82,7 +78,7 @@ void ProjectionView::draw_header(UiContext& ctx, UiState& state) {
     bool b = config_.run == 1;
     ImGui::SameLine();
     if (toggle_chip("run B", &b)) next.run = b ? 1 : 0;
-    ctx.hooks[fmt::format("view{}_run", slot_)] = item_rect();
+    ctx.hooks[fmt::format("view{}_run", slot_)] = last_item_rect();
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", run_tip.c_str());
   };
   const bool one_row = method_w + spacing + layer_w + chips <= w;
@@ -99,7 +95,7 @@ void ProjectionView::draw_header(UiContext& ctx, UiState& state) {
                                              std::tuple{ImGuiDir_Right, +1, "down", "One layer deeper (Page Down)"}}) {
       ImGui::SameLine(0, spacing);
       if (ImGui::ArrowButton(fmt::format("##layer_{}", id).c_str(), dir)) step_layer(step);
-      ctx.hooks[fmt::format("view{}_layer_{}", slot_, id)] = item_rect();
+      ctx.hooks[fmt::format("view{}_layer_{}", slot_, id)] = last_item_rect();
       if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tip);
     }
   };
@@ -116,14 +112,14 @@ void ProjectionView::draw_header(UiContext& ctx, UiState& state) {
         next.method = m;
         if (m == jobs::Method::pixels && config_.method != m) next.layer = "input";  // what it is for
       }
-      ctx.hooks[fmt::format("view{}_method_{}", slot_, jobs::method_name(m))] = item_rect();
+      ctx.hooks[fmt::format("view{}_method_{}", slot_, jobs::method_name(m))] = last_item_rect();
     }
   };
   const auto layer_items = [&] {
     for (const auto& layer : layers) {
       const std::string label = points != nullptr ? store::layer_label(*points, layer) : layer;
       if (ImGui::Selectable(label.c_str(), config_.layer == layer)) next.layer = layer;
-      ctx.hooks[fmt::format("view{}_layer_{}", slot_, layer)] = item_rect();
+      ctx.hooks[fmt::format("view{}_layer_{}", slot_, layer)] = last_item_rect();
     }
   };
   const char* change_tip = "Colour the points by how much their neighbourhood in the layer changed since the previous\n"
@@ -152,28 +148,28 @@ void ProjectionView::draw_header(UiContext& ctx, UiState& state) {
       if (!is_pixels()) {
         ImGui::Separator();
         if (ImGui::Checkbox("colour by change", &color_change_)) change_.invalidate();
-        ctx.hooks[fmt::format("view{}_change", slot_)] = item_rect();
+        ctx.hooks[fmt::format("view{}_change", slot_)] = last_item_rect();
         if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", change_tip);
         if (comparing) {
           bool b = config_.run == 1;
           if (ImGui::Checkbox(fmt::format("run B ({})", ctx.compare.label).c_str(), &b)) next.run = b ? 1 : 0;
-          ctx.hooks[fmt::format("view{}_run", slot_)] = item_rect();
+          ctx.hooks[fmt::format("view{}_run", slot_)] = last_item_rect();
           if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", run_tip.c_str());
         }
         ImGui::Checkbox("every layer (depth strip)", &next.depth_strip);
-        ctx.hooks[fmt::format("view{}_depth", slot_)] = item_rect();
+        ctx.hooks[fmt::format("view{}_depth", slot_)] = last_item_rect();
         if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", depth_tip);
         if (can_3d) {
           bool three = config_.dims == 3;
           if (ImGui::Checkbox("3-D", &three)) next.dims = three ? 3 : 2;
-          ctx.hooks[fmt::format("view{}_3d", slot_)] = item_rect();
+          ctx.hooks[fmt::format("view{}_3d", slot_)] = last_item_rect();
           if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", three_tip);
         }
       }
       ImGui::EndCombo();
     }
-    report_.method_combo = item_rect();
-    ctx.hooks[fmt::format("view{}_layer", slot_)] = item_rect();
+    report_.method_combo = last_item_rect();
+    ctx.hooks[fmt::format("view{}_layer", slot_)] = last_item_rect();
     layer_steps();
     if (is_pixels()) color_change_ = false;
   } else {
@@ -182,14 +178,14 @@ void ProjectionView::draw_header(UiContext& ctx, UiState& state) {
       method_items();
       ImGui::EndCombo();
     }
-    report_.method_combo = item_rect();
+    report_.method_combo = last_item_rect();
     ImGui::SameLine();
     ImGui::SetNextItemWidth(layer_w - 2 * (step_w + spacing));
     if (ImGui::BeginCombo("##layer", config_.layer.c_str(), ImGuiComboFlags_HeightLarge)) {
       layer_items();
       ImGui::EndCombo();
     }
-    ctx.hooks[fmt::format("view{}_layer", slot_)] = item_rect();
+    ctx.hooks[fmt::format("view{}_layer", slot_)] = last_item_rect();
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", layer_tip.c_str());
     layer_steps();
     if (is_pixels()) {
@@ -197,18 +193,18 @@ void ProjectionView::draw_header(UiContext& ctx, UiState& state) {
     } else {
       ImGui::SameLine();
       if (toggle_chip("change", &color_change_)) change_.invalidate();
-      ctx.hooks[fmt::format("view{}_change", slot_)] = item_rect();
+      ctx.hooks[fmt::format("view{}_change", slot_)] = last_item_rect();
       if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", change_tip);
       ImGui::SameLine();
       toggle_chip("depth", &next.depth_strip);
-      ctx.hooks[fmt::format("view{}_depth", slot_)] = item_rect();
+      ctx.hooks[fmt::format("view{}_depth", slot_)] = last_item_rect();
       if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", depth_tip);
     }
     if (can_3d) {
       ImGui::SameLine();
       bool three = config_.dims == 3;
       if (toggle_chip("3-D", &three)) next.dims = three ? 3 : 2;
-      ctx.hooks[fmt::format("view{}_3d", slot_)] = item_rect();
+      ctx.hooks[fmt::format("view{}_3d", slot_)] = last_item_rect();
       if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", three_tip);
     }
     if (comparing) run_chip();
@@ -245,10 +241,9 @@ void ProjectionView::draw_header(UiContext& ctx, UiState& state) {
         "picture; about 0.5 for a random picture. distance rho: Spearman's correlation of the\n"
         "distances in the layer and in the picture over 2,000 points.";
     fitted_text(readouts, w, explanation.c_str());
-    ctx.hooks[fmt::format("view{}_readouts", slot_)] = item_rect();
-    if (ImGui::IsItemHovered() && ctx.tasks != nullptr && ctx.points() != nullptr && shown_frame_ >= 0 &&
-        shown_frame_ < ctx.frame_count() && !is_pixels()) {
-      quality_.request(*ctx.tasks, *ctx.points(), ctx.frames[static_cast<std::size_t>(shown_frame_)], config_.layer, a_.positions);
+    ctx.hooks[fmt::format("view{}_readouts", slot_)] = last_item_rect();
+    if (ImGui::IsItemHovered() && ctx.tasks != nullptr && shown_frame_ >= 0 && shown_frame_ < ctx.frame_count() && !is_pixels()) {
+      quality_.request(*ctx.tasks, ctx.store, ctx.frames[static_cast<std::size_t>(shown_frame_)], config_.layer, a_.positions);
     }
     if (quality_.covers(shown)) ctx.animating = ctx.animating || quality_.figures(shown) == nullptr;
     if (const auto* q = quality_.figures(shown)) {

@@ -107,7 +107,7 @@ void Workspace::draw_display_buttons(UiContext& ctx, UiState& state) {
   const float w = ImGui::CalcTextSize("Aa").x + ImGui::CalcTextSize("?").x + 4 * st.FramePadding.x + st.ItemSpacing.x;
   ImGui::SameLine(std::max(0.0f, ImGui::GetWindowContentRegionMax().x - w));
   const auto hook = [&](const char* name) {
-    ctx.hooks[name] = {{ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y}, {ImGui::GetItemRectMax().x, ImGui::GetItemRectMax().y}};
+    ctx.hooks[name] = last_item_rect();
   };
   if (ImGui::SmallButton("Aa")) ImGui::OpenPopup("display");
   hook("display_button");
@@ -309,17 +309,14 @@ void Workspace::draw(UiContext& ctx, UiState& state) {
     ImGui::Spacing();
     if (ImGui::CollapsingHeader("Selected point", ImGuiTreeNodeFlags_DefaultOpen)) draw_inspector_panel(ctx, state);
     const bool neighbours_open = ImGui::CollapsingHeader("Neighbours in the layer");
-    ctx.hooks["neighbours_header"] = {{ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y},
-                                      {ImGui::GetItemRectMax().x, ImGui::GetItemRectMax().y}};
+    ctx.hooks["neighbours_header"] = last_item_rect();
     if (neighbours_open) neighbours_.draw(ctx, state);
     else state.layer_neighbours.clear();
     const bool filter_open = ImGui::CollapsingHeader("Filter");
-    ctx.hooks["filter_header"] = {{ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y},
-                                  {ImGui::GetItemRectMax().x, ImGui::GetItemRectMax().y}};
+    ctx.hooks["filter_header"] = last_item_rect();
     if (filter_open) draw_filter_panel(ctx, state);
     const bool selection_open = ImGui::CollapsingHeader("Selection");
-    ctx.hooks["selection_header"] = {{ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y},
-                                     {ImGui::GetItemRectMax().x, ImGui::GetItemRectMax().y}};
+    ctx.hooks["selection_header"] = last_item_rect();
     if (selection_open) {
       std::vector<LayoutColumns> layouts;  // what the views on screen show, for the CSV
       for (int i = 0; i < state.view_count; ++i) {
@@ -357,16 +354,13 @@ void Workspace::draw_left_panel(UiContext& ctx, UiState& state, ImVec2 size) {
   if (ImGui::CollapsingHeader("Loss and accuracy", ImGuiTreeNodeFlags_DefaultOpen)) draw_metrics_panel(ctx, state);
   if (ImGui::CollapsingHeader("Confusion matrix", ImGuiTreeNodeFlags_DefaultOpen)) draw_confusion_panel(ctx, state);
   const bool neurons_open = ImGui::CollapsingHeader("Neurons");
-  ctx.hooks["neurons_header"] = {{ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y},
-                                 {ImGui::GetItemRectMax().x, ImGui::GetItemRectMax().y}};
+  ctx.hooks["neurons_header"] = last_item_rect();
   if (neurons_open) neurons_.draw(ctx, state);
   const bool trajectory_open = ImGui::CollapsingHeader("Parameter trajectory");
-  ctx.hooks["trajectory_header"] = {{ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y},
-                                    {ImGui::GetItemRectMax().x, ImGui::GetItemRectMax().y}};
+  ctx.hooks["trajectory_header"] = last_item_rect();
   if (trajectory_open) draw_trajectory_panel(ctx, state);
   const bool tsne_open = ImGui::CollapsingHeader("t-SNE settings");
-  ctx.hooks["tsne_header"] = {{ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y},
-                              {ImGui::GetItemRectMax().x, ImGui::GetItemRectMax().y}};
+  ctx.hooks["tsne_header"] = last_item_rect();
   if (tsne_open) draw_tsne_panel(ctx, state);
   ImGui::EndChild();
   ImGui::SameLine();

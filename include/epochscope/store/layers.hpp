@@ -56,6 +56,9 @@ const LayerInfo* find_layer(const PointSet& points, std::string_view name);
 /// The input as a layer: width = the pixels (or samples) of one point, kind input.
 LayerInfo input_layer_info(const PointSet& points);
 
+/// The input layer's values: one row per point, its image bytes / 255 (image_size() columns).
+Matrix input_values(const PointSet& points);
+
 /// What a menu says of a layer, e.g. "conv2 (64 channel means)", "hidden (dense, 64 units)",
 /// "logits (10)", "scores (logits, 10)", "output (softmax, 10)", "input (784 pixels)",
 /// "input (3072 values, RGB)".

@@ -9,7 +9,7 @@
 
 #include "epochscope/jobs/tasks.hpp"
 #include "epochscope/project/rank_quality.hpp"
-#include "epochscope/store/frame.hpp"
+#include "epochscope/store/epoch_store.hpp"
 
 namespace epochscope::ui {
 
@@ -17,8 +17,8 @@ class QualityProbe {
  public:
   /// Starts the figures for `positions` (the layout of `layer` at `frame`) unless they are known or
   /// under way; a different layout replaces the one before.
-  void request(jobs::TaskRunner& tasks, const store::PointSet& points, store::FramePtr frame, const std::string& layer,
-               std::shared_ptr<const Matrix> positions);
+  void request(jobs::TaskRunner& tasks, std::shared_ptr<const store::EpochStore> source, store::FramePtr frame,
+               const std::string& layer, std::shared_ptr<const Matrix> positions);
   /// Whether figures exist or are under way for exactly this layout.
   bool covers(const Matrix* positions) const { return positions != nullptr && positions == for_.get(); }
   /// "trustworthiness 0.912  continuity 0.975  distance rho 0.845 (k = 10, 2,000 points)", or

@@ -37,6 +37,9 @@ struct LayoutColumns {
   std::shared_ptr<const Matrix> positions;
 };
 
+/// A CSV field in double quotes, its quotes doubled.
+std::string csv_quoted(const std::string& value);
+
 /// The CSV text: index,true,predicted,confidence,first_correct_epoch[,<view>_x,<view>_y[,<view>_z]]...
 /// (classes by name, quoted; empty cells for what is unknown).
 std::string selection_csv(const store::PointSet& points, const std::vector<SelectionRow>& rows,

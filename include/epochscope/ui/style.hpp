@@ -9,6 +9,7 @@
 #include <imgui.h>
 
 #include "epochscope/ui/palette.hpp"
+#include "epochscope/ui/view_transform.hpp"
 
 namespace epochscope::ui {
 
@@ -21,6 +22,11 @@ float clamp_ui_scale(float scale);
 void apply_style(const Theme& theme = dark_theme(), float scale = 1.0f, float font_px = 15.0f);
 
 /// Sizes in the window are given at UI scale 1 and multiplied by this (the font size over 15 px).
+/// The rectangle of the last item drawn, in screen pixels (for ctx.hooks and hit tests).
+inline Rect last_item_rect() {
+  return {{ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y}, {ImGui::GetItemRectMax().x, ImGui::GetItemRectMax().y}};
+}
+
 inline float em() { return ImGui::GetFontSize() / 15.0f; }
 
 inline ImU32 to_imu32(Rgba8 c) { return pack_abgr(c, c.a); }

@@ -13,13 +13,13 @@ std::string number(const char* format, double v) {
   return buf;
 }
 
-std::string quoted(const std::string& v) {
+}  // namespace
+
+std::string csv_quoted(const std::string& value) {
   std::string q = "\"";
-  for (char c : v) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+  for (char c : value) q += c == '"' ? std::string("\"\"") : std::string(1, c);
   return q + "\"";
 }
-
-}  // namespace
 
 std::vector<SelectionRow> selection_rows(const store::PointSet& points, const std::vector<store::FramePtr>& frames,
                                          const std::vector<int>& selection, int frame) {
@@ -78,7 +78,7 @@ std::string selection_csv(const store::PointSet& points, const std::vector<Selec
     }
   }
   out += "\n";
-  const auto name = [&](int c) { return c >= 0 && c < points.class_count() ? quoted(points.class_names[static_cast<std::size_t>(c)]) : std::string(); };
+  const auto name = [&](int c) { return c >= 0 && c < points.class_count() ? csv_quoted(points.class_names[static_cast<std::size_t>(c)]) : std::string(); };
   for (const auto& r : rows) {
     out += std::to_string(r.point) + "," + name(r.label) + "," + name(r.predicted) + "," +
            (r.confidence >= 0 ? number("%.4f", r.confidence) : std::string()) + "," +
