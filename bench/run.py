@@ -6,7 +6,8 @@ reported as its median with min-max; ratio = ours / peer (below 1: we are faster
 with the same settings wherever the methods share them (stated in the row), and again with the peer's
 own defaults (what a user gets out of the box). Each layout is scored by one evaluator for both sides
 (bench/objectives.py): the method's own objective (t-SNE: KL divergence; UMAP: fuzzy cross-entropy
-on one graph; MDS: normalised stress; Sammon: Sammon's stress) and recall@10. MDS and Sammon run on
+on one graph; MDS: normalised stress; Sammon: Sammon's stress), recall@10, and trustworthiness,
+continuity (k = 10) and Spearman's rho of distances on 2,000 points. MDS and Sammon run on
 the same 2,000 points as their peers, then ours alone on all 10,000. `--quick` (make bench QUICK=1):
 one round, 10,000 points only, the same columns. Run through Debian's python3."""
 import argparse, json, os, subprocess, sys, time
@@ -85,7 +86,12 @@ class DataSet:
         self.path = os.path.join(work, f"peer-in-{name}-{len(x)}.f32")
         x.astype(np.float32).tofile(self.path)
         self.neighbours, _ = ob.knn(x, 10)
-        self._p = self._graph = None
+        self._p = self._graph = self._quality = None
+
+    def rank_quality(self):
+        if self._quality is None:
+            self._quality = ob.RankQuality(self.x, self.neighbours)
+        return self._quality
 
     def tsne_p(self):
         if self._p is None:
@@ -118,7 +124,9 @@ def pca_init(x):
 
 
 def score(method, ds, y, settings):
-    out = {"recall": ob.recall_at_k(ds.neighbours, y)}
+    ny, _ = ob.knn(y, 10)
+    out = {"recall": ob.recall_at_k(ds.neighbours, y, y_neighbours=ny)}
+    out["tc_rho"] = ds.rank_quality()(y, ny)
     if method == "tsne":
         out["objective"] = ob.kl_divergence(ds.tsne_p(), y)
     elif method == "umap":
@@ -198,7 +206,9 @@ class Bench:
                    "ours_objective": [s.get("objective", float("nan")) for s in scores["ours"]],
                    "peer_objective": [s.get("objective", float("nan")) for s in scores.get(p["label"], [])],
                    "ours_recall": [s["recall"] for s in scores["ours"]],
-                   "peer_recall": [s["recall"] for s in scores.get(p["label"], [])]}
+                   "peer_recall": [s["recall"] for s in scores.get(p["label"], [])],
+                   "ours_tc_rho": [s["tc_rho"] for s in scores["ours"]],
+                   "peer_tc_rho": [s["tc_rho"] for s in scores.get(p["label"], [])]}
             rows.append(row)
         return rows
 
@@ -282,9 +292,16 @@ def bench_projections(build, data_dir, threads, work, methods, rounds, quick, da
 
 # ---- output -------------------------------------------------------------------------------------
 
+def tc_rho_text(runs):
+    """Median trustworthiness, continuity and rho over the runs, as "T C rho"."""
+    if not runs:
+        return "-"
+    return " ".join(f"{runner.spread([r[i] for r in runs])[0]:.3f}" for i in range(3))
+
+
 def print_table(rows):
     print(f"{'what':44} {'peer':>20} {'ours s (min-max)':>24} {'peer s (min-max)':>26} {'ratio':>6}  "
-          f"{'objective ours / peer':>30}  {'recall@10 ours / peer':>22}")
+          f"{'objective ours / peer':>30}  {'recall@10 ours / peer':>22}  {'T@10 C@10 rho: ours | peer':>34}")
     last_settings = None
     for r in rows:
         if r.get("settings") != last_settings:
@@ -300,8 +317,11 @@ def print_table(rows):
         rec = ""
         if "ours_recall" in r:
             rec = f"{runner.spread(r['ours_recall'])[0]:.3f} / {runner.spread(r['peer_recall'])[0]:.3f}"
+        tcr = ""
+        if r.get("ours_tc_rho"):
+            tcr = f"{tc_rho_text(r['ours_tc_rho'])} | {tc_rho_text(r.get('peer_tc_rho', []))}"
         print(f"{r['what']:44} {r['peer']:>20} {runner.fmt_spread(r['ours']):>24} "
-              f"{runner.fmt_spread(r.get('peer_times', [])):>26} {ratio:6.2f}  {obj:>30}  {rec:>22}")
+              f"{runner.fmt_spread(r.get('peer_times', [])):>26} {ratio:6.2f}  {obj:>30}  {rec:>22}  {tcr:>34}")
 
 
 def main():

@@ -103,6 +103,42 @@ class Objectives(unittest.TestCase):
         self.assertAlmostEqual(ob.sammon_stress(x, y), sam, places=5)
 
 
+class RankQuality(unittest.TestCase):
+    @staticmethod
+    def brute(x, y, k):
+        """Venna & Kaski's T and C from full rankings (ties by index), the textbook way."""
+        n = len(x)
+        def ranking(z):
+            d = ((z[:, None] - z[None]) ** 2).sum(-1)
+            order = [sorted((j for j in range(n) if j != i), key=lambda j: (d[i, j], j)) for i in range(n)]
+            return [{j: r + 1 for r, j in enumerate(o)} for o in order], [set(o[:k]) for o in order]
+        rx, kx = ranking(x)
+        ry, ky = ranking(y)
+        scale = 2.0 / (n * k * (2 * n - 3 * k - 1))
+        t = 1 - scale * sum(rx[i][j] - k for i in range(n) for j in ky[i] - kx[i])
+        c = 1 - scale * sum(ry[i][j] - k for i in range(n) for j in kx[i] - ky[i])
+        return t, c
+
+    def test_trustworthiness_and_continuity_equal_the_textbook_definition(self):
+        x = blobs(90, dims=6)
+        y = np.random.default_rng(5).normal(size=(90, 2)) + x[:, :2] * 0.3
+        y[7] = y[3]  # a tie in the layout
+        t, c, _ = ob.RankQuality(x, k=5)(y)
+        bt, bc = self.brute(x, y, 5)
+        self.assertAlmostEqual(t, bt, places=12)
+        self.assertAlmostEqual(c, bc, places=12)
+
+    def test_a_scaled_copy_is_perfect_and_noise_is_about_a_half(self):
+        x = np.random.default_rng(6).normal(size=(400, 2))
+        q = ob.RankQuality(x, sample=300)
+        for v in q(3.0 * x):
+            self.assertAlmostEqual(v, 1.0, places=12)
+        t, c, rho = q(np.random.default_rng(7).normal(size=(400, 2)))
+        self.assertAlmostEqual(t, 0.5, delta=0.05)
+        self.assertAlmostEqual(c, 0.5, delta=0.05)
+        self.assertLess(abs(rho), 0.1)
+
+
 class Runner(unittest.TestCase):
     def test_interleaves_and_summarises(self):
         calls = []

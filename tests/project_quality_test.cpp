@@ -147,6 +147,13 @@ TEST(RankQuality, EqualsTheDefinitionOn500Points) {
   EXPECT_LT(q.trustworthiness, 0.99);
   // The thread count does not change the figures.
   EXPECT_EQ(rank_quality(x, y, xn, yn, {.k = 10, .threads = 1}).trustworthiness, q.trustworthiness);
+  // A layout on a coarse grid (many exactly tied distances; the index decides, as in the lists) and
+  // data far from the origin (the single-precision screen's worst case: large norms, small gaps).
+  const Matrix grid = y.array().round();
+  const Matrix far = (x.array() + 1000.0f).matrix();
+  const auto gn = knn::build_knn(grid, {.k = 10}), fn = knn::build_knn(far, {.k = 10});
+  EXPECT_NEAR(rank_agreement(grid, gn, xn, 10, 2), brute_trustworthiness(grid, x, 10), 1e-12);
+  EXPECT_NEAR(rank_agreement(far, fn, yn, 10, 2), brute_trustworthiness(far, y, 10), 1e-12);
 }
 
 TEST(RankQuality, KnownCases) {

@@ -509,6 +509,10 @@ void LayoutPool::preload(const LayoutKey& key, std::shared_ptr<const LayoutResul
   version_.fetch_add(1, std::memory_order_acq_rel);
 }
 
+std::shared_ptr<const knn::NeighborList> LayoutPool::cached_neighbors(const std::string& layer, int frame, int k) const {
+  return impl_->knn_cache.find(layer, layer == "input" ? 0 : frame, k);
+}
+
 std::shared_ptr<const std::vector<float>> LayoutPool::neighbourhood_change(const std::string& layer, int frame) {
   if (frame <= 0 || layer == "input" || static_cast<std::size_t>(frame) >= impl_->store->size()) return nullptr;
   const auto key = std::make_pair(layer, frame);

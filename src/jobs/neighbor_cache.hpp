@@ -21,6 +21,14 @@ class NeighborCache {
  public:
   static constexpr std::size_t kCachedLists = 12;
 
+  /// The cached list under (layer, frame) when it holds at least k neighbours, else nullptr; never
+  /// computes.
+  std::shared_ptr<const knn::NeighborList> find(const std::string& layer, int frame, int k) {
+    std::lock_guard lock(mutex_);
+    auto it = lists_.find(std::make_pair(layer, frame));
+    return it != lists_.end() && it->second.list->k >= k ? it->second.list : nullptr;
+  }
+
   /// The k nearest neighbours of `data`'s rows (at least k, or all but one point), cached under
   /// (layer, frame); computed with `threads` threads when not cached.
   std::shared_ptr<const knn::NeighborList> get(const std::string& layer, int frame, const Matrix& data, int k, int threads) {

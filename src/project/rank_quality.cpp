@@ -7,6 +7,7 @@
 #include <cstring>
 #include <numeric>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "epochscope/core/parallel.hpp"
@@ -23,24 +24,40 @@ void check_list(const knn::NeighborList& list, std::size_t n, const char* what) 
   }
 }
 
-// Ranks 1..n of `values` (>= 0; ties share their mean rank), as doubles. Sorted as 64-bit keys,
-// the value's float bits (which order non-negative floats) above the index: a fast integer sort.
-// Values that round to the same float count as tied (at 2M pairs, a change in rho below 1e-6).
+// Ranks 1..n of `values` (>= 0; ties share their mean rank), as doubles. The values' float bits
+// (which order non-negative floats) are sorted by an LSD radix sort, three 11-bit passes carrying the
+// index along. Values that round to the same float count as tied (at 2M pairs, a change in rho below
+// 1e-6).
 std::vector<double> ranks_of(const std::vector<double>& values) {
-  std::vector<std::uint64_t> keys(values.size());
-  for (std::size_t i = 0; i < values.size(); ++i) {
+  const std::size_t n = values.size();
+  std::vector<std::uint32_t> key(n), key2(n), index(n), index2(n);
+  for (std::size_t i = 0; i < n; ++i) {
     const auto f = static_cast<float>(values[i]);
-    std::uint32_t bits = 0;
-    std::memcpy(&bits, &f, sizeof bits);
-    keys[i] = (static_cast<std::uint64_t>(bits) << 32) | static_cast<std::uint32_t>(i);
+    std::memcpy(&key[i], &f, sizeof f);
+    index[i] = static_cast<std::uint32_t>(i);
   }
-  std::sort(keys.begin(), keys.end());
-  std::vector<double> rank(values.size());
-  for (std::size_t i = 0; i < keys.size();) {
+  constexpr int kBits = 11;
+  constexpr std::uint32_t kMask = (1u << kBits) - 1;
+  std::vector<std::size_t> start(std::size_t{1} << kBits);
+  for (int shift = 0; shift < 32; shift += kBits) {
+    std::fill(start.begin(), start.end(), 0);
+    for (std::size_t i = 0; i < n; ++i) ++start[(key[i] >> shift) & kMask];
+    std::size_t sum = 0;
+    for (auto& s : start) sum += std::exchange(s, sum);
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::size_t to = start[(key[i] >> shift) & kMask]++;
+      key2[to] = key[i];
+      index2[to] = index[i];
+    }
+    key.swap(key2);
+    index.swap(index2);
+  }
+  std::vector<double> rank(n);
+  for (std::size_t i = 0; i < n;) {
     std::size_t j = i + 1;
-    while (j < keys.size() && (keys[j] >> 32) == (keys[i] >> 32)) ++j;
+    while (j < n && key[j] == key[i]) ++j;
     const double mean = 0.5 * static_cast<double>(i + j - 1) + 1.0;
-    for (std::size_t t = i; t < j; ++t) rank[keys[t] & 0xffffffffu] = mean;
+    for (std::size_t t = i; t < j; ++t) rank[index[t]] = mean;
     i = j;
   }
   return rank;
@@ -57,34 +74,59 @@ double rank_agreement(const Matrix& space, const knn::NeighborList& space_nn, co
   if (n < 4 || k < 1 || 2 * static_cast<std::size_t>(k) >= n) {
     throw Error("rank quality: needs k >= 1 and more than 2k points (k " + std::to_string(k) + ", " + std::to_string(n) + " points)");
   }
-  const MatrixD x = space.cast<double>();
-  const Eigen::VectorXd norms = x.rowwise().squaredNorm();
+  // Distances are screened in single precision (one float product per block of rows, twice as
+  // fast as double and half the memory) and decided in double: a point whose screened distance lies
+  // within the product's error bound of an intruder's distance is measured again exactly, so every
+  // rank is what a double-precision brute-force count gives.
+  const Matrix& x = space;
+  const auto dims = static_cast<std::size_t>(x.cols());
+  std::vector<double> norms(n);
+  for (std::size_t i = 0; i < n; ++i) norms[i] = x.row(static_cast<Eigen::Index>(i)).cast<double>().squaredNorm();
+  // |float dot - dot| <= dims * 2^-24 * |a| |b| <= dims * 2^-24 * (|a|^2 + |b|^2) / 2, with room to spare.
+  const double slack = 2.0 * static_cast<double>(dims + 4) * std::ldexp(1.0, -24);
+  auto exact = [&](std::size_t i, std::size_t m) {
+    const float* a = x.data() + i * dims;
+    const float* c = x.data() + m * dims;
+    double sum = 0;
+    for (std::size_t t = 0; t < dims; ++t) {
+      const double diff = static_cast<double>(a[t]) - static_cast<double>(c[t]);
+      sum += diff * diff;
+    }
+    return sum;
+  };
+  // Only the points whose two lists differ can cost anything, so only their rows are computed.
+  std::vector<std::uint32_t> active;
+  for (std::size_t i = 0; i < n; ++i) {
+    for (int j = 0; j < k; ++j) {
+      const std::int32_t m = other.index(i, j);
+      bool own = false;
+      for (int t = 0; t < k && !own; ++t) own = space_nn.index(i, t) == m;
+      if (!own) {
+        active.push_back(static_cast<std::uint32_t>(i));
+        break;
+      }
+    }
+  }
   constexpr std::size_t kBlock = 256;
-  const std::size_t blocks = (n + kBlock - 1) / kBlock;
+  const std::size_t blocks = (active.size() + kBlock - 1) / kBlock;
   std::vector<double> cost(blocks, 0.0);
   parallel_for(threads, blocks, [&](std::size_t b, int) {
-    const std::size_t begin = b * kBlock, end = std::min(n, begin + kBlock);
+    const std::size_t begin = b * kBlock, end = std::min(active.size(), begin + kBlock);
     const auto rows = static_cast<Eigen::Index>(end - begin);
-    // Squared distances of this block's points to every point, one product for the block.
-    // (Without the norms, added per point below: a pass over the block less.)
-    const MatrixD dots = -2.0 * x.middleRows(static_cast<Eigen::Index>(begin), rows) * x.transpose();
-    // The same expression, in the same order, as the pass below: a point compares equal to itself.
-    auto d2 = [&](Eigen::Index r, std::size_t m) {
-      return norms[r + static_cast<Eigen::Index>(begin)] + dots(r, static_cast<Eigen::Index>(m)) + norms[static_cast<Eigen::Index>(m)];
-    };
-    std::vector<std::int32_t> own(static_cast<std::size_t>(k));
+    Matrix block(rows, x.cols());
+    for (Eigen::Index r = 0; r < rows; ++r) block.row(r) = x.row(active[begin + static_cast<std::size_t>(r)]);
+    const Matrix dots = block * x.transpose();  // rows x n, float
     std::vector<std::pair<double, std::int32_t>> intruders;
-    std::vector<double> thresholds;
     std::vector<std::size_t> buckets(static_cast<std::size_t>(k) + 1), ties(static_cast<std::size_t>(k));
-    for (std::size_t i = begin; i < end; ++i) {
-      for (int j = 0; j < k; ++j) own[static_cast<std::size_t>(j)] = space_nn.index(i, j);
+    for (std::size_t a = begin; a < end; ++a) {
+      const std::size_t i = active[a];
       intruders.clear();
-      const auto row = static_cast<Eigen::Index>(i - begin);
+      // Every listed point is ranked, not only those missing from `own`: where distances tie at the
+      // k-th, the lists may break the tie otherwise than by index; the rank decides.
       for (int j = 0; j < k; ++j) {
         const std::int32_t m = other.index(i, j);
-        if (std::find(own.begin(), own.end(), m) == own.end()) intruders.push_back({d2(row, static_cast<std::size_t>(m)), m});
+        intruders.push_back({exact(i, static_cast<std::size_t>(m)), m});
       }
-      if (intruders.empty()) continue;
       // Rank of an intruder: 1 + the points nearer to i than it (ties: the lower index first, as the
       // neighbour lists order them). One pass over the row: each point lands in the bucket of how
       // many (sorted) intruder distances it reaches; a prefix sum then counts the nearer ones.
@@ -95,29 +137,46 @@ double rank_agreement(const Matrix& space, const knn::NeighborList& space_nn, co
       std::array<double, 16> padded;
       padded.fill(std::numeric_limits<double>::infinity());
       for (std::size_t t = 0; t < count && t < 16; ++t) padded[t] = intruders[t].first;
-      std::fill(buckets.begin(), buckets.end(), 0);
-      std::fill(ties.begin(), ties.end(), 0);
-      const double* row_dots = dots.data() + static_cast<std::size_t>(row) * n;
-      const double own_norm = norms[static_cast<Eigen::Index>(i)];
-      const double* all_norms = norms.data();
-      for (std::size_t m = 0; m < n; ++m) {
-        if (m == i) continue;
-        const double d = own_norm + row_dots[m] + all_norms[m];
-        std::size_t pos = 0;  // thresholds <= d
+      auto at_or_below = [&](double d) {
+        std::size_t pos = 0;
         if (count <= 16) {
           for (std::size_t t = 0; t < 16; ++t) pos += padded[t] <= d ? 1u : 0u;
         } else {
           while (pos < count && intruders[pos].first <= d) ++pos;
         }
-        ++buckets[pos];
-        for (std::size_t t = pos; t > 0 && intruders[t - 1].first == d; --t) {  // an exact tie: index decides
-          if (m < static_cast<std::size_t>(intruders[t - 1].second)) ++ties[t - 1];
+        return pos;
+      };
+      std::fill(buckets.begin(), buckets.end(), 0);
+      std::fill(ties.begin(), ties.end(), 0);
+      const float* row_dots = dots.data() + (a - begin) * n;
+      const double own_norm = norms[i];
+      const double farthest = intruders[count - 1].first;
+      std::size_t beyond = 0;  // points farther than every intruder (most of them, in a good layout)
+      for (std::size_t m = 0; m < n; ++m) {
+        if (m == i) continue;
+        const double sum = own_norm + norms[m];
+        const double screened = sum - 2.0 * static_cast<double>(row_dots[m]);
+        const double margin = slack * sum;
+        if (screened - margin > farthest) {
+          ++beyond;
+          continue;
         }
+        std::size_t pos = at_or_below(screened - margin);
+        if (pos < count && intruders[pos].first <= screened + margin) {  // too close to call: measure
+          const double d = exact(i, m);
+          pos = at_or_below(d);
+          for (std::size_t t = pos; t > 0 && intruders[t - 1].first == d; --t) {  // an exact tie: index decides
+            if (m < static_cast<std::size_t>(intruders[t - 1].second)) ++ties[t - 1];
+          }
+        }
+        ++buckets[pos];
       }
+      buckets[count] += beyond;
       std::size_t nearer = 0;
       for (std::size_t t = 0; t < count; ++t) {
-        nearer += buckets[t];  // points strictly nearer than intruder t
-        cost[b] += static_cast<double>(nearer + ties[t] + 1) - static_cast<double>(k);
+        nearer += buckets[t];  // points strictly nearer than intruder t (or tied and later)
+        // A listed point tied with the k-th nearest may rank within k: it is no intruder.
+        cost[b] += std::max(0.0, static_cast<double>(nearer + ties[t] + 1) - static_cast<double>(k));
       }
     }
   });
@@ -126,7 +185,7 @@ double rank_agreement(const Matrix& space, const knn::NeighborList& space_nn, co
   return 1.0 - 2.0 / (nd * kd * (2.0 * nd - 3.0 * kd - 1.0)) * total;
 }
 
-double distance_spearman(const Matrix& a, const Matrix& b, int points, std::uint64_t seed) {
+double distance_spearman(const Matrix& a, const Matrix& b, int points, std::uint64_t seed, int threads) {
   if (a.rows() != b.rows()) throw Error("distance Spearman: the two spaces hold different points");
   const auto n = static_cast<std::size_t>(a.rows());
   std::vector<std::uint32_t> pick(n);
@@ -151,9 +210,10 @@ double distance_spearman(const Matrix& a, const Matrix& b, int points, std::uint
     }
     return d;
   };
-  const auto da = pair_distances(a), db = pair_distances(b);
-  if (da.size() < 2) return std::numeric_limits<double>::quiet_NaN();
-  const auto ra = ranks_of(da), rb = ranks_of(db);  // squared distances rank as distances do
+  // Each space's distances and ranks on a thread of its own (squared distances rank as distances do).
+  std::vector<double> ra, rb;
+  parallel_for(threads, 2, [&](std::size_t side, int) { (side == 0 ? ra : rb) = ranks_of(pair_distances(side == 0 ? a : b)); });
+  if (ra.size() < 2) return std::numeric_limits<double>::quiet_NaN();
   const double mean = 0.5 * (static_cast<double>(ra.size()) + 1.0);
   double sab = 0, saa = 0, sbb = 0;
   for (std::size_t t = 0; t < ra.size(); ++t) {
@@ -172,7 +232,7 @@ RankQuality rank_quality(const Matrix& data, const Matrix& layout, const knn::Ne
   RankQuality q;
   q.trustworthiness = rank_agreement(data, data_nn, layout_nn, options.k, options.threads);
   q.continuity = rank_agreement(layout, layout_nn, data_nn, options.k, options.threads);
-  q.spearman = distance_spearman(data, layout, options.spearman_points, options.seed);
+  q.spearman = distance_spearman(data, layout, options.spearman_points, options.seed, options.threads);
   return q;
 }
 

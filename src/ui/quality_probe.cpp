@@ -1,5 +1,8 @@
 #include "epochscope/ui/quality_probe.hpp"
 
+#include <algorithm>
+#include <thread>
+
 #include <fmt/format.h>
 
 #include "epochscope/store/layers.hpp"
@@ -7,7 +10,8 @@
 namespace epochscope::ui {
 
 void QualityProbe::request(jobs::TaskRunner& tasks, std::shared_ptr<const store::EpochStore> source, store::FramePtr frame,
-                           const std::string& layer, std::shared_ptr<const Matrix> positions) {
+                           const std::string& layer, std::shared_ptr<const Matrix> positions,
+                           std::shared_ptr<const knn::NeighborList> data_nn) {
   if (positions == nullptr || frame == nullptr || source == nullptr || covers(positions.get())) return;
   for_ = positions;
   value_.reset();
@@ -19,13 +23,15 @@ void QualityProbe::request(jobs::TaskRunner& tasks, std::shared_ptr<const store:
     task_.reset();
     return;
   }
-  task_ = tasks.submit([source, frame, values, positions] {
+  task_ = tasks.submit([source, frame, values, positions, data_nn] {
     const Matrix input = values == nullptr ? store::input_values(source->points()) : Matrix();
     const Matrix& data = values != nullptr ? *values : input;
     if (data.rows() != positions->rows()) throw Error("the layout and the layer hold different points");
-    const auto data_nn = knn::build_knn(data, {.k = 10});
-    const auto layout_nn = knn::build_knn(*positions, {.k = 10});
-    return project::rank_quality(data, *positions, data_nn, layout_nn);
+    const int threads = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+    const bool cached = data_nn != nullptr && data_nn->n == static_cast<std::size_t>(data.rows());
+    const auto own_nn = cached ? knn::NeighborList{} : knn::build_knn(data, {.k = 10, .threads = threads});
+    const auto layout_nn = knn::build_knn(*positions, {.k = 10, .threads = threads});
+    return project::rank_quality(data, *positions, cached ? *data_nn : own_nn, layout_nn, {.threads = threads});
   });
 }
 

@@ -243,7 +243,11 @@ void ProjectionView::draw_header(UiContext& ctx, UiState& state) {
     fitted_text(readouts, w, explanation.c_str());
     ctx.hooks[fmt::format("view{}_readouts", slot_)] = last_item_rect();
     if (ImGui::IsItemHovered() && ctx.tasks != nullptr && shown_frame_ >= 0 && shown_frame_ < ctx.frame_count() && !is_pixels()) {
-      quality_.request(*ctx.tasks, ctx.store, ctx.frames[static_cast<std::size_t>(shown_frame_)], config_.layer, a_.positions);
+      if (!quality_.covers(a_.positions.get())) {  // the layer's neighbours, when the pool has them
+        auto data_nn = ctx.pool != nullptr ? ctx.pool->cached_neighbors(config_.layer, shown_frame_, 10) : nullptr;
+        quality_.request(*ctx.tasks, ctx.store, ctx.frames[static_cast<std::size_t>(shown_frame_)], config_.layer,
+                         a_.positions, std::move(data_nn));
+      }
     }
     if (quality_.covers(shown)) ctx.animating = ctx.animating || quality_.figures(shown) == nullptr;
     if (const auto* q = quality_.figures(shown)) {

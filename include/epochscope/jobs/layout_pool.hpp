@@ -124,6 +124,10 @@ class LayoutPool {
   /// cannot be known (frame 0, the input layer, a frame that cannot be read back).
   std::shared_ptr<const std::vector<float>> neighbourhood_change(const std::string& layer, int frame);
 
+  /// The exact neighbour list (at least k per point) the workers already made for `layer` at
+  /// `frame`, or nullptr when none is cached; never computes one.
+  std::shared_ptr<const knn::NeighborList> cached_neighbors(const std::string& layer, int frame, int k) const;
+
   /// Latest layout of `frame` in this chain (intermediate or final), nullptr if none yet.
   std::shared_ptr<const LayoutResult> get(const LayoutKey& key, int frame) const;
   ChainStatus status(const LayoutKey& key) const;

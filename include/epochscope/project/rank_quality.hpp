@@ -8,9 +8,13 @@
 //  - Spearman's rho between the pairwise distances in the data and in the layout over a fixed
 //    random sample of points (a Shepard diagram's summary; ties get their mean rank).
 // Exact: the ranks come from every point's distances to all others, in row blocks through one
-// double-precision matrix product each (no N x N matrix is held), so they are what a brute-force
-// count gives. The neighbour lists are the ones the pool already has (their first k are used).
-// Cost at 10,000 points: about N^2 (D + d) multiply-adds, so it runs off the window's thread.
+// single-precision matrix product each (no N x N matrix is held), screened against the listed
+// points' distances with the product's error bound; a point too close to call is measured again in
+// double precision, so the ranks are what a brute-force double-precision count gives (ties: the
+// lower index first). Only points whose two lists differ are ranked. The neighbour lists are the
+// ones the pool already has (their first k are used). Cost at 10,000 points: about N^2 D
+// multiply-adds for T, N^2 d for C; on 2 cores about 0.5 s for a 64-d layer and a good layout, 1.4 s
+// for a random layout (the worst case); rho about 0.1 s (a radix sort). Off the window's thread.
 #pragma once
 
 #include <cstdint>
@@ -47,7 +51,8 @@ double rank_agreement(const Matrix& space, const knn::NeighborList& space_nn, co
                       int threads = 1);
 
 /// Spearman's rho between the pairwise distances in `a` and in `b` over `points` points drawn
-/// without replacement with `seed` (all when N is smaller). NaN when either has no spread.
-double distance_spearman(const Matrix& a, const Matrix& b, int points = 2000, std::uint64_t seed = 1);
+/// without replacement with `seed` (all when N is smaller). NaN when either has no spread. The two
+/// spaces are ranked on two threads when `threads` allows; the result does not depend on it.
+double distance_spearman(const Matrix& a, const Matrix& b, int points = 2000, std::uint64_t seed = 1, int threads = 1);
 
 }  // namespace epochscope::project

@@ -16,9 +16,11 @@ namespace epochscope::ui {
 class QualityProbe {
  public:
   /// Starts the figures for `positions` (the layout of `layer` at `frame`) unless they are known or
-  /// under way; a different layout replaces the one before.
+  /// under way; a different layout replaces the one before. `data_nn`: the layer's neighbour list
+  /// when the layout pool has it (nullptr: the task makes one). The task uses every core.
   void request(jobs::TaskRunner& tasks, std::shared_ptr<const store::EpochStore> source, store::FramePtr frame,
-               const std::string& layer, std::shared_ptr<const Matrix> positions);
+               const std::string& layer, std::shared_ptr<const Matrix> positions,
+               std::shared_ptr<const knn::NeighborList> data_nn = nullptr);
   /// Whether figures exist or are under way for exactly this layout.
   bool covers(const Matrix* positions) const { return positions != nullptr && positions == for_.get(); }
   /// "trustworthiness 0.912  continuity 0.975  distance rho 0.845 (k = 10, 2,000 points)", or
