@@ -7,7 +7,7 @@ BASE_PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config git
   clang libclang-rt-14-dev  # `make fuzz`: clang and its libFuzzer/sanitizer runtimes (only recommended by clang)
   libtorch-dev libimgui-dev libglfw3-dev python3-glad libeigen3-dev libflann-dev liblz4-dev
-  libmsgpack-cxx-dev libboost-dev libgtest-dev libcli11-dev libfmt-dev libspdlog-dev libstb-dev
+  libfftw3-dev libmsgpack-cxx-dev libboost-dev libgtest-dev libcli11-dev libfmt-dev libspdlog-dev libstb-dev
   nlohmann-json3-dev zlib1g-dev
   python3-torch python3-numpy python3-msgpack
   python3-venv python3-setuptools python3-pytest  # tests/python_package_test.sh: pip install ./python in a fresh venv, pytest there

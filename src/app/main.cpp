@@ -232,6 +232,14 @@ int main(int argc, char** argv) {
                                                                 {"random", epochscope::project::TsneInit::random}};
   project_cmd->add_option("--tsne-init", ms.tsne.init, "t-SNE initialisation: pca or random")
       ->transform(CLI::CheckedTransformer(inits, CLI::ignore_case))->default_str("pca");
+  std::map<std::string, epochscope::project::TsneRepulsion> repulsions = {
+      {"auto", epochscope::project::TsneRepulsion::automatic},
+      {"bh", epochscope::project::TsneRepulsion::barnes_hut},
+      {"fft", epochscope::project::TsneRepulsion::fft}};
+  project_cmd->add_option("--tsne-repulsion", ms.tsne.repulsion,
+                          "t-SNE repulsion: bh (Barnes-Hut), fft (FFT interpolation, 2-D only) or auto (fft in 2-D "
+                          "from " + std::to_string(epochscope::project::kTsneFftMinPoints) + " points)")
+      ->transform(CLI::CheckedTransformer(repulsions, CLI::ignore_case))->default_str("auto");
   project_cmd->add_option("--n-neighbors", ms.umap.n_neighbors, "UMAP neighbours")->check(CLI::Range(2, 500))
       ->capture_default_str();
   project_cmd->add_option_function<int>(

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "epochscope/project/barnes_hut.hpp"
+#include "epochscope/project/fft_repulsion.hpp"
 #include "epochscope/project/pca.hpp"
 
 namespace epochscope::project {
@@ -237,6 +238,7 @@ class Tsne final : public Projection {
       throw Error("t-SNE: negative iteration count");
     if (!(o.early_exaggeration > 0) || !(o.exaggeration > 0)) throw Error("t-SNE: exaggeration must be > 0");
     if (!(o.lambda >= 0)) throw Error("t-SNE: lambda must be >= 0");
+    if (o.dims == 2) FftRepulsion{o.fft};  // throws on bad FFT options now rather than at initialize()
   }
 
   Matrix initialize(const ProjectionInput& input) override {
@@ -251,6 +253,7 @@ class Tsne final : public Projection {
       }
       if (!input.warm_start->allFinite()) throw Error("t-SNE: warm start holds NaN or Inf values");
     }
+    const bool use_fft = tsne_uses_fft(opt_, n);
     const auto nn = neighbors(input);
     // Few points: the perplexity shrinks to what the neighbour lists can hold.
     const double perplexity = std::max(1.0, std::min(opt_.perplexity, (nn.k - 1) / 3.0 + 1e-9));
@@ -259,6 +262,8 @@ class Tsne final : public Projection {
     // Nothing above changed the object: a throw leaves it as it was.
     n_ = n;
     p_ = std::move(p);
+    fft_.reset();
+    if (use_fft) fft_ = std::make_unique<FftRepulsion>(opt_.fft);
     warm_ = input.warm_start != nullptr;
     prev_ = warm_ ? y : Matrix();
     lr_ = opt_.learning_rate.value_or(std::max(200.0, static_cast<double>(n_) / opt_.early_exaggeration));
@@ -286,12 +291,17 @@ class Tsne final : public Projection {
   int iteration() const override { return iter_; }
   int total_iterations() const override { return total_; }
 
-  // KL(P || Q) with Q's normaliser Z taken from one Barnes-Hut pass (an estimate, as in openTSNE).
+  // KL(P || Q) with Q's normaliser Z taken from one pass of the repulsion in use (an estimate, as
+  // in openTSNE).
   ProjectionStats stats(const Matrix& y) const override {
     if (p_.n == 0 || static_cast<std::size_t>(y.rows()) != n_ || y.cols() != opt_.dims) return {"KL divergence", 0};
-    BarnesHut bh({.dims = opt_.dims, .theta = opt_.theta});
     std::vector<float> f(n_ * static_cast<std::size_t>(opt_.dims)), s(n_);
-    bh.compute(y.data(), n_, RepulsionKernel::student_t, f.data(), s.data());
+    if (fft_) {
+      FftRepulsion(fft_->options()).compute(y.data(), n_, f.data(), s.data());
+    } else {
+      BarnesHut({.dims = opt_.dims, .theta = opt_.theta})
+          .compute(y.data(), n_, RepulsionKernel::student_t, f.data(), s.data());
+    }
     const double z = std::accumulate(s.begin(), s.end(), 0.0);
     double kl = 0;
     for (std::size_t i = 0; i < n_; ++i) {
@@ -349,7 +359,11 @@ class Tsne final : public Projection {
     const auto momentum = static_cast<float>(early ? opt_.early_momentum : opt_.momentum);
     const auto lr = static_cast<float>(lr_);
     const float* pos = y.data();
-    bh_.compute(pos, n_, RepulsionKernel::student_t, rep_.data(), sums_.data(), &team_);
+    if (fft_) {
+      fft_->compute(pos, n_, rep_.data(), sums_.data(), &team_);
+    } else {
+      bh_.compute(pos, n_, RepulsionKernel::student_t, rep_.data(), sums_.data(), &team_);
+    }
     double z = 0;
     for (float s : sums_) z += s;
     const auto inv_z = static_cast<float>(1.0 / std::max(z, 1e-300));
@@ -390,6 +404,7 @@ class Tsne final : public Projection {
   AttractFn attract_ = nullptr;
   ThreadTeam team_;
   BarnesHut bh_;
+  std::unique_ptr<FftRepulsion> fft_;  ///< set when this layout uses the FFT repulsion
   SparseAffinities p_;
   std::size_t n_ = 0;
   int iter_ = 0, total_ = 0;
@@ -400,6 +415,16 @@ class Tsne final : public Projection {
 };
 
 }  // namespace
+
+bool tsne_uses_fft(const TsneOptions& options, std::size_t n) {
+  if (options.dims != 2) return false;
+  switch (options.repulsion) {
+    case TsneRepulsion::fft: return true;
+    case TsneRepulsion::barnes_hut: return false;
+    case TsneRepulsion::automatic: break;
+  }
+  return n >= kTsneFftMinPoints;
+}
 
 std::unique_ptr<Projection> make_tsne(const TsneOptions& options) { return std::make_unique<Tsne>(options); }
 

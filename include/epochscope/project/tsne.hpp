@@ -14,8 +14,11 @@
 // mean something stricter than in bhtsne: at theta = 1 the force error on a converged MNIST layout
 // is 1.6 %, against 2.5 % for a per-point test at 0.5 (full width of tight boxes; bhtsne's 0.5
 // compares the half width, so it is coarser still: 11 % with tight boxes).
-// stats(): KL(P || Q) over the non-zero P, with Q's normaliser Z from one Barnes-Hut pass (an
-// estimate, as openTSNE's; the exact Z needs all pairs).
+// Or, in 2-D, FFT-accelerated interpolation (fft_repulsion.hpp, FIt-SNE's method): options.repulsion,
+// automatic by default = FFT in 2-D from kTsneFftMinPoints points on (where it became the faster on
+// Fashion-MNIST layouts, see tsne.cpp), Barnes-Hut below and in 3-D.
+// stats(): KL(P || Q) over the non-zero P, with Q's normaliser Z from one pass of the repulsion in
+// use (an estimate, as openTSNE's; the exact Z needs all pairs).
 // Warm start (input.warm_start): starts from it, no early exaggeration, warm_iterations steps at
 // momentum 0.8, optional movement penalty (lambda / N) * sum_i ||y_i - warm_i||^2 (dynamic t-SNE).
 // Same options and input, same layout; slices equal one run; the thread count changes nothing
@@ -27,9 +30,20 @@
 #include <optional>
 #include <vector>
 
+#include "epochscope/project/fft_repulsion.hpp"
 #include "epochscope/project/projection.hpp"
 
 namespace epochscope::project {
+
+/// How t-SNE approximates its repulsive forces.
+enum class TsneRepulsion {
+  automatic,   ///< fft in 2-D with at least kTsneFftMinPoints points, else barnes_hut
+  barnes_hut,  ///< barnes_hut.hpp, at options.theta (2-D and 3-D)
+  fft,         ///< fft_repulsion.hpp with its default options (2-D only; 3-D falls back to barnes_hut)
+};
+
+/// automatic's threshold: from this many points on, 2-D layouts use the FFT repulsion.
+inline constexpr std::size_t kTsneFftMinPoints = 5000;
 
 enum class TsneInit {
   pca,     ///< first dims principal components, scaled to std 1e-4 along the first
@@ -48,6 +62,8 @@ struct TsneOptions {
   double early_momentum = 0.5;          ///< momentum during the early phase
   double momentum = 0.8;                ///< momentum afterwards and in warm starts
   double theta = 1.0;                   ///< Barnes-Hut opening angle (per-group test: see above)
+  TsneRepulsion repulsion = TsneRepulsion::automatic;  ///< Barnes-Hut or FFT interpolation (see above)
+  FftRepulsionOptions fft;              ///< the FFT repulsion's grid (fft_repulsion.hpp)
   TsneInit init = TsneInit::pca;        ///< cold-start layout
   int warm_iterations = 150;            ///< iterations when input.warm_start is given
   double lambda = 0;                    ///< warm starts: movement penalty (0 = none; 0.01 is mild, 0.1 freezes)
@@ -71,6 +87,9 @@ std::vector<float> conditional_affinities(const knn::NeighborList& neighbors, do
 
 /// P = (P_cond + P_cond^T) / 2N as a CSR matrix.
 SparseAffinities symmetrize_affinities(const knn::NeighborList& neighbors, const std::vector<float>& conditional);
+
+/// Whether t-SNE with these options lays out n points with the FFT repulsion (else Barnes-Hut).
+bool tsne_uses_fft(const TsneOptions& options, std::size_t n);
 
 std::unique_ptr<Projection> make_tsne(const TsneOptions& options = {});
 
