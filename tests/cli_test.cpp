@@ -85,7 +85,13 @@ TEST(Cli, TrainInfoExportEndToEnd) {
   const auto info = run("info '" + session.string() + "' --json", dir);
   ASSERT_EQ(info.code, 0) << info.err;
   const auto j = nlohmann::json::parse(info.out);
-  EXPECT_EQ(j["format_version"], "1.5");  // what io::SessionWriter writes (kFormatMinor)
+  EXPECT_EQ(j["format_version"], "1.6");  // what io::SessionWriter writes (kFormatMinor)
+  // Every frame (the untrained one too) holds the first convolution's filters.
+  EXPECT_EQ(j["filters"]["layer"], "conv1");
+  EXPECT_EQ(j["filters"]["shape"], nlohmann::json::array({32, 1, 3, 3}));
+  EXPECT_EQ(j["filters"]["frames"], 3);
+  EXPECT_GT(j["filters"]["bytes_per_frame"].get<double>(), 300.0);
+  EXPECT_LT(j["filters"]["bytes_per_frame"].get<double>(), 1400.0);
   EXPECT_EQ(j["finished"], true);  // `train` appends the end record
   EXPECT_EQ(j["end_reason"], "finished");
   EXPECT_EQ(j["dataset"], "data");  // a --data-dir run is recorded by the directory's name

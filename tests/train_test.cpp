@@ -91,6 +91,18 @@ TEST(Trainer, TwoEpochsLowerTheLossAndPublishWellShapedFrames) {
   EXPECT_LT(frames[2]->metrics.train_loss, frames[0]->metrics.train_loss * 0.8);
   EXPECT_GT(frames[2]->metrics.heldout_accuracy, frames[0]->metrics.heldout_accuracy);
   EXPECT_GT(frames[2]->metrics.wall_seconds, frames[1]->metrics.wall_seconds);
+  // Each frame holds the first convolution's 32 x 1 x 3 x 3 weights (frame 0: the untrained ones),
+  // and training changed them.
+  for (const auto& f : frames) {
+    const auto& b = f->filters;
+    EXPECT_EQ(b.layer, "conv1");
+    EXPECT_EQ(b.count, 32);
+    EXPECT_EQ(b.channels, 1);
+    EXPECT_EQ(b.height, 3);
+    EXPECT_EQ(b.width, 3);
+    EXPECT_EQ(store::filter_bank_problem(b), "");
+  }
+  EXPECT_NE(frames[0]->filters.weights, frames[2]->filters.weights);
   // The path in parameter space: one sketch before training and one per step (1000 / 50 = 20 an epoch).
   const auto path = store->trajectory().since(0);
   ASSERT_EQ(path.size(), 1u + 2 * 20);
@@ -126,6 +138,13 @@ TEST(Trainer, LearnsMnist1dWithThe1dCnn) {
   EXPECT_EQ(frames[4]->layer("hidden")->cols(), 64);
   EXPECT_LT(frames[4]->metrics.train_loss, frames[0]->metrics.train_loss * 0.8);
   EXPECT_GT(frames[4]->metrics.heldout_accuracy, 0.3);  // chance is 0.1
+  // A 1-D convolution's filters have kernel height 1: 32 x 1 x 1 x 5.
+  const auto& b = frames[4]->filters;
+  EXPECT_EQ(b.layer, "conv1");
+  EXPECT_EQ(b.count, 32);
+  EXPECT_EQ(b.height, 1);
+  EXPECT_EQ(b.width, 5);
+  EXPECT_EQ(b.weights.size(), 160u);
 }
 
 TEST(Trainer, SameSeedSameFrames) {
@@ -247,6 +266,12 @@ TEST(Trainer, EveryPresetRecordsEveryLayer) {
       EXPECT_TRUE(m->allFinite());
     }
     EXPECT_LT(frames[2]->metrics.train_loss, frames[0]->metrics.train_loss);
+    // The CNNs' frames hold their first convolution's filters; the MLP has none.
+    const bool mlp = c.model.preset == train::ModelPreset::mlp;
+    EXPECT_EQ(frames[2]->filters.empty(), mlp);
+    if (!mlp) {
+      EXPECT_EQ(frames[2]->filters.weights.size(), 32u * 9u);
+    }
     EXPECT_EQ(train::model_description(t.store()->points(), c.model).rfind(std::string(train::to_string(c.model.preset)) + ":", 0), 0u);
   }
 }

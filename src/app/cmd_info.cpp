@@ -34,6 +34,15 @@ int run_info(const std::filesystem::path& file, bool json) {
   const auto s = io::read_session(file);
   const auto& ps = *s.points;
   const double frames = static_cast<double>(std::max<std::size_t>(1, s.frames.size()));
+  // Format 1.6: the first convolution's filters, in the frames that hold them.
+  const store::FilterBank* filters = nullptr;
+  std::size_t filter_frames = 0;
+  for (const auto& f : s.frames) {
+    if (f->filters.empty()) continue;
+    if (filters == nullptr) filters = &f->filters;
+    ++filter_frames;
+  }
+  const double filter_bytes = filter_frames == 0 ? 0.0 : double(s.filter_bytes) / double(filter_frames);
   if (json) {
     nlohmann::ordered_json j;
     j["format_version"] = fmt::format("{}.{}", s.version_major, s.version_minor);
@@ -56,6 +65,14 @@ int run_info(const std::filesystem::path& file, bool json) {
     j["layers"] = layers;  // in depth order, input side first
     j["layer_kinds"] = kinds;
     j["bytes_per_point_per_frame"] = bytes;
+    if (filters != nullptr) {  // format 1.6
+      j["filters"] = {{"layer", filters->layer},
+                      {"shape", {filters->count, filters->channels, filters->height, filters->width}},
+                      {"frames", filter_frames},
+                      {"bytes_per_frame", filter_bytes}};
+    } else {
+      j["filters"] = nullptr;
+    }
     j["frames"] = nlohmann::ordered_json::array();
     for (const auto& f : s.frames) {
       j["frames"].push_back({{"index", f->index},
@@ -106,6 +123,10 @@ int run_info(const std::filesystem::path& file, bool json) {
     auto it = s.layer_bytes.find(l.name);
     const double b = it == s.layer_bytes.end() ? 0.0 : double(it->second) / frames / double(std::max<std::size_t>(1, ps.size()));
     fmt::print("          {:<24} {:.2f} bytes/point/frame\n", store::layer_label(ps, l.name), b);
+  }
+  if (filters != nullptr) {
+    fmt::print("filters   {}: {} x {} x {} x {} weights in {} frames, {:.0f} bytes a frame\n", filters->layer, filters->count,
+               filters->channels, filters->height, filters->width, filter_frames, filter_bytes);
   }
   if (!s.selections.empty()) {
     fmt::print("selections {}:", s.selections.size());

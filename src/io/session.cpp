@@ -12,6 +12,7 @@
 #include <msgpack.hpp>
 
 #include "epochscope/io/codec.hpp"
+#include "epochscope/store/filter_bank.hpp"
 #include "epochscope/store/layers.hpp"
 #include "epochscope/store/selection.hpp"
 #include "session_detail.hpp"
@@ -183,6 +184,33 @@ std::shared_ptr<store::PointSet> parse_header(const Obj& h, Session& s) {
   return ps;
 }
 
+// 1.6: the first convolution's weights, `data` an encoded count x (channels x height x width)
+// matrix. Every size is checked before the weights are allocated, every weight must be finite.
+store::FilterBank parse_filters(const Obj& o, Session& s) {
+  if (o.type != msgpack::type::MAP) throw Error("field 'filters' is not a map");
+  store::FilterBank b;
+  b.layer = get<std::string>(o, "layer");
+  b.count = get<int>(o, "count");
+  b.channels = get<int>(o, "channels");
+  b.height = get<int>(o, "height");
+  b.width = get<int>(o, "width");
+  if (auto problem = store::filter_shape_problem(b); !problem.empty()) throw Error(problem);
+  const auto encoded = get_matrix(need(o, "data"));
+  if (encoded.rows != static_cast<std::uint32_t>(b.count) || encoded.cols != b.filter_size()) {
+    throw Error("filters of '" + b.layer + "': data is " + std::to_string(encoded.rows) + " x " + std::to_string(encoded.cols) +
+                ", not " + std::to_string(b.count) + " x " + std::to_string(b.filter_size()) + " (filters x channels x height x width)");
+  }
+  try {
+    const Matrix m = decode_matrix(encoded, std::uint64_t{static_cast<std::uint32_t>(b.count)} * b.filter_size());
+    b.weights.assign(m.data(), m.data() + m.size());  // row-major: filter by filter
+  } catch (const Error& e) {
+    throw Error("filters of '" + b.layer + "': " + e.what());
+  }
+  if (auto problem = store::filter_bank_problem(b); !problem.empty()) throw Error(problem);
+  s.filter_bytes += encoded.data.size() + 4 * (encoded.lo.size() + encoded.step.size()) + 100;  // + keys and sizes
+  return b;
+}
+
 store::FramePtr parse_frame(const Obj& f, const store::PointSet& ps, Session& s) {
   auto frame = std::make_shared<store::Frame>();
   frame->index = get<int>(f, "index");
@@ -216,6 +244,7 @@ store::FramePtr parse_frame(const Obj& f, const store::PointSet& ps, Session& s)
     }
     frame->layers.emplace(info.name, std::move(mat));
   }
+  if (const Obj* filters = find(f, "filters")) frame->filters = parse_filters(*filters, s);  // 1.6, optional
   return frame;
 }
 

@@ -10,6 +10,7 @@
 #include <msgpack.hpp>
 
 #include "epochscope/io/codec.hpp"
+#include "epochscope/store/filter_bank.hpp"
 #include "epochscope/store/layers.hpp"
 #include "epochscope/io/session.hpp"
 #include "session_detail.hpp"
@@ -282,10 +283,12 @@ void SessionWriter::finish(std::size_t frames, const std::string& reason) {
 }
 
 FrameLocation SessionWriter::append(const store::Frame& frame) {
+  const auto& filters = frame.filters;
+  if (auto problem = store::filter_bank_problem(filters); !problem.empty()) throw Error(path_.string() + ": " + problem);
   msgpack::sbuffer buf;
   Packer pk(buf);
   const auto& m = frame.metrics;
-  pk.pack_map(13);
+  pk.pack_map(filters.empty() ? 13 : 14);
   pack_str(pk, "type"); pack_str(pk, "frame");
   pack_str(pk, "index"); pk.pack(frame.index);
   pack_str(pk, "epoch"); pk.pack(frame.epoch);
@@ -298,10 +301,26 @@ FrameLocation SessionWriter::append(const store::Frame& frame) {
   pack_str(pk, "wall_seconds"); pk.pack(m.wall_seconds);
   pack_str(pk, "epoch_seconds"); pk.pack(m.epoch_seconds);
   pack_str(pk, "predicted"); pack_bin(pk, frame.predicted.data(), frame.predicted.size());
+  std::uint64_t filter_bytes = 0;
+  if (!filters.empty()) {  // 1.6: the first convolution's weights, one filter a row (older readers skip them)
+    const std::size_t before = buf.size();
+    const auto fs = static_cast<Eigen::Index>(filters.filter_size());
+    const Matrix w = Eigen::Map<const Matrix>(filters.weights.data(), filters.count, fs);
+    pack_str(pk, "filters");
+    pk.pack_map(6);
+    pack_str(pk, "layer"); pack_str(pk, filters.layer);
+    pack_str(pk, "count"); pk.pack(filters.count);
+    pack_str(pk, "channels"); pk.pack(filters.channels);
+    pack_str(pk, "height"); pk.pack(filters.height);
+    pack_str(pk, "width"); pk.pack(filters.width);
+    pack_str(pk, "data"); pack_matrix(pk, encode_matrix(w, kFilterMaxError));
+    filter_bytes = buf.size() - before;
+  }
   pack_str(pk, "layers");
   pk.pack_map(static_cast<std::uint32_t>(frame.layers.size()));
   std::lock_guard lock(mutex_);
   last_layer_bytes_.clear();
+  last_filter_bytes_ = filter_bytes;
   for (const auto& [name, mat] : frame.layers) {
     const std::size_t before = buf.size();
     pack_str(pk, name);

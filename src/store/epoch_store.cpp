@@ -36,6 +36,7 @@ void EpochStore::evict_locked() {
     light->epoch = full.epoch;
     light->predicted = full.predicted;
     light->metrics = full.metrics;
+    light->filters = full.filters;  // a few KB: kept with the metrics
     for (const auto& [name, m] : full.layers) {
       if (!evictable(name)) light->layers.emplace(name, m);
     }

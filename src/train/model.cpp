@@ -56,6 +56,8 @@ struct ConvNet : NetImpl {
     return out->forward(drop->forward(hidden));
   }
 
+  torch::Tensor first_conv_weight() const override { return signal ? s_conv1->weight : conv1->weight; }
+
   bool signal = false;
   Activation act;
   nn::Conv2d conv1{nullptr}, conv2{nullptr};
@@ -116,6 +118,8 @@ struct CnnBn : NetImpl {
     if (taps) taps->push_back(y);
     return out->forward(drop->forward(y));
   }
+
+  torch::Tensor first_conv_weight() const override { return conv[0]->weight; }
 
   Activation act;
   nn::Conv2d conv[4] = {nullptr, nullptr, nullptr, nullptr};

@@ -28,6 +28,9 @@ struct NetImpl : torch::nn::Module {
   /// x: batch x 1 x h x w (images) or batch x 1 x w (signals). With `taps`, appends one tensor per
   /// recorded layer but logits and output.
   virtual torch::Tensor forward(const torch::Tensor& x, std::vector<torch::Tensor>* taps) = 0;
+  /// The first convolution's weight (count x channels x kh x kw, or count x channels x k for a 1-D
+  /// convolution); an undefined tensor for a network without convolutions.
+  virtual torch::Tensor first_conv_weight() const { return {}; }
 };
 
 /// The network `options` describes for inputs of this shape (validated by model_layers()).

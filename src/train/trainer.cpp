@@ -50,6 +50,28 @@ Matrix to_matrix(const torch::Tensor& t) {
   return m;
 }
 
+// The first convolution's weights as a frame keeps them (a 1-D convolution's with kernel height 1):
+// a copy of a few hundred floats. None for a network without one, or when a weight is not finite
+// (a diverged run: the format keeps only finite filters).
+store::FilterBank first_filters(const NetImpl& model, const std::vector<store::LayerInfo>& layers) {
+  store::FilterBank bank;
+  auto w = model.first_conv_weight();
+  const auto conv = std::find_if(layers.begin(), layers.end(), [](const auto& l) { return l.kind == store::LayerKind::conv; });
+  if (!w.defined() || conv == layers.end()) return bank;
+  w = w.detach().to(torch::kCPU, torch::kFloat32).contiguous();
+  if (w.dim() == 3) w = w.unsqueeze(2);  // count x channels x 1 x k
+  if (w.dim() != 4) return bank;
+  bank.layer = conv->name;
+  bank.count = static_cast<int>(w.size(0));
+  bank.channels = static_cast<int>(w.size(1));
+  bank.height = static_cast<int>(w.size(2));
+  bank.width = static_cast<int>(w.size(3));
+  const float* p = w.data_ptr<float>();
+  bank.weights.assign(p, p + w.numel());
+  if (!store::filter_bank_problem(bank).empty()) return {};
+  return bank;
+}
+
 }  // namespace
 
 InputShape input_shape(const store::PointSet& points) {
@@ -138,6 +160,7 @@ store::FramePtr Trainer::Impl::record(NetImpl& model, const torch::Tensor& track
   }
   if (recorded[taps.size() + 1]) frame->layers.emplace("output", store::softmax(lg));
   if (recorded[taps.size()]) frame->layers.emplace("logits", std::move(lg));
+  frame->filters = first_filters(model, net_layers);
   frame->metrics.epoch_seconds = epoch_seconds;
   frame->metrics.wall_seconds = std::chrono::duration<double>(Clock::now() - started).count();
   return frame;

@@ -1,6 +1,7 @@
 // Contract: what one training session is about (the tracked points: images, labels, split) and one
 // immutable frame of it (every tracked point's activations per layer after one epoch, plus the
-// epoch's metrics). Frames are shared as shared_ptr<const Frame> and never change once published.
+// epoch's metrics, and from format 1.6 the first convolution's filters). Frames are shared as
+// shared_ptr<const Frame> and never change once published.
 #pragma once
 
 #include <cmath>
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include "epochscope/core/matrix.hpp"
+#include "epochscope/store/filter_bank.hpp"
 
 namespace epochscope::store {
 
@@ -82,6 +84,10 @@ struct Frame {
   std::map<std::string, Matrix, std::less<>> layers;  ///< name -> points x width
   std::vector<std::uint8_t> predicted;                ///< argmax of the output per point
   FrameMetrics metrics;
+  /// The first convolution's weights at this frame (1.6); empty when the session has none (MLPs,
+  /// Python recorder sessions, imports, older files). Small (32 x 1 x 3 x 3 floats for the default
+  /// cnn): never evicted.
+  FilterBank filters;
 
   /// nullptr when the frame has no such layer.
   const Matrix* layer(std::string_view name) const {

@@ -1,7 +1,8 @@
 // Contract: trains a model (models.hpp: cnn by default) on its own thread and publishes one immutable frame per epoch (frame 0 is
-// the untrained network) into an EpochStore. Torch stays behind this header (pimpl): including it
-// costs nothing. Pause, resume and stop work from any thread; stop takes effect within a batch
-// (well under a second). progress() never blocks training.
+// the untrained network) into an EpochStore, each with the first convolution's weights when the model
+// has one. Torch stays behind this header (pimpl): including it costs nothing. Pause, resume and stop
+// work from any thread; stop takes effect within a batch (well under a second). progress() never
+// blocks training.
 #pragma once
 
 #include <cstdint>
