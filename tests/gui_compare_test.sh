@@ -3,7 +3,7 @@
 # the same tracked points:
 #   - `--session A --compare B`: a view switched to run B shows B's layers (falling back to its own
 #     when the view's layer is A's only); hover and selection in a view of A ring and trace the same
-#     point in the view of B; the loss chart shows both runs;
+#     point in the view of B; the loss chart shows both runs; A's Filters panel draws its 32 filters;
 #   - a run whose points differ is refused with a one-line reason, in the window and on stderr;
 #   - a compared run that is still being written is followed: its frames arrive in the window;
 #   - "Open session..." lists a folder's sessions and opens one (remembered as recent); a session
@@ -42,6 +42,12 @@ move "$x" "$y"
 py wait "j['hovered'] == $p and j['views'][1]['hovered_ring'] == $p" 10
 click
 py wait "j['selection'] == [$p] and len(j['views'][1]['trace_lengths']) == 1 and j['views'][1]['trace_lengths'][0] == 3" 10
+step "A's frames hold the cnn's first-layer filters: the Filters panel (left panel, scrolled down) draws all 32"
+read -r lx ly < <(py get '" ".join(str(int(v)) for v in ((j["hooks"]["neurons_header"][0] + j["hooks"]["neurons_header"][2]) / 2, j["hooks"]["neurons_header"][1] - 200))')
+move "$lx" "$ly"
+for _ in 1 2 3 4 5 6 7 8 9 10; do xdotool click 5; sleep 0.05; done
+click_hook filters_header
+py wait 'j["filters_drawn"] == 32 and j["filters_frame"] == j["frame"]' 10
 close
 
 step "a run over other points is refused with a one-line reason"

@@ -25,6 +25,8 @@ void write_test_state(const std::filesystem::path& path, const ui::UiContext& ct
   j["tooltip_point"] = ctx.tooltip_point;
   j["tooltip_text"] = ctx.tooltip_text;
   j["neurons_columns"] = ctx.neurons_columns;
+  j["filters_drawn"] = ctx.filters_drawn;
+  j["filters_frame"] = ctx.filters_frame;
   j["selection_rows"] = ctx.selection_rows;
   j["neighbours"] = ctx.neighbour_list;
   j["neighbours_of"] = ctx.neighbour_of;

@@ -258,6 +258,8 @@ void Workspace::draw(UiContext& ctx, UiState& state) {
   ctx.neighbour_list.clear();
   ctx.neighbour_of = -1;
   ctx.filter_kept = -1;
+  ctx.filters_drawn = -1;
+  ctx.filters_frame = -1;
   ctx.hooks.clear();
   state.on_frames(ctx.frame_count());
   if (state.advance(ctx.dt, ctx.frame_count())) ctx.animating = true;
@@ -343,7 +345,8 @@ void Workspace::draw(UiContext& ctx, UiState& state) {
   schedule_layer_redraws(ctx, state);
 }
 
-// The training panel: controls, loss and accuracy, the confusion matrix, the trajectory, t-SNE.
+// The training panel: controls, loss and accuracy, the confusion matrix, the neurons, the first
+// layer's filters, the trajectory, t-SNE.
 void Workspace::draw_left_panel(UiContext& ctx, UiState& state, ImVec2 size) {
   ImGui::BeginChild("training", size, true);
   ImGui::TextUnformatted("Training");
@@ -356,6 +359,9 @@ void Workspace::draw_left_panel(UiContext& ctx, UiState& state, ImVec2 size) {
   const bool neurons_open = ImGui::CollapsingHeader("Neurons");
   ctx.hooks["neurons_header"] = last_item_rect();
   if (neurons_open) neurons_.draw(ctx, state);
+  const bool filters_open = ImGui::CollapsingHeader("Filters (first conv layer)");
+  ctx.hooks["filters_header"] = last_item_rect();
+  if (filters_open) draw_filters_panel(ctx, state);
   const bool trajectory_open = ImGui::CollapsingHeader("Parameter trajectory");
   ctx.hooks["trajectory_header"] = last_item_rect();
   if (trajectory_open) draw_trajectory_panel(ctx, state);

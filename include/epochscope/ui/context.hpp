@@ -170,6 +170,8 @@ struct UiContext {
   bool tooltip_shown = false;   ///< a point tooltip was drawn this frame
   int tooltip_point = -1;
   std::vector<int> neurons_columns;
+  int filters_drawn = -1;            ///< filters the Filters panel drew this frame (-1: panel closed) (--test-state)
+  int filters_frame = -1;            ///< the frame whose filters it drew
   std::vector<int> selection_rows;
   std::vector<int> neighbour_list;   ///< the Neighbours panel's list (--test-state)
   int neighbour_of = -1;

@@ -3,7 +3,8 @@
 // Okabe-Ito colours (black left out) plus a light grey, a violet and an olive. Classes from ten on
 // (up to 256) get generated colours: hues a golden angle apart, in three saturation and three
 // brightness steps, so neighbouring class numbers never look alike (extra_class_color). The dimmed
-// grey is what non-highlighted points become.
+// grey is what non-highlighted points become. A sequential map (0..1) and a diverging one (-1..1,
+// for signed values such as weights) colour quantities.
 #pragma once
 
 #include <array>
@@ -78,6 +79,23 @@ inline Rgba8 sequential_color(float v) {
   };
   const Rgba8 a = stops[i], b = stops[i + 1];
   return {mix(a.r, b.r), mix(a.g, b.g), mix(a.b, b.b), mix(a.a, b.a)};
+}
+
+/// A diverging map for values in [-1, 1] (weights scaled by their largest magnitude): blue for
+/// negative, white at 0, red for positive, after ColorBrewer's RdBu. Values outside are clamped; NaN
+/// gives 0's colour.
+inline Rgba8 diverging_color(float v) {
+  constexpr std::array<Rgba8, 5> stops{{{33, 102, 172, 255}, {103, 169, 207, 255}, {247, 247, 247, 255},
+                                         {239, 138, 98, 255}, {178, 24, 43, 255}}};
+  if (!(v == v)) return stops[2];
+  const float x = (v <= -1.0f ? 0.0f : v >= 1.0f ? 1.0f : (v + 1.0f) * 0.5f) * 4.0f;
+  const auto i = static_cast<std::size_t>(x >= 4.0f ? 3.0f : x);
+  const float t = x - static_cast<float>(i);
+  auto mix = [t](std::uint8_t a, std::uint8_t b) {
+    return static_cast<std::uint8_t>(static_cast<float>(a) + (static_cast<float>(b) - static_cast<float>(a)) * t + 0.5f);
+  };
+  const Rgba8 a = stops[i], b = stops[i + 1];
+  return {mix(a.r, b.r), mix(a.g, b.g), mix(a.b, b.b), 255};
 }
 
 /// The colours of one look of the window: the dark theme (the default) or the high-contrast light

@@ -61,6 +61,11 @@ void draw_point_image(const UiContext& ctx, int point, float size);
 /// frame, first right at an epoch, an index): select what matches, or grey out the rest.
 void draw_filter_panel(UiContext& ctx, UiState& state);
 
+/// The first convolution's filters at the epoch bar's frame (Frame::filters) as a grid of small
+/// images (ui/filter_images.hpp), or their change since frame 0; each filter's index, norm and
+/// weights on hover; one line saying why when the session's frames hold none.
+void draw_filters_panel(UiContext& ctx, UiState& state);
+
 /// `text` cut to at most `bytes` bytes at a UTF-8 character boundary, with "..." when cut.
 std::string shortened_text(const std::string& text, std::size_t bytes);
 

@@ -71,6 +71,8 @@ struct UiState {
   // ---- neurons (the Neurons panel)
   std::string neurons_layer;           ///< the panel's layer; empty: view 1's (or the deepest hidden)
   bool neurons_by_selectivity = false;  ///< columns by selectivity alone, else grouped by preferred class
+  bool filters_shared_scale = false;    ///< the Filters panel: one colour scale for all, else each its own
+  bool filters_change = false;          ///< the Filters panel draws each weight's change since frame 0
   std::string unit_layer;              ///< with `unit`: every view colours its points by this unit
   int unit = -1;                       ///< -1: points in their class colours
   void clear_unit() { unit = -1; unit_layer.clear(); }
