@@ -83,6 +83,23 @@ step "click it: selected, with a trace in every view"
 click
 py wait "j['selection'] == [$point] and all(len(v['trace_lengths']) == 1 and v['trace_lengths'][0] >= 2 for v in j['views'])" 20
 
+step "the selection saved under a name goes into the live run's file"
+move 1100 400  # the right panel, scrolled to its last sections
+for _ in 1 2 3 4 5 6 7 8; do xdotool click 5; sleep 0.1; done
+sleep 0.5
+click_hook selection_header
+py wait "'selection_name' in j['hooks']" 10
+for _ in 1 2 3 4 5 6 7 8; do xdotool click 5; sleep 0.1; done
+sleep 0.5
+click_hook selection_name
+xdotool type --delay 60 "one"
+sleep 0.4
+click_hook selection_save
+py wait "j['saved_selections'].get('one') == [$point]" 10
+click_hook selection_header  # closed again
+move 1100 400
+for _ in 1 2 3 4 5 6 7 8; do xdotool click 4; sleep 0.1; done
+
 step "the epoch slider: click its left end -> frame 0, no longer following"
 read -r sx sy < <(py left epoch_slider)
 move "$sx" "$sy"
@@ -138,6 +155,7 @@ python3 - "$tmp/info.json" <<'PY'
 import json, sys
 j = json.load(open(sys.argv[1]))
 assert len(j["frames"]) == 5 and j["finished"] and j["end_reason"] == "finished", j
+assert j["selections"] == {"one": 1}, j["selections"]
 chains = j["layouts"]
 print("saved layouts:", chains)
 assert any(k.startswith(("tsne/", "umap/")) and v == 5 for k, v in chains.items()), chains

@@ -298,6 +298,17 @@ std::string DataSource::selections_error() const {
 }
 
 void DataSource::save_selection(store::NamedSelection selection, bool deleted) {
+  if (recorder_ != nullptr) {  // a live run: its recorder writes it between frames
+    auto kept = selection;
+    recorder_->add_selection(std::move(selection), deleted, [this, kept = std::move(kept), deleted](const std::string& error) mutable {
+      std::lock_guard lock(selections_mutex_);
+      selections_error_ = error;
+      if (!error.empty()) return;
+      if (deleted) store::remove_selection(selections_, kept.name);
+      else store::put_selection(selections_, std::move(kept));
+    });
+    return;
+  }
   if (layouts_ == nullptr) return;
   selection_writer_.submit([this, selection = std::move(selection), deleted]() mutable {
     std::string error;

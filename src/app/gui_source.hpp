@@ -44,8 +44,9 @@ class DataSource {
   std::shared_ptr<store::EpochStore> store() const { return store_; }
   /// The session's named selections (those read with it, then those saved or deleted here).
   std::vector<store::NamedSelection> selections() const;
-  /// Whether selections can be saved: a finished session file opened for appending.
-  bool can_save_selections() const { return layouts_ != nullptr; }
+  /// Whether selections can be saved: a live run's file while it is written, or a finished session
+  /// file opened for appending.
+  bool can_save_selections() const { return layouts_ != nullptr || recorder_ != nullptr; }
   /// Saves (or, with `deleted`, removes) a named selection in the session file, off the caller's
   /// thread; the list changes once it is written. The last failure, if any, in selections_error().
   void save_selection(store::NamedSelection selection, bool deleted);

@@ -31,7 +31,7 @@ io::SessionMeta session_meta(const TrainCommand& cmd, const store::PointSet& poi
 
 SessionRecorder::SessionRecorder(const std::filesystem::path& path, const store::PointSet& points,
                                  const io::SessionMeta& meta)
-    : path_(path), writer_(std::make_unique<io::SessionWriter>(path, points, meta)) {
+    : path_(path), writer_(std::make_unique<io::SessionWriter>(path, points, meta)), point_count_(points.size()) {
   bytes_ = writer_->bytes_written();
 }
 
@@ -66,6 +66,28 @@ std::optional<std::string> SessionRecorder::append_layout(const io::LayoutRecord
   if (!writer_) return std::nullopt;
   try {
     writer_->append_layout(layout);
+    bytes_ = writer_->bytes_written();
+    return std::nullopt;
+  } catch (const std::exception& e) {
+    writer_.reset();
+    return fmt::format("{}; training goes on in memory, nothing more is saved", e.what());
+  }
+}
+
+std::optional<std::string> SessionRecorder::append_selection(const store::NamedSelection& selection, bool deleted) {
+  if (!writer_) return "the session file is no longer written";
+  try {  // refused selections leave the file as it was and the writer going
+    if (deleted) {
+      if (!store::plausible_selection_name(selection.name)) return "not a selection name: '" + selection.name + "'";
+    } else {
+      store::validate(selection, point_count_);
+    }
+  } catch (const std::exception& e) {
+    return std::string(e.what());
+  }
+  try {
+    if (deleted) writer_->append_selection_deletion(selection.name);
+    else writer_->append_selection(selection);
     bytes_ = writer_->bytes_written();
     return std::nullopt;
   } catch (const std::exception& e) {
@@ -114,20 +136,28 @@ BackgroundRecorder::BackgroundRecorder(std::shared_ptr<const store::EpochStore> 
     };
     auto write_queued = [&] {
       std::vector<io::LayoutRecord> layouts;
+      std::vector<QueuedSelection> selections;
       {
         std::lock_guard lock(mutex_);
         layouts.swap(layouts_);
+        selections.swap(selections_);
       }
       for (const auto& l : layouts) {
         warn(rec->append_layout(l));
         if (rec->ok()) saved_layouts_.fetch_add(1);
+      }
+      for (auto& s : selections) {
+        const bool was_ok = rec->ok();
+        const auto why = rec->append_selection(s.selection, s.deleted);
+        if (was_ok && !rec->ok()) warn(why);  // the file failed: as for a frame
+        if (s.done) s.done(why.value_or(""));
       }
     };
     while (true) {
       {
         std::unique_lock lock(mutex_);
         // Wakes for a new frame within 50 ms, for a queued layout at once.
-        wake_.wait_for(lock, stop, std::chrono::milliseconds(50), [&] { return !layouts_.empty(); });
+        wake_.wait_for(lock, stop, std::chrono::milliseconds(50), [&] { return !layouts_.empty() || !selections_.empty(); });
       }
       while (written < store->size()) append_frame(written++);
       write_queued();
@@ -140,10 +170,10 @@ BackgroundRecorder::BackgroundRecorder(std::shared_ptr<const store::EpochStore> 
       write_queued();
       if (store->closed() && written == store->size()) {
         std::unique_lock lock(mutex_);
-        if (layouts_.empty()) {
-          // Training is over: layouts may still come while the window stays open.
-          wake_.wait(lock, stop, [&] { return !layouts_.empty(); });
-          if (stop.stop_requested() && layouts_.empty()) break;
+        if (layouts_.empty() && selections_.empty()) {
+          // Training is over: layouts and selections may still come while the window stays open.
+          wake_.wait(lock, stop, [&] { return !layouts_.empty() || !selections_.empty(); });
+          if (stop.stop_requested() && layouts_.empty() && selections_.empty()) break;
         }
       }
     }
@@ -167,6 +197,15 @@ void BackgroundRecorder::add_layout(io::LayoutRecord layout, bool provisional) {
       return;
     }
     layouts_.push_back(std::move(layout));
+  }
+  wake_.notify_one();
+}
+
+void BackgroundRecorder::add_selection(store::NamedSelection selection, bool deleted,
+                                       std::function<void(const std::string&)> done) {
+  {
+    std::lock_guard lock(mutex_);
+    selections_.push_back({std::move(selection), deleted, std::move(done)});
   }
   wake_.notify_one();
 }

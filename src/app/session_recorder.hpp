@@ -18,6 +18,7 @@
 
 #include "commands.hpp"
 #include "epochscope/io/session.hpp"
+#include "epochscope/store/selection.hpp"
 #include "epochscope/store/epoch_store.hpp"
 
 namespace epochscope::app {
@@ -37,6 +38,10 @@ class SessionRecorder {
   std::optional<std::string> append_trajectory(const store::EpochStore& store);
   /// Appends one final layout; the same failure rule as append().
   std::optional<std::string> append_layout(const io::LayoutRecord& layout);
+  /// Appends a named selection (or its deletion). A selection the session cannot hold (a bad name
+  /// or index) is refused with a one-line reason and nothing written; a write failure follows
+  /// append()'s rule.
+  std::optional<std::string> append_selection(const store::NamedSelection& selection, bool deleted);
   /// Appends the end record (`frames` frames were written; no more will come) so followers stop
   /// waiting; the same failure rule as append().
   std::optional<std::string> finish(std::size_t frames, const std::string& reason);
@@ -52,6 +57,7 @@ class SessionRecorder {
   std::filesystem::path path_;
   std::unique_ptr<io::SessionWriter> writer_;
   std::uint64_t bytes_ = 0;
+  std::size_t point_count_ = 0;
   io::FrameLocation last_location_;
   std::size_t trajectory_written_ = 0;
   std::map<std::string, double> layer_bytes_;
@@ -79,6 +85,10 @@ class BackgroundRecorder {
   /// (PCA's, refitted on the latest frame after every epoch) replaces the one held before for the
   /// same view and frame and is written when the recorder stops, so the file holds each frame once.
   void add_layout(io::LayoutRecord layout, bool provisional = false);
+  /// Queues a named selection (or, with `deleted`, its removal) for the file, written after the frames
+  /// published before it (thread-safe, never waits on the disk). `done` runs on the recorder's thread
+  /// with an empty string once it is written, or with the reason it was not.
+  void add_selection(store::NamedSelection selection, bool deleted, std::function<void(const std::string&)> done);
   /// Frames and layouts written and flushed so far.
   std::size_t saved_frames() const { return saved_frames_.load(); }
   std::size_t saved_layouts() const { return saved_layouts_.load(); }
@@ -88,6 +98,12 @@ class BackgroundRecorder {
   mutable std::mutex mutex_;
   std::condition_variable_any wake_;
   std::vector<io::LayoutRecord> layouts_;  ///< queued, guarded by mutex_
+  struct QueuedSelection {
+    store::NamedSelection selection;
+    bool deleted = false;
+    std::function<void(const std::string&)> done;
+  };
+  std::vector<QueuedSelection> selections_;  ///< queued, guarded by mutex_
   /// Provisional layouts by method/layer/dims/frame, held until the recorder stops (guarded by mutex_).
   std::map<std::string, io::LayoutRecord> held_;
   std::atomic<std::size_t> saved_frames_{0}, saved_layouts_{0};

@@ -77,7 +77,7 @@ void SelectionPanel::draw_saved(UiContext& ctx, UiState& state) {
   ImGui::EndDisabled();
   ctx.hooks["selection_save"] = last_item_rect();
   if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled) && !can) {
-    ImGui::SetTooltip("%s", !ctx.can_save_selections ? "Selections are saved in a finished session file: open one (a live run's, once it is over)"
+    ImGui::SetTooltip("%s", !ctx.can_save_selections ? "Selections are saved in the session file: this one is only followed (open it, or its run, to save)"
                             : state.selection.empty() ? "Select points first"
                                                       : "A name of 1 to 64 characters");
   }
