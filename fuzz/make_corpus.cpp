@@ -170,6 +170,18 @@ void session_corpus(const fs::path& dir) {
     w.finish(1, "finished");
   }
   io::SessionWriter::append_layouts_to(dir / "selections", ps.size())->append_selection({"later", {5}, "", 0});
+  {  // format 1.6: the first convolution's filters, 4 x 1 x 3 x 3 (q16) then 2 x 3 x 1 x 2 (f32: a wide range)
+    io::SessionWriter w(dir / "filters", ps, {});
+    auto f = frame(ps, 0, false);
+    f.filters = {"conv1", 4, 1, 3, 3, {}};
+    for (int k = 0; k < 36; ++k) f.filters.weights.push_back(0.3f * std::sin(static_cast<float>(k)));
+    w.append(f);
+    auto g = frame(ps, 1, false);
+    g.filters = {"stem", 2, 3, 1, 2, {-40.0f, 2.5f, 0.0f, 1.0f, 7.0f, -0.5f, 3.0f, 30.0f, -2.0f, 0.25f, 1.5f, -9.0f}};
+    w.append(g);
+    w.append(frame(ps, 2, false));  // a frame without them
+    w.finish(3, "finished");
+  }
   const std::string good = read_all(dir / "two-frames");
   write_all(dir / "header-only", good.substr(0, header_end));
   write_all(dir / "bad-truncated", good.substr(0, good.size() * 2 / 3));

@@ -2,9 +2,10 @@
 // to the real path API through an in-memory file (memfd), twice: as it is, and with every record's
 // CRC-32 recomputed (fix_checksums) so that mutations reach the record parsers instead of stopping
 // at the checksum. The reader must return a consistent Session (every frame and layout the shape
-// the header promises, every selection valid and named once, the dropped tail accounted for) or throw a one-line epochscope::Error naming
-// the file; anything else (a crash, another exception, ASan/UBSan, an allocation over
-// -malloc_limit_mb) is a finding. `make fuzz` runs it.
+// the header promises, every frame's filters within their rules, every selection valid and named
+// once, the dropped tail accounted for) or throw a one-line epochscope::Error naming the file;
+// anything else (a crash, another exception, ASan/UBSan, an allocation over -malloc_limit_mb) is a
+// finding. `make fuzz` runs it.
 #include <sys/mman.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -17,6 +18,7 @@
 
 #include "epochscope/core/matrix.hpp"
 #include "epochscope/io/session.hpp"
+#include "epochscope/store/filter_bank.hpp"
 #include "epochscope/store/selection.hpp"
 
 namespace {
@@ -126,6 +128,9 @@ void check(const epochscope::io::Session& s, std::size_t size) {
     for (const auto& info : ps.layers) {
       const auto* m = frame.layer(info.name);
       if (m == nullptr || m->rows() != n || m->cols() != info.width) finding("layer of the wrong shape: " + info.name);
+    }
+    if (const auto problem = epochscope::store::filter_bank_problem(frame.filters); !problem.empty()) {
+      finding("filters the reader should have refused: " + problem);
     }
   }
   for (const auto& l : s.layouts) {
