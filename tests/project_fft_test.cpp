@@ -151,8 +151,8 @@ TEST(Tsne, FftRepulsionSeparatesBlobsWithoutNaN) {
   const TsneOptions o{.iterations = 500, .repulsion = TsneRepulsion::fft, .threads = 1};
   EXPECT_TRUE(tsne_uses_fft(o, 500));
   EXPECT_FALSE(tsne_uses_fft({.dims = 3, .repulsion = TsneRepulsion::fft}, 500));
-  EXPECT_FALSE(tsne_uses_fft({}, kTsneFftMinPoints - 1));
-  EXPECT_TRUE(tsne_uses_fft({}, kTsneFftMinPoints));
+  EXPECT_FALSE(tsne_uses_fft({}, 70000));  // automatic: Barnes-Hut up to 70,000 points at least
+  EXPECT_FALSE(tsne_uses_fft({.repulsion = TsneRepulsion::barnes_hut}, 500));
   const Matrix y = run_all(o, x);
   EXPECT_TRUE(y.allFinite());
   EXPECT_GT(majority_accuracy(y, labels), 0.95);

@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdlib>
 #include <iostream>
+#include <limits>
 #include <string>
 
 #include "commands.hpp"
@@ -64,9 +65,28 @@ void add_train_options(CLI::App& cmd, epochscope::app::TrainCommand& t) {
   cmd.add_option("--seed", o.seed, "Seed for weights, shuffling and the tracked sample")->capture_default_str();
   cmd.add_option("--threads", o.threads, "libtorch threads (0 = every core)")->check(CLI::Range(0, 1024))
       ->capture_default_str();
-  cmd.add_option("--tracked", o.tracked, "Points whose activations each frame records")
-      ->check(CLI::Range(1, 1000000))
-      ->capture_default_str();
+  cmd.add_option_function<std::string>(
+         "--tracked",
+         [&o](const std::string& v) {
+           if (v == "all") {
+             o.tracked = std::numeric_limits<std::size_t>::max();  // every image of the dataset
+             return;
+           }
+           std::size_t used = 0;
+           unsigned long long n = 0;
+           try {
+             n = std::stoull(v, &used);
+           } catch (const std::exception&) {
+             used = 0;
+           }
+           if (used != v.size() || v.empty() || v[0] == '-' || n < 1 || n > 1000000) {
+             throw CLI::ValidationError("--tracked", "'" + v + "' is neither a count from 1 to 1000000 nor 'all'");
+           }
+           o.tracked = static_cast<std::size_t>(n);
+         },
+         "Points whose activations each frame records: a count, or all (every image of the dataset, "
+         "70,000 for Fashion-MNIST)")
+      ->default_str(std::to_string(o.tracked));
   cmd.add_option_function<double>(
          "--memory", [&o](double mb) { o.memory.resident_bytes = static_cast<std::size_t>(mb * 1048576.0); },
          "Megabytes of activations kept in memory once saved; older frames are read back from the session file "
@@ -237,8 +257,8 @@ int main(int argc, char** argv) {
       {"bh", epochscope::project::TsneRepulsion::barnes_hut},
       {"fft", epochscope::project::TsneRepulsion::fft}};
   project_cmd->add_option("--tsne-repulsion", ms.tsne.repulsion,
-                          "t-SNE repulsion: bh (Barnes-Hut), fft (FFT interpolation, 2-D only) or auto (fft in 2-D "
-                          "from " + std::to_string(epochscope::project::kTsneFftMinPoints) + " points)")
+                          "t-SNE repulsion: bh (Barnes-Hut), fft (FFT-accelerated interpolation as FIt-SNE, 2-D only) "
+                          "or auto (Barnes-Hut: it was the faster at every size measured)")
       ->transform(CLI::CheckedTransformer(repulsions, CLI::ignore_case))->default_str("auto");
   project_cmd->add_option("--n-neighbors", ms.umap.n_neighbors, "UMAP neighbours")->check(CLI::Range(2, 500))
       ->capture_default_str();

@@ -23,7 +23,13 @@ using cfloat = std::complex<float>;  // layout-compatible with fftwf_complex (FF
 
 constexpr std::size_t kAlign = 64;     // bytes: every row and column chunk starts on a cache line
 constexpr std::size_t kColChunk = 8;   // complex columns per column task (one cache line per row)
-constexpr int kKernels = 3;            // 1 / (1 + d^2), then d_x and d_y / (1 + d^2)^2
+constexpr int kKernels = 3;
+// Box widths are max_box_width * 2^(e / kLadder): each step changes the kernels' samples, and so
+// costs three full transforms; 2^(1/4) steps keep the boxes between min_boxes and 1.19 min_boxes.
+constexpr double kLadder = 4;
+// The transform size P grows with 10 % to spare and shrinks only below 70 % use, so that a growing
+// layout recomputes the kernels' spectra every ~10 % of growth rather than at every size step.
+constexpr double kGrowth = 1.1, kShrink = 0.7;            // 1 / (1 + d^2), then d_x and d_y / (1 + d^2)^2
 
 // FFTW's planner (and plan destruction) is process-wide state that is not thread-safe; executing a
 // plan is. Every planner call goes through this lock.
@@ -33,6 +39,12 @@ std::mutex& planner_mutex() {
 }
 
 fftwf_complex* fc(cfloat* p) { return reinterpret_cast<fftwf_complex*>(p); }
+
+// a * b without std::complex's care for infinities (a library call per product, 3x slower here):
+// the spectra are finite.
+inline cfloat times(cfloat a, cfloat b) {
+  return {a.real() * b.real() - a.imag() * b.imag(), a.real() * b.imag() + a.imag() * b.real()};
+}
 
 // A zero-filled, cache-line-aligned array (FFTW's SIMD code needs the alignment of the arrays a plan
 // is executed on to match the planned ones: every base here is 64-byte aligned, every offset a
@@ -120,14 +132,14 @@ struct FftRepulsion::Impl {
   int P = 0;
   std::size_t H = 0, Hs = 0;
   fftwf_plan row_r2c = nullptr, row_c2r = nullptr, col_fwd = nullptr, col_inv = nullptr;
-  Aligned<cfloat> spec, work, khat[kKernels];
+  Aligned<cfloat> spec, work[kKernels], khat[kKernels];
   double kernel_width = -1;  // width the spectra in khat were computed for (at this P)
   std::vector<Aligned<float>> rows;  // per worker: one real row of P
   // Points by stencil (stable counting sort), charges on the nodes (m x m), the three sums (m x m x 3).
   std::vector<std::uint32_t> first, order;  // first: per point, its stencil's first node along x and y
   std::vector<float> weights;  // per point: p weights along x, then p along y
   std::vector<std::size_t> start;
-  std::vector<double> charges;
+  std::vector<double> charges, spill;  // spill: per band of the spreading, the p - 1 rows after it
   std::vector<float> values;
 
   ~Impl() { destroy_plans(); }
@@ -155,7 +167,7 @@ struct FftRepulsion::Impl {
     Hs = (H + kColChunk - 1) / kColChunk * kColChunk;
     const std::size_t cells = static_cast<std::size_t>(P) * Hs;
     spec.assign(cells);
-    work.assign(cells);
+    for (auto& w : work) w.assign(cells);
     for (auto& k : khat) k.assign(cells);
     kernel_width = -1;
     for (auto& r : rows) r.assign(static_cast<std::size_t>(P));
@@ -163,21 +175,22 @@ struct FftRepulsion::Impl {
     const int n = P, stride = static_cast<int>(Hs), chunk = static_cast<int>(kColChunk);
     // FFTW_ESTIMATE: the plan is chosen without timing (the same every run) and touches no array.
     row_r2c = fftwf_plan_dft_r2c_1d(n, rows[0].data(), fc(spec.data()), FFTW_ESTIMATE);
-    row_c2r = fftwf_plan_dft_c2r_1d(n, fc(work.data()), rows[0].data(), FFTW_ESTIMATE);
+    row_c2r = fftwf_plan_dft_c2r_1d(n, fc(work[0].data()), rows[0].data(), FFTW_ESTIMATE);
     col_fwd = fftwf_plan_many_dft(1, &n, chunk, fc(spec.data()), nullptr, stride, 1, fc(spec.data()), nullptr, stride,
                                   1, FFTW_FORWARD, FFTW_ESTIMATE);
-    col_inv = fftwf_plan_many_dft(1, &n, chunk, fc(work.data()), nullptr, stride, 1, fc(work.data()), nullptr, stride,
-                                  1, FFTW_BACKWARD, FFTW_ESTIMATE);
+    col_inv = fftwf_plan_many_dft(1, &n, chunk, fc(work[0].data()), nullptr, stride, 1, fc(work[0].data()), nullptr,
+                                  stride, 1, FFTW_BACKWARD, FFTW_ESTIMATE);
     if (row_r2c == nullptr || row_c2r == nullptr || col_fwd == nullptr || col_inv == nullptr) {
+      P = 0;  // plan again next time
       throw Error("FFT repulsion: FFTW could not plan a transform of size " + std::to_string(P));
     }
   }
 
-  // In place: rows [0, filled) of `a` hold real-to-complex row spectra, the rest zeros; transforms
-  // every column chunk forward.
-  void columns_forward(cfloat* a, ThreadTeam* team) const {
-    for_tasks(team, Hs / kColChunk, [&](std::size_t c, int) {
-      cfloat* base = a + c * kColChunk;
+  // In place: transforms every column chunk of the arrays a[0 .. count) forward (one dispatch).
+  void columns_forward(Aligned<cfloat>* a, std::size_t count, ThreadTeam* team) const {
+    const std::size_t chunks = Hs / kColChunk;
+    for_tasks(team, count * chunks, [&](std::size_t task, int) {
+      cfloat* base = a[task / chunks].data() + (task % chunks) * kColChunk;
       fftwf_execute_dft(col_fwd, fc(base), fc(base));
     });
   }
@@ -200,21 +213,21 @@ struct FftRepulsion::Impl {
       fftwf_execute_dft_r2c(row_r2c, row, fc(out));
       for (std::size_t c = 0; c < H; ++c) out[c] *= scale;
     });
-    for (auto& k : khat) columns_forward(k.data(), team);
+    columns_forward(khat, kKernels, team);
     kernel_width = width;
   }
 
   void choose_grid(const FftRepulsionOptions& o, const double lo[2], const double hi[2]) {
     const double extent = std::max({hi[0] - lo[0], hi[1] - lo[1], 1e-30});
-    // The box width: max_box_width * 2^(e / 8), e <= 0 the largest with at least min_boxes boxes,
+    // The box width: max_box_width * 2^(e / kLadder), e <= 0 the largest with at least min_boxes boxes,
     // raised while there would be more than max_boxes.
     int e = 0;
     if (extent < o.min_boxes * o.max_box_width) {
-      e = -static_cast<int>(std::ceil(8 * std::log2(o.min_boxes * o.max_box_width / extent)));
+      e = -static_cast<int>(std::ceil(kLadder * std::log2(o.min_boxes * o.max_box_width / extent)));
     }
-    const auto boxes_at = [&](int ex) { return std::ceil(extent / (o.max_box_width * std::exp2(ex / 8.0))); };
+    const auto boxes_at = [&](int ex) { return std::ceil(extent / (o.max_box_width * std::exp2(ex / kLadder))); };
     while (boxes_at(e) > o.max_boxes) ++e;
-    width = o.max_box_width * std::exp2(e / 8.0);
+    width = o.max_box_width * std::exp2(e / kLadder);
     h = width / p;
     boxes = std::max(1, static_cast<int>(boxes_at(e)));
     // Every point's stencil (below) must fit: the points' lattice coordinates u span extent / h and
@@ -261,7 +274,10 @@ void FftRepulsion::compute(const float* y, std::size_t n, float* forces, float* 
   }
   g.choose_grid(options_, lo, hi);
   const int p = g.p, m = g.m;
-  g.prepare(fft_size(2 * m - 1), team != nullptr ? team->size() : 1);
+  const int needed = 2 * m - 1;
+  int size = g.P;
+  if (size < needed || needed < kShrink * size) size = fft_size(static_cast<int>(std::ceil(kGrowth * needed)));
+  g.prepare(size, team != nullptr ? team->size() : 1);
   if (g.kernel_width != g.width) {
     g.kernel_spectra(team);
     ++grid_.kernel_updates;
@@ -303,25 +319,33 @@ void FftRepulsion::compute(const float* y, std::size_t n, float* forces, float* 
     for (std::size_t i = 0; i < n; ++i) g.order[fill[g.first[i * 2 + 1]]++] = static_cast<std::uint32_t>(i);
   }
 
-  // (1) Spread unit charges. A task is one row of stencils, which writes node rows fy .. fy + p - 1;
-  // rows p apart never share a node, so phase ph runs the rows fy = ph mod p at once. Every node
-  // receives its charges in one fixed order (phase, then point index).
+  // (1) Spread unit charges. A task is a band of kBand stencil rows [r0, r1): it adds to node rows
+  // [r0, r1) directly and to the p - 1 rows after them in a buffer of its own, added once every band
+  // is done, band by band. The bands do not depend on the thread count, and every node receives its
+  // charges in one fixed order (its band's points by index, then the band before).
   const auto mu = static_cast<std::size_t>(m);
+  constexpr std::size_t kBand = 16;
+  const std::size_t bands = (nc + kBand - 1) / kBand, spill = (pu - 1) * mu;
   g.charges.assign(mu * mu, 0.0);
-  for (int ph = 0; ph < p; ++ph) {
-    const auto rows_in_phase = static_cast<std::size_t>((cells - ph + p - 1) / p);
-    for_tasks(team, rows_in_phase, [&](std::size_t task, int) {
-      const std::size_t fy = static_cast<std::size_t>(ph) + task * pu;
-      for (std::size_t s = g.start[fy]; s < g.start[fy + 1]; ++s) {
-        const std::size_t i = g.order[s];
-        const float* w = g.weights.data() + i * 2 * pu;
-        double* base = g.charges.data() + fy * mu + g.first[i * 2];
-        for (std::size_t ly = 0; ly < pu; ++ly) {
-          double* row = base + ly * mu;
-          for (std::size_t lx = 0; lx < pu; ++lx) row[lx] += double(w[pu + ly]) * w[lx];
-        }
+  g.spill.assign(bands * spill, 0.0);
+  for_tasks(team, bands, [&](std::size_t b, int) {
+    const std::size_t r0 = b * kBand, r1 = std::min(nc, r0 + kBand);
+    const std::size_t own_end = b + 1 == bands ? mu : r1;  // the last band has all rows after it
+    for (std::size_t s = g.start[r0]; s < g.start[r1]; ++s) {
+      const std::size_t i = g.order[s], fy = g.first[i * 2 + 1];
+      const float* w = g.weights.data() + i * 2 * pu;
+      for (std::size_t ly = 0; ly < pu; ++ly) {
+        const std::size_t r = fy + ly;
+        double* row = (r < own_end ? g.charges.data() + r * mu : g.spill.data() + b * spill + (r - r1) * mu) +
+                      g.first[i * 2];
+        for (std::size_t lx = 0; lx < pu; ++lx) row[lx] += double(w[pu + ly]) * w[lx];
       }
-    });
+    }
+  });
+  for (std::size_t b = 0; b + 1 < bands; ++b) {
+    const std::size_t r1 = (b + 1) * kBand;
+    const std::size_t len = std::min(spill, (mu - r1) * mu);
+    for (std::size_t j = 0; j < len; ++j) g.charges[r1 * mu + j] += g.spill[b * spill + j];
   }
 
   // (2) Forward transform of the charges: rows (zero-padded to P), then columns.
@@ -338,27 +362,32 @@ void FftRepulsion::compute(const float* y, std::size_t n, float* forces, float* 
     std::memset(row + mu, 0, (P - mu) * sizeof(float));
     fftwf_execute_dft_r2c(g.row_r2c, row, fc(out));
   });
-  g.columns_forward(g.spec.data(), team);
+  g.columns_forward(&g.spec, 1, team);
 
-  // Then per kernel: multiply by its spectrum and transform back, columns then the m rows needed.
+  // Then per kernel: multiply by its spectrum and transform back, columns then the m rows needed
+  // (each pass one dispatch for the three kernels).
   g.values.resize(mu * mu * kKernels);
-  for (int k = 0; k < kKernels; ++k) {
-    const cfloat* kh = g.khat[k].data();
-    for_tasks(team, Hs / kColChunk, [&](std::size_t c, int) {
-      const std::size_t c0 = c * kColChunk;
+  const std::size_t col_chunks = Hs / kColChunk;
+  for_tasks(team, col_chunks, [&](std::size_t c, int) {
+    const std::size_t c0 = c * kColChunk;
+    for (int k = 0; k < kKernels; ++k) {
+      const cfloat* kh = g.khat[k].data();
+      cfloat* out = g.work[k].data();
       for (std::size_t r = 0; r < P; ++r) {
         const std::size_t o = r * Hs + c0;
-        for (std::size_t j = 0; j < kColChunk; ++j) g.work.data()[o + j] = g.spec.data()[o + j] * kh[o + j];
+        for (std::size_t j = 0; j < kColChunk; ++j) out[o + j] = times(g.spec.data()[o + j], kh[o + j]);
       }
-      fftwf_execute_dft(g.col_inv, fc(g.work.data() + c0), fc(g.work.data() + c0));
-    });
-    for_tasks(team, mu, [&](std::size_t iy, int worker) {
-      float* row = g.rows[static_cast<std::size_t>(worker)].data();
-      fftwf_execute_dft_c2r(g.row_c2r, fc(g.work.data() + iy * Hs), row);
-      float* v = g.values.data() + iy * mu * kKernels + static_cast<std::size_t>(k);
-      for (std::size_t ix = 0; ix < mu; ++ix) v[ix * kKernels] = row[ix];
-    });
-  }
+      fftwf_execute_dft(g.col_inv, fc(out + c0), fc(out + c0));
+    }
+  });
+  for_tasks(team, mu, [&](std::size_t iy, int worker) {
+    float* row = g.rows[static_cast<std::size_t>(worker)].data();
+    float* v = g.values.data() + iy * mu * kKernels;
+    for (int k = 0; k < kKernels; ++k) {
+      fftwf_execute_dft_c2r(g.row_c2r, fc(g.work[k].data() + iy * Hs), row);
+      for (std::size_t ix = 0; ix < mu; ++ix) v[ix * kKernels + static_cast<std::size_t>(k)] = row[ix];
+    }
+  });
 
   // (3) Read the sums back at every point from its stencil's nodes, with the same weights.
   for_tasks(team, chunks, [&](std::size_t c, int) {

@@ -22,10 +22,10 @@
 // combines them (4 forward and 4 inverse transforms; the combination cancels digits far from the
 // origin, so it needs double precision); the force's own kernel needs 1 forward and 3 inverse, and
 // no cancellation, so single precision does.
-// The box width is rounded down to max_box_width * 2^(-k/8), so that the kernels' spectra (which
-// depend on P and h only) are reused across iterations while the layout grows slowly; at most
-// max_boxes boxes per axis (a layout with far outliers gets wider boxes, and coarser results, rather
-// than a huge grid).
+// The box width is rounded down to max_box_width * 2^(-k/4), and the transform size P grows with
+// 10 % to spare, so that the kernels' spectra (which depend on P and h only) are reused across
+// iterations while the layout grows; at most max_boxes boxes per axis (a layout with far outliers
+// gets wider boxes, and coarser results, rather than a huge grid).
 //
 // Error (tests/project_fft_test.cpp, against exact_repulsion): the interpolation error of smooth
 // kernels, largest for pairs a node or two apart, growing as h^3 for p = 3. With the defaults, on
@@ -35,6 +35,9 @@
 // forces 1.9e-2, Z 1.6e-4 (Barnes-Hut at t-SNE's theta = 1: 5.3e-2 and 3.5e-2); wider boxes cost
 // recall@10 there (width 1.5: 0.393 against 0.411). Costs O(N p^2) for spreading and reading back
 // plus O(P^2 log P) for the transforms, whatever the clustering.
+// Speed: the transforms dominate, and P grows with the layout's extent (165 units for 70,000 t-SNE
+// points: P = 1000). On 2 cores this was slower than barnes_hut.hpp at every size measured (see
+// tsne.hpp), so t-SNE uses it only when asked to.
 //
 // Determinism: points are sorted by their stencil's row by a stable counting sort; stencil rows p
 // apart share no node, so they spread in parallel, phase by phase, and every node receives its
@@ -59,7 +62,7 @@ struct FftRepulsionOptions {
   int nodes_per_box = 3;       ///< Lagrange nodes per box per axis (FIt-SNE's n_interpolation_points), 1..8
   int min_boxes = 50;          ///< boxes per axis at least (FIt-SNE's min_num_intervals)
   double max_box_width = 1.0;  ///< in layout units (FIt-SNE's 1 / intervals_per_integer); > 0
-  int max_boxes = 400;         ///< boxes per axis at most: bounds the grid (memory ~ 20 P^2 bytes, P ~ 2 p boxes)
+  int max_boxes = 400;         ///< boxes per axis at most: bounds the grid (memory ~ 28 P^2 bytes, P ~ 2 p boxes)
 };
 
 /// The grid of the last compute() call.
