@@ -17,7 +17,7 @@
 // Or, in 2-D, FFT-accelerated interpolation (fft_repulsion.hpp, FIt-SNE's method): options.repulsion.
 // automatic (the default) means Barnes-Hut for now: on Fashion-MNIST hidden-layer layouts of 5,000,
 // 20,000 and 70,000 points (2 cores) the FFT at FIt-SNE's accuracy (boxes <= 1 wide, 3 nodes) was
-// 1.2 to 3.6 times slower per run than this Barnes-Hut, at equal recall@10 (wider boxes were faster
+// 1.1 to 3.6 times slower per run than this Barnes-Hut, at equal recall@10 (wider boxes were faster
 // and lost recall); kTsneFftMinPoints is where automatic would switch, once a crossover is measured.
 // stats(): KL(P || Q) over the non-zero P, with Q's normaliser Z from one pass of the repulsion in
 // use (an estimate, as openTSNE's; the exact Z needs all pairs).
