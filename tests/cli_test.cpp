@@ -46,7 +46,8 @@ TEST(Cli, UsageErrorsExitTwoWithAOneLineHint) {
                            "export f --layer '' --out x.csv", "info", "train --model resnet --out x",
                            "train --activation swish --out x", "train --optimizer rmsprop --out x",
                            "train --dataset cifar --out x", "frobnicate", "info f --timeout 5",
-                           "info --follow f --frames 0", "--session a --follow b"}) {
+                           "info --follow f --frames 0", "--session a --follow b", "train --tracked lots --out x",
+                           "train --tracked 0 --out x", "train --tracked 12x --out x"}) {
     const auto r = run(args, dir);
     EXPECT_EQ(r.code, 2) << args << ": " << r.err;
     EXPECT_EQ(count_lines(r.err), 1) << args << ": " << r.err;
@@ -68,6 +69,21 @@ TEST(Cli, BadFilesExitOneWithAOneLineMessage) {
     EXPECT_EQ(count_lines(r.err), 1) << args << ": " << r.err;
     EXPECT_EQ(r.err.rfind("epochscope: ", 0), 0u) << r.err;
   }
+}
+
+TEST(Cli, TrackedAllTracksEveryImage) {
+  const auto dir = scratch_dir();
+  const auto ds = epochscope::testing::synthetic_dataset(120, 30);
+  epochscope::testing::write_idx_dir(ds, dir / "data", true);
+  const auto session = dir / "all.epochscope";
+  const auto t = run("train --data-dir '" + (dir / "data").string() + "' --epochs 1 --batch-size 50 --threads 1 "
+                     "--tracked all --out '" + session.string() + "'", dir);
+  ASSERT_EQ(t.code, 0) << t.err;
+  const auto info = run("info '" + session.string() + "' --json", dir);
+  ASSERT_EQ(info.code, 0) << info.err;
+  const auto j = nlohmann::json::parse(info.out);
+  EXPECT_EQ(j["points"], 150);  // every training and test image
+  EXPECT_EQ(j["heldout_points"], 30);
 }
 
 TEST(Cli, TrainInfoExportEndToEnd) {
