@@ -16,10 +16,15 @@
 #include "epochscope/io/codec.hpp"
 #include "epochscope/io/session.hpp"
 #include "epochscope/store/filter_bank.hpp"
+#include "session_records.hpp"
 #include "test_util.hpp"
 
 using namespace epochscope;
 using epochscope::testing::expect_same_frame;
+using epochscope::testing::pack_bytes;
+using epochscope::testing::pack_encoded;
+using epochscope::testing::Packer;
+using epochscope::testing::raw_record;
 using epochscope::testing::read_bytes;
 using epochscope::testing::scratch_dir;
 using epochscope::testing::synthetic_frame;
@@ -28,18 +33,6 @@ using epochscope::testing::write_bytes;
 
 namespace {
 
-using Packer = msgpack::packer<msgpack::sbuffer>;
-
-// A raw record [crc, bin(payload)], framed as the writer frames them.
-std::string raw_record(const msgpack::sbuffer& payload) {
-  msgpack::sbuffer buf;
-  Packer pk(buf);
-  pk.pack_array(2);
-  pk.pack(static_cast<std::uint32_t>(crc32(0, reinterpret_cast<const Bytef*>(payload.data()), static_cast<uInt>(payload.size()))));
-  pk.pack_bin(static_cast<std::uint32_t>(payload.size()));
-  pk.pack_bin_body(payload.data(), static_cast<std::uint32_t>(payload.size()));
-  return {buf.data(), buf.size()};
-}
 
 store::FilterBank some_filters(int count, int channels, int height, int width, float range, std::uint32_t seed = 9) {
   store::FilterBank b{"conv1", count, channels, height, width, {}};
@@ -103,19 +96,7 @@ std::function<void(Packer&)> filters_map(std::string layer, int count, int chann
     pk.pack(std::string("height")); pk.pack(height);
     pk.pack(std::string("width")); pk.pack(width);
     pk.pack(std::string("data"));
-    pk.pack_map(data.encoding == "q16" ? 6 : 4);
-    pk.pack(std::string("enc")); pk.pack(data.encoding);
-    pk.pack(std::string("rows")); pk.pack(data.rows);
-    pk.pack(std::string("cols")); pk.pack(data.cols);
-    auto bin = [&pk](const void* p, std::size_t n) {
-      pk.pack_bin(static_cast<std::uint32_t>(n));
-      if (n > 0) pk.pack_bin_body(static_cast<const char*>(p), static_cast<std::uint32_t>(n));
-    };
-    if (data.encoding == "q16") {
-      pk.pack(std::string("lo")); bin(data.lo.data(), data.lo.size() * 4);
-      pk.pack(std::string("step")); bin(data.step.data(), data.step.size() * 4);
-    }
-    pk.pack(std::string("data")); bin(data.data.data(), data.data.size());
+    pack_encoded(pk, data);
   };
 }
 

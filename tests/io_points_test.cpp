@@ -15,10 +15,15 @@
 #include "epochscope/io/session.hpp"
 #include "epochscope/store/layers.hpp"
 #include "epochscope/store/selection.hpp"
+#include "session_records.hpp"
 #include "test_util.hpp"
 
 using namespace epochscope;
 using epochscope::testing::expect_same_frame;
+using epochscope::testing::pack_bytes;
+using epochscope::testing::pack_encoded;
+using epochscope::testing::Packer;
+using epochscope::testing::raw_record;
 using epochscope::testing::read_bytes;
 using epochscope::testing::scratch_dir;
 using epochscope::testing::synthetic_frame;
@@ -134,7 +139,6 @@ TEST(SessionPoints, BrokenImageKindsAndTextsAreRefused) {
 
 namespace {
 
-using Packer = msgpack::packer<msgpack::sbuffer>;
 
 store::NamedSelection selection(std::string name, std::vector<std::uint32_t> points, std::string note = "",
                                 double wall_seconds = 0) {
@@ -149,17 +153,6 @@ void expect_same(const std::vector<store::NamedSelection>& got, const std::vecto
     EXPECT_EQ(got[i].note, want[i].note) << want[i].name;
     EXPECT_EQ(got[i].wall_seconds, want[i].wall_seconds) << want[i].name;
   }
-}
-
-// A raw record [crc, bin(payload)], framed as the writer frames them.
-std::string raw_record(const msgpack::sbuffer& payload) {
-  msgpack::sbuffer buf;
-  Packer pk(buf);
-  pk.pack_array(2);
-  pk.pack(static_cast<std::uint32_t>(crc32(0, reinterpret_cast<const Bytef*>(payload.data()), static_cast<uInt>(payload.size()))));
-  pk.pack_bin(static_cast<std::uint32_t>(payload.size()));
-  pk.pack_bin_body(payload.data(), static_cast<std::uint32_t>(payload.size()));
-  return {buf.data(), buf.size()};
 }
 
 // A selection record as another writer might write it: `points` as the raw bytes given, then the

@@ -7,10 +7,15 @@
 #include "epochscope/io/session.hpp"
 #include "epochscope/store/layers.hpp"
 #include "epochscope/io/session_follow.hpp"
+#include "session_records.hpp"
 #include "test_util.hpp"
 
 using namespace epochscope;
 using epochscope::testing::expect_same_frame;
+using epochscope::testing::pack_bytes;
+using epochscope::testing::pack_encoded;
+using epochscope::testing::Packer;
+using epochscope::testing::raw_record;
 using epochscope::testing::read_bytes;
 using epochscope::testing::scratch_dir;
 using epochscope::testing::synthetic_frame;
@@ -26,36 +31,6 @@ std::filesystem::path write_session(const std::filesystem::path& path, const sto
 }
 
 
-using Packer = msgpack::packer<msgpack::sbuffer>;
-
-// A raw record [crc, bin(payload)], framed as the writer frames them.
-std::string raw_record(const msgpack::sbuffer& payload) {
-  msgpack::sbuffer buf;
-  Packer pk(buf);
-  pk.pack_array(2);
-  pk.pack(static_cast<std::uint32_t>(crc32(0, reinterpret_cast<const Bytef*>(payload.data()), static_cast<uInt>(payload.size()))));
-  pk.pack_bin(static_cast<std::uint32_t>(payload.size()));
-  pk.pack_bin_body(payload.data(), static_cast<std::uint32_t>(payload.size()));
-  return {buf.data(), buf.size()};
-}
-
-void pack_bytes(Packer& pk, const void* data, std::size_t size) {
-  pk.pack_bin(static_cast<std::uint32_t>(size));
-  pk.pack_bin_body(static_cast<const char*>(data), static_cast<std::uint32_t>(size));
-}
-
-// An encoded matrix as the session format stores it (a map of enc, rows, cols, [lo, step,] data).
-void pack_encoded(Packer& pk, const io::EncodedMatrix& e) {
-  pk.pack_map(e.encoding == "q16" ? 6 : 4);
-  pk.pack(std::string("enc")); pk.pack(e.encoding);
-  pk.pack(std::string("rows")); pk.pack(e.rows);
-  pk.pack(std::string("cols")); pk.pack(e.cols);
-  if (e.encoding == "q16") {
-    pk.pack(std::string("lo")); pack_bytes(pk, e.lo.data(), e.lo.size() * 4);
-    pk.pack(std::string("step")); pack_bytes(pk, e.step.data(), e.step.size() * 4);
-  }
-  pk.pack(std::string("data")); pack_bytes(pk, e.data.data(), e.data.size());
-}
 
 // The payload of frame `index` of `ps` as the writer makes it, except that layer `name` is `layer`
 // (already encoded, possibly lying) and the predicted classes are `predicted`.

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "epochscope/core/matrix.hpp"
+#include "epochscope/core/radix_sort.hpp"
 
 namespace epochscope::project {
 
@@ -203,26 +204,8 @@ class Tree {
     }
   }
 
-  // Stable LSD radix sort of (code, index) on 11-bit digits, skipping digits all codes share.
-  void radix_sort() {
-    constexpr int kDigit = 11;
-    constexpr std::uint64_t kMask = (1u << kDigit) - 1;
-    tmp_codes_.resize(n_);
-    tmp_order_.resize(n_);
-    for (int shift = 0; shift < D * kBits; shift += kDigit) {
-      std::array<std::size_t, (1u << kDigit) + 1> count{};
-      for (std::size_t i = 0; i < n_; ++i) ++count[((codes_[i] >> shift) & kMask) + 1];
-      if (std::any_of(count.begin() + 1, count.end(), [&](std::size_t c) { return c == n_; })) continue;
-      for (std::size_t b = 0; b < kMask + 1; ++b) count[b + 1] += count[b];
-      for (std::size_t i = 0; i < n_; ++i) {
-        const std::size_t dst = count[(codes_[i] >> shift) & kMask]++;
-        tmp_codes_[dst] = codes_[i];
-        tmp_order_[dst] = order_[i];
-      }
-      codes_.swap(tmp_codes_);
-      order_.swap(tmp_order_);
-    }
-  }
+  // Stable LSD radix sort of (code, index), skipping digits all codes share.
+  void radix_sort() { radix_sort_pairs(codes_, order_, D * kBits, tmp_codes_, tmp_order_); }
 
   // Fills node `slot` with the points [b, e), whose codes agree above `level`.
   void build(int slot, int b, int e, int level, int leaf_size) {

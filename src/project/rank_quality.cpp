@@ -7,10 +7,10 @@
 #include <cstring>
 #include <numeric>
 #include <string>
-#include <utility>
 #include <vector>
 
 #include "epochscope/core/parallel.hpp"
+#include "epochscope/core/radix_sort.hpp"
 #include "epochscope/core/random.hpp"
 
 namespace epochscope::project {
@@ -25,33 +25,17 @@ void check_list(const knn::NeighborList& list, std::size_t n, const char* what) 
 }
 
 // Ranks 1..n of `values` (>= 0; ties share their mean rank), as doubles. The values' float bits
-// (which order non-negative floats) are sorted by an LSD radix sort, three 11-bit passes carrying the
-// index along. Values that round to the same float count as tied (at 2M pairs, a change in rho below
-// 1e-6).
+// (which order non-negative floats) are radix-sorted with their indices. Values that round to the
+// same float count as tied (at 2M pairs, a change in rho below 1e-6).
 std::vector<double> ranks_of(const std::vector<double>& values) {
   const std::size_t n = values.size();
-  std::vector<std::uint32_t> key(n), key2(n), index(n), index2(n);
+  std::vector<std::uint32_t> key(n), key_scratch, index(n), index_scratch;
   for (std::size_t i = 0; i < n; ++i) {
     const auto f = static_cast<float>(values[i]);
     std::memcpy(&key[i], &f, sizeof f);
     index[i] = static_cast<std::uint32_t>(i);
   }
-  constexpr int kBits = 11;
-  constexpr std::uint32_t kMask = (1u << kBits) - 1;
-  std::vector<std::size_t> start(std::size_t{1} << kBits);
-  for (int shift = 0; shift < 32; shift += kBits) {
-    std::fill(start.begin(), start.end(), 0);
-    for (std::size_t i = 0; i < n; ++i) ++start[(key[i] >> shift) & kMask];
-    std::size_t sum = 0;
-    for (auto& s : start) sum += std::exchange(s, sum);
-    for (std::size_t i = 0; i < n; ++i) {
-      const std::size_t to = start[(key[i] >> shift) & kMask]++;
-      key2[to] = key[i];
-      index2[to] = index[i];
-    }
-    key.swap(key2);
-    index.swap(index2);
-  }
+  radix_sort_pairs(key, index, 32, key_scratch, index_scratch);
   std::vector<double> rank(n);
   for (std::size_t i = 0; i < n;) {
     std::size_t j = i + 1;
