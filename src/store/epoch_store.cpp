@@ -37,6 +37,7 @@ void EpochStore::evict_locked() {
     light->predicted = full.predicted;
     light->metrics = full.metrics;
     light->filters = full.filters;  // a few KB: kept with the metrics
+    light->parameters = full.parameters;  // shared, not copied: the landscape needs every frame's
     for (const auto& [name, m] : full.layers) {
       if (!evictable(name)) light->layers.emplace(name, m);
     }

@@ -4,7 +4,8 @@
 //
 // Bounded memory: once a frame is saved somewhere it can be read back from (the session file) and
 // the store has a loader for it, the store may let go of that frame's big layers. Frame i in a
-// snapshot is then a copy without them (same index, metrics, predictions, filters and pinned layers), and
+// snapshot is then a copy without them (same index, metrics, predictions, filters,
+// parameters and pinned layers), and
 // layer(i, name) reads them back on demand (through a small cache of reloaded frames). Readers that
 // may look at old frames ask layer(); frame->layer() only sees what is resident.
 #pragma once

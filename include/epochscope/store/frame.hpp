@@ -1,6 +1,7 @@
 // Contract: what one training session is about (the tracked points: images, labels, split) and one
 // immutable frame of it (every tracked point's activations per layer after one epoch, plus the
-// epoch's metrics, and from format 1.6 the first convolution's filters). Frames are shared as
+// epoch's metrics, from format 1.6 the first convolution's filters, from 1.7 the network's full
+// parameter vector). Frames are shared as
 // shared_ptr<const Frame> and never change once published.
 #pragma once
 
@@ -14,6 +15,7 @@
 
 #include "epochscope/core/matrix.hpp"
 #include "epochscope/store/filter_bank.hpp"
+#include "epochscope/store/parameters.hpp"
 
 namespace epochscope::store {
 
@@ -88,6 +90,10 @@ struct Frame {
   /// Python recorder sessions, imports, older files). Small (32 x 1 x 3 x 3 floats for the default
   /// cnn): never evicted.
   FilterBank filters;
+  /// The network's full parameter vector at this frame (1.7); null when the session has none (the
+  /// Python recorder, imports, older files, a run whose parameters were not finite). 488 KB for the
+  /// default cnn, shared between copies and never evicted.
+  ParameterSnapshotPtr parameters;
 
   /// nullptr when the frame has no such layer.
   const Matrix* layer(std::string_view name) const {

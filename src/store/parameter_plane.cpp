@@ -1,0 +1,167 @@
+#include "epochscope/store/parameter_plane.hpp"
+
+#include <Eigen/Eigenvalues>
+#include <algorithm>
+#include <cmath>
+
+#include "epochscope/core/matrix.hpp"
+#include "epochscope/core/random.hpp"
+
+namespace epochscope::store {
+namespace {
+
+double dot(std::span<const float> x, std::span<const float> y) {
+  double s = 0;
+  for (std::size_t j = 0; j < x.size(); ++j) s += static_cast<double>(x[j]) * static_cast<double>(y[j]);
+  return s;
+}
+
+// Makes `d` orthogonal to every direction in `basis` (twice, for float round-off) and of unit norm;
+// false when nothing is left of it.
+bool orthonormalise(std::vector<float>& d, const std::vector<const std::vector<float>*>& basis) {
+  for (int pass = 0; pass < 2; ++pass) {
+    for (const auto* e : basis) {
+      const double c = dot(d, *e);
+      for (std::size_t j = 0; j < d.size(); ++j) d[j] -= static_cast<float>(c * (*e)[j]);
+    }
+  }
+  const double norm = std::sqrt(dot(d, d));
+  if (!(norm > 0) || !std::isfinite(norm)) return false;
+  for (auto& v : d) v = static_cast<float>(v / norm);
+  return true;
+}
+
+// A seeded Gaussian direction (Box-Muller on splitmix64), orthonormal to `basis`.
+std::vector<float> random_direction(std::size_t size, std::uint64_t seed, const std::vector<const std::vector<float>*>& basis) {
+  SplitMix64 rng{mix64(seed ^ 0x9a3e5ca1e5ULL)};
+  for (;;) {  // a Gaussian vector is orthogonal to a plane's worth of directions with probability 0
+    std::vector<float> d(size);
+    for (auto& v : d) {
+      const double u1 = 1.0 - rng.uniform(), u2 = rng.uniform();
+      v = static_cast<float>(std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586 * u2));
+    }
+    if (orthonormalise(d, basis)) return d;
+  }
+}
+
+}  // namespace
+
+ParameterPlane fit_parameter_plane(std::span<const PlaneSnapshot> path, const PlaneOptions& options) {
+  if (path.empty()) throw Error("a parameter plane needs at least one snapshot");
+  for (const auto& s : path) {
+    if (!s.parameters) throw Error("frame " + std::to_string(s.frame) + " has no parameter snapshot");
+    if (auto problem = parameter_snapshot_problem(*s.parameters); !problem.empty()) {
+      throw Error("frame " + std::to_string(s.frame) + ": " + problem);
+    }
+  }
+  ParameterPlane plane;
+  plane.centre = path.back().parameters;
+  const auto& c = *plane.centre;
+  const std::size_t p = c.parameter_count();
+  for (const auto& s : path) {
+    if (s.parameters->values.size() != c.values.size() || s.parameters->buffers != c.buffers) {
+      throw Error("frame " + std::to_string(s.frame) + " has " + std::to_string(s.parameters->values.size()) +
+                  " parameter values, frame " + std::to_string(path.back().frame) + " has " + std::to_string(c.values.size()));
+    }
+  }
+  // D: one row theta_i - theta_c per snapshot but the centre (rows = snapshots, cols = parameters).
+  const auto n = static_cast<Eigen::Index>(path.size() - 1);
+  const auto cp = Eigen::Map<const Eigen::RowVectorXf>(c.values.data(), static_cast<Eigen::Index>(p));
+  Matrix d(n, static_cast<Eigen::Index>(p));
+  for (Eigen::Index i = 0; i < n; ++i) {
+    d.row(i) = Eigen::Map<const Eigen::RowVectorXf>(path[static_cast<std::size_t>(i)].parameters->values.data(),
+                                                    static_cast<Eigen::Index>(p)) - cp;
+  }
+  // Principal directions through the n x n Gram matrix: D^T u / sqrt(lambda) for its top eigenpairs.
+  std::vector<std::vector<float>> dirs;
+  if (n > 0) {
+    Eigen::MatrixXd gram(n, n);
+    for (Eigen::Index i = 0; i < n; ++i) {
+      for (Eigen::Index j = 0; j <= i; ++j) {
+        gram(i, j) = gram(j, i) = d.row(i).cast<double>().dot(d.row(j).cast<double>());
+      }
+    }
+    Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(gram);
+    const auto& values = eig.eigenvalues();  // ascending
+    const double top = values(n - 1);
+    for (Eigen::Index k = n - 1; k >= 0 && dirs.size() < 2; --k) {
+      if (!(values(k) > 1e-10 * top) || !(top > 0)) break;  // the path spans no more directions
+      const Eigen::VectorXf u = eig.eigenvectors().col(k).cast<float>();
+      Eigen::RowVectorXf dir = u.transpose() * d;
+      std::vector<float> v(dir.data(), dir.data() + dir.size());
+      std::vector<const std::vector<float>*> basis;
+      for (const auto& e : dirs) basis.push_back(&e);
+      if (!orthonormalise(v, basis)) break;
+      dirs.push_back(std::move(v));
+    }
+  }
+  while (dirs.size() < 2) {
+    std::vector<const std::vector<float>*> basis;
+    for (const auto& e : dirs) basis.push_back(&e);
+    dirs.push_back(random_direction(p, options.seed + dirs.size(), basis));
+    ++plane.random_directions;
+  }
+  plane.d1 = std::move(dirs[0]);
+  plane.d2 = std::move(dirs[1]);
+  // Exact projections, in double.
+  std::vector<float> diff(p);
+  double total = 0, along[2] = {0, 0};
+  for (const auto& s : path) {
+    const auto& v = s.parameters->values;
+    for (std::size_t j = 0; j < p; ++j) diff[j] = v[j] - c.values[j];
+    const double a = dot(diff, plane.d1), b = dot(diff, plane.d2), sq = dot(diff, diff);
+    plane.path.push_back({s.frame, s.epoch, a, b, std::sqrt(std::max(0.0, sq - a * a - b * b))});
+    total += sq;
+    along[0] += a * a;
+    along[1] += b * b;
+  }
+  // Signs: the first snapshot at a <= 0, b <= 0.
+  for (int k = 0; k < 2; ++k) {
+    const double first = k == 0 ? plane.path.front().a : plane.path.front().b;
+    if (first <= 0) continue;
+    auto& dir = k == 0 ? plane.d1 : plane.d2;
+    for (auto& x : dir) x = -x;
+    for (auto& pt : plane.path) (k == 0 ? pt.a : pt.b) *= -1;
+  }
+  if (total > 0) plane.explained = {along[0] / total, along[1] / total};
+  return plane;
+}
+
+void point_on_plane(const ParameterPlane& plane, double a, double b, std::vector<float>& out) {
+  const auto& c = *plane.centre;
+  out = c.values;
+  const std::size_t p = c.parameter_count();
+  for (std::size_t j = 0; j < p; ++j) {
+    out[j] = static_cast<float>(c.values[j] + a * plane.d1[j] + b * plane.d2[j]);
+  }
+}
+
+GridAxes grid_axes(const ParameterPlane& plane, int cells, double margin) {
+  if (cells < 2 || cells > 1001) throw Error("a landscape grid has 2 to 1001 cells a side, not " + std::to_string(cells));
+  if (!(margin >= 0) || !std::isfinite(margin)) throw Error("the landscape margin must be a finite number >= 0");
+  double lo[2] = {0, 0}, hi[2] = {0, 0};  // the centre (0, 0) is on the path
+  for (const auto& pt : plane.path) {
+    lo[0] = std::min(lo[0], pt.a), hi[0] = std::max(hi[0], pt.a);
+    lo[1] = std::min(lo[1], pt.b), hi[1] = std::max(hi[1], pt.b);
+  }
+  double extent[2] = {hi[0] - lo[0], hi[1] - lo[1]};
+  if (!(extent[0] > 0) && !(extent[1] > 0)) {
+    const double norm = plane.centre ? std::sqrt(dot(plane.centre->parameters(), plane.centre->parameters())) : 0.0;
+    const double half = norm > 0 ? 0.01 * norm : 1.0;
+    for (int k = 0; k < 2; ++k) lo[k] = -half, hi[k] = half, extent[k] = 0;
+  }
+  for (int k = 0; k < 2; ++k) {
+    if (!(extent[k] > 0) && extent[1 - k] > 0) {  // centred on the path's (constant) value
+      lo[k] -= extent[1 - k] / 2, hi[k] += extent[1 - k] / 2, extent[k] = extent[1 - k];
+    }
+  }
+  GridAxes axes;
+  for (int k = 0; k < 2; ++k) {
+    auto& out = k == 0 ? axes.a : axes.b;
+    const double from = lo[k] - margin * extent[k], to = hi[k] + margin * extent[k];
+    for (int i = 0; i < cells; ++i) out.push_back(from + (to - from) * i / (cells - 1));
+  }
+  return axes;
+}
+
+}  // namespace epochscope::store
