@@ -101,7 +101,7 @@ TEST(Cli, TrainInfoExportEndToEnd) {
   const auto info = run("info '" + session.string() + "' --json", dir);
   ASSERT_EQ(info.code, 0) << info.err;
   const auto j = nlohmann::json::parse(info.out);
-  EXPECT_EQ(j["format_version"], "1.6");  // what io::SessionWriter writes (kFormatMinor)
+  EXPECT_EQ(j["format_version"], "1.7");  // what io::SessionWriter writes (kFormatMinor)
   // Every frame (the untrained one too) holds the first convolution's filters.
   EXPECT_EQ(j["filters"]["layer"], "conv1");
   EXPECT_EQ(j["filters"]["shape"], nlohmann::json::array({32, 1, 3, 3}));

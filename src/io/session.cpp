@@ -14,6 +14,7 @@
 #include "epochscope/io/codec.hpp"
 #include "epochscope/store/filter_bank.hpp"
 #include "epochscope/store/layers.hpp"
+#include "epochscope/store/parameters.hpp"
 #include "epochscope/store/selection.hpp"
 #include "session_detail.hpp"
 
@@ -211,6 +212,30 @@ store::FilterBank parse_filters(const Obj& o, Session& s) {
   return b;
 }
 
+// 1.7: the network's parameters then its buffers, `data` an encoded count x 1 matrix. The sizes are
+// checked before the values are allocated, every value must be finite.
+store::ParameterSnapshotPtr parse_parameters(const Obj& o, Session& s) {
+  if (o.type != msgpack::type::MAP) throw Error("field 'parameters' is not a map");
+  auto p = std::make_shared<store::ParameterSnapshot>();
+  const auto count = get<std::uint64_t>(o, "count");
+  p->buffers = get_or<std::uint64_t>(o, "buffers", 0);
+  if (auto problem = store::parameter_shape_problem(count, p->buffers); !problem.empty()) throw Error(problem);
+  const auto encoded = get_matrix(need(o, "data"));
+  if (encoded.rows != count || encoded.cols != 1) {
+    throw Error("parameters: data is " + std::to_string(encoded.rows) + " x " + std::to_string(encoded.cols) + ", not " +
+                std::to_string(count) + " x 1");
+  }
+  try {
+    const Matrix m = decode_matrix(encoded, count);
+    p->values.assign(m.data(), m.data() + m.size());
+  } catch (const Error& e) {
+    throw Error(std::string("parameters: ") + e.what());
+  }
+  if (auto problem = store::parameter_snapshot_problem(*p); !problem.empty()) throw Error(problem);
+  s.parameter_bytes += encoded.data.size() + 4 * (encoded.lo.size() + encoded.step.size()) + 60;  // + keys and sizes
+  return p;
+}
+
 store::FramePtr parse_frame(const Obj& f, const store::PointSet& ps, Session& s) {
   auto frame = std::make_shared<store::Frame>();
   frame->index = get<int>(f, "index");
@@ -245,6 +270,7 @@ store::FramePtr parse_frame(const Obj& f, const store::PointSet& ps, Session& s)
     frame->layers.emplace(info.name, std::move(mat));
   }
   if (const Obj* filters = find(f, "filters")) frame->filters = parse_filters(*filters, s);  // 1.6, optional
+  if (const Obj* params = find(f, "parameters")) frame->parameters = parse_parameters(*params, s);  // 1.7, optional
   return frame;
 }
 

@@ -11,6 +11,7 @@
 
 #include "epochscope/io/codec.hpp"
 #include "epochscope/store/filter_bank.hpp"
+#include "epochscope/store/parameters.hpp"
 #include "epochscope/store/layers.hpp"
 #include "epochscope/io/session.hpp"
 #include "session_detail.hpp"
@@ -285,10 +286,14 @@ void SessionWriter::finish(std::size_t frames, const std::string& reason) {
 FrameLocation SessionWriter::append(const store::Frame& frame) {
   const auto& filters = frame.filters;
   if (auto problem = store::filter_bank_problem(filters); !problem.empty()) throw Error(path_.string() + ": " + problem);
+  const auto& params = frame.parameters;
+  if (params) {
+    if (auto problem = store::parameter_snapshot_problem(*params); !problem.empty()) throw Error(path_.string() + ": " + problem);
+  }
   msgpack::sbuffer buf;
   Packer pk(buf);
   const auto& m = frame.metrics;
-  pk.pack_map(filters.empty() ? 13 : 14);
+  pk.pack_map(13 + (filters.empty() ? 0 : 1) + (params ? 1 : 0));
   pack_str(pk, "type"); pack_str(pk, "frame");
   pack_str(pk, "index"); pk.pack(frame.index);
   pack_str(pk, "epoch"); pk.pack(frame.epoch);
@@ -316,11 +321,23 @@ FrameLocation SessionWriter::append(const store::Frame& frame) {
     pack_str(pk, "data"); pack_matrix(pk, encode_matrix(w, kFilterMaxError));
     filter_bytes = buf.size() - before;
   }
+  std::uint64_t parameter_bytes = 0;
+  if (params) {  // 1.7: every parameter, then the buffers, as one column (older readers skip them)
+    const std::size_t before = buf.size();
+    const Matrix v = Eigen::Map<const Matrix>(params->values.data(), static_cast<Eigen::Index>(params->values.size()), 1);
+    pack_str(pk, "parameters");
+    pk.pack_map(3);
+    pack_str(pk, "count"); pk.pack(static_cast<std::uint64_t>(params->values.size()));
+    pack_str(pk, "buffers"); pk.pack(static_cast<std::uint64_t>(params->buffers));
+    pack_str(pk, "data"); pack_matrix(pk, encode_matrix(v, kParameterMaxError));
+    parameter_bytes = buf.size() - before;
+  }
   pack_str(pk, "layers");
   pk.pack_map(static_cast<std::uint32_t>(frame.layers.size()));
   std::lock_guard lock(mutex_);
   last_layer_bytes_.clear();
   last_filter_bytes_ = filter_bytes;
+  last_parameter_bytes_ = parameter_bytes;
   for (const auto& [name, mat] : frame.layers) {
     const std::size_t before = buf.size();
     pack_str(pk, name);

@@ -25,15 +25,19 @@
 namespace epochscope::io {
 
 inline constexpr int kFormatMajor = 1;
-inline constexpr int kFormatMinor = 6;  ///< 1.1 added the optional end record, 1.2 the trajectory record,
+inline constexpr int kFormatMinor = 7;  ///< 1.1 added the optional end record, 1.2 the trajectory record,
                                         ///< 1.3 layer kinds and depth order, 1.4 colour images,
                                         ///< sessions without images and texts per point,
                                         ///< 1.5 named selections, 1.6 the first
-                                        ///< convolution's filters in each frame
+                                        ///< convolution's filters in each frame, 1.7 the
+                                        ///< network's full parameter vector in each frame
 inline constexpr const char* kMagic = "epochscope-session";
 /// The writer stores filter weights (1.6) as q16 when every weight is then within this of its value,
 /// else as f32 (lossless).
 inline constexpr float kFilterMaxError = 1e-5f;
+/// The writer stores a frame's parameters (1.7) as q16 (one offset and step for the whole vector)
+/// when every value is then within this of its value (values spanning at most 2.62), else as f32.
+inline constexpr float kParameterMaxError = 1e-5f;
 
 /// Free-form facts about how the session was made (training options, tool version).
 using SessionMeta = std::map<std::string, std::string>;
@@ -66,9 +70,10 @@ class SessionWriter {
   SessionWriter(const SessionWriter&) = delete;
   SessionWriter& operator=(const SessionWriter&) = delete;
 
-  /// Encodes, appends and flushes one frame (with its filters, format 1.6, when it has any); returns
-  /// where its record lies. Throws epochscope::Error on a write failure, or, having written nothing,
-  /// for filters that break store::filter_bank_problem's rules; what was written before stays readable.
+  /// Encodes, appends and flushes one frame (with its filters, format 1.6, and its parameters, 1.7,
+  /// when it has them); returns where its record lies. Throws epochscope::Error on a write failure,
+  /// or, having written nothing, for filters that break store::filter_bank_problem's rules or
+  /// parameters that break store::parameter_snapshot_problem's; what was written before stays readable.
   FrameLocation append(const store::Frame& frame);
 
   /// Appends and flushes one final layout (format 1.0 readers that predate layouts skip it).
@@ -100,6 +105,8 @@ class SessionWriter {
   const std::map<std::string, std::uint64_t>& last_layer_bytes() const { return last_layer_bytes_; }
   /// Encoded size of the last appended frame's filters (1.6), in bytes; 0 when it had none.
   std::uint64_t last_filter_bytes() const { return last_filter_bytes_; }
+  /// Encoded size of the last appended frame's parameters (1.7), in bytes; 0 when it had none.
+  std::uint64_t last_parameter_bytes() const { return last_parameter_bytes_; }
 
  private:
   SessionWriter() = default;
@@ -112,6 +119,7 @@ class SessionWriter {
   std::atomic<std::uint64_t> bytes_{0};
   std::map<std::string, std::uint64_t> last_layer_bytes_;
   std::uint64_t last_filter_bytes_ = 0;
+  std::uint64_t last_parameter_bytes_ = 0;
 };
 
 struct Session {
@@ -129,6 +137,7 @@ struct Session {
   std::uint64_t file_bytes = 0;
   std::map<std::string, std::uint64_t> layer_bytes;  ///< encoded bytes per layer, summed over the frames
   std::uint64_t filter_bytes = 0;   ///< encoded bytes of the frames' filters (1.6), summed over the frames
+  std::uint64_t parameter_bytes = 0;  ///< encoded bytes of the frames' parameters (1.7), summed over the frames
   std::uint64_t dropped_bytes = 0;  ///< bytes of a damaged or truncated tail that were not loaded
   std::string warning;              ///< empty, or one line saying what was dropped and why
   bool finished = false;            ///< the writer appended the end record (format 1.1)
