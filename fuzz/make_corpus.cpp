@@ -182,6 +182,20 @@ void session_corpus(const fs::path& dir) {
     w.append(frame(ps, 2, false));  // a frame without them
     w.finish(3, "finished");
   }
+  {  // format 1.7: the full parameter vector, 24 values (q16) with 4 buffers, then 6 (f32: a wide range)
+    io::SessionWriter w(dir / "parameters", ps, {{"preset", "cnn"}});
+    auto f = frame(ps, 0, false);
+    auto p = std::make_shared<store::ParameterSnapshot>();
+    for (int k = 0; k < 24; ++k) p->values.push_back(0.4f * std::cos(static_cast<float>(k)));
+    p->buffers = 4;
+    f.parameters = p;
+    w.append(f);
+    auto g = frame(ps, 1, false);
+    g.parameters = std::make_shared<store::ParameterSnapshot>(store::ParameterSnapshot{{-40.0f, 2.5f, 0.0f, 1.0f, 7.0f, 30.0f}, 0});
+    w.append(g);
+    w.append(frame(ps, 2, false));  // a frame without them
+    w.finish(3, "finished");
+  }
   const std::string good = read_all(dir / "two-frames");
   write_all(dir / "header-only", good.substr(0, header_end));
   write_all(dir / "bad-truncated", good.substr(0, good.size() * 2 / 3));

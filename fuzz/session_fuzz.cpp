@@ -2,7 +2,7 @@
 // to the real path API through an in-memory file (memfd), twice: as it is, and with every record's
 // CRC-32 recomputed (fix_checksums) so that mutations reach the record parsers instead of stopping
 // at the checksum. The reader must return a consistent Session (every frame and layout the shape
-// the header promises, every frame's filters within their rules, every selection valid and named
+// the header promises, every frame's filters and parameters within their rules, every selection valid and named
 // once, the dropped tail accounted for) or throw a one-line epochscope::Error naming the file;
 // anything else (a crash, another exception, ASan/UBSan, an allocation over -malloc_limit_mb) is a
 // finding. `make fuzz` runs it.
@@ -19,6 +19,7 @@
 #include "epochscope/core/matrix.hpp"
 #include "epochscope/io/session.hpp"
 #include "epochscope/store/filter_bank.hpp"
+#include "epochscope/store/parameters.hpp"
 #include "epochscope/store/selection.hpp"
 
 namespace {
@@ -131,6 +132,11 @@ void check(const epochscope::io::Session& s, std::size_t size) {
     }
     if (const auto problem = epochscope::store::filter_bank_problem(frame.filters); !problem.empty()) {
       finding("filters the reader should have refused: " + problem);
+    }
+    if (frame.parameters) {
+      if (const auto problem = epochscope::store::parameter_snapshot_problem(*frame.parameters); !problem.empty()) {
+        finding("parameters the reader should have refused: " + problem);
+      }
     }
   }
   for (const auto& l : s.layouts) {
