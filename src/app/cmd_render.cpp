@@ -90,6 +90,7 @@ int run_render(const RenderCommand& cmd) {
   state.pinned_class = cmd.highlight;
   state.images = cmd.images;
   state.point_size = cmd.point_size;
+  state.density = ui::parse_density_mode(cmd.density).value_or(ui::DensityMode::automatic);
   if (cmd.images && !points.has_images()) std::cerr << "epochscope: warning: --images: the session has no images; drawing discs\n";
   jobs::TaskRunner tasks;  // star and pixel-explorer layouts are made on it, as in the window
   ui::UiContext ctx;

@@ -55,6 +55,7 @@ struct RenderCommand {
   int highlight = -1;                   ///< a class in colour, the others grey
   bool images = false;                  ///< every point drawn as its image (grey, colour or a signal's plot)
   float point_size = 4.5f;              ///< pixels (images: a point's side is 4x this)
+  std::string density = "auto";         ///< auto (density when crowded), on, off (ui::DensityMode)
 };
 int run_render(const RenderCommand& cmd);
 

@@ -48,6 +48,7 @@ void write_test_state(const std::filesystem::path& path, const ui::UiContext& ct
   j["window_pos"] = {window.x, window.y};
   j["work_area"] = {window.area_x, window.area_y, window.area_width, window.area_height};
   j["ui_scale"] = state.ui_scale;
+  j["density_mode"] = ui::density_mode_name(state.density);
   j["theme"] = state.light ? "light" : "dark";
   j["font_px"] = window.font_px;
   j["inspected"] = state.inspected;
@@ -104,6 +105,8 @@ void write_test_state(const std::filesystem::path& path, const ui::UiContext& ct
     v["continuity"] = r.continuity;
     v["distance_rho"] = r.distance_rho;
     v["images"] = r.images;
+    v["density"] = r.density;
+    v["coverage"] = r.coverage;
     v["dims"] = r.dims;
     v["layer_redraws"] = workspace.view(i).layer_redraws();
     v["yaw"] = r.yaw;

@@ -311,6 +311,9 @@ int main(int argc, char** argv) {
                                                   "with a warning)");
   render_cmd->add_option("--point-size", render.point_size, "Point size in pixels")
       ->check(CLI::Range(1.5, 12.0))->capture_default_str();
+  render_cmd->add_option("--density", render.density, "Draw the points as density: auto (where they would cover each "
+                                                      "pixel more than twice), on, off")
+      ->check(CLI::IsMember({"auto", "on", "off"}))->capture_default_str();
   render_cmd->add_option("--timeout", render.timeout, "Seconds to wait for the layout")->capture_default_str();
 
   auto* data_cmd = cli.add_subcommand("data", "Dataset preparation (used by the set-up)");

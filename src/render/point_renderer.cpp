@@ -76,14 +76,17 @@ PointStyleBuffer::PointStyleBuffer() : styles_(gl_create<GlKind::buffer>()), ord
 void PointStyleBuffer::set_styles(std::span<const PointStyle> styles) {
   glBindBuffer(GL_ARRAY_BUFFER, styles_.id());
   glBufferData(GL_ARRAY_BUFFER, static_cast<GLsizeiptr>(styles.size_bytes()), styles.data(), GL_DYNAMIC_DRAW);
+  cpu_styles_.assign(styles.begin(), styles.end());
   ++version_;
 }
 
-void PointStyleBuffer::set_order(std::span<const std::uint32_t> order) {
+void PointStyleBuffer::set_order(std::span<const std::uint32_t> order, std::size_t emphasised_from) {
   // The element buffer is bound through a vertex array; use the array target to upload.
   glBindBuffer(GL_ARRAY_BUFFER, order_.id());
   glBufferData(GL_ARRAY_BUFFER, static_cast<GLsizeiptr>(order.size_bytes()), order.data(), GL_DYNAMIC_DRAW);
   order_count_ = order.size();
+  emphasised_from_ = std::min(emphasised_from, order.size());
+  cpu_order_.assign(order.begin(), order.end());
   ++version_;
 }
 
@@ -113,6 +116,7 @@ PointCloud::PointCloud(const PointStyleBuffer& styles)
 void PointCloud::set_positions(std::span<const float> xy, int dims) {
   dims = dims == 3 ? 3 : 2;
   upload(GL_ARRAY_BUFFER, positions_.id(), xy.data(), xy.size_bytes(), capacity_);
+  cpu_positions_.assign(xy.begin(), xy.end());
   size_ = xy.size() / static_cast<std::size_t>(dims);
   ++version_;
   if (dims != dims_) {
@@ -147,9 +151,11 @@ PointRenderer::PointRenderer(const std::filesystem::path& shader_dir)
   max_point_size_ = range[1];
 }
 
-void PointRenderer::draw(const PointCloud& cloud, const ViewParams& view, float point_px, const ImageAtlas* atlas) const {
-  const auto count = cloud.styles().order_count();
-  if (count == 0 || cloud.size() == 0) return;
+void PointRenderer::draw(const PointCloud& cloud, const ViewParams& view, float point_px, const ImageAtlas* atlas,
+                         std::size_t first) const {
+  const auto total = cloud.styles().order_count();
+  if (first >= total || cloud.size() == 0) return;
+  const auto count = total - first;
   begin_view(view);
   glEnable(GL_PROGRAM_POINT_SIZE);
   const Program& p = atlas != nullptr ? images_ : discs_;
@@ -171,7 +177,8 @@ void PointRenderer::draw(const PointCloud& cloud, const ViewParams& view, float 
   }
   glBindVertexArray(cloud.vertex_array());
   glBindBuffer(GL_ELEMENT_ARRAY_BUFFER, cloud.styles().order_buffer());
-  glDrawElements(GL_POINTS, static_cast<GLsizei>(count), GL_UNSIGNED_INT, nullptr);
+  glDrawElements(GL_POINTS, static_cast<GLsizei>(count), GL_UNSIGNED_INT,
+                 reinterpret_cast<const void*>(first * sizeof(std::uint32_t)));
   glBindVertexArray(0);
   end_view(view);
 }

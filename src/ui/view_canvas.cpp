@@ -129,6 +129,7 @@ void ProjectionView::draw_canvas(UiContext& ctx, UiState& state, ImVec2 size) {
   draw_edges_ = config_.method == jobs::Method::graph && state.show_edges;
   report_.images = draw_images_;
   report_.component_images = 0;
+  update_density(state);
 
   if (a_.positions) {
     dl->PushClipRect(p0, im(rect.max), true);
@@ -145,6 +146,10 @@ void ProjectionView::draw_canvas(UiContext& ctx, UiState& state, ImVec2 size) {
       report_.component_images = draw_pca_components(ctx, *a_.result->components, rect, slot_);
     }
     draw_frame_badge(ctx, state, rect);
+    if (gl_density_) {  // say why the picture looks different (the Options panel has the switch)
+      const ImVec2 at(rect.min.x + 6 * em(), rect.max.y - ImGui::GetTextLineHeight() - 4 * em());
+      dl->AddText(at, to_imu32(th.text_dim), "density");
+    }
     draw_lasso(ctx, state);
     dl->PopClipRect();
   } else {

@@ -58,7 +58,8 @@ render::LayerKey ProjectionView::layer_key() const {
   render::LayerKey key;
   // (A cloud is bound to one style buffer for life: its identity stands for both.)
   key.versions = {cloud.version(), cloud.styles().version(), reinterpret_cast<std::uintptr_t>(&cloud),
-                  draw_edges_ ? graph_.buffer().version() + 1 : 0, reinterpret_cast<std::uintptr_t>(atlas), 0, 0, 0};
+                  draw_edges_ ? graph_.buffer().version() + 1 : 0, reinterpret_cast<std::uintptr_t>(atlas),
+                  gl_density_ ? 1u : 0u, 0, 0};
   render::describe(gl_params_, gl_point_px_, key);
   return key;
 }
@@ -78,6 +79,40 @@ bool ProjectionView::defer_layer() {
   return true;
 }
 
+void ProjectionView::update_density(const UiState& state) {
+  const bool can = renderers_.density != nullptr && shown_dims_ == 2 && !draw_images_ && a_.positions && !xy_.empty();
+  if (!can || state.density == DensityMode::off) {
+    gl_density_ = false;
+  } else if (state.density == DensityMode::on) {
+    gl_density_ = true;
+  }
+  if (can) {
+    // Count the points inside the canvas again only when the positions, styles or camera changed.
+    render::LayerKey key = layer_key();
+    key.versions[5] = 0;
+    if (!(key == coverage_key_)) {
+      coverage_key_ = key;
+      const auto& styles = drawn_cloud().styles();
+      const auto order = styles.cpu_order().first(std::min(styles.emphasised_from(), styles.cpu_order().size()));
+      const float* t = gl_params_.transform;
+      std::size_t inside = 0;
+      for (const std::uint32_t i : order) {
+        if (2 * static_cast<std::size_t>(i) + 1 >= xy_.size()) continue;
+        const float x = xy_[2 * i] * t[0] + t[12], y = xy_[2 * i + 1] * t[5] + t[13];
+        inside += (x >= -1 && x <= 1 && y >= -1 && y <= 1) ? 1 : 0;
+      }
+      report_.coverage = render::sprite_coverage(inside, gl_point_px_, gl_params_.viewport.width, gl_params_.viewport.height);
+    }
+    // Some hysteresis, so that zooming across the threshold does not flicker between the two.
+    if (state.density == DensityMode::automatic) {
+      gl_density_ = report_.coverage > (gl_density_ ? 0.8 : 1.0) * kDensityCoverage;
+    }
+  } else {
+    report_.coverage = 0;
+  }
+  report_.density = gl_density_;
+}
+
 void ProjectionView::render_gl(const render::Viewport& scissor) const {
   if (!a_.positions || xy_.empty()) return;
   const render::PointCloud& cloud = drawn_cloud();
@@ -86,6 +121,13 @@ void ProjectionView::render_gl(const render::Viewport& scissor) const {
     if (draw_edges_) {
       const float color[4] = {0.55f, 0.60f, 0.70f, 0.16f};
       renderers_.lines->draw(cloud, graph_.buffer(), params, color);
+    }
+    if (gl_density_) {
+      // The crowd as density, the emphasised points (misclassified, highlighted) as sprites on top.
+      const std::size_t emphasised = cloud.styles().emphasised_from();
+      renderers_.density->draw(cloud, params, gl_point_px_, emphasised);
+      renderers_.points->draw(cloud, params, gl_point_px_, nullptr, emphasised);
+      return;
     }
     renderers_.points->draw(cloud, params, gl_point_px_, atlas);
   };

@@ -13,9 +13,9 @@
 namespace epochscope::ui {
 
 Workspace::Workspace(const std::filesystem::path& shader_dir)
-    : points_(shader_dir), lines_(shader_dir), compositor_(shader_dir) {
+    : points_(shader_dir), lines_(shader_dir), compositor_(shader_dir), density_(shader_dir) {
   for (int i = 0; i < kMaxViews; ++i) {
-    const ViewRenderers renderers{&styles_, &points_, &lines_, &compositor_};
+    const ViewRenderers renderers{&styles_, &points_, &lines_, &compositor_, &density_};
     views_[static_cast<std::size_t>(i)] = std::make_unique<ProjectionView>(i, renderers);
     strips_[static_cast<std::size_t>(i)] = std::make_unique<DepthStrip>(i, renderers);
   }
@@ -82,9 +82,10 @@ void Workspace::update_styles(const UiContext& ctx, const UiState& state) {
     if (!state.passes_filter(points->heldout[i] != 0)) continue;
     (emphasis ? emphasised : order).push_back(static_cast<std::uint32_t>(i));
   }
+  const std::size_t emphasised_from = order.size();
   order.insert(order.end(), emphasised.begin(), emphasised.end());  // drawn last: on top
   styles_.set_styles(styles);
-  styles_.set_order(order);
+  styles_.set_order(order, emphasised_from);
 }
 
 void Workspace::handle_keys(UiContext& ctx, UiState& state) {

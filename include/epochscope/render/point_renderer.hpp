@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <span>
+#include <vector>
 
 #include "epochscope/render/gl_object.hpp"
 
@@ -37,9 +38,14 @@ class PointStyleBuffer {
  public:
   PointStyleBuffer();
   void set_styles(std::span<const PointStyle> styles);
-  /// Indices of the points to draw, in drawing order.
-  void set_order(std::span<const std::uint32_t> order);
+  /// Indices of the points to draw, in drawing order; those from `emphasised_from` on (default: none)
+  /// are emphasised, drawn last and as sprites even when the rest is drawn as density.
+  void set_order(std::span<const std::uint32_t> order, std::size_t emphasised_from = SIZE_MAX);
   std::size_t order_count() const { return order_count_; }
+  std::size_t emphasised_from() const { return emphasised_from_; }
+  /// The CPU copies of what was uploaded (the density renderer aggregates from them).
+  std::span<const PointStyle> cpu_styles() const { return cpu_styles_; }
+  std::span<const std::uint32_t> cpu_order() const { return cpu_order_; }
   unsigned style_buffer() const { return styles_.id(); }
   unsigned order_buffer() const { return order_.id(); }
   /// Increases with every upload (for caches of what was drawn with these styles).
@@ -49,6 +55,9 @@ class PointStyleBuffer {
   GlBuffer styles_;
   GlBuffer order_;
   std::size_t order_count_ = 0;
+  std::size_t emphasised_from_ = 0;
+  std::vector<PointStyle> cpu_styles_;
+  std::vector<std::uint32_t> cpu_order_;
   std::uint64_t version_ = 0;
 };
 
@@ -75,6 +84,8 @@ class PointCloud {
   /// buffer's point count).
   void set_positions(std::span<const float> xy, int dims = 2);
   int dims() const { return dims_; }
+  /// The CPU copy of the positions last uploaded.
+  std::span<const float> cpu_positions() const { return cpu_positions_; }
   std::uint64_t version() const { return version_; }  ///< increases with every upload
   std::size_t size() const { return size_; }
   unsigned vertex_array() const { return vao_.id(); }
@@ -84,6 +95,7 @@ class PointCloud {
   const PointStyleBuffer* styles_;
   GlVertexArray vao_;
   GlBuffer positions_;
+  std::vector<float> cpu_positions_;
   std::size_t size_ = 0;
   std::size_t capacity_ = 0;
   int dims_ = 2;
@@ -112,8 +124,10 @@ class PointRenderer {
  public:
   explicit PointRenderer(const std::filesystem::path& shader_dir);
   /// Draws the cloud's listed points. point_px: diameter in pixels (clamped to the driver's maximum);
-  /// atlas non-null: draw digit images of that size instead of discs.
-  void draw(const PointCloud& cloud, const ViewParams& view, float point_px, const ImageAtlas* atlas = nullptr) const;
+  /// atlas non-null: draw digit images of that size instead of discs. `first`: draw the listed points
+  /// from this one in the order on (the emphasised ones: the style buffer's emphasised_from()).
+  void draw(const PointCloud& cloud, const ViewParams& view, float point_px, const ImageAtlas* atlas = nullptr,
+            std::size_t first = 0) const;
   float max_point_size() const { return max_point_size_; }
 
  private:

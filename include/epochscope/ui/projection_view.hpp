@@ -27,6 +27,7 @@
 #include <string>
 #include <vector>
 
+#include "epochscope/render/density.hpp"
 #include "epochscope/render/layer_cache.hpp"
 #include "epochscope/render/point_renderer.hpp"
 #include "epochscope/ui/change_overlay.hpp"
@@ -62,6 +63,8 @@ struct ViewReport {
   int component_images = 0;      ///< PCA of the input: component images drawn
   double mean_change = -1;    ///< mean neighbourhood change of the frame shown (-1: unknown)
   bool images = false;
+  bool density = false;              ///< drawn as density (render/density.hpp), not sprites
+  double coverage = 0;               ///< sprites per pixel of the canvas, on average (2-D views)
   int dims = 2;                      ///< 3: a 3-D view
   bool depth_strip = false;          ///< the view shows its method on every layer (DepthStrip)
   int run = 0;                       ///< 0: the session, 1: the compared run
@@ -81,6 +84,8 @@ struct ViewRenderers {
   const render::LineRenderer* lines = nullptr;
   /// Non-null: each view keeps its points in an offscreen layer, redrawn only when they change.
   const render::Compositor* compositor = nullptr;
+  /// Non-null: 2-D views may draw their points as density (UiState::density).
+  const render::DensityRenderer* density = nullptr;
 };
 
 class ProjectionView {
@@ -177,6 +182,9 @@ class ProjectionView {
   const render::PointCloud& drawn_cloud() const;
   const render::ImageAtlas* drawn_atlas() const;
   render::LayerKey layer_key() const;  ///< what the cached layer is drawn from, as of now
+  /// Sprites or density this frame (after the camera and point size are set), by the state's mode and
+  /// the coverage of the points inside the canvas (counted again only when the picture changed).
+  void update_density(const UiState& state);
 
   int slot_;
   ViewRenderers renderers_;
@@ -230,6 +238,8 @@ class ProjectionView {
   const render::ImageAtlas* gl_atlas_ = nullptr;
   float gl_point_px_ = 4;
   bool draw_edges_ = false;
+  bool gl_density_ = false;     ///< the points are drawn as density
+  render::LayerKey coverage_key_;  ///< the picture report_.coverage was counted for
   std::vector<SvgTrace> trace_lines_;  ///< the traces as last drawn, in screen pixels
   ViewReport report_;
   // The points' offscreen layer (created on first use in render_gl, where the GL context is current).

@@ -18,6 +18,7 @@ struct GuiSettings {
   std::array<ViewConfig, kMaxViews> views = UiState{}.views;
   bool images = false;
   float point_size = 4.5f;
+  DensityMode density = DensityMode::automatic;
   float play_speed = 2.0f;
   bool show_edges = true;
   float ui_scale = 1.0f;  ///< text and widget size (presentation: 1.5 to 2)

@@ -7,8 +7,10 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -19,6 +21,12 @@
 namespace epochscope::ui {
 
 enum class SplitFilter { all, heldout, training };
+/// How 2-D views draw their points: as sprites, as density (render/density.hpp), or density where
+/// the sprites would cover each pixel of the canvas more than kDensityCoverage times on average.
+enum class DensityMode { automatic, on, off };
+inline constexpr double kDensityCoverage = 2.0;
+const char* density_mode_name(DensityMode mode);  ///< "auto", "on", "off"
+std::optional<DensityMode> parse_density_mode(std::string_view name);
 
 struct ViewConfig {
   jobs::Method method = jobs::Method::pca;
@@ -84,6 +92,7 @@ struct UiState {
   bool select_rectangle = false;  ///< Ctrl + drag selects with a rectangle rather than a lasso
   bool images = false;      ///< draw every point as its digit image
   float point_size = 4.5f;  ///< pixels
+  DensityMode density = DensityMode::automatic;  ///< sprites or density in 2-D views
   bool show_edges = true;   ///< kNN-graph views draw their edges
   float ui_scale = 1.0f;    ///< text and widgets (Ctrl + plus / minus; the window applies it between frames)
   bool light = false;       ///< the high-contrast light theme (for projectors)

@@ -63,6 +63,7 @@ class Workspace {
   render::PointRenderer points_;
   render::LineRenderer lines_;
   render::Compositor compositor_;
+  render::DensityRenderer density_;
   render::PointStyleBuffer styles_;
   NeuronsPanel neurons_;
   SelectionPanel selection_;

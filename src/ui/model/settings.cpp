@@ -36,6 +36,7 @@ GuiSettings load_settings(const std::filesystem::path& path, std::string* warnin
     }
     s.images = j.value("images", false);
     s.point_size = std::clamp(j.value("point_size", 4.5f), 1.5f, 16.0f);
+    s.density = parse_density_mode(j.value("density", std::string{"auto"})).value_or(DensityMode::automatic);
     s.play_speed = std::clamp(j.value("play_speed", 2.0f), 0.25f, 30.0f);
     s.show_edges = j.value("show_edges", true);
     s.ui_scale = std::clamp(j.value("ui_scale", 1.0f), 0.75f, 3.0f);
@@ -59,6 +60,7 @@ bool save_settings(const std::filesystem::path& path, const GuiSettings& s) {
   }
   j["images"] = s.images;
   j["point_size"] = s.point_size;
+  j["density"] = density_mode_name(s.density);
   j["play_speed"] = s.play_speed;
   j["show_edges"] = s.show_edges;
   j["ui_scale"] = s.ui_scale;
@@ -81,6 +83,7 @@ void apply_settings(const GuiSettings& s, UiState& state) {
   state.views = s.views;
   state.images = s.images;
   state.point_size = s.point_size;
+  state.density = s.density;
   state.play_speed = s.play_speed;
   state.show_edges = s.show_edges;
   state.ui_scale = s.ui_scale;
@@ -92,6 +95,7 @@ void capture_settings(const UiState& state, GuiSettings& s) {
   s.views = state.views;
   s.images = state.images;
   s.point_size = state.point_size;
+  s.density = state.density;
   s.play_speed = state.play_speed;
   s.show_edges = state.show_edges;
   s.ui_scale = state.ui_scale;

@@ -7,6 +7,17 @@
 
 namespace epochscope::ui {
 
+const char* density_mode_name(DensityMode mode) {
+  return mode == DensityMode::on ? "on" : mode == DensityMode::off ? "off" : "auto";
+}
+
+std::optional<DensityMode> parse_density_mode(std::string_view name) {
+  for (const auto m : {DensityMode::automatic, DensityMode::on, DensityMode::off}) {
+    if (name == density_mode_name(m)) return m;
+  }
+  return std::nullopt;
+}
+
 void UiState::on_frames(int count) {
   if (count <= 0) {
     frame = 0;
