@@ -142,12 +142,12 @@ void draw_display_options(UiContext& ctx, UiState& state) {
   // Density for crowded views: automatic by default, or always, or never.
   int mode = static_cast<int>(state.density);
   ImGui::SetNextItemWidth(-ImGui::CalcTextSize("point size").x - ImGui::GetStyle().ItemInnerSpacing.x);
-  if (ImGui::Combo("drawing", &mode, "density when crowded\0density\0points\0")) state.density = static_cast<DensityMode>(mode);
+  if (ImGui::Combo("drawing", &mode, "auto\0density\0points\0")) state.density = static_cast<DensityMode>(mode);
   ctx.hooks["density_mode"] = last_item_rect();
   if (ImGui::IsItemHovered()) {
     ImGui::SetTooltip("Density: each pixel takes the mean colour of the points on it, more opaque where more of them\n"
-                      "lie (log scale); hovering, selecting and traces stay exact. 'When crowded': 2-D views switch to\n"
-                      "it where the points would cover each pixel more than %.0f times on average.", kDensityCoverage);
+                      "lie (log scale); hovering, selecting and traces stay exact. Auto: a 2-D view switches to it where\n"
+                      "its points would cover each pixel more than %.0f times on average.", kDensityCoverage);
   }
   ImGui::TextUnformatted("views");
   for (const int n : {1, 2, 4}) {
