@@ -1,9 +1,14 @@
 #include <gtest/gtest.h>
 
+#include <Eigen/Dense>
 #include <chrono>
+#include <cmath>
+#include <random>
 #include <thread>
 
 #include "epochscope/data/dataset.hpp"
+#include "epochscope/store/parameter_plane.hpp"
+#include "epochscope/train/landscape.hpp"
 #include "epochscope/train/tracked_points.hpp"
 #include "epochscope/train/trainer.hpp"
 #include "test_util.hpp"
@@ -315,4 +320,202 @@ TEST(Models, RefuseWhatCannotWorkWithAReason) {
   }
   EXPECT_EQ(train::parse_activation("gelu"), train::Activation::gelu);
   EXPECT_FALSE(train::parse_model_preset("resnet").has_value());
+}
+
+// ---- the loss landscape (train/landscape.hpp) ----------------------------------------------------
+
+// The trainer keeps every frame's full parameter vector, and the landscape's losses at the latest
+// frame's point (a = b = 0) and at every frame's snapshot are the trainer's own training losses
+// there when the sample is every tracked training point: the snapshot's layout, the model rebuilt
+// from the metadata, the inputs' normalisation and eval mode all agree with the trainer's.
+TEST(Landscape, LossesAtTheSnapshotsAreTheTrainersOwn) {
+  auto o = small_options();
+  o.tracked = 250;  // every one of the 200 + 50 images
+  const auto ds = epochscope::testing::synthetic_dataset(200, 50);
+  train::Trainer t(ds, o);
+  t.start();
+  t.join();
+  const auto frames = t.store()->snapshot();
+  ASSERT_EQ(frames.size(), 3u);
+  for (const auto& f : frames) {
+    ASSERT_TRUE(f->parameters);
+    EXPECT_EQ(f->parameters->values.size(), 121930u);  // conv 320 + 18,496, dense 102,464 + 650
+    EXPECT_EQ(f->parameters->buffers, 0u);
+  }
+  EXPECT_NE(frames[0]->parameters->values, frames[2]->parameters->values);
+  const std::map<std::string, std::string> meta = {{"preset", "cnn"}, {"activation", "relu"}, {"width", "64"}};
+  std::size_t sample = 0;
+  const auto run = train::session_landscape(t.store()->points(), frames, meta, {.grid = 3, .sample = 1000}, &sample);
+  EXPECT_EQ(sample, 200u);
+  ASSERT_TRUE(run->run());
+  const auto land = run->result();
+  ASSERT_TRUE(land.complete());
+  EXPECT_EQ(land.total, 1u + 3u + 9u);
+  const double last = frames[2]->metrics.train_loss;
+  EXPECT_NEAR(land.centre_loss, last, 1e-4 * last);
+  ASSERT_EQ(land.path_loss.size(), 3u);
+  for (std::size_t i = 0; i < 3; ++i) {
+    EXPECT_NEAR(land.path_loss[i], frames[i]->metrics.train_loss, 1e-4 * frames[i]->metrics.train_loss) << i;
+  }
+  EXPECT_LT(land.path_loss[2], land.path_loss[0]);
+  for (const double l : land.loss) EXPECT_TRUE(std::isfinite(l));
+  // Grid cell (a[2], b[0]) is the loss there, computed alone.
+  const auto loss = train::network_loss(t.store()->points(), train::model_from_meta(meta), 121930, {.sample = 1000});
+  train::LandscapeRun one(run->plane(), loss, {.grid = 3});
+  EXPECT_NEAR(one.loss_at(land.axes.a[2], land.axes.b[0]), land.at(2, 0), 1e-6);
+  // What cannot be rebuilt is refused in one line.
+  try {
+    train::network_loss(t.store()->points(), {}, 1000);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_STREQ(e.what(), "the snapshots hold 1000 values; a cnn of width 64 on 28 x 28 images has 121930");
+  }
+  try {
+    train::session_landscape(t.store()->points(), frames, {{"tool", "python"}});
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("no 'preset'"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(train::model_from_meta({{"preset", "resnet"}}), Error);
+  EXPECT_THROW(train::model_from_meta({{"preset", "cnn"}, {"width", "wide"}}), Error);
+  EXPECT_EQ(train::model_from_meta({{"preset", "mlp"}, {"activation", "tanh"}, {"width", "32"}}).width, 32);
+  std::vector<store::FramePtr> bare = {std::make_shared<store::Frame>()};
+  EXPECT_THROW(train::session_landscape(t.store()->points(), bare, meta), Error);
+}
+
+namespace {
+
+// A convex toy problem: L2-regularised logistic regression on two Gaussian classes (6 features and
+// a bias), with its loss, gradient and Hessian.
+struct Logistic {
+  Eigen::MatrixXd x;  // n x 7, last column 1
+  Eigen::VectorXd s;  // +-1
+  double lambda = 0.1;
+
+  static Logistic make() {
+    Logistic p;
+    std::mt19937 rng(12);
+    std::normal_distribution<double> g(0.0, 1.0);
+    p.x.resize(200, 7);
+    p.s.resize(200);
+    for (int i = 0; i < 200; ++i) {
+      p.s(i) = i % 2 ? 1.0 : -1.0;
+      for (int j = 0; j < 6; ++j) p.x(i, j) = g(rng) + 0.8 * p.s(i) * (j % 3 == 0 ? 1.0 : 0.3);
+      p.x(i, 6) = 1.0;
+    }
+    return p;
+  }
+  double loss(const Eigen::VectorXd& t) const {
+    const Eigen::ArrayXd m = (s.array() * (x * t).array());
+    return (-m).exp().log1p().mean() + 0.5 * lambda * t.squaredNorm();
+  }
+  Eigen::VectorXd gradient(const Eigen::VectorXd& t) const {
+    const Eigen::ArrayXd m = s.array() * (x * t).array();
+    const Eigen::ArrayXd w = -s.array() / (1.0 + m.exp());
+    return x.transpose() * w.matrix() / double(x.rows()) + lambda * t;
+  }
+  Eigen::MatrixXd hessian(const Eigen::VectorXd& t) const {
+    const Eigen::ArrayXd m = s.array() * (x * t).array();
+    const Eigen::ArrayXd p = 1.0 / (1.0 + (-m).exp());
+    const Eigen::VectorXd w = (p * (1.0 - p)).matrix();
+    return x.transpose() * w.asDiagonal() * x / double(x.rows()) + lambda * Eigen::MatrixXd::Identity(7, 7);
+  }
+};
+
+}  // namespace
+
+// Gradient descent on a convex problem, stopped short of the minimum: the grid's lowest point is
+// the exact minimum of the loss on the plane (found by Newton's method in the plane), which lies
+// just ahead of the path's end, in the direction it travels.
+TEST(Landscape, OnAConvexToyTheGridMinimumLiesAtThePathsEnd) {
+  const auto problem = Logistic::make();
+  Eigen::VectorXd theta = Eigen::VectorXd::Constant(7, 2.0);
+  std::vector<store::PlaneSnapshot> path;
+  auto keep = [&](int frame) {
+    auto p = std::make_shared<store::ParameterSnapshot>();
+    for (int j = 0; j < 7; ++j) p->values.push_back(static_cast<float>(theta(j)));
+    path.push_back({frame, frame, p});
+  };
+  keep(0);
+  for (int step = 1; step <= 30; ++step) {
+    theta -= 0.5 * problem.gradient(theta);
+    if (step % 3 == 0) keep(step / 3);
+  }
+  const auto plane = store::fit_parameter_plane(path);
+  const train::SnapshotLoss loss = [&](std::span<const float> v) {
+    Eigen::VectorXd t(7);
+    for (int j = 0; j < 7; ++j) t(j) = v[static_cast<std::size_t>(j)];
+    return problem.loss(t);
+  };
+  train::LandscapeRun run(plane, loss, {.grid = 41});
+  ASSERT_TRUE(run.run());
+  const auto land = run.result();
+  // The exact minimum on the plane: Newton's method in (a, b).
+  Eigen::MatrixXd d(7, 2);
+  Eigen::VectorXd centre(7);
+  for (int j = 0; j < 7; ++j) {
+    d(j, 0) = plane.d1[static_cast<std::size_t>(j)];
+    d(j, 1) = plane.d2[static_cast<std::size_t>(j)];
+    centre(j) = plane.centre->values[static_cast<std::size_t>(j)];
+  }
+  Eigen::Vector2d z = Eigen::Vector2d::Zero();
+  for (int i = 0; i < 30; ++i) {
+    const Eigen::VectorXd t = centre + d * z;
+    z -= (d.transpose() * problem.hessian(t) * d).ldlt().solve(d.transpose() * problem.gradient(t));
+  }
+  // It lies just ahead of the path's end (0, 0): within 15% of the path's extent, towards +a.
+  const double extent_a = -plane.path.front().a;
+  EXPECT_GT(z(0), 0.0);
+  EXPECT_LT(z(0), 0.15 * extent_a);
+  EXPECT_LT(std::abs(z(1)), 0.15 * extent_a);
+  // The grid's lowest point is within one cell of it.
+  std::size_t best = 0;
+  for (std::size_t k = 1; k < land.loss.size(); ++k) best = land.loss[k] < land.loss[best] ? k : best;
+  const std::size_t n = land.axes.a.size();
+  const double cell_a = land.axes.a[1] - land.axes.a[0], cell_b = land.axes.b[1] - land.axes.b[0];
+  EXPECT_LE(std::abs(land.axes.a[best % n] - z(0)), cell_a) << "grid minimum at a = " << land.axes.a[best % n];
+  EXPECT_LE(std::abs(land.axes.b[best / n] - z(1)), cell_b) << "grid minimum at b = " << land.axes.b[best / n];
+  EXPECT_GT(land.axes.a[best % n], 0.0);  // ahead of the path's end
+  // The path goes downhill, and every grid value is the loss at its (a, b): row = b, column = a.
+  for (std::size_t i = 1; i < land.path_loss.size(); ++i) EXPECT_LT(land.path_loss[i], land.path_loss[i - 1]);
+  EXPECT_DOUBLE_EQ(land.at(3, 17), run.loss_at(land.axes.a[3], land.axes.b[17]));
+  EXPECT_DOUBLE_EQ(land.centre_loss, land.path_loss.back());
+}
+
+// Run in slices, stopped and resumed, the landscape is the one a single run gives; the losses not
+// computed yet read as NaN, and the progress counts them.
+TEST(Landscape, SlicesStopsAndResumesGiveTheSameLosses) {
+  std::vector<store::PlaneSnapshot> path;
+  for (int i = 0; i < 5; ++i) {
+    auto p = std::make_shared<store::ParameterSnapshot>();
+    for (int j = 0; j < 9; ++j) p->values.push_back(std::sin(float(i * 9 + j)) / float(i + 1));
+    path.push_back({i, i, p});
+  }
+  const auto plane = store::fit_parameter_plane(path);
+  const train::SnapshotLoss loss = [](std::span<const float> v) {
+    double s = 0;
+    for (const float x : v) s += (x - 0.1) * (x - 0.1);
+    return s;
+  };
+  train::LandscapeRun whole(plane, loss, {.grid = 6});
+  EXPECT_TRUE(whole.run());
+  train::LandscapeRun sliced(plane, loss, {.grid = 6});
+  EXPECT_EQ(sliced.total(), 1u + 5u + 36u);
+  EXPECT_FALSE(sliced.run(10));
+  EXPECT_EQ(sliced.done(), 10u);
+  const auto partial = sliced.result();
+  EXPECT_EQ(partial.evaluated, 10u);
+  EXPECT_FALSE(partial.complete());
+  EXPECT_TRUE(std::isfinite(partial.at(3, 0)));  // the first grid row has begun
+  EXPECT_TRUE(std::isnan(partial.at(4, 0)));
+  std::stop_source stop;
+  stop.request_stop();
+  EXPECT_FALSE(sliced.run(0, stop.get_token()));
+  EXPECT_EQ(sliced.done(), 10u);
+  EXPECT_TRUE(sliced.run());
+  const auto a = whole.result(), b = sliced.result();
+  EXPECT_EQ(a.loss, b.loss);
+  EXPECT_EQ(a.path_loss, b.path_loss);
+  EXPECT_EQ(a.centre_loss, b.centre_loss);
+  EXPECT_THROW(train::LandscapeRun(plane, loss, {.grid = 1}), Error);
 }

@@ -110,7 +110,7 @@ ParameterPlane fit_parameter_plane(std::span<const PlaneSnapshot> path, const Pl
     const auto& v = s.parameters->values;
     for (std::size_t j = 0; j < p; ++j) diff[j] = v[j] - c.values[j];
     const double a = dot(diff, plane.d1), b = dot(diff, plane.d2), sq = dot(diff, diff);
-    plane.path.push_back({s.frame, s.epoch, a, b, std::sqrt(std::max(0.0, sq - a * a - b * b))});
+    plane.path.push_back({s.frame, s.epoch, a, b, std::sqrt(std::max(0.0, sq - a * a - b * b)), s.parameters});
     total += sq;
     along[0] += a * a;
     along[1] += b * b;
@@ -120,8 +120,11 @@ ParameterPlane fit_parameter_plane(std::span<const PlaneSnapshot> path, const Pl
     const double first = k == 0 ? plane.path.front().a : plane.path.front().b;
     if (first <= 0) continue;
     auto& dir = k == 0 ? plane.d1 : plane.d2;
-    for (auto& x : dir) x = -x;
-    for (auto& pt : plane.path) (k == 0 ? pt.a : pt.b) *= -1;
+    for (auto& x : dir) x = 0.0f - x;
+    for (auto& pt : plane.path) {
+      double& v = k == 0 ? pt.a : pt.b;
+      v = 0.0 - v;  // the centre stays at +0
+    }
   }
   if (total > 0) plane.explained = {along[0] / total, along[1] / total};
   return plane;

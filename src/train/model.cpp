@@ -141,3 +141,71 @@ std::shared_ptr<NetImpl> make_net(const InputShape& shape, const ModelOptions& o
 }
 
 }  // namespace epochscope::train
+
+namespace epochscope::train {
+
+torch::Tensor input_tensor(const std::uint8_t* bytes, std::size_t count, int h, int w, bool signal, float offset, float scale) {
+  auto* data = const_cast<std::uint8_t*>(bytes);
+  if (signal) {
+    auto t = torch::from_blob(data, {static_cast<long>(count), 1, w}, torch::kUInt8).to(torch::kFloat32);
+    return t.mul_(scale).add_(offset);
+  }
+  constexpr float kMean = 0.1307f, kStd = 0.3081f;  // MNIST's usual normalisation
+  auto t = torch::from_blob(data, {static_cast<long>(count), 1, h, w}, torch::kUInt8).to(torch::kFloat32);
+  return t.div_(255.0f).sub_(kMean).div_(kStd);
+}
+
+namespace {
+
+// What a snapshot holds, in its order: every parameter, then the floating-point buffers.
+std::vector<torch::Tensor> snapshot_tensors(const NetImpl& model, std::size_t* buffer_values) {
+  std::vector<torch::Tensor> all = model.parameters();
+  std::size_t buffers = 0;
+  for (const auto& b : model.buffers()) {
+    if (!b.is_floating_point()) continue;  // BatchNorm's num_batches_tracked
+    all.push_back(b);
+    buffers += static_cast<std::size_t>(b.numel());
+  }
+  if (buffer_values != nullptr) *buffer_values = buffers;
+  return all;
+}
+
+}  // namespace
+
+std::size_t parameter_values(const NetImpl& model, std::size_t* buffers) {
+  std::size_t total = 0;
+  for (const auto& t : snapshot_tensors(model, buffers)) total += static_cast<std::size_t>(t.numel());
+  return total;
+}
+
+store::ParameterSnapshotPtr snapshot_parameters(const NetImpl& model) {
+  torch::NoGradGuard no_grad;
+  auto s = std::make_shared<store::ParameterSnapshot>();
+  const auto tensors = snapshot_tensors(model, &s->buffers);
+  for (const auto& t : tensors) {
+    const auto c = t.detach().to(torch::kCPU, torch::kFloat32).contiguous();
+    const float* p = c.data_ptr<float>();
+    s->values.insert(s->values.end(), p, p + c.numel());
+  }
+  if (!store::parameter_snapshot_problem(*s).empty()) return nullptr;  // a diverged run: none
+  return s;
+}
+
+void load_parameters(NetImpl& model, std::span<const float> values) {
+  torch::NoGradGuard no_grad;
+  const auto tensors = snapshot_tensors(model, nullptr);
+  std::size_t total = 0;
+  for (const auto& t : tensors) total += static_cast<std::size_t>(t.numel());
+  if (total != values.size()) {
+    throw Error("a snapshot of " + std::to_string(values.size()) + " values does not fit this model's " + std::to_string(total));
+  }
+  std::size_t at = 0;
+  for (auto t : tensors) {
+    const auto n = t.numel();
+    auto from = torch::from_blob(const_cast<float*>(values.data() + at), t.sizes(), torch::kFloat32);
+    t.copy_(from);
+    at += static_cast<std::size_t>(n);
+  }
+}
+
+}  // namespace epochscope::train

@@ -18,8 +18,10 @@
 #include <torch/torch.h>
 
 #include <memory>
+#include <span>
 #include <vector>
 
+#include "epochscope/store/parameters.hpp"
 #include "epochscope/train/trainer.hpp"
 
 namespace epochscope::train {
@@ -35,5 +37,18 @@ struct NetImpl : torch::nn::Module {
 
 /// The network `options` describes for inputs of this shape (validated by model_layers()).
 std::shared_ptr<NetImpl> make_net(const InputShape& shape, const ModelOptions& options);
+
+/// `count` inputs as the networks take them: images batch x 1 x h x w, normalised as MNIST usually
+/// is; signals (h == 1) batch x 1 x w, the values the bytes stand for (offset + scale * byte).
+torch::Tensor input_tensor(const std::uint8_t* bytes, std::size_t count, int h, int w, bool signal, float offset, float scale);
+
+/// The network's parameters (parameters() order, each flattened row-major), then its floating-point
+/// buffers (BatchNorm running statistics), as format 1.7 keeps them; null when a value is not finite.
+store::ParameterSnapshotPtr snapshot_parameters(const NetImpl& model);
+/// Values in snapshot_parameters()'s layout, in the order they are: how many the model has.
+std::size_t parameter_values(const NetImpl& model, std::size_t* buffers = nullptr);
+/// Copies a snapshot's values into the model's parameters and buffers. Throws epochscope::Error when
+/// their count is not the model's.
+void load_parameters(NetImpl& model, std::span<const float> values);
 
 }  // namespace epochscope::train

@@ -24,23 +24,11 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// MNIST's usual normalisation.
-constexpr float kMean = 0.1307f;
-constexpr float kStd = 0.3081f;
-
 /// Images: batch x 1 x h x w, normalised as MNIST usually is. Signals (h == 1): batch x 1 x w,
 /// the values the bytes stand for (already standardised by the dataset).
 torch::Tensor to_tensor(const std::vector<std::uint8_t>& bytes, std::size_t count, int h, int w, bool signal,
                         float offset, float scale) {
-  if (signal) {
-    auto t = torch::from_blob(const_cast<std::uint8_t*>(bytes.data()), {static_cast<long>(count), 1, w}, torch::kUInt8)
-                 .to(torch::kFloat32);
-    return t.mul_(scale).add_(offset);
-  }
-  auto t = torch::from_blob(const_cast<std::uint8_t*>(bytes.data()),
-                            {static_cast<long>(count), 1, h, w}, torch::kUInt8)
-               .to(torch::kFloat32);
-  return t.div_(255.0f).sub_(kMean).div_(kStd);
+  return input_tensor(bytes.data(), count, h, w, signal, offset, scale);
 }
 
 Matrix to_matrix(const torch::Tensor& t) {
@@ -161,6 +149,7 @@ store::FramePtr Trainer::Impl::record(NetImpl& model, const torch::Tensor& track
   if (recorded[taps.size() + 1]) frame->layers.emplace("output", store::softmax(lg));
   if (recorded[taps.size()]) frame->layers.emplace("logits", std::move(lg));
   frame->filters = first_filters(model, net_layers);
+  if (options.keep_parameters) frame->parameters = snapshot_parameters(model);  // null when not finite
   frame->metrics.epoch_seconds = epoch_seconds;
   frame->metrics.wall_seconds = std::chrono::duration<double>(Clock::now() - started).count();
   return frame;

@@ -40,6 +40,7 @@ struct PlanePoint {
   double a = 0;          ///< coordinate along the first direction
   double b = 0;          ///< along the second
   double off_plane = 0;  ///< distance from the snapshot to its projection (0 = it lies in the plane)
+  ParameterSnapshotPtr parameters;  ///< the snapshot itself (shared, not copied)
 };
 
 struct ParameterPlane {

@@ -1,6 +1,6 @@
 // Contract: trains a model (models.hpp: cnn by default) on its own thread and publishes one immutable frame per epoch (frame 0 is
 // the untrained network) into an EpochStore, each with the first convolution's weights when the model
-// has one. Torch stays behind this header (pimpl): including it costs nothing. Pause, resume and stop
+// has one and the full parameter vector (unless told not to). Torch stays behind this header (pimpl): including it costs nothing. Pause, resume and stop
 // work from any thread; stop takes effect within a batch (well under a second). progress() never
 // blocks training.
 #pragma once
@@ -36,6 +36,11 @@ struct TrainOptions {
   /// optimisation steps, and one before the first: the default run (16 steps an epoch, 45 epochs)
   /// gives 721 snapshots, 0.7 MB.
   int snapshot_every = 1;
+  /// Every frame keeps the network's full parameter vector (store::ParameterSnapshot, format 1.7),
+  /// for the plane of the path and the loss landscape over it (train/landscape.hpp). The default cnn:
+  /// 121,930 values, 488 KB a frame in memory (22 MB over 46 frames, never evicted) and about 0.22 MB
+  /// a frame in the session file. Default true.
+  bool keep_parameters = true;
   ModelOptions model;               ///< which network: the default CNN unless told
   /// The layers every frame records (model_layers() names); empty = every layer of the model.
   std::vector<std::string> layers;
