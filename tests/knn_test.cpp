@@ -1,14 +1,17 @@
 // Neighbour lists: the exact search against a plain O(N^2) loop, FLANN's kd-tree (exact at eps 0,
-// approximate above), and the
-// contract every list keeps (no self, nearest first, the same for any thread count).
+// approximate above), the PCA route (exact where the data lie in fewer dimensions than it keeps,
+// full-space distances always), and the contract every list keeps (no self, nearest first, the
+// same for any thread count).
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <random>
+#include <tuple>
 #include <vector>
 
+#include "epochscope/core/random.hpp"
 #include "epochscope/knn/neighbors.hpp"
 
 namespace epochscope::knn {
@@ -185,6 +188,115 @@ TEST(Knn, NeighborsOfOnePointMatchTheLists) {
   }
   EXPECT_EQ(neighbors_of(x.topRows(3), 0, 10).size(), 2u);  // fewer points than k
   EXPECT_THROW(neighbors_of(x, 300, 10), Error);
+}
+
+// Points on a random `rank`-dimensional affine subspace of R^d.
+Matrix low_rank(Eigen::Index n, Eigen::Index d, Eigen::Index rank, std::uint32_t seed) {
+  const Matrix z = gaussian(n, rank, seed), a = gaussian(rank, d, seed + 1);
+  return (z * a).rowwise() + Eigen::RowVectorXf::LinSpaced(d, -3.f, 5.f);
+}
+
+// Every reported distance is the Euclidean distance in all D dimensions.
+void expect_full_distances(const Matrix& x, const NeighborList& nl) {
+  for (std::size_t i = 0; i < nl.n; ++i) {
+    for (int j = 0; j < nl.k; ++j) {
+      const double direct =
+          (x.row(static_cast<Eigen::Index>(i)).cast<double>() - x.row(nl.index(i, j)).cast<double>()).norm();
+      ASSERT_NEAR(nl.distance(i, j), direct, 1e-4 * (1 + direct)) << i << ", " << j;
+    }
+  }
+}
+
+TEST(Knn, PcaIsExactWhenTheDataHaveFewerDimensions) {
+  // 6 intrinsic dimensions, kept whole by the subspace iteration (D = 200 > 2 x (50 + 10)) and by
+  // the full eigensolver (D = 40, 24), searched by brute force or (8 dimensions, 5,000 points) the
+  // kd-tree; the re-ranking then orders the candidates as the exact search does.
+  for (const auto& [n, d, dims] :
+       {std::tuple<Eigen::Index, Eigen::Index, int>{1200, 200, 50}, {1200, 40, 16}, {5000, 24, 8}}) {
+    const Matrix x = low_rank(n, d, 6, static_cast<std::uint32_t>(d + dims));
+    const NeighborList exact = build_knn(x, {.k = 15, .method = KnnMethod::exact, .threads = 2});
+    const NeighborList pca = build_knn(
+        x, {.k = 15, .method = KnnMethod::pca, .threads = 2, .pca_dims = dims, .rerank_factor = 1.f, .rerank_min = 0});
+    expect_well_formed(pca);
+    EXPECT_DOUBLE_EQ(neighbor_recall(exact, pca, 15), 1.0) << d << ", " << dims;
+    for (std::size_t s = 0; s < exact.distances.size(); ++s)
+      ASSERT_NEAR(pca.distances[s], exact.distances[s], 1e-3) << d;
+  }
+}
+
+TEST(Knn, PcaReportsFullSpaceDistancesAndReranks) {
+  // Full-rank data squeezed to 3 components: the lists are approximate, the distances are not, and
+  // more candidates re-measured means more of the true neighbours found; with every point a
+  // candidate the lists are exact.
+  const Matrix x = gaussian(500, 130, 21);
+  const NeighborList exact = build_knn(x, {.k = 10, .method = KnnMethod::exact});
+  double last = 0;
+  for (const auto& [factor, least] : {std::pair<float, int>{1.f, 0}, {4.f, 0}, {4.f, 60}, {1.f, 499}}) {
+    const NeighborList pca =
+        build_knn(x, {.k = 10, .method = KnnMethod::pca, .pca_dims = 3, .rerank_factor = factor, .rerank_min = least});
+    expect_well_formed(pca);
+    expect_full_distances(x, pca);
+    const double recall = neighbor_recall(exact, pca, 10);
+    EXPECT_GT(recall, last) << factor << ", " << least;
+    if (least < 499) {
+      EXPECT_LT(recall, 0.9) << factor << ", " << least;
+    } else {
+      EXPECT_DOUBLE_EQ(recall, 1.0);  // every other point a candidate
+    }
+    last = recall;
+  }
+}
+
+TEST(Knn, PcaThreadCountAndRepeatsDoNotChangeLists) {
+  // 1,500 x 150: two pieces of the projection, three covariance tasks, a covariance from a sample.
+  const Matrix x = gaussian(1500, 150, 23);
+  const KnnOptions base{.k = 12, .method = KnnMethod::pca, .pca_dims = 20, .pca_sample = 700};
+  KnnOptions one = base, two = base;
+  one.threads = 1;
+  two.threads = 2;
+  const NeighborList a = build_knn(x, one), b = build_knn(x, two), c = build_knn(x, two);
+  EXPECT_EQ(a.indices, b.indices);
+  EXPECT_EQ(a.distances, b.distances);
+  EXPECT_EQ(b.indices, c.indices);
+  EXPECT_EQ(b.distances, c.distances);
+  expect_well_formed(a);
+}
+
+TEST(Knn, AutomaticRule) {
+  EXPECT_EQ(resolve_method(70000, 784), KnnMethod::pca);
+  EXPECT_EQ(resolve_method(20000, 257), KnnMethod::pca);
+  EXPECT_EQ(resolve_method(19999, 784), KnnMethod::exact);
+  EXPECT_EQ(resolve_method(70000, 256), KnnMethod::exact);  // narrower layers stay exact
+  EXPECT_EQ(resolve_method(70000, 64), KnnMethod::exact);
+  EXPECT_EQ(resolve_method(70000, 784, {.pca_dims = 784}), KnnMethod::exact);
+  EXPECT_EQ(resolve_method(70000, 784, {.method = KnnMethod::exact}), KnnMethod::exact);
+  EXPECT_EQ(resolve_method(70000, 16), KnnMethod::kdtree);
+  EXPECT_EQ(resolve_method(2500, 2), KnnMethod::kdtree);
+  EXPECT_EQ(resolve_method(1000, 4), KnnMethod::exact);
+  // build_knn follows it: 20,000 x 257 goes the PCA route (here to 2 dimensions from a 300-row
+  // covariance, on uniform data from a hash, to stay cheap under ThreadSanitizer too).
+  Matrix x(20000, 257);
+  for (Eigen::Index s = 0; s < x.size(); ++s)
+    x.data()[s] = static_cast<float>(mix64(static_cast<std::uint64_t>(s)) >> 40) * 0x1p-24f;
+  const KnnOptions cheap{.k = 5, .pca_dims = 2, .rerank_factor = 1.f, .rerank_min = 0, .pca_sample = 300};
+  KnnOptions pca_options = cheap;
+  pca_options.method = KnnMethod::pca;
+  const NeighborList automatic = build_knn(x, cheap), pca = build_knn(x, pca_options);
+  EXPECT_EQ(automatic.indices, pca.indices);
+  EXPECT_LT(neighbor_recall(build_knn(x.topRows(500), {.k = 5, .method = KnnMethod::exact}),
+                            build_knn(x.topRows(500), {.k = 5, .method = KnnMethod::pca, .pca_dims = 2}), 5),
+            0.9);  // and that route is not the exact one
+}
+
+TEST(Knn, PcaBadOptionsThrow) {
+  const Matrix x = gaussian(50, 8, 4);
+  EXPECT_THROW(build_knn(x, {.method = KnnMethod::pca, .pca_dims = 0}), Error);
+  EXPECT_THROW(build_knn(x, {.method = KnnMethod::pca, .rerank_factor = 0.5f}), Error);
+  EXPECT_THROW(build_knn(x, {.method = KnnMethod::pca, .rerank_factor = std::numeric_limits<float>::quiet_NaN()}),
+               Error);
+  // pca_dims >= D: a rotation, so the exact search.
+  EXPECT_EQ(build_knn(x, {.k = 5, .method = KnnMethod::pca}).indices,
+            build_knn(x, {.k = 5, .method = KnnMethod::exact}).indices);
 }
 
 }  // namespace

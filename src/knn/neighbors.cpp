@@ -31,8 +31,9 @@ constexpr int kBlock = 8 * kPanel;         // rows per block (192)
 constexpr int kDepth = 256;                // dimensions per pass (a panel slice stays in L1)
 constexpr int kExtra = 2;                  // candidates kept beyond k before the exact re-check
 
-/// Sorted (distance, index) lists of length `width` for every row; the last entry is the bar a
-/// new candidate has to pass.
+/// The `width` smallest (distance, index) pairs offered to every row, ties to the lower index, kept
+/// as a binary max-heap (the root is the bar a new candidate has to pass), so an offer costs
+/// O(log width) and a wide list (k = 90, or the PCA route's candidates) stays cheap.
 struct Candidates {
   int width = 0;
   std::vector<float> dist;
@@ -42,17 +43,23 @@ struct Candidates {
       : width(w), dist(n * static_cast<std::size_t>(w), std::numeric_limits<float>::infinity()),
         idx(n * static_cast<std::size_t>(w), std::numeric_limits<std::int32_t>::max()) {}
 
-  float bar(std::size_t row) const { return dist[row * static_cast<std::size_t>(width) + static_cast<std::size_t>(width) - 1]; }
+  float bar(std::size_t row) const { return dist[row * static_cast<std::size_t>(width)]; }
 
   void offer(std::size_t row, float d, std::int32_t j) {
     float* dr = dist.data() + row * static_cast<std::size_t>(width);
     std::int32_t* ir = idx.data() + row * static_cast<std::size_t>(width);
-    int p = width - 1;
-    if (d > dr[p] || (d == dr[p] && j >= ir[p])) return;
-    while (p > 0 && (dr[p - 1] > d || (dr[p - 1] == d && ir[p - 1] > j))) {
-      dr[p] = dr[p - 1];
-      ir[p] = ir[p - 1];
-      --p;
+    const auto before = [&](float da, std::int32_t ja, std::size_t b) {
+      return da < dr[b] || (da == dr[b] && ja < ir[b]);
+    };
+    if (!before(d, j, 0)) return;
+    const auto w = static_cast<std::size_t>(width);
+    std::size_t p = 0;
+    for (std::size_t c = 1; c < w; c = 2 * p + 1) {  // sift the new pair down from the root
+      if (c + 1 < w && before(dr[c], ir[c], c + 1)) ++c;
+      if (!before(d, j, c)) break;
+      dr[p] = dr[c];
+      ir[p] = ir[c];
+      p = c;
     }
     dr[p] = d;
     ir[p] = j;
@@ -172,9 +179,31 @@ __attribute__((target("avx2,fma"))) void block_dots_avx2(const Prepared& p, Eige
 }
 
 bool has_avx2() { return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"); }
+
+__attribute__((target("avx2,fma"))) float squared_distance_avx2(const float* a, const float* b, std::size_t d) {
+  __m256 acc0 = _mm256_setzero_ps(), acc1 = _mm256_setzero_ps();
+  std::size_t t = 0;
+  for (; t + 16 <= d; t += 16) {
+    const __m256 u = _mm256_sub_ps(_mm256_loadu_ps(a + t), _mm256_loadu_ps(b + t));
+    const __m256 v = _mm256_sub_ps(_mm256_loadu_ps(a + t + 8), _mm256_loadu_ps(b + t + 8));
+    acc0 = _mm256_fmadd_ps(u, u, acc0);
+    acc1 = _mm256_fmadd_ps(v, v, acc1);
+  }
+  alignas(32) float lanes[8];
+  _mm256_store_ps(lanes, _mm256_add_ps(acc0, acc1));
+  float sum = ((lanes[0] + lanes[1]) + (lanes[2] + lanes[3])) + ((lanes[4] + lanes[5]) + (lanes[6] + lanes[7]));
+  for (; t < d; ++t) sum += (a[t] - b[t]) * (a[t] - b[t]);
+  return sum;
+}
 #else
 bool has_avx2() { return false; }
 #endif
+
+float squared_distance_generic(const float* a, const float* b, std::size_t d) {
+  float sum = 0.f;
+  for (std::size_t t = 0; t < d; ++t) sum += (a[t] - b[t]) * (a[t] - b[t]);
+  return sum;
+}
 
 void block_dots_generic(const Prepared& p, Eigen::Index i0, Eigen::Index ni, Eigen::Index j0, Eigen::Index nj, float* dots) {
   Eigen::Map<Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>, 0, Eigen::OuterStride<>> out(
@@ -236,7 +265,23 @@ __attribute__((target("avx2,fma"))) void select_block_avx2(const Prepared& p, Ei
 }
 #endif
 
-void exact_knn(const Matrix& data, NeighborList& out, int threads) {
+}  // namespace
+
+std::vector<std::int32_t> detail::locality_order(const Matrix& data) {
+  std::vector<std::int32_t> order(static_cast<std::size_t>(data.rows()));
+  std::iota(order.begin(), order.end(), 0);
+  knn::locality_order(data, order, 0, order.size());
+  return order;
+}
+
+float detail::squared_distance(const float* a, const float* b, std::size_t d) {
+#ifdef EPOCHSCOPE_KNN_X86
+  if (has_avx2()) return squared_distance_avx2(a, b, d);
+#endif
+  return squared_distance_generic(a, b, d);
+}
+
+void detail::exact_knn(const Matrix& data, NeighborList& out, int threads) {
   const Prepared p = prepare(data);
   const Eigen::Index n = p.x.rows();
   const int width = std::min(out.k + kExtra, static_cast<int>(n) - 1);
@@ -290,16 +335,21 @@ void exact_knn(const Matrix& data, NeighborList& out, int threads) {
   const int k = out.k;
   team.run_chunks(static_cast<std::size_t>(n), 256, [&](std::size_t begin, std::size_t end, int) {
     std::vector<std::pair<float, std::int32_t>> pool;
+    std::vector<std::int32_t> found;
     for (std::size_t r = begin; r < end; ++r) {
-      pool.clear();
+      found.clear();
       for (const Candidates& c : lists) {
         for (int s = 0; s < width; ++s) {
           const std::int32_t j = c.idx[r * static_cast<std::size_t>(width) + static_cast<std::size_t>(s)];
-          if (j == std::numeric_limits<std::int32_t>::max()) continue;
-          if (std::any_of(pool.begin(), pool.end(), [j](const auto& e) { return e.second == j; })) continue;
-          const float d2 = (p.x.row(static_cast<Eigen::Index>(r)) - p.x.row(position[static_cast<std::size_t>(j)])).squaredNorm();
-          pool.emplace_back(d2, j);
+          if (j != std::numeric_limits<std::int32_t>::max()) found.push_back(j);
         }
+      }
+      std::sort(found.begin(), found.end());
+      found.erase(std::unique(found.begin(), found.end()), found.end());
+      pool.clear();
+      for (const std::int32_t j : found) {
+        pool.emplace_back(
+            (p.x.row(static_cast<Eigen::Index>(r)) - p.x.row(position[static_cast<std::size_t>(j)])).squaredNorm(), j);
       }
       std::sort(pool.begin(), pool.end());
       const auto i = static_cast<std::size_t>(p.order[r]);
@@ -310,8 +360,6 @@ void exact_knn(const Matrix& data, NeighborList& out, int threads) {
     }
   });
 }
-
-}  // namespace
 
 NeighborList NeighborList::truncated(int k_prime) const {
   if (k_prime >= k) return *this;
@@ -338,14 +386,26 @@ NeighborList build_knn(const Matrix& data, const KnnOptions& options) {
   out.k = std::clamp(options.k, 1, static_cast<int>(data.rows()) - 1);
   out.indices.resize(out.n * static_cast<std::size_t>(out.k));
   out.distances.resize(out.n * static_cast<std::size_t>(out.k));
-  KnnMethod m = options.method;
-  if (m == KnnMethod::automatic) m = detail::prefer_kdtree(data.rows(), data.cols()) ? KnnMethod::kdtree : KnnMethod::exact;
-  if (m == KnnMethod::exact) {
-    exact_knn(data, out, options.threads);
-  } else {
-    detail::kdtree_knn(data, out, options);
+  if (options.pca_dims < 1) throw Error("kNN: pca_dims must be at least 1, not " + std::to_string(options.pca_dims));
+  if (!(options.rerank_factor >= 1.f)) throw Error("kNN: rerank_factor must be at least 1");
+  switch (resolve_method(data.rows(), data.cols(), options)) {
+    case KnnMethod::kdtree:
+      detail::kdtree_knn(data, out, options);
+      break;
+    case KnnMethod::pca:
+      detail::pca_knn(data, out, options);
+      break;
+    default:
+      detail::exact_knn(data, out, options.threads);
+      break;
   }
   return out;
+}
+
+KnnMethod resolve_method(Eigen::Index n, Eigen::Index d, const KnnOptions& options) {
+  if (options.method != KnnMethod::automatic) return options.method;
+  if (detail::prefer_kdtree(n, d)) return KnnMethod::kdtree;
+  return detail::prefer_pca(n, d, options) ? KnnMethod::pca : KnnMethod::exact;
 }
 
 std::vector<std::pair<std::int32_t, float>> neighbors_of(const Matrix& data, std::size_t point, int k) {
