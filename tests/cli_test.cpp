@@ -71,6 +71,23 @@ TEST(Cli, BadFilesExitOneWithAOneLineMessage) {
   }
 }
 
+// Sessions without parameter snapshots (older files, the Python recorder, imports) get one line
+// naming the file and exit 1, as a file the command cannot use; bad options exit 2.
+TEST(Cli, LandscapeNeedsParameterSnapshots) {
+  const auto dir = scratch_dir();
+  const std::filesystem::path corpus = std::filesystem::path(EPOCHSCOPE_SOURCE_DIR) / "fuzz" / "corpus" / "session";
+  const auto out = " --out '" + (dir / "x.csv").string() + "'";
+  const auto none = run("landscape '" + (corpus / "two-frames").string() + "'" + out, dir);
+  EXPECT_EQ(none.code, 1) << none.err;
+  EXPECT_EQ(count_lines(none.err), 1) << none.err;
+  EXPECT_NE(none.err.find("two-frames: holds no parameter snapshots"), std::string::npos) << none.err;
+  EXPECT_FALSE(std::filesystem::exists(dir / "x.csv"));
+  // (A model that cannot be rebuilt is refused in one line too: train_test's Landscape tests.)
+  const auto usage = run("landscape '" + (corpus / "two-frames").string() + "' --grid 1" + out, dir);
+  EXPECT_EQ(usage.code, 2) << usage.err;
+  EXPECT_EQ(count_lines(usage.err), 1) << usage.err;
+}
+
 TEST(Cli, TrackedAllTracksEveryImage) {
   const auto dir = scratch_dir();
   const auto ds = epochscope::testing::synthetic_dataset(120, 30);
@@ -213,6 +230,29 @@ TEST(Cli, TrainInfoExportEndToEnd) {
   EXPECT_EQ(lines_two[1].rfind("run,0,0,", 0), 0u) << lines_two[1];
   EXPECT_EQ(lines_two[18].rfind("again,0,0,", 0), 0u) << lines_two[18];
   EXPECT_EQ(lines_two[1].substr(4), lines_two[18].substr(6));
+
+  // Every frame holds the full parameter vector (1.7), and the loss landscape over the path's plane
+  // comes from it: a row per frame (`path`), then the grid (`grid`, b-major).
+  EXPECT_EQ(j["parameters"]["values"], 121930);
+  EXPECT_EQ(j["parameters"]["buffers"], 0);
+  EXPECT_EQ(j["parameters"]["frames"], 3);
+  EXPECT_GT(j["parameters"]["bytes_per_frame"].get<double>(), 1.5 * 121930);
+  EXPECT_LT(j["parameters"]["bytes_per_frame"].get<double>(), 2.0 * 121930 + 200);
+  EXPECT_EQ(j["meta"]["width"], "64");
+  const auto land_csv = dir / "landscape.csv";
+  const auto land = run("landscape '" + session.string() + "' --grid 3 --sample 100 --threads 1 --out '" + land_csv.string() + "'", dir);
+  ASSERT_EQ(land.code, 0) << land.err;
+  std::istringstream land_lines(read_bytes(land_csv));
+  std::vector<std::string> land_rows;
+  for (std::string l; std::getline(land_lines, l);) land_rows.push_back(l);
+  ASSERT_EQ(land_rows.size(), 1u + 3u + 9u);
+  EXPECT_EQ(land_rows[0], "kind,frame,epoch,a,b,loss");
+  EXPECT_EQ(land_rows[1].rfind("path,0,0,-", 0), 0u) << land_rows[1];  // frame 0 at a <= 0
+  EXPECT_EQ(land_rows[3].rfind("path,2,2,0,0,", 0), 0u) << land_rows[3];  // the last frame is the centre
+  for (std::size_t i = 4; i < land_rows.size(); ++i) {
+    EXPECT_EQ(land_rows[i].rfind("grid,,,", 0), 0u) << land_rows[i];
+    EXPECT_EQ(std::count(land_rows[i].begin(), land_rows[i].end(), ','), 5) << land_rows[i];
+  }
 
   // A truncated copy still opens, with what it dropped.
   const auto bytes = read_bytes(session);

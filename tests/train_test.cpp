@@ -519,3 +519,26 @@ TEST(Landscape, SlicesStopsAndResumesGiveTheSameLosses) {
   EXPECT_EQ(a.centre_loss, b.centre_loss);
   EXPECT_THROW(train::LandscapeRun(plane, loss, {.grid = 1}), Error);
 }
+
+// cnn-bn's snapshots end with its BatchNorm running statistics (the buffers), and the loss at a
+// snapshot is the trainer's own with them loaded: eval mode uses them.
+TEST(Landscape, BatchNormBuffersTravelWithTheSnapshots) {
+  auto o = small_options();
+  o.epochs = 1;
+  o.tracked = 120;
+  o.model = {.preset = train::ModelPreset::cnn_bn, .width = 32};
+  train::Trainer t(epochscope::testing::synthetic_dataset(100, 20), o);
+  t.start();
+  t.join();
+  const auto frames = t.store()->snapshot();
+  ASSERT_EQ(frames.size(), 2u);
+  ASSERT_TRUE(frames[1]->parameters);
+  EXPECT_EQ(frames[1]->parameters->buffers, 2u * (32 + 32 + 64 + 64));  // running mean and variance, per channel
+  const std::map<std::string, std::string> meta = {{"preset", "cnn-bn"}, {"activation", "relu"}, {"width", "32"}};
+  const auto run = train::session_landscape(t.store()->points(), frames, meta, {.grid = 2});
+  EXPECT_FALSE(run->run(3));  // the centre and both frames' snapshots
+  const auto land = run->result();
+  for (std::size_t i = 0; i < 2; ++i) {
+    EXPECT_NEAR(land.path_loss[i], frames[i]->metrics.train_loss, 1e-4 * frames[i]->metrics.train_loss) << i;
+  }
+}

@@ -43,6 +43,15 @@ int run_info(const std::filesystem::path& file, bool json) {
     ++filter_frames;
   }
   const double filter_bytes = filter_frames == 0 ? 0.0 : double(s.filter_bytes) / double(filter_frames);
+  // Format 1.7: the full parameter vector, in the frames that hold it.
+  const store::ParameterSnapshot* params = nullptr;
+  std::size_t param_frames = 0;
+  for (const auto& f : s.frames) {
+    if (!f->parameters) continue;
+    if (params == nullptr) params = f->parameters.get();
+    ++param_frames;
+  }
+  const double param_bytes = param_frames == 0 ? 0.0 : double(s.parameter_bytes) / double(param_frames);
   if (json) {
     nlohmann::ordered_json j;
     j["format_version"] = fmt::format("{}.{}", s.version_major, s.version_minor);
@@ -72,6 +81,15 @@ int run_info(const std::filesystem::path& file, bool json) {
                       {"bytes_per_frame", filter_bytes}};
     } else {
       j["filters"] = nullptr;
+    }
+    if (params != nullptr) {  // format 1.7
+      j["parameters"] = {{"values", params->values.size()},
+                         {"buffers", params->buffers},
+                         {"frames", param_frames},
+                         {"bytes_per_frame", param_bytes},
+                         {"bytes", s.parameter_bytes}};
+    } else {
+      j["parameters"] = nullptr;
     }
     j["frames"] = nlohmann::ordered_json::array();
     for (const auto& f : s.frames) {
@@ -127,6 +145,13 @@ int run_info(const std::filesystem::path& file, bool json) {
   if (filters != nullptr) {
     fmt::print("filters   {}: {} x {} x {} x {} weights in {} frames, {:.0f} bytes a frame\n", filters->layer, filters->count,
                filters->channels, filters->height, filters->width, filter_frames, filter_bytes);
+  }
+  if (params != nullptr) {
+    fmt::print("parameters {} values{} in {} frames, {:.0f} KB a frame, {:.1f} MB in all (`epochscope landscape` reads them)\n",
+               params->values.size(), params->buffers > 0 ? fmt::format(" ({} of them buffers)", params->buffers) : "",
+               param_frames, param_bytes / 1e3, double(s.parameter_bytes) / 1e6);
+  } else {
+    fmt::print("parameters none (sessions from before format 1.7, the Python recorder and imports have none)\n");
   }
   if (!s.selections.empty()) {
     fmt::print("selections {}:", s.selections.size());

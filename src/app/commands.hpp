@@ -7,6 +7,7 @@
 
 #include "epochscope/data/dataset.hpp"
 #include "epochscope/jobs/methods.hpp"
+#include "epochscope/train/landscape.hpp"
 #include "epochscope/train/trainer.hpp"
 
 namespace epochscope::app {
@@ -58,6 +59,16 @@ struct TrajectoryCommand {
 /// Writes step, epoch, loss and the top 12 principal components of the parameter snapshots as CSV
 /// (several files: one basis for all of them and a leading `run` column, the file's stem).
 int run_trajectory(const TrajectoryCommand& cmd);
+
+/// `landscape`: the training loss over the plane of the path in parameter space, from a session's
+/// parameter snapshots (format 1.7), as CSV (kind,frame,epoch,a,b,loss). A session without snapshots,
+/// or whose model cannot be rebuilt, fails with a one-line message naming the file (exit 1).
+struct LandscapeCommand {
+  std::filesystem::path file;
+  train::LandscapeOptions options{.threads = 0};  ///< the command uses every core unless told
+  std::filesystem::path out;
+};
+int run_landscape(const LandscapeCommand& cmd);
 
 /// `import-tensorboard`: PyTorch SummaryWriter.add_embedding() logs as a session, a frame per step.
 struct ImportTensorboardCommand {

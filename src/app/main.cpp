@@ -201,6 +201,22 @@ int main(int argc, char** argv) {
       ->required();
   trajectory_cmd->add_option("--out", traj.out, "CSV file to write: step, epoch, loss, pc1..pc12")->required();
 
+  app::LandscapeCommand land;
+  auto* landscape_cmd = cli.add_subcommand("landscape", "Write the training loss over the plane of the path in parameter "
+                                                        "space (Li et al. 2018) as CSV, from a session's parameter snapshots");
+  landscape_cmd->add_option("FILE", land.file, "Session file (format 1.7, from epochscope's own trainer)")->required();
+  landscape_cmd->add_option("--grid", land.options.grid, "Grid points per side")->check(CLI::Range(2, 1001))->capture_default_str();
+  landscape_cmd->add_option("--sample", land.options.sample, "Training points the loss averages over (a fixed sample)")
+      ->check(CLI::Range(1, 1000000))->capture_default_str();
+  landscape_cmd->add_option("--margin", land.options.margin, "Share of the path's range added on each side of the grid")
+      ->check(CLI::Range(0.0, 10.0))->capture_default_str();
+  landscape_cmd->add_option("--seed", land.options.seed, "Seed of the sample")->capture_default_str();
+  landscape_cmd->add_option("--threads", land.options.threads, "libtorch threads (0 = every core)")->check(CLI::Range(0, 1024))
+      ->capture_default_str();
+  landscape_cmd->add_option("--batch", land.options.batch, "Images per forward pass")->check(CLI::Range(1, 100000))
+      ->capture_default_str();
+  landscape_cmd->add_option("--out", land.out, "CSV file to write: kind (path, grid), frame, epoch, a, b, loss")->required();
+
   app::NeuronsCommand neurons;
   auto* neurons_cmd = cli.add_subcommand("neurons", "Write a layer's class x unit matrix of mean activations at one frame "
                                                     "as CSV (a row per class, then each unit's selectivity and preferred class)");
@@ -354,6 +370,7 @@ int main(int argc, char** argv) {
     if (*export_cmd) return app::run_export(exp);
     if (*neurons_cmd) return app::run_neurons(neurons);
     if (*trajectory_cmd) return app::run_trajectory(traj);
+    if (*landscape_cmd) return app::run_landscape(land);
     if (*tb_cmd) return app::run_import_tensorboard(tb);
     if (*project_cmd) return app::run_project(proj);
     if (*npm_cmd) return app::run_import_npm(npm_dir, npm_out, npm_seed, npm_heldout);

@@ -20,6 +20,8 @@ io::SessionMeta session_meta(const TrainCommand& cmd, const store::PointSet& poi
           {"model", train::model_description(points, o.model)},
           {"preset", train::to_string(o.model.preset)},
           {"activation", train::to_string(o.model.activation)},
+          {"width", std::to_string(train::resolved_width(o.model))},      // with preset and activation:
+          {"dropout", fmt::format("{}", train::resolved_dropout(o.model))},  // enough to rebuild the model
           {"epochs", std::to_string(o.epochs)},
           {"batch_size", std::to_string(o.batch_size)},
           {"learning_rate", fmt::format("{}", o.learning_rate)},
