@@ -546,3 +546,25 @@ TEST(PointFilter, EachConditionAgainstADirectCheck) {
   EXPECT_TRUE(kept({.correct = 1}).empty());
   EXPECT_EQ(kept({.true_class = 4}), (std::vector<int>{4}));
 }
+
+TEST(Bounds, TheFitLeavesOutAFewPointsFarFromTheRest) {
+  std::vector<float> xy;
+  for (int i = 0; i < 5000; ++i) {
+    xy.push_back(static_cast<float>(i % 100) * 0.1f);  // a 10 x 5 block
+    xy.push_back(static_cast<float>(i / 100) * 0.1f);
+  }
+  std::size_t far = 99;
+  const Bounds same = Bounds::of_bulk(xy, &far);  // no outliers: every point's bounds
+  EXPECT_EQ(far, 0u);
+  EXPECT_FLOAT_EQ(same.max.x, 9.9f);
+  EXPECT_FLOAT_EQ(same.max.y, 4.9f);
+  for (const float v : {500.0f, -800.0f, 1200.0f}) xy.insert(xy.end(), {v, v});  // three flung far out
+  const Bounds bulk = Bounds::of_bulk(xy, &far);
+  EXPECT_EQ(far, 3u);
+  EXPECT_FLOAT_EQ(bulk.min.x, 0.0f);
+  EXPECT_FLOAT_EQ(bulk.max.x, 9.9f);
+  EXPECT_FLOAT_EQ(bulk.max.y, 4.9f);
+  const std::vector<float> few = {0, 0, 1, 1, 1000, 1000};  // under 1,000 points: all of them
+  EXPECT_FLOAT_EQ(Bounds::of_bulk(few, &far).max.x, 1000.0f);
+  EXPECT_EQ(far, 0u);
+}

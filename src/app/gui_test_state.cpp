@@ -107,6 +107,7 @@ void write_test_state(const std::filesystem::path& path, const ui::UiContext& ct
     v["images"] = r.images;
     v["density"] = r.density;
     v["coverage"] = r.coverage;
+    v["far_points"] = r.far_points;
     v["dims"] = r.dims;
     v["layer_redraws"] = workspace.view(i).layer_redraws();
     v["yaw"] = r.yaw;

@@ -143,7 +143,7 @@ void ProjectionView::update_positions(UiContext& ctx, const UiState& state) {
       xyz_.clear();
       cloud_->set_positions(xy_);
       change_.set_positions(xy_, 2);
-      bounds_ = Bounds::of(xy_);
+      bounds_ = Bounds::of_bulk(xy_, &far_points_);
     }
     grid_dirty_ = true;
   }

@@ -146,10 +146,18 @@ void ProjectionView::draw_canvas(UiContext& ctx, UiState& state, ImVec2 size) {
       report_.component_images = draw_pca_components(ctx, *a_.result->components, rect, slot_);
     }
     draw_frame_badge(ctx, state, rect);
-    if (gl_density_) {  // say why the picture looks different (the Options panel has the switch)
-      const ImVec2 at(rect.min.x + 6 * em(), rect.max.y - ImGui::GetTextLineHeight() - 4 * em());
-      dl->AddText(at, to_imu32(th.text_dim), "density");
+    // Bottom left: why the picture looks different (density; the Options panel has the switch), and
+    // the points the camera's fit left out.
+    std::string corner = gl_density_ ? "density" : "";
+    if (far_points_ > 0 && shown_dims_ == 2) {
+      corner += fmt::format("{}{} point{} far outside (zoom out)", corner.empty() ? "" : "  |  ", far_points_,
+                            far_points_ == 1 ? "" : "s");
     }
+    if (!corner.empty()) {
+      const ImVec2 at(rect.min.x + 6 * em(), rect.max.y - ImGui::GetTextLineHeight() - 4 * em());
+      dl->AddText(at, to_imu32(th.text_dim), corner.c_str());
+    }
+    report_.far_points = shown_dims_ == 2 ? static_cast<int>(far_points_) : 0;
     draw_lasso(ctx, state);
     dl->PopClipRect();
   } else {

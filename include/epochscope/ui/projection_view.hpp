@@ -65,6 +65,7 @@ struct ViewReport {
   bool images = false;
   bool density = false;              ///< drawn as density (render/density.hpp), not sprites
   double coverage = 0;               ///< sprites per pixel of the canvas, on average (2-D views)
+  int far_points = 0;                ///< points the camera's fit left out, far from the rest (Bounds::of_bulk)
   int dims = 2;                      ///< 3: a 3-D view
   bool depth_strip = false;          ///< the view shows its method on every layer (DepthStrip)
   int run = 0;                       ///< 0: the session, 1: the compared run
@@ -202,7 +203,8 @@ class ProjectionView {
   int shown_dims_ = 2;          ///< dims of the positions uploaded
   std::vector<float> xy_;       ///< 2-D: positions on the GPU, interleaved; 3-D: screen offsets (camera_ identity)
   std::vector<float> xyz_;      ///< 3-D: positions on the GPU, interleaved x y z
-  Bounds bounds_;
+  Bounds bounds_;               ///< what the camera fits (Bounds::of_bulk)
+  std::size_t far_points_ = 0;  ///< points left out of bounds_, far from the rest
   LocalLayouts local_;          ///< star and pixel explorer layouts
   bool loading_ = false;        ///< a layer shown is being read back from the session file
   std::string local_error_;     ///< why the local layout of the frame shown failed
