@@ -88,6 +88,32 @@ TEST(Cli, LandscapeNeedsParameterSnapshots) {
   EXPECT_EQ(count_lines(usage.err), 1) << usage.err;
 }
 
+// `train --sweep`: one run per value, one after another, each its own session in the directory,
+// its metadata saying which value it had; a sweep the options cannot take is a usage error.
+TEST(Cli, SweepTrainsOneSessionPerValue) {
+  const auto dir = scratch_dir();
+  const auto ds = epochscope::testing::synthetic_dataset(100, 20);
+  epochscope::testing::write_idx_dir(ds, dir / "data", true);
+  const auto runs = dir / "runs";
+  const auto t = run("train --data-dir '" + (dir / "data").string() + "' --epochs 1 --batch-size 50 --threads 1 --tracked 40 "
+                     "--optimizer sgd --sweep momentum=0.5,0.99 --quiet --out '" + runs.string() + "/'", dir);
+  ASSERT_EQ(t.code, 0) << t.err;
+  EXPECT_NE(t.err.find("sweep run 2/2: momentum = 0.99"), std::string::npos) << t.err;
+  for (const char* value : {"0.5", "0.99"}) {
+    const auto file = runs / (std::string("momentum-") + value + ".epochscope");
+    const auto info = run("info '" + file.string() + "' --json", dir);
+    ASSERT_EQ(info.code, 0) << info.err;
+    const auto j = nlohmann::json::parse(info.out);
+    EXPECT_EQ(j["meta"]["momentum"], value);
+    EXPECT_EQ(j["meta"]["optimizer"], "sgd");
+    EXPECT_EQ(j["frames"].size(), 2u);
+  }
+  const auto bad = run("train --sweep momentum=0.5,1.5 --out '" + runs.string() + "'", dir);
+  EXPECT_EQ(bad.code, 2) << bad.err;
+  EXPECT_EQ(count_lines(bad.err), 1) << bad.err;
+  EXPECT_NE(bad.err.find("--sweep: momentum must be a number from 0 to 0.9999, not 1.5"), std::string::npos) << bad.err;
+}
+
 TEST(Cli, TrackedAllTracksEveryImage) {
   const auto dir = scratch_dir();
   const auto ds = epochscope::testing::synthetic_dataset(120, 30);

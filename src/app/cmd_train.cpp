@@ -1,7 +1,9 @@
 #include <fmt/chrono.h>
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <csignal>
 #include <ctime>
 
@@ -17,7 +19,92 @@ namespace {
 std::atomic<int> g_signal{0};  // written by the signal handler only
 extern "C" void on_signal(int sig) { g_signal.store(sig); }
 
+// Sets option `name` of `o` to `value`, checked as the command line checks the option itself.
+void apply_sweep_value(train::TrainOptions& o, const std::string& name, const std::string& value) {
+  std::size_t used = 0;
+  double v = 0;
+  try {
+    v = std::stod(value, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used == 0 || used != value.size()) throw Error("--sweep: " + name + " value '" + value + "' is not a number");
+  auto in = [&](double lo, double hi, bool integer) {
+    if (!(v >= lo && v <= hi) || (integer && v != std::floor(v))) {
+      throw Error(fmt::format("--sweep: {} must be {} from {} to {}, not {}", name, integer ? "a whole number" : "a number", lo, hi, value));
+    }
+  };
+  if (name == "momentum") {
+    in(0.0, 0.9999, false);
+    o.momentum = v;
+  } else if (name == "lr") {
+    in(1e-9, 10.0, false);
+    o.learning_rate = v;
+  } else if (name == "batch-size") {
+    in(1, 65536, true);
+    o.batch_size = static_cast<int>(v);
+  } else if (name == "seed") {
+    in(0, 9007199254740992.0, true);  // 2^53: every whole number a double holds exactly
+    o.seed = static_cast<std::uint64_t>(v);
+  } else if (name == "width") {
+    in(0, 4096, true);
+    o.model.width = static_cast<int>(v);
+  } else if (name == "dropout") {
+    in(0.0, 0.95, false);
+    o.model.dropout = v;
+  } else {
+    throw Error("--sweep: cannot sweep '" + name + "' (it can sweep " + sweep_options() + ")");
+  }
+}
+
 }  // namespace
+
+const char* sweep_options() { return "momentum, lr, batch-size, seed, width, dropout"; }
+
+void parse_sweep(const std::string& spec, TrainCommand& cmd) {
+  const auto eq = spec.find('=');
+  if (eq == std::string::npos || eq == 0 || eq + 1 == spec.size()) {
+    throw Error("--sweep wants NAME=V1,V2,... (e.g. momentum=0.5,0.9,0.99), not '" + spec + "'");
+  }
+  cmd.sweep_name = spec.substr(0, eq);
+  cmd.sweep_values.clear();
+  std::size_t start = eq + 1;
+  while (true) {
+    const auto comma = spec.find(',', start);
+    const auto value = spec.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    train::TrainOptions probe = cmd.options;
+    apply_sweep_value(probe, cmd.sweep_name, value);  // throws for a bad value
+    if (std::find(cmd.sweep_values.begin(), cmd.sweep_values.end(), value) != cmd.sweep_values.end()) {
+      throw Error("--sweep: " + cmd.sweep_name + " value " + value + " is listed twice");
+    }
+    cmd.sweep_values.push_back(value);
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  if (cmd.sweep_values.size() > 64) throw Error("--sweep: at most 64 values");
+}
+
+int run_sweep(const TrainCommand& cmd) {
+  std::error_code ec;
+  std::filesystem::create_directories(cmd.out, ec);
+  if (!std::filesystem::is_directory(cmd.out)) {
+    throw Error(cmd.out.string() + ": --sweep writes one session per value into a directory, and this is not one");
+  }
+  const auto count = cmd.sweep_values.size();
+  for (std::size_t i = 0; i < count; ++i) {
+    TrainCommand one = cmd;
+    one.sweep_values.clear();
+    apply_sweep_value(one.options, cmd.sweep_name, cmd.sweep_values[i]);
+    one.out = cmd.out / fmt::format("{}-{}.epochscope", cmd.sweep_name, cmd.sweep_values[i]);
+    fmt::print(stderr, "epochscope: sweep run {}/{}: {} = {} -> {}\n", i + 1, count, cmd.sweep_name, cmd.sweep_values[i],
+               one.out.string());
+    if (const int rc = run_train(one); rc != 0) {
+      fmt::print(stderr, "epochscope: sweep stopped after run {}/{} (exit code {})\n", i + 1, count, rc);
+      return rc;
+    }
+  }
+  return 0;
+}
 
 int run_train(const TrainCommand& cmd) {
   auto dataset = data::load_dataset(cmd.dataset);

@@ -15,10 +15,23 @@ namespace epochscope::app {
 struct TrainCommand {
   data::DatasetSpec dataset;
   train::TrainOptions options;
-  std::filesystem::path out;  ///< empty: a new file under data_home()/sessions
+  std::filesystem::path out;  ///< empty: a new file under data_home()/sessions; with a sweep, the directory
   bool quiet = false;         ///< no progress bar (summary lines only)
+  /// `--sweep NAME=V1,V2,...`: one run per value of one option (sweep_options() names them), one
+  /// after another, each its own session out/NAME-V.epochscope. Empty: a single run.
+  std::string sweep_name;
+  std::vector<std::string> sweep_values;
 };
 int run_train(const TrainCommand& cmd);
+
+/// The options a sweep can vary: "momentum, lr, batch-size, seed, width, dropout".
+const char* sweep_options();
+/// Parses "NAME=V1,V2,..." into cmd.sweep_name and cmd.sweep_values, checking every value as the
+/// option itself would (throws epochscope::Error with a one-line reason).
+void parse_sweep(const std::string& spec, TrainCommand& cmd);
+/// Trains the sweep's runs one after another (creating the directory cmd.out); stops at the first
+/// run that fails or is stopped, and returns its exit code (0 when all finished).
+int run_sweep(const TrainCommand& cmd);
 
 int run_info(const std::filesystem::path& file, bool json);
 

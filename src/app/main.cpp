@@ -168,7 +168,18 @@ int main(int argc, char** argv) {
   app::TrainCommand train;
   auto* train_cmd = cli.add_subcommand("train", "Train the CNN headlessly and write a session file");
   add_train_options(*train_cmd, train);
-  train_cmd->add_option("--out", train.out, "Session file to write")->required();
+  train_cmd->add_option("--out", train.out, "Session file to write (with --sweep: the directory for the runs' files)")->required();
+  train_cmd->add_option_function<std::string>(
+      "--sweep",
+      [&train](const std::string& spec) {
+        try {
+          app::parse_sweep(spec, train);
+        } catch (const epochscope::Error& e) {
+          throw CLI::ValidationError(std::string(e.what()));
+        }
+      },
+      std::string("Train one run per value of one option, one after another, each its own session OUT/NAME-VALUE.epochscope, "
+                  "e.g. momentum=0.5,0.9,0.99 with --optimizer sgd (it can sweep ") + app::sweep_options() + ")");
 
   app::FollowCommand follow;
   bool info_follow = false;
@@ -365,7 +376,7 @@ int main(int argc, char** argv) {
   apply_dataset_defaults(cli, default_train);
   apply_dataset_defaults(*train_cmd, train);
   try {
-    if (*train_cmd) return app::run_train(train);
+    if (*train_cmd) return train.sweep_values.empty() ? app::run_train(train) : app::run_sweep(train);
     if (*info_cmd) return info_follow ? app::run_follow(follow) : app::run_info(follow.file, follow.json);
     if (*export_cmd) return app::run_export(exp);
     if (*neurons_cmd) return app::run_neurons(neurons);
