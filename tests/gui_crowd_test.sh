@@ -42,10 +42,10 @@ for corner in "$((cx + w / 4)) $((cy - h / 4))" "$((cx + w / 4)) $((cy + h / 4))
   xdotool mousemove --window "$wid" --sync $corner; sleep 0.35
 done
 xdotool mouseup 1; sleep 0.4; xdotool keyup ctrl; sleep 0.5
-py wait 'j["views"][0]["lasso_count"] > 1000 and len(j["selection"]) == j["views"][0]["lasso_count"]' 15
-py wait 'j["views"][0]["density"]' 5
-xdotool key F12
-py wait "j['last_screenshot'] != ''" 10
+py wait 'j["views"][0]["lasso_count"] > 1000 and len(j["selection"]) == j["views"][0]["lasso_count"]' 30
+py wait 'j["views"][0]["density"]' 10
+key F12
+py wait "j['last_screenshot'] != ''" 20
 py check-png "$(py get 'j["last_screenshot"]')"
 close
 

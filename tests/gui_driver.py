@@ -31,6 +31,8 @@ def wait(path, expr, timeout):
         time.sleep(0.1)
     brief = {k: last[k] for k in ("frames", "frame", "hovered", "tooltip", "selection", "highlight_class",
                                   "pinned_class", "message")} if last else None
+    if brief and len(brief["selection"]) > 20:  # 70,000 points: the count, not the list
+        brief["selection"] = "%d points" % len(brief["selection"])
     views = [{k: v[k] for k in ("method", "status", "layout_frame", "hovered_ring", "trace_lengths")}
              for v in last["views"]] if last else None
     sys.exit(f"timed out after {timeout}s waiting for: {expr}\n  state: {brief}\n  views: {views}\n  last error: {err}")
