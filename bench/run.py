@@ -8,14 +8,17 @@ own defaults (what a user gets out of the box). Each layout is scored by one eva
 (bench/objectives.py): the method's own objective (t-SNE: KL divergence; UMAP: fuzzy cross-entropy
 on one graph; MDS: normalised stress; Sammon: Sammon's stress), recall@10, and trustworthiness,
 continuity (k = 10) and Spearman's rho of distances on 2,000 points. MDS and Sammon run on
-the same 2,000 points as their peers, then ours alone on all 10,000. `--quick` (make bench QUICK=1):
-one round, 10,000 points only, the same columns. Run through Debian's python3."""
+the same 2,000 points as their peers, then ours alone on all 10,000. The 70,000-point part (UMAP on
+every Fashion-MNIST image, t-SNE on 20,000 of them; bench/fashion70k.py) runs in the full bench and
+with `--only fashion70k`. `--quick` (make bench QUICK=1): one round, 10,000 points only (the
+70,000-point part only when asked for by --only), the same columns. Run through Debian's python3."""
 import argparse, json, os, subprocess, sys, time
 
 import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+import fashion70k  # noqa: E402
 import objectives as ob  # noqa: E402
 import runner  # noqa: E402
 
@@ -172,9 +175,11 @@ class Bench:
                 pts = os.path.join(self.work, f"points-{ds.name}.txt")
                 np.savetxt(pts, ds.indices, fmt="%d")
                 cmd += ["--points", pts]
+            t0 = time.perf_counter()
             seconds = run_json(cmd)[0]["seconds"]
+            process = time.perf_counter() - t0  # the whole command: reading, layout, its own scoring, writing
             y = np.loadtxt(out, delimiter=",", skiprows=1, usecols=(3, 4), dtype=np.float64)
-            return {"seconds": seconds, "layout": y}
+            return {"seconds": seconds, "process_seconds": process, "layout": y}
         return run
 
     def peer(self, kind, name, ds, settings, init=None):
@@ -352,9 +357,15 @@ def main():
     ap.add_argument("--rounds", type=int, default=3, help="interleaved runs of each side")
     ap.add_argument("--quick", action="store_true", help="one round, 10,000 points only")
     ap.add_argument("--json", help="also write the rows to this file")
-    ap.add_argument("--only", choices=["training", "projections", "parallel", "interaction"], help="run one part")
+    ap.add_argument("--only", choices=["training", "projections", "parallel", "interaction", "fashion70k"],
+                    help="run one part")
     ap.add_argument("--methods", default="star,pca,mds,sammon,graph,tsne,umap")
     ap.add_argument("--data", default="raw,softmax", help="data sets to project: raw (pixels), softmax (outputs)")
+    ap.add_argument("--fashion-dir", default="/usr/share/datasets/fashion-mnist",
+                    help="Fashion-MNIST's IDX files (Debian's dataset-fashion-mnist)")
+    ap.add_argument("--fashion-points", type=int, help="fashion70k: UMAP on this many points, not all 70,000 "
+                    "(a quick check of the part)")
+    ap.add_argument("--fashion-tsne-points", type=int, default=20000, help="fashion70k: t-SNE's subset")
     a = ap.parse_args()
     rounds = 1 if a.quick else a.rounds
     rows = []
@@ -368,9 +379,22 @@ def main():
     if a.only in (None, "projections"):
         rows += bench_projections(a.build, a.data_dir, a.threads, os.path.join(a.build, "bench"), a.methods.split(","),
                                   rounds, a.quick, a.data.split(","))
+    if a.only == "fashion70k" or (a.only is None and not a.quick):
+        exe_truth = os.path.join(a.build, "knn_truth")
+        if not os.path.exists(exe_truth):
+            sys.exit(f"bench: {exe_truth} not built")
+        b = Bench(a.build, a.threads, os.path.join(a.build, "bench"), rounds)
+        os.makedirs(b.work, exist_ok=True)
+        rows += fashion70k.bench_fashion70k(b, read_idx, a.fashion_dir, exe_truth, points=a.fashion_points,
+                                            tsne_points=a.fashion_tsne_points)
     print(f"\nepochscope benchmark, {time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} cores, "
           f"{rounds} interleaved round(s) per side; medians (min-max); ratio = ours / peer, below 1 is faster")
     print_table(rows)
+    goals = fashion70k.goal_lines(rows)
+    if goals:
+        print("\ngoals (issue 17): UMAP at most 1/4 of uwot's time, t-SNE at 20,000 points at most 1/10 of Rtsne's, "
+              "each at recall@10 no lower")
+        print("\n".join(goals))
     print(f"\ntotal: {time.time() - t0:.0f} s")
     path = a.json or os.path.join(a.build, "bench", "results.json")
     os.makedirs(os.path.dirname(path), exist_ok=True)

@@ -103,6 +103,42 @@ class Objectives(unittest.TestCase):
         self.assertAlmostEqual(ob.sammon_stress(x, y), sam, places=5)
 
 
+class LargeEvaluator(unittest.TestCase):
+    """What the 70,000-point part scores with (bench/fashion70k.py): the same answers as the
+    direct functions above, faster."""
+
+    def test_layout_knn_equals_a_full_sort_with_ties_by_index(self):
+        rng = np.random.default_rng(4)
+        y = rng.normal(size=(500, 2))
+        np.testing.assert_array_equal(ob.layout_knn(y, 10), ob.knn(y, 10)[0])
+        # 41 equal points: ties running past the kd-tree's window. (knn()'s expanded distances
+        # are not exactly 0 between equal points, so the direct sort is the reference here.)
+        y[100:140] = y[7]
+        full = ((y[:, None, :] - y[None, :, :]) ** 2).sum(-1)
+        ref = [sorted((j for j in range(500) if j != i), key=lambda j: (full[i, j], j))[:10] for i in range(500)]
+        np.testing.assert_array_equal(ob.layout_knn(y, 10), np.array(ref))
+        self.assertEqual(ob.layout_knn(y[:6], 10).shape, (6, 5))
+
+    def test_recall_of_lists_equals_recall_at_k(self):
+        x = blobs(90)
+        y = np.random.default_rng(5).normal(size=(90, 2))
+        nx = ob.knn(x, 10)[0]
+        self.assertAlmostEqual(ob.recall_of_lists(nx, ob.knn(y, 10)[0]), ob.recall_at_k(nx, y), places=12)
+        self.assertEqual(ob.recall_of_lists(nx, nx), 1.0)
+
+    def test_pca_init_spans_the_top_two_components(self):
+        import fashion70k
+        rng = np.random.default_rng(6)
+        x = rng.normal(size=(300, 6)) * [9.0, 4.0, 1.0, 0.5, 0.2, 0.1] + 3.0
+        y = fashion70k.pca_init(x).astype(np.float64)
+        self.assertAlmostEqual(y[:, 0].std(), 1e-4, delta=1e-8)
+        xc = x - x.mean(0)
+        _, _, vt = np.linalg.svd(xc, full_matrices=False)
+        ref = xc @ vt[:2].T
+        for c in range(2):  # the same axes as the SVD's, up to sign and scale
+            self.assertGreater(abs(np.corrcoef(y[:, c], ref[:, c])[0, 1]), 1 - 1e-9)
+
+
 class RankQuality(unittest.TestCase):
     @staticmethod
     def brute(x, y, k):
