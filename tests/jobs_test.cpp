@@ -373,6 +373,17 @@ TEST(Methods, NamesRoundTrip) {
   for (auto m : jobs::all_methods()) EXPECT_EQ(jobs::parse_method(jobs::method_name(m)), m);
   EXPECT_FALSE(jobs::parse_method("lle").has_value());
   EXPECT_THROW(jobs::make_projection(jobs::Method::star, {.dims = 3}), Error);
+  // The views drawn from the data: named like the others (menus, gui.json, render), never computed.
+  for (auto m : {jobs::Method::pixels, jobs::Method::trajectory}) {
+    EXPECT_EQ(jobs::parse_method(jobs::method_name(m)), m);
+    EXPECT_FALSE(jobs::is_computed(m));
+    EXPECT_FALSE(jobs::is_iterative(m));
+    EXPECT_EQ(std::count(jobs::all_methods().begin(), jobs::all_methods().end(), m), 0);
+    EXPECT_THROW(jobs::make_projection(m, {}), Error);
+    EXPECT_FALSE(jobs::worth_saving({m, "output", 2}));
+  }
+  EXPECT_STREQ(jobs::method_name(jobs::Method::trajectory), "trajectory");
+  EXPECT_EQ(jobs::all_methods().size(), 7u);
 }
 
 TEST(LayoutRecords, FinalLayoutsRoundTripThroughTheSessionAndAreNotRecomputed) {

@@ -54,7 +54,11 @@ void write_text(const std::filesystem::path& path, const std::string& text) {
 
 int run_render(const RenderCommand& cmd) {
   const auto method = jobs::parse_method(cmd.method);
-  if (!method) throw Error("unknown method '" + cmd.method + "' (star, pca, mds, sammon, graph, tsne, umap)");
+  if (!method) throw Error("unknown method '" + cmd.method + "' (star, pca, mds, sammon, graph, tsne, umap, trajectory)");
+  const bool trajectory = *method == jobs::Method::trajectory;
+  if (trajectory && cmd.dims == 3) throw Error("the trajectory view is 2-D (--dims 3 is for the points' methods)");
+  if (trajectory && !cmd.svg.empty()) throw Error("--svg draws the points' views: use --png for the trajectory");
+  if (!trajectory && (cmd.pairs || cmd.colour_by != "loss")) throw Error("--pairs and --colour-by are for --method trajectory");
   const auto [width, height] = parse_size(cmd.size);
   if (!cmd.svg.empty() && cmd.dims == 3) throw Error("--svg draws 2-D views: use --png for a 3-D view");
   auto source = DataSource::open_session(cmd.file, {}, 0, false);
@@ -68,7 +72,12 @@ int run_render(const RenderCommand& cmd) {
       throw Error(fmt::format("--select {}: the session has points 0 to {}", p, points.size() - 1));
     }
   }
-  store::require_layer(points, cmd.layer);
+  if (!trajectory) store::require_layer(points, cmd.layer);
+  if (trajectory && store->trajectory().size() < 3) {
+    throw Error(fmt::format("{}: holds {} parameter snapshots; the trajectory needs 3 or more (sessions before format 1.2 "
+                            "and recorders that do not sketch the parameters have none)", cmd.file.string(),
+                            store->trajectory().size()));
+  }
   if (cmd.highlight >= points.class_count()) {
     throw Error(fmt::format("--highlight {}: the session has classes 0 to {}", cmd.highlight, points.class_count() - 1));
   }
@@ -83,6 +92,8 @@ int run_render(const RenderCommand& cmd) {
   if (cmd.dims == 3 && *method == jobs::Method::star) throw Error("star coordinates are 2-D only (--dims 3 is for the other methods)");
   state.views[0] = {*method, cmd.layer};
   state.views[0].dims = cmd.dims;
+  state.views[0].pc_pairs = cmd.pairs;
+  state.views[0].colour_by_epoch = cmd.colour_by == "epoch";
   state.view_count = 1;
   state.follow_latest = false;
   state.frame = frame;
@@ -99,6 +110,7 @@ int run_render(const RenderCommand& cmd) {
   ctx.store = store;
   ctx.pool = &source->pool();
   ctx.frames = store->snapshot();
+  ctx.session_file = cmd.file;  // names the run (the trajectory's legend)
   const auto atlas = ui::make_point_atlas(points);  // nullptr without images: discs
   ctx.atlas = atlas.get();
   workspace.set_source(ctx, state);
@@ -120,7 +132,10 @@ int run_render(const RenderCommand& cmd) {
     const auto& f = *ctx.frames[static_cast<std::size_t>(frame)];
     const auto& report = workspace.view(0).report();
     std::string caption;
-    if (cmd.caption) {
+    if (cmd.caption && trajectory) {
+      caption = fmt::format("The parameters' path on principal components, frame {} (epoch {}) ringed, held-out accuracy {:.1f}%",
+                            frame, f.epoch, 100 * f.metrics.heldout_accuracy);
+    } else if (cmd.caption) {
       caption = fmt::format("{} of the {} layer{}, frame {} (epoch {}), held-out accuracy {:.1f}%", jobs::method_label(*method),
                             cmd.layer, cmd.dims == 3 ? " in 3-D" : "", frame, f.epoch, 100 * f.metrics.heldout_accuracy);
       if (report.recall >= 0) caption += fmt::format(", recall@10 {:.2f}", report.recall);

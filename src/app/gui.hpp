@@ -56,6 +56,8 @@ struct RenderCommand {
   bool images = false;                  ///< every point drawn as its image (grey, colour or a signal's plot)
   float point_size = 4.5f;              ///< pixels (images: a point's side is 4x this)
   std::string density = "auto";         ///< auto (density when crowded), on, off (ui::DensityMode)
+  bool pairs = false;                   ///< trajectory: small multiples of PC pairs (1,2) (1,3) (2,3) (3,4)
+  std::string colour_by = "loss";       ///< trajectory: the steps coloured by batch loss or epoch
 };
 int run_render(const RenderCommand& cmd);
 

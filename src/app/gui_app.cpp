@@ -15,6 +15,7 @@
 #include <fstream>
 #include <iostream>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "epochscope/core/paths.hpp"
@@ -28,6 +29,7 @@
 #include "epochscope/ui/workspace.hpp"
 #include "exporter.hpp"
 #include "gui.hpp"
+#include "gui_sweep.hpp"
 #include "gui_source.hpp"
 #include "gui_test_state.hpp"
 
@@ -68,7 +70,13 @@ class App {
                            static_cast<int>(o.seed), static_cast<int>(o.model.preset), static_cast<int>(o.model.activation)};
     if (!settings_warning_.empty()) set_message(settings_warning_, false);
     if (!cmd.session.empty()) {
-      opener_.open_session(cmd.session, cmd.train.options.memory, cmd.test_read_delay);
+      auto session = cmd.session;
+      if (std::filesystem::is_directory(session)) {  // a sweep: the first run, the others overlaid
+        sweep_files_ = sweep_sessions(session);
+        session = sweep_files_.front();
+        sweep_files_.erase(sweep_files_.begin());
+      }
+      opener_.open_session(session, cmd.train.options.memory, cmd.test_read_delay);
     } else if (!cmd.follow.empty()) {
       opener_.follow(cmd.follow);
     } else {
@@ -129,6 +137,8 @@ class App {
   std::filesystem::path compare_path_;   ///< the file compare_opener_ opens
   std::unique_ptr<DataSource> compare_;  ///< run B: the same points, shown by views set to it
   std::uint64_t compare_generation_ = 0, compare_version_ = 0;
+  std::vector<std::filesystem::path> sweep_files_;  ///< --session DIR/: the runs to overlay, until the first opens
+  SweepOverlay sweep_;                              ///< reads them for the trajectory
   std::string opening_;          ///< what opener_ said it was doing, as shown
   const DataSource* restarted_source_ = nullptr;  ///< the followed source whose restart was handled
   ui::FrameStats stats_;
@@ -153,6 +163,7 @@ void App::replace_source(std::unique_ptr<DataSource> next) {
   ctx_.pool = &source_->pool();
   ctx_.tsne_edit_valid = false;  // the t-SNE panel starts from the new pool's options
   ctx_.trajectory = {};
+  sweep_.start(tasks_, std::exchange(sweep_files_, {}), ctx_.read_run);
   ctx_.frames.clear();
   ctx_.source_label = source_->label();
   const auto& points = ctx_.store->points();
@@ -366,6 +377,10 @@ bool App::poll_changes() {
   handle_drops();
   changed = poll_opening() || changed;
   changed = poll_compare() || changed;
+  if (std::string error; sweep_.poll(ctx_, error)) {
+    if (!error.empty()) set_message(error, true);
+    changed = true;
+  }
   if (auto done = exporter_.take_result()) {  // an export finished: say where it went
     ctx_.export_status = *done;
     set_message(*done, done->starts_with("export failed"));

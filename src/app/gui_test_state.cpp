@@ -137,6 +137,14 @@ void write_test_state(const std::filesystem::path& path, const ui::UiContext& ct
       }
     }
     v["strip"] = strip;
+    const auto& tr = r.trajectory;  // a trajectory view's plots, marks and hover
+    auto plots = nlohmann::json::array();
+    for (const auto& p : tr.plots) plots.push_back(rect_json(p));
+    v["trajectory"] = {{"pairs", tr.pairs}, {"colour", tr.colour}, {"pc_x", tr.pc_x}, {"pc_y", tr.pc_y},
+                       {"snapshots", tr.snapshots}, {"runs", tr.runs}, {"drawn", tr.drawn}, {"marked", tr.marked},
+                       {"marked_step", tr.marked_step}, {"hovered", tr.hovered}, {"hover", tr.hover}, {"bars", tr.bars},
+                       {"plots", plots}, {"marked_at", {tr.marked_at.x, tr.marked_at.y}},
+                       {"last_at", {tr.last_at.x, tr.last_at.y}}, {"message", tr.message}};
     views.push_back(v);
   }
   j["views"] = views;

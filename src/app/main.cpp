@@ -143,7 +143,8 @@ int main(int argc, char** argv) {
   add_train_options(cli, default_train);
   cli.add_option("--out", default_train.out, "Session file the window's training writes (default: a new file under "
                                              "~/.local/share/epochscope/sessions)");
-  cli.add_option("--session", gui.session, "Open this session file in the window (no training)");
+  cli.add_option("--session", gui.session, "Open this session file in the window (no training); a directory that "
+                 "train --sweep wrote: its first session, the others' parameter paths overlaid on the trajectory");
   cli.add_option("--follow", gui.follow, "Open a session file another program is writing and show its frames "
                                          "as they land (no training)")
       ->excludes("--session");
@@ -310,8 +311,9 @@ int main(int argc, char** argv) {
   app::RenderCommand render;
   auto* render_cmd = cli.add_subcommand("render", "Render one view of a session to a PNG (hidden window)");
   render_cmd->add_option("FILE", render.file, "Session file")->required();
-  render_cmd->add_option("--method", render.method, "star, pca, mds, sammon, graph, tsne or umap")
-      ->check(CLI::IsMember({"star", "pca", "mds", "sammon", "graph", "tsne", "umap"}))
+  render_cmd->add_option("--method", render.method, "star, pca, mds, sammon, graph, tsne, umap, or trajectory (the "
+                                                    "parameters' path on principal components)")
+      ->check(CLI::IsMember({"star", "pca", "mds", "sammon", "graph", "tsne", "umap", "trajectory"}))
       ->capture_default_str();
   render_cmd->add_option("--layer", render.layer, "A layer of the session (`info FILE` lists them), or input")
       ->check(layer_name_check())
@@ -341,6 +343,11 @@ int main(int argc, char** argv) {
   render_cmd->add_option("--density", render.density, "Draw the points as density: auto (where they would cover each "
                                                       "pixel more than twice), on, off")
       ->check(CLI::IsMember({"auto", "on", "off"}))->capture_default_str();
+  render_cmd->add_flag("--pairs", render.pairs, "With --method trajectory: small multiples of the components (1,2), "
+                                               "(1,3), (2,3), (3,4)");
+  render_cmd->add_option("--colour-by", render.colour_by, "With --method trajectory: colour the steps by batch loss "
+                                                         "or by epoch")
+      ->check(CLI::IsMember({"loss", "epoch"}))->capture_default_str();
   render_cmd->add_option("--timeout", render.timeout, "Seconds to wait for the layout")->capture_default_str();
 
   auto* data_cmd = cli.add_subcommand("data", "Dataset preparation (used by the set-up)");

@@ -10,7 +10,7 @@
 namespace epochscope::jobs {
 
 bool worth_saving(const LayoutKey& key) {
-  return key.method != Method::pixels && !(key.method == Method::pca && key.layer == "input");
+  return is_computed(key.method) && !(key.method == Method::pca && key.layer == "input");
 }
 
 store::LayoutRecord to_record(const LayoutKey& key, const LayoutResult& r) {
@@ -39,6 +39,7 @@ std::optional<std::pair<LayoutKey, LayoutResult>> from_record(const store::Layou
   };
   const auto method = parse_method(rec.method);
   if (!method) return refuse("unknown method '" + rec.method + "'");
+  if (*method == Method::trajectory) return refuse("the trajectory has no layouts of the points");
   if (!store::is_layer_name(rec.layer)) {
     return refuse("unknown layer '" + rec.layer + "'");
   }

@@ -12,7 +12,7 @@ struct MethodInfo {
   const char* label;
 };
 
-constexpr std::array<MethodInfo, 8> kMethods = {{
+constexpr std::array<MethodInfo, 9> kMethods = {{
     {Method::star, "star", "Star coordinates"},
     {Method::pca, "pca", "PCA"},
     {Method::mds, "mds", "MDS"},
@@ -21,6 +21,7 @@ constexpr std::array<MethodInfo, 8> kMethods = {{
     {Method::tsne, "tsne", "t-SNE"},
     {Method::umap, "umap", "UMAP"},
     {Method::pixels, "pixels", "Pixel explorer"},
+    {Method::trajectory, "trajectory", "Trajectory"},
 }};
 
 }  // namespace
@@ -35,11 +36,13 @@ std::optional<Method> parse_method(std::string_view name) {
   return std::nullopt;
 }
 
+bool is_computed(Method m) { return m != Method::pixels && m != Method::trajectory; }
+
 const std::vector<Method>& all_methods() {
   static const std::vector<Method> methods = [] {
     std::vector<Method> v;
     for (const auto& info : kMethods) {
-      if (info.method != Method::pixels) v.push_back(info.method);
+      if (is_computed(info.method)) v.push_back(info.method);
     }
     return v;
   }();
@@ -55,7 +58,7 @@ int neighbors_needed(Method m, const MethodSettings& s) {
   }
 }
 
-bool is_iterative(Method m) { return m != Method::star && m != Method::pca && m != Method::pixels; }
+bool is_iterative(Method m) { return m != Method::star && m != Method::pca && is_computed(m); }
 
 std::unique_ptr<project::Projection> make_projection(Method m, const MethodSettings& s) {
   if (s.dims != 2 && s.dims != 3) throw Error("layouts have 2 or 3 dimensions, not " + std::to_string(s.dims));
@@ -99,6 +102,8 @@ std::unique_ptr<project::Projection> make_projection(Method m, const MethodSetti
     }
     case Method::pixels:
       throw Error("the pixel explorer is drawn by a window view from the data; it is not a projection to compute");
+    case Method::trajectory:
+      throw Error("the trajectory is drawn by a window view from the parameter snapshots; it is not a projection of the points");
   }
   throw Error("unknown method");
 }

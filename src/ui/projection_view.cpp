@@ -37,7 +37,7 @@ void ProjectionView::set_source(jobs::LayoutPool* pool) {
   orbit_.restart();
   xy_.clear();
   xyz_.clear();
-  if (pool_ != nullptr && !is_pixels()) {
+  if (pool_ != nullptr && jobs::is_computed(config_.method)) {
     pool_->request(key());  // star too: the pool's result carries recall@10
     requested_ = true;
   }
@@ -90,6 +90,7 @@ ProjectionView::Shown ProjectionView::layout_of(UiContext& ctx, int frame, bool 
 }
 
 bool ProjectionView::final_layout_of(UiContext& ctx, int frame) {
+  if (is_trajectory()) return refresh_trajectory(ctx);  // the same path whatever the frame
   if (is_local()) {
     update_local_recipe(ctx);
     return local_.get(ctx.store, ctx.tasks, frame).current;
@@ -107,7 +108,7 @@ void ProjectionView::update_positions(UiContext& ctx, const UiState& state) {
   const int n = ctx.frame_count();
   loading_ = false;
   local_error_.clear();
-  if (n == 0) return;
+  if (n == 0 || is_trajectory()) return;
   const int f0 = std::clamp(state.frame, 0, n - 1);
   LocalLayouts::Lookup wanted;
   Shown a = layout_of(ctx, f0, true, &wanted);
@@ -177,6 +178,10 @@ void ProjectionView::draw(UiContext& ctx, UiState& state, ImVec2 size, bool head
     pending_config_.reset();
     set_config(next);
     if (slot_ < kMaxViews) state.views[static_cast<std::size_t>(slot_)] = next;
+  }
+  if (is_trajectory()) {
+    draw_trajectory(ctx, state, size, header, canvas);
+    return;
   }
   ImGui::PushID(slot_);
   const ImVec2 start = ImGui::GetCursorPos();

@@ -86,4 +86,20 @@ void apply_style(const Theme& theme, float scale, float font_px) {
   io.Fonts->AddFontDefault(&config);
 }
 
+// A compact on/off button for a view's header (narrower than a checkbox with its label): filled with
+// the accent colour when on.
+bool toggle_chip(const char* label, bool* value) {
+  const ImVec4 on = ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive);
+  const ImVec4 off = ImGui::GetStyleColorVec4(ImGuiCol_FrameBg);
+  ImGui::PushStyleColor(ImGuiCol_Button, *value ? on : off);
+  ImGui::PushStyleColor(ImGuiCol_ButtonHovered, *value ? on : ImGui::GetStyleColorVec4(ImGuiCol_FrameBgHovered));
+  const bool pressed = ImGui::Button(label);
+  ImGui::PopStyleColor(2);
+  if (pressed) *value = !*value;
+  return pressed;
+}
+
+// The width toggle_chip(label) takes.
+float chip_width(const char* label) { return ImGui::CalcTextSize(label).x + 2 * ImGui::GetStyle().FramePadding.x; }
+
 }  // namespace epochscope::ui

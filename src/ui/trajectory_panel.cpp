@@ -10,6 +10,7 @@
 #include "epochscope/project/trajectory.hpp"
 #include "epochscope/ui/panels.hpp"
 #include "epochscope/ui/style.hpp"
+#include "epochscope/ui/trajectory_view.hpp"
 
 namespace epochscope::ui {
 
@@ -106,34 +107,16 @@ void draw_trajectory_3d(UiContext& ctx, const UiState& state, ImVec2 p0, float w
 void draw_trajectory_panel(UiContext& ctx, UiState& state) {
   auto& t = ctx.trajectory;
   t.drawn_points = 0;
-  if (ctx.store == nullptr || ctx.store->trajectory().size() < 3) {
+  // The PCA is shared with trajectory views (ui/trajectory_view.hpp): whoever draws first refits it.
+  std::string why;
+  if (!refresh_trajectory(ctx, &why)) {
     ImGui::PushTextWrapPos(0);
-    ImGui::TextDisabled("No parameter snapshots yet (sessions before format 1.2 have none).");
+    ImGui::TextDisabled("%s", why.c_str());
     ImGui::PopTextWrapPos();
     return;
   }
-  // Refit when snapshots arrived (at most twice a second: an eigensolve of at most 256 x 256) or
-  // runs were overlaid. Every run's snapshots are stacked: one PCA, one shared basis.
-  const std::size_t count = ctx.store->trajectory().size();
-  if (t.refit || (count != t.points.size() && (t.points.empty() || ctx.now - t.computed_at > 0.5))) {
-    t.refit = false;
-    t.points = ctx.store->trajectory().since(0);
-    std::vector<const std::vector<store::TrajectoryPoint>*> runs{&t.points};
-    for (const auto& o : t.others) runs.push_back(&o.points);
-    try {
-      auto pca = project::trajectory_pca(store::stack_sketches(runs), 12);
-      t.coordinates = std::move(pca.coordinates);
-      t.explained = std::move(pca.explained_ratio);
-    } catch (const std::exception& e) {
-      ImGui::TextDisabled("%s", e.what());
-      return;
-    }
-    t.computed_at = ctx.now;
-  }
   std::size_t total = t.points.size();
   for (const auto& o : t.others) total += o.points.size();
-  if (t.coordinates.rows() != static_cast<Eigen::Index>(total) || t.coordinates.cols() < 2) return;
-  ctx.animating = ctx.animating || count != t.points.size();  // come back for the refit
 
   const int k = static_cast<int>(t.coordinates.cols());
   t.pc_x = std::clamp(t.pc_x, 0, k - 1);

@@ -15,21 +15,6 @@
 namespace epochscope::ui {
 namespace {
 
-// A compact on/off button for a view's header (narrower than a checkbox with its label): filled with
-// the accent colour when on.
-bool toggle_chip(const char* label, bool* value) {
-  const ImVec4 on = ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive);
-  const ImVec4 off = ImGui::GetStyleColorVec4(ImGuiCol_FrameBg);
-  ImGui::PushStyleColor(ImGuiCol_Button, *value ? on : off);
-  ImGui::PushStyleColor(ImGuiCol_ButtonHovered, *value ? on : ImGui::GetStyleColorVec4(ImGuiCol_FrameBgHovered));
-  const bool pressed = ImGui::Button(label);
-  ImGui::PopStyleColor(2);
-  if (pressed) *value = !*value;
-  return pressed;
-}
-
-float chip_width(const char* label) { return ImGui::CalcTextSize(label).x + 2 * ImGui::GetStyle().FramePadding.x; }
-
 // `text` on one line in `width` pixels: shortened with "..." when longer, whole in the tooltip (with
 // `explanation` below it, when given).
 void fitted_text(const std::string& text, float width, const char* explanation = nullptr) {
@@ -50,7 +35,79 @@ void fitted_text(const std::string& text, float width, const char* explanation =
   }
 }
 
+// The method menu's items: every method the pool computes, then the two views drawn from the data.
+void method_menu_items(UiContext& ctx, const ViewConfig& config, ViewConfig& next, int slot) {
+  auto methods = jobs::all_methods();
+  methods.push_back(jobs::Method::pixels);      // drawn by the view, not computed by the pool
+  methods.push_back(jobs::Method::trajectory);  // the parameters' path, not the points
+  for (auto m : methods) {
+    if (m == jobs::Method::trajectory) ImGui::Separator();
+    if (ImGui::Selectable(jobs::method_label(m), m == config.method)) {
+      next.method = m;
+      if (m == jobs::Method::pixels && config.method != m) next.layer = "input";  // what it is for
+    }
+    ctx.hooks[fmt::format("view{}_method_{}", slot, jobs::method_name(m))] = last_item_rect();
+    if (m == jobs::Method::trajectory && ImGui::IsItemHovered()) {
+      ImGui::SetTooltip("The path of the network's parameters during training, on principal components,\n"
+                        "coloured by batch loss (not a layout of the points)");
+    }
+  }
+}
+
 }  // namespace
+
+// A trajectory view: the method menu and the trajectory's controls (on a second row when the view is
+// narrow), its state in words, then its canvas.
+void ProjectionView::draw_trajectory(UiContext& ctx, UiState& state, ImVec2 size, bool header, bool canvas) {
+  ImGui::PushID(slot_);
+  const ImVec2 start = ImGui::GetCursorPos();
+  const float w = ImGui::GetContentRegionAvail().x;
+  if (header) {
+    ViewConfig next = config_;
+    const float spacing = ImGui::GetStyle().ItemSpacing.x;
+    const float arrow = ImGui::GetFrameHeight() + 2 * ImGui::GetStyle().FramePadding.x;
+    const float method_w = ImGui::CalcTextSize(jobs::method_label(jobs::Method::star)).x + arrow;
+    const float combo_w = ImGui::CalcTextSize("PC12").x + arrow;
+    const float controls_w = (config_.pc_pairs ? 0.0f : 2 * combo_w + ImGui::CalcTextSize("vs").x + 2 * spacing) +
+                             chip_width("pairs") + chip_width("by epoch") + 2 * spacing;
+    ImGui::SetNextItemWidth(std::min(method_w, w));
+    if (ImGui::BeginCombo("##method", jobs::method_label(config_.method))) {
+      method_menu_items(ctx, config_, next, slot_);
+      ImGui::EndCombo();
+    }
+    report_.method_combo = last_item_rect();
+    if (method_w + spacing + controls_w <= w) ImGui::SameLine();
+    trajectory_.controls(ctx, config_, next, slot_);
+    if (!(next == config_)) {
+      set_config(next);
+      if (slot_ < kMaxViews) state.views[static_cast<std::size_t>(slot_)] = next;
+    }
+  }
+  const std::string status = config_.method == jobs::Method::trajectory ? trajectory_.status(ctx, config_) : "";
+  if (header) {
+    ImGui::PushStyleColor(ImGuiCol_Text, to_imvec4(ctx.theme->text_dim));
+    fitted_text(status, w);
+    ImGui::PopStyleColor();
+    ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(0, 0));
+    ImGui::ProgressBar(1.0f, ImVec2(-1, 3), "");
+    ImGui::PopStyleVar();
+  }
+  fill_report(status);
+  report_.recall = -1;
+  report_.badge.clear();
+  if (canvas && config_.method == jobs::Method::trajectory) {
+    const float used = ImGui::GetCursorPos().y - start.y;
+    const ImVec2 p0 = ImGui::GetCursorScreenPos();
+    const Rect rect{{p0.x, p0.y}, {p0.x + size.x, p0.y + std::max(40.0f, size.y - used)}};
+    canvas_ = rect;
+    report_.canvas = rect;
+    under_cursor_ = false;
+    trajectory_.draw(ctx, state, config_, rect, slot_);
+  }
+  report_.trajectory = trajectory_.report();
+  report_.final = report_.trajectory.message.empty() && ctx.store != nullptr && ctx.store->trajectory().size() >= 3;
+  ImGui::PopID();
+}
 
 void ProjectionView::draw_header(UiContext& ctx, UiState& state) {
   const float w = ImGui::GetContentRegionAvail().x;
@@ -104,17 +161,7 @@ void ProjectionView::draw_header(UiContext& ctx, UiState& state) {
       "\nThe layers in depth order, the input first (the same in every frame: laid out once).\n"
       "Page Up / Page Down (over the view) or the arrows step through them, keeping the method;\n"
       "each layer's layout starts from its neighbour's, so the points move instead of jumping.";
-  const auto method_items = [&] {
-    auto methods = jobs::all_methods();
-    methods.push_back(jobs::Method::pixels);  // drawn here, not computed by the pool
-    for (auto m : methods) {
-      if (ImGui::Selectable(jobs::method_label(m), m == config_.method)) {
-        next.method = m;
-        if (m == jobs::Method::pixels && config_.method != m) next.layer = "input";  // what it is for
-      }
-      ctx.hooks[fmt::format("view{}_method_{}", slot_, jobs::method_name(m))] = last_item_rect();
-    }
-  };
+  const auto method_items = [&] { method_menu_items(ctx, config_, next, slot_); };
   const auto layer_items = [&] {
     for (const auto& layer : layers) {
       const std::string label = points != nullptr ? store::layer_label(*points, layer) : layer;

@@ -215,7 +215,7 @@ void Workspace::draw_views(UiContext& ctx, UiState& state, ImVec2 size) {
   for (int i = 0; i < kMaxViews; ++i) {
     auto& v = *views_[static_cast<std::size_t>(i)];
     auto& strip = *strips_[static_cast<std::size_t>(i)];
-    const bool strip_on = i < count && v.config().depth_strip && v.config().method != jobs::Method::pixels;
+    const bool strip_on = i < count && v.config().depth_strip && jobs::is_computed(v.config().method);
     strip_shown_[static_cast<std::size_t>(i)] = strip_on;
     if (!strip_on) strip.set_source(nullptr);  // off, or off screen: release its panels' chains
     if (i >= count) {
@@ -405,7 +405,7 @@ void Workspace::draw_single_view(UiContext& ctx, UiState& state, int slot, const
   }
   auto& v = *views_[static_cast<std::size_t>(slot)];
   v.draw(ctx, state, ImGui::GetContentRegionAvail(), false);
-  if (legend) draw_class_legend(ctx, state, v.report().canvas);
+  if (legend && jobs::is_computed(v.config().method)) draw_class_legend(ctx, state, v.report().canvas);  // a trajectory has its own
   ImGui::End();
   update_styles(ctx, state);
 }

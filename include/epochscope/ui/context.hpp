@@ -104,6 +104,7 @@ struct TrajectoryCache {
   Matrix coordinates;             ///< points x k
   std::vector<double> explained;  ///< per component
   double computed_at = -1;        ///< UiContext::now of the fit
+  std::string fit_error;          ///< why the last fit failed (runs sketched differently), or empty
   int pc_x = 0, pc_y = 1;         ///< components on the axes
   int drawn_points = 0;           ///< for tests
   int drawn_runs = 0;             ///< runs drawn (this one and the overlaid ones), for tests

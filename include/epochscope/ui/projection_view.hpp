@@ -14,6 +14,7 @@
 //   graph_overlay     the kNN graph's edges and the hovered point's neighbours
 //   orbit_view        3-D views: orbit camera, fit, depth, front-most picking
 //   change_overlay    colouring by neighbourhood change
+//   trajectory_view   the trajectory of the parameters (the method "trajectory"), which draws no points
 // Layouts come from the LayoutPool, except star coordinates and the pixel explorer, which the view
 // makes itself on a worker (LocalLayouts). The view never waits: a frame whose layer must be read
 // back from the session file, or whose layout is not computed yet, shows the newest one there is and
@@ -40,6 +41,7 @@
 #include "epochscope/ui/quality_probe.hpp"
 #include "epochscope/ui/star_overlay.hpp"
 #include "epochscope/ui/svg_export.hpp"
+#include "epochscope/ui/trajectory_view.hpp"
 #include "epochscope/ui/ui_state.hpp"
 
 namespace epochscope::ui {
@@ -77,6 +79,7 @@ struct ViewReport {
   std::vector<float> screen;  ///< every point's screen x, y (2-D views of up to 2,000 points; else empty)
   std::vector<int> trace_lengths;               ///< per selected point: frames in its trace
   std::string badge;                            ///< the "older frame" badge drawn, or empty
+  TrajectoryReport trajectory;                  ///< a trajectory view's plots, hover and marks
 };
 
 struct ViewRenderers {
@@ -153,6 +156,9 @@ class ProjectionView {
   int dims() const { return config_.dims == 3 && !is_local() ? 3 : 2; }
   bool is_star() const { return config_.method == jobs::Method::star; }
   bool is_pixels() const { return config_.method == jobs::Method::pixels; }
+  bool is_trajectory() const { return config_.method == jobs::Method::trajectory; }
+  /// A trajectory view's header, status and canvas (no points: nothing of the rest applies).
+  void draw_trajectory(UiContext& ctx, UiState& state, ImVec2 size, bool header, bool canvas);
   /// Laid out by the view itself (LocalLayouts), not the pool.
   bool is_local() const { return is_star() || is_pixels(); }
   bool image_mode(const UiState& state) const;
@@ -230,6 +236,7 @@ class ProjectionView {
   GraphOverlay graph_;
   OrbitView orbit_;
   ChangeOverlay change_;
+  TrajectoryView trajectory_;
   bool color_change_ = false;
   ExportRequest export_draft_;  ///< the export dialog's choices (kept between exports)
   bool open_export_ = false;    ///< open the export dialog this frame

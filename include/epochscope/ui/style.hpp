@@ -33,4 +33,10 @@ inline ImU32 to_imu32(Rgba8 c) { return pack_abgr(c, c.a); }
 inline ImU32 to_imu32(Rgba8 c, std::uint8_t alpha) { return pack_abgr(c, alpha); }
 inline ImVec4 to_imvec4(Rgba8 c) { return ImVec4(c.r / 255.0f, c.g / 255.0f, c.b / 255.0f, c.a / 255.0f); }
 
+/// A compact on/off button for a view's header (narrower than a checkbox with its label): filled with
+/// the accent colour when on. Flips *value when pressed and returns whether it was.
+bool toggle_chip(const char* label, bool* value);
+/// The width toggle_chip(label) takes.
+float chip_width(const char* label);
+
 }  // namespace epochscope::ui

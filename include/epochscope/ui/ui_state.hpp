@@ -42,6 +42,13 @@ struct ViewConfig {
   bool depth_strip = false;
   /// Which run the view shows: 0 the session, 1 the one compared with it (`--compare`; not saved).
   int run = 0;
+  /// Trajectory view: the principal components on x and y (0-based, of the top 12; default PC1
+  /// against PC2), small multiples of the pairs (1,2), (1,3), (2,3), (3,4) instead (default off), and
+  /// the dots coloured by epoch instead of batch loss (default off: by loss).
+  int pc_x = 0;
+  int pc_y = 1;
+  bool pc_pairs = false;
+  bool colour_by_epoch = false;
   bool operator==(const ViewConfig&) const = default;
 };
 

@@ -32,6 +32,10 @@ GuiSettings load_settings(const std::filesystem::path& path, std::string* warnin
         s.views[i].axis_y = std::clamp(v.value("axis_y", s.views[i].axis_y), 0, 1 << 20);
         s.views[i].dims = v.value("dims", 2) == 3 ? 3 : 2;
         s.views[i].depth_strip = v.value("depth_strip", false);
+        s.views[i].pc_x = std::clamp(v.value("pc_x", 0), 0, 11);
+        s.views[i].pc_y = std::clamp(v.value("pc_y", 1), 0, 11);
+        s.views[i].pc_pairs = v.value("pc_pairs", false);
+        s.views[i].colour_by_epoch = v.value("trajectory_colour", std::string{"loss"}) == "epoch";
       }
     }
     s.images = j.value("images", false);
@@ -56,7 +60,8 @@ bool save_settings(const std::filesystem::path& path, const GuiSettings& s) {
   j["views"] = nlohmann::json::array();
   for (const auto& v : s.views) {
     j["views"].push_back({{"method", jobs::method_name(v.method)}, {"layer", v.layer}, {"axis_x", v.axis_x}, {"axis_y", v.axis_y}, {"dims", v.dims},
-                                  {"depth_strip", v.depth_strip}});
+                                  {"depth_strip", v.depth_strip}, {"pc_x", v.pc_x}, {"pc_y", v.pc_y}, {"pc_pairs", v.pc_pairs},
+                                  {"trajectory_colour", v.colour_by_epoch ? "epoch" : "loss"}});
   }
   j["images"] = s.images;
   j["point_size"] = s.point_size;
