@@ -5,7 +5,9 @@
 # trajectory through its method menu: the path of both runs, the variance bars, the step of the frame
 # on the epoch bar ringed and following the bar; hovering a step names it and clicking it moves the
 # epoch bar to its frame; the small multiples and the colour by epoch; the view is saved in gui.json.
-# `render --method trajectory --pairs` writes a PNG; the trajectory's bad flags are one-line errors.
+# The landscape under the path, computed in the background at a small grid: contours, the frames'
+# path, hover on a frame and on the grid. `render --method trajectory --pairs` and `--landscape`
+# write PNGs; the trajectory's bad flags are one-line errors.
 # Usage: gui_trajectory_test.sh path/to/epochscope scratch-dir     (exit 77 = skipped)
 set -euo pipefail
 exe=$(readlink -f "$1")
@@ -23,7 +25,7 @@ echo '{"view_count": 2, "views": [{"method": "pca", "layer": "output"}, {"method
   >"$XDG_CONFIG_HOME/epochscope/gui.json"
 
 step "a sweep's directory opens its first run"
-launch --session "$tmp/sweep/"
+launch --session "$tmp/sweep/" --landscape-grid 7 --landscape-sample 100
 py wait 'j["frames"] == 4 and j["trajectory"]["snapshots"] > 10' 60
 
 step "a view switched to the trajectory draws both runs' paths in one basis, with the variance bars"
@@ -57,17 +59,29 @@ py wait "$T['colour'] == 'epoch'" 10
 key F12
 py wait "j['last_screenshot'] != ''" 20
 py check-png "$(py get 'j["last_screenshot"]')"
+
+step "the landscape under the path: computed in the background, contours, the frames' path; hover names a frame"
+click_hook view1_landscape
+py wait "$T['landscape'] and $T['total'] == 1 + 4 + 49 and $T['evaluated'] == $T['total'] and $T['contours'] > 0" 120
+py wait "$T['path_frames'] == 4 and $T['marked_step'] == 3 and j['views'][1]['final'] and 'Landscape: 7 x 7 grid' in j['views'][1]['status']" 10
+read -r lx ly < <(py get '" ".join(str(int(round(v))) for v in '"$T"'["last_at"])')
+move "$lx" "$ly"
+py wait "$T['hovered'] == 3 and $T['hover'].startswith('frame 3 (epoch 3): loss')" 10
+move "$((lx - 40))" "$((ly + 25))"
+py wait "$T['hovered'] == -1 and 'loss' in $T['hover'] and 'a = ' in $T['hover']" 10
 close
 python3 - "$XDG_CONFIG_HOME/epochscope/gui.json" <<'PY'
 import json, sys
 v = json.load(open(sys.argv[1]))["views"][1]
-assert v["method"] == "trajectory" and v["pc_pairs"] and v["trajectory_colour"] == "epoch", v
+assert v["method"] == "trajectory" and v["pc_pairs"] and v["trajectory_colour"] == "epoch" and v["landscape"], v
 PY
 
 step "render --method trajectory --pairs writes the picture; its bad flags are one-line errors"
 first=$(ls "$tmp/sweep/"*.epochscope | head -1)
 "$exe" render "$first" --method trajectory --pairs --size 700x500 --png "$tmp/trajectory.png" >/dev/null 2>&1
 py check-png "$tmp/trajectory.png"
+"$exe" render "$first" --method trajectory --landscape --grid 5 --sample 50 --size 600x500 --png "$tmp/landscape.png" >/dev/null 2>&1
+py check-png "$tmp/landscape.png"
 if "$exe" render "$first" --method trajectory --dims 3 --png "$tmp/bad.png" 2>"$tmp/err.txt"; then exit 1; fi
 grep -q "the trajectory view is 2-D" "$tmp/err.txt"
 mkdir -p "$tmp/empty"

@@ -119,3 +119,33 @@ TEST(TrajectoryPlot, ViewSettingsRoundTripThroughGuiJson) {
   EXPECT_EQ(odd.views[0].pc_x, 11);
   EXPECT_EQ(odd.views[0].pc_y, 0);
 }
+
+TEST(TrajectoryPlot, ContoursFollowTheLevelAndSkipMissingCells) {
+  // f = x on a 4 x 3 grid: the level 1.5 is the vertical line x = 1.5 through both rows of cells.
+  std::vector<double> ramp;
+  for (int y = 0; y < 3; ++y) {
+    for (int x = 0; x < 4; ++x) ramp.push_back(x);
+  }
+  const auto line = contour_segments(ramp, 4, 3, 1.5);
+  ASSERT_EQ(line.size(), 2u);
+  for (const auto& s : line) {
+    EXPECT_FLOAT_EQ(s.p.x, 1.5f);
+    EXPECT_FLOAT_EQ(s.q.x, 1.5f);
+  }
+  // A bowl f = (x - 10)^2 + (y - 10)^2: every point of the level 25 lies about 5 from the centre.
+  std::vector<double> bowl;
+  for (int y = 0; y <= 20; ++y) {
+    for (int x = 0; x <= 20; ++x) bowl.push_back((x - 10.0) * (x - 10.0) + (y - 10.0) * (y - 10.0));
+  }
+  const auto ring = contour_segments(bowl, 21, 21, 25);
+  EXPECT_GE(ring.size(), 20u);
+  for (const auto& s : ring) {
+    for (const auto& p : {s.p, s.q}) EXPECT_NEAR(std::hypot(p.x - 10.0, p.y - 10.0), 5.0, 0.25);
+  }
+  // Not yet evaluated (NaN) cells draw nothing; a saddle gives two segments, not crossing ones.
+  ramp[5] = NAN;
+  EXPECT_EQ(contour_segments(ramp, 4, 3, 1.5).size(), 0u);
+  const std::vector<double> saddle{1, 0, 0, 1};
+  EXPECT_EQ(contour_segments(saddle, 2, 2, 0.5).size(), 2u);
+  EXPECT_TRUE(contour_segments(saddle, 1, 4, 0.5).empty());
+}

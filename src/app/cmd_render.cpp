@@ -18,6 +18,7 @@
 #include "epochscope/ui/svg_export.hpp"
 #include "epochscope/ui/workspace.hpp"
 #include "gui.hpp"
+#include "gui_landscape.hpp"
 #include "gui_source.hpp"
 
 namespace epochscope::app {
@@ -58,7 +59,9 @@ int run_render(const RenderCommand& cmd) {
   const bool trajectory = *method == jobs::Method::trajectory;
   if (trajectory && cmd.dims == 3) throw Error("the trajectory view is 2-D (--dims 3 is for the points' methods)");
   if (trajectory && !cmd.svg.empty()) throw Error("--svg draws the points' views: use --png for the trajectory");
-  if (!trajectory && (cmd.pairs || cmd.colour_by != "loss")) throw Error("--pairs and --colour-by are for --method trajectory");
+  if (!trajectory && (cmd.pairs || cmd.colour_by != "loss" || cmd.landscape)) {
+    throw Error("--pairs, --colour-by and --landscape are for --method trajectory");
+  }
   const auto [width, height] = parse_size(cmd.size);
   if (!cmd.svg.empty() && cmd.dims == 3) throw Error("--svg draws 2-D views: use --png for a 3-D view");
   auto source = DataSource::open_session(cmd.file, {}, 0, false);
@@ -73,7 +76,7 @@ int run_render(const RenderCommand& cmd) {
     }
   }
   if (!trajectory) store::require_layer(points, cmd.layer);
-  if (trajectory && store->trajectory().size() < 3) {
+  if (trajectory && !cmd.landscape && store->trajectory().size() < 3) {
     throw Error(fmt::format("{}: holds {} parameter snapshots; the trajectory needs 3 or more (sessions before format 1.2 "
                             "and recorders that do not sketch the parameters have none)", cmd.file.string(),
                             store->trajectory().size()));
@@ -94,6 +97,7 @@ int run_render(const RenderCommand& cmd) {
   state.views[0].dims = cmd.dims;
   state.views[0].pc_pairs = cmd.pairs;
   state.views[0].colour_by_epoch = cmd.colour_by == "epoch";
+  state.views[0].landscape = cmd.landscape;
   state.view_count = 1;
   state.follow_latest = false;
   state.frame = frame;
@@ -111,6 +115,20 @@ int run_render(const RenderCommand& cmd) {
   ctx.pool = &source->pool();
   ctx.frames = store->snapshot();
   ctx.session_file = cmd.file;  // names the run (the trajectory's legend)
+  if (cmd.landscape) {  // computed first, on every core (the window computes it in the background)
+    const auto start = std::chrono::steady_clock::now();
+    std::size_t sample = 0;
+    std::unique_ptr<train::LandscapeRun> run;
+    try {
+      run = train::session_landscape(points, ctx.frames, source->meta(), cmd.landscape_options, &sample);
+    } catch (const Error& e) {
+      throw Error(cmd.file.string() + ": " + e.what());
+    }
+    run->run();
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    ctx.landscape = std::make_shared<ui::LandscapeGrid>(landscape_grid(*run, sample, seconds));
+    std::cerr << fmt::format("epochscope: landscape: {} losses in {:.1f} s\n", run->total(), seconds);
+  }
   const auto atlas = ui::make_point_atlas(points);  // nullptr without images: discs
   ctx.atlas = atlas.get();
   workspace.set_source(ctx, state);
@@ -132,7 +150,9 @@ int run_render(const RenderCommand& cmd) {
     const auto& f = *ctx.frames[static_cast<std::size_t>(frame)];
     const auto& report = workspace.view(0).report();
     std::string caption;
-    if (cmd.caption && trajectory) {
+    if (cmd.caption && trajectory && cmd.landscape) {
+      caption = fmt::format("The training loss around the path in parameter space, frame {} (epoch {}) ringed", frame, f.epoch);
+    } else if (cmd.caption && trajectory) {
       caption = fmt::format("The parameters' path on principal components, frame {} (epoch {}) ringed, held-out accuracy {:.1f}%",
                             frame, f.epoch, 100 * f.metrics.heldout_accuracy);
     } else if (cmd.caption) {

@@ -34,6 +34,8 @@ struct GuiCommand {
   double test_read_delay = 0;           ///< GUI tests: seconds a frame read back from the session takes
   std::optional<float> ui_scale;        ///< text and widget size (else the saved one)
   std::optional<std::string> theme;     ///< "dark" or "light" (else the saved one)
+  /// The trajectory view's landscape: grid points per side and training points per loss.
+  train::LandscapeOptions landscape{.threads = 1};
 };
 int run_gui(const GuiCommand& cmd);
 
@@ -58,6 +60,8 @@ struct RenderCommand {
   std::string density = "auto";         ///< auto (density when crowded), on, off (ui::DensityMode)
   bool pairs = false;                   ///< trajectory: small multiples of PC pairs (1,2) (1,3) (2,3) (3,4)
   std::string colour_by = "loss";       ///< trajectory: the steps coloured by batch loss or epoch
+  bool landscape = false;               ///< trajectory: the loss landscape under the path (computed first)
+  train::LandscapeOptions landscape_options{.threads = 0};  ///< its grid and sample (every core)
 };
 int run_render(const RenderCommand& cmd);
 

@@ -29,6 +29,7 @@
 #include "epochscope/ui/workspace.hpp"
 #include "exporter.hpp"
 #include "gui.hpp"
+#include "gui_landscape.hpp"
 #include "gui_sweep.hpp"
 #include "gui_source.hpp"
 #include "gui_test_state.hpp"
@@ -139,6 +140,7 @@ class App {
   std::uint64_t compare_generation_ = 0, compare_version_ = 0;
   std::vector<std::filesystem::path> sweep_files_;  ///< --session DIR/: the runs to overlay, until the first opens
   SweepOverlay sweep_;                              ///< reads them for the trajectory
+  LandscapeWorker landscape_{cmd_.landscape};       ///< the trajectory views' loss landscape
   std::string opening_;          ///< what opener_ said it was doing, as shown
   const DataSource* restarted_source_ = nullptr;  ///< the followed source whose restart was handled
   ui::FrameStats stats_;
@@ -377,6 +379,7 @@ bool App::poll_changes() {
   handle_drops();
   changed = poll_opening() || changed;
   changed = poll_compare() || changed;
+  changed = landscape_.poll(ctx_, source_ ? source_->meta() : std::map<std::string, std::string>{}) || changed;
   if (std::string error; sweep_.poll(ctx_, error)) {
     if (!error.empty()) set_message(error, true);
     changed = true;
@@ -448,6 +451,7 @@ void App::frame(double now, double dt) {
   ctx_.now = now;
   ctx_.dt = dt;
   ctx_.animating = false;
+  ctx_.landscape_wanted = false;  // until a view showing it draws
   // The look (theme, UI scale) changes between frames: the fonts are rasterised again.
   window_.set_look(state_.light ? ui::light_theme() : ui::dark_theme(), state_.ui_scale);
   state_.ui_scale = window_.scale();

@@ -124,7 +124,8 @@ std::unique_ptr<DataSource> DataSource::train(const TrainCommand& raw) {
   s->store_ = s->trainer_->store();
   const auto out = cmd.out.empty() ? default_session_path() : cmd.out;
   s->file_ = out;
-  auto recorder = std::make_unique<SessionRecorder>(out, s->store_->points(), session_meta(cmd, s->store_->points()));
+  s->meta_ = session_meta(cmd, s->store_->points());
+  auto recorder = std::make_unique<SessionRecorder>(out, s->store_->points(), s->meta_);
   s->recorder_ = std::make_unique<BackgroundRecorder>(s->store_, std::move(recorder),
                                                        static_cast<std::size_t>(cmd.options.epochs) + 1,
                                                        io::evict_when_saved(s->store_, out));
@@ -156,6 +157,7 @@ std::unique_ptr<DataSource> DataSource::open_session(const std::filesystem::path
     });
   }
   s->warning_ = session.warning;
+  s->meta_ = session.meta;
   s->selections_ = session.selections;
   // Layouts computed while it is open are kept in the file for next time, when the run that wrote it
   // is over (its end record written) and nothing of it was damaged.

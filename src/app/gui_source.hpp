@@ -8,6 +8,7 @@
 #include <atomic>
 #include <chrono>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -56,6 +57,8 @@ class DataSource {
   const std::string& label() const { return label_; }
   /// The session file: the one written (training), read or followed.
   const std::filesystem::path& session_file() const { return file_; }
+  /// The session's metadata (the model it trains: train::model_from_meta); empty when following.
+  const std::map<std::string, std::string>& meta() const { return meta_; }
   /// A warning to show (damaged tail, session write failure), or empty.
   std::string warning() const;
   ui::TrainingStatus status() const;
@@ -78,6 +81,7 @@ class DataSource {
   std::unique_ptr<jobs::LayoutPool> pool_;
   std::string label_;
   std::filesystem::path file_;
+  std::map<std::string, std::string> meta_;
   std::string warning_;
   // Following: the thread's findings, read by the UI thread.
   mutable std::mutex follow_mutex_;

@@ -144,7 +144,9 @@ void write_test_state(const std::filesystem::path& path, const ui::UiContext& ct
                        {"snapshots", tr.snapshots}, {"runs", tr.runs}, {"drawn", tr.drawn}, {"marked", tr.marked},
                        {"marked_step", tr.marked_step}, {"hovered", tr.hovered}, {"hover", tr.hover}, {"bars", tr.bars},
                        {"plots", plots}, {"marked_at", {tr.marked_at.x, tr.marked_at.y}},
-                       {"last_at", {tr.last_at.x, tr.last_at.y}}, {"message", tr.message}};
+                       {"last_at", {tr.last_at.x, tr.last_at.y}}, {"message", tr.message}, {"landscape", tr.landscape},
+                       {"evaluated", tr.evaluated}, {"total", tr.total}, {"path_frames", tr.path_frames},
+                       {"contours", tr.contours}};
     views.push_back(v);
   }
   j["views"] = views;

@@ -143,6 +143,11 @@ int main(int argc, char** argv) {
   add_train_options(cli, default_train);
   cli.add_option("--out", default_train.out, "Session file the window's training writes (default: a new file under "
                                              "~/.local/share/epochscope/sessions)");
+  cli.add_option("--landscape-grid", gui.landscape.grid, "The trajectory view's loss landscape: grid points per side")
+      ->check(CLI::Range(2, 201))->capture_default_str();
+  cli.add_option("--landscape-sample", gui.landscape.sample, "The trajectory view's loss landscape: training points "
+                                                             "each loss averages over")
+      ->check(CLI::Range(1, 100000000))->capture_default_str();
   cli.add_option("--session", gui.session, "Open this session file in the window (no training); a directory that "
                  "train --sweep wrote: its first session, the others' parameter paths overlaid on the trajectory");
   cli.add_option("--follow", gui.follow, "Open a session file another program is writing and show its frames "
@@ -348,6 +353,13 @@ int main(int argc, char** argv) {
   render_cmd->add_option("--colour-by", render.colour_by, "With --method trajectory: colour the steps by batch loss "
                                                          "or by epoch")
       ->check(CLI::IsMember({"loss", "epoch"}))->capture_default_str();
+  render_cmd->add_flag("--landscape", render.landscape, "With --method trajectory: the training loss over the plane of "
+                                                      "the path in parameter space under it (computed first, on every core)");
+  render_cmd->add_option("--grid", render.landscape_options.grid, "With --landscape: grid points per side")
+      ->check(CLI::Range(2, 1001))->capture_default_str();
+  render_cmd->add_option("--sample", render.landscape_options.sample, "With --landscape: training points each loss "
+                                                                     "averages over")
+      ->check(CLI::Range(1, 100000000))->capture_default_str();
   render_cmd->add_option("--timeout", render.timeout, "Seconds to wait for the layout")->capture_default_str();
 
   auto* data_cmd = cli.add_subcommand("data", "Dataset preparation (used by the set-up)");

@@ -90,6 +90,7 @@ ProjectionView::Shown ProjectionView::layout_of(UiContext& ctx, int frame, bool 
 }
 
 bool ProjectionView::final_layout_of(UiContext& ctx, int frame) {
+  if (is_trajectory() && config_.landscape) return ctx.landscape && ctx.landscape->total > 0 && ctx.landscape->evaluated == ctx.landscape->total;
   if (is_trajectory()) return refresh_trajectory(ctx);  // the same path whatever the frame
   if (is_local()) {
     update_local_recipe(ctx);

@@ -186,6 +186,14 @@ bool refresh_trajectory(UiContext& ctx, std::string* why) {
 
 void TrajectoryView::controls(UiContext& ctx, const ViewConfig& config, ViewConfig& next, int slot) const {
   const auto& t = ctx.trajectory;
+  toggle_chip("landscape", &next.landscape);
+  ctx.hooks[fmt::format("view{}_landscape", slot)] = last_item_rect();
+  if (ImGui::IsItemHovered()) {
+    ImGui::SetTooltip("The training loss over the plane of the path in parameter space (Li et al. 2018), computed in\n"
+                      "the background (a fifth of one core while training runs), with the frames' path on it");
+  }
+  if (config.landscape) return;  // the plane's two directions: no components, no colour choice
+  ImGui::SameLine();
   const int k = t.coordinates.cols() >= 2 ? static_cast<int>(std::min<Eigen::Index>(t.coordinates.cols(), 12)) : 12;
   const float combo_w = ImGui::CalcTextSize("PC12").x + ImGui::GetFrameHeight() + 2 * ImGui::GetStyle().FramePadding.x;
   if (!config.pc_pairs) {
@@ -219,6 +227,7 @@ void TrajectoryView::controls(UiContext& ctx, const ViewConfig& config, ViewConf
 }
 
 std::string TrajectoryView::status(UiContext& ctx, const ViewConfig& config) {
+  if (config.landscape) return landscape_status(ctx);
   std::string why;
   if (!refresh_trajectory(ctx, &why)) return "Trajectory: " + why;
   const auto& t = ctx.trajectory;
@@ -251,6 +260,11 @@ void TrajectoryView::draw(UiContext& ctx, UiState& state, const ViewConfig& conf
   report_ = {};
   report_.pairs = config.pc_pairs;
   report_.colour = config.colour_by_epoch ? "epoch" : "loss";
+  if (config.landscape) {
+    ctx.landscape_wanted = true;  // the app computes it
+    draw_landscape(ctx, state, rect, report_, hovered, clicked);
+    return;
+  }
   std::string why;
   if (!refresh_trajectory(ctx, &why)) {
     report_.message = why;

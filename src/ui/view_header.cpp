@@ -68,8 +68,10 @@ void ProjectionView::draw_trajectory(UiContext& ctx, UiState& state, ImVec2 size
     const float arrow = ImGui::GetFrameHeight() + 2 * ImGui::GetStyle().FramePadding.x;
     const float method_w = ImGui::CalcTextSize(jobs::method_label(jobs::Method::star)).x + arrow;
     const float combo_w = ImGui::CalcTextSize("PC12").x + arrow;
-    const float controls_w = (config_.pc_pairs ? 0.0f : 2 * combo_w + ImGui::CalcTextSize("vs").x + 2 * spacing) +
-                             chip_width("pairs") + chip_width("by epoch") + 2 * spacing;
+    const float controls_w = chip_width("landscape") +
+                             (config_.landscape ? 0.0f
+                                                : (config_.pc_pairs ? 0.0f : 2 * combo_w + ImGui::CalcTextSize("vs").x + 2 * spacing) +
+                                                      chip_width("pairs") + chip_width("by epoch") + 3 * spacing);
     ImGui::SetNextItemWidth(std::min(method_w, w));
     if (ImGui::BeginCombo("##method", jobs::method_label(config_.method))) {
       method_menu_items(ctx, config_, next, slot_);
@@ -105,7 +107,8 @@ void ProjectionView::draw_trajectory(UiContext& ctx, UiState& state, ImVec2 size
     trajectory_.draw(ctx, state, config_, rect, slot_);
   }
   report_.trajectory = trajectory_.report();
-  report_.final = report_.trajectory.message.empty() && ctx.store != nullptr && ctx.store->trajectory().size() >= 3;
+  report_.final = config_.landscape ? report_.trajectory.total > 0 && report_.trajectory.evaluated == report_.trajectory.total
+                                    : report_.trajectory.message.empty() && ctx.store != nullptr && ctx.store->trajectory().size() >= 3;
   ImGui::PopID();
 }
 

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <filesystem>
+#include <array>
 #include <functional>
 #include <map>
 #include <memory>
@@ -113,6 +114,28 @@ struct TrajectoryCache {
   OrbitCamera camera;
 };
 
+/// The loss landscape under the trajectory (Li et al. 2018; train/landscape.hpp), as the app computes
+/// it off the window's thread: the training loss on a fixed sample over a grid in the plane of the
+/// frame snapshots' first two principal directions (in parameter space), centred on the latest.
+struct LandscapeGrid {
+  std::vector<double> a, b;  ///< the grid's axes: distances in parameter space along the two directions
+  std::vector<double> loss;  ///< b.size() x a.size(), row-major (b-major); NaN where not evaluated yet
+  struct Frame {
+    int frame = 0, epoch = 0;
+    double a = 0, b = 0;    ///< the frame snapshot's exact projection onto the plane
+    double off_plane = 0;   ///< its distance from the plane
+    double loss = 0;        ///< at the snapshot itself; NaN until evaluated
+  };
+  std::vector<Frame> path;             ///< every frame with parameters, the latest (the centre) last
+  std::array<double, 2> explained{0, 0};  ///< the share of the path each direction holds
+  int random_directions = 0;           ///< directions the path did not span (seeded random ones)
+  std::size_t evaluated = 0, total = 0;  ///< losses done, of all
+  std::size_t sample = 0;              ///< training points each loss averages over
+  bool throttled = false;              ///< computed at a fifth of one core (training was running)
+  double seconds = 0;                  ///< spent on it so far
+  std::string error;                   ///< why there is none (one line), or empty
+};
+
 /// A second run over the same tracked points (`--compare`), shown by views whose ViewConfig::run is
 /// 1. While such a view draws, the Workspace swaps it with the UiContext's own store, pool and
 /// frames, so every drawing function reads "the run this view shows" from the usual fields.
@@ -153,6 +176,10 @@ struct UiContext {
   TrainSettings train_settings;
   TrainRequest request = TrainRequest::none;
   TrajectoryCache trajectory;
+  /// The landscape under the trajectory, as far as it is computed (null: none asked for yet). Set by
+  /// the app; a trajectory view that shows it sets `landscape_wanted` while it draws.
+  std::shared_ptr<const LandscapeGrid> landscape;
+  bool landscape_wanted = false;
   jobs::MethodSettings tsne_edit;  ///< the t-SNE panel's edits, applied to the pool on request
   bool tsne_edit_valid = false;    ///< false: take them from the pool (a new source)
 

@@ -56,4 +56,15 @@ int snapshot_of_epoch(std::span<const store::TrajectoryPoint> points, int epoch)
 /// least that (`frame_epochs` ascending, one per frame), else the last frame; -1 without frames.
 int frame_of_epoch(std::span<const int> frame_epochs, int epoch);
 
+/// A piece of a contour line, in grid units (x: the column, y: the row, fractional).
+struct ContourSegment {
+  Vec2 p, q;
+};
+
+/// The contour line of `values` (rows x cols, row-major) at `level`, by marching squares: each cell's
+/// crossings interpolated linearly along its edges, a saddle resolved by the cell's mean. Cells with a
+/// value that is not finite are left out (a landscape still being computed).
+std::vector<ContourSegment> contour_segments(std::span<const double> values, std::size_t cols, std::size_t rows,
+                                             double level);
+
 }  // namespace epochscope::ui

@@ -32,7 +32,7 @@ struct TrajectoryReport {
   int runs = 0;                 ///< runs drawn (this one and the overlaid ones)
   int drawn = 0;                ///< dots drawn in the first plot, every run
   int marked = -1;              ///< this run's snapshot of the frame on the epoch bar
-  int marked_step = -1;         ///< its step
+  int marked_step = -1;         ///< its step (landscape: its frame)
   int hovered = -1;             ///< the hovered snapshot's row over every run (-1: none)
   std::string hover;            ///< what the tooltip says of it
   int bars = 0;                 ///< explained-variance bars drawn
@@ -40,7 +40,21 @@ struct TrajectoryReport {
   Vec2 marked_at{-1, -1};       ///< where the marked step is drawn in the first plot
   Vec2 last_at{-1, -1};         ///< where this run's last step is drawn in the first plot
   std::string message;          ///< why nothing is drawn, or empty
+  bool landscape = false;       ///< the landscape under the path is shown (ViewConfig::landscape)
+  std::size_t evaluated = 0;    ///< landscape: losses computed so far
+  std::size_t total = 0;        ///< landscape: losses in all
+  int path_frames = 0;          ///< landscape: frames on its path
+  int contours = 0;             ///< landscape: contour segments drawn
 };
+
+/// The landscape under the path (ctx.landscape) filling `rect`: the loss as shaded cells (log scale,
+/// bright = low) with contour lines, the frames' exact projections joined by straight lines, the frame
+/// on the epoch bar ringed, a colour bar and what the plane holds below. Hovering a frame or any grid
+/// point names its loss; clicking a frame shows it on the epoch bar. (trajectory_landscape.cpp)
+void draw_landscape(UiContext& ctx, UiState& state, const Rect& rect, TrajectoryReport& report, bool hovered,
+                    bool clicked);
+/// The landscape's state in words, for the view's status line.
+std::string landscape_status(const UiContext& ctx);
 
 class TrajectoryView {
  public:

@@ -49,6 +49,9 @@ struct ViewConfig {
   int pc_y = 1;
   bool pc_pairs = false;
   bool colour_by_epoch = false;
+  /// Trajectory view: the loss landscape under the path (the plane of the frame snapshots in
+  /// parameter space) instead of the components (default off).
+  bool landscape = false;
   bool operator==(const ViewConfig&) const = default;
 };
 

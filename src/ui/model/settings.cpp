@@ -36,6 +36,7 @@ GuiSettings load_settings(const std::filesystem::path& path, std::string* warnin
         s.views[i].pc_y = std::clamp(v.value("pc_y", 1), 0, 11);
         s.views[i].pc_pairs = v.value("pc_pairs", false);
         s.views[i].colour_by_epoch = v.value("trajectory_colour", std::string{"loss"}) == "epoch";
+        s.views[i].landscape = v.value("landscape", false);
       }
     }
     s.images = j.value("images", false);
@@ -61,7 +62,7 @@ bool save_settings(const std::filesystem::path& path, const GuiSettings& s) {
   for (const auto& v : s.views) {
     j["views"].push_back({{"method", jobs::method_name(v.method)}, {"layer", v.layer}, {"axis_x", v.axis_x}, {"axis_y", v.axis_y}, {"dims", v.dims},
                                   {"depth_strip", v.depth_strip}, {"pc_x", v.pc_x}, {"pc_y", v.pc_y}, {"pc_pairs", v.pc_pairs},
-                                  {"trajectory_colour", v.colour_by_epoch ? "epoch" : "loss"}});
+                                  {"trajectory_colour", v.colour_by_epoch ? "epoch" : "loss"}, {"landscape", v.landscape}});
   }
   j["images"] = s.images;
   j["point_size"] = s.point_size;

@@ -124,4 +124,52 @@ int frame_of_epoch(std::span<const int> frame_epochs, int epoch) {
   return static_cast<int>(frame_epochs.size()) - 1;
 }
 
+std::vector<ContourSegment> contour_segments(std::span<const double> values, std::size_t cols, std::size_t rows,
+                                             double level) {
+  std::vector<ContourSegment> out;
+  if (cols < 2 || rows < 2 || values.size() < cols * rows) return out;
+  auto at = [&](std::size_t x, std::size_t y) { return values[y * cols + x]; };
+  // Corners in order: (x, y), (x + 1, y), (x + 1, y + 1), (x, y + 1); edge e joins corner e and e + 1.
+  constexpr int kDx[4] = {0, 1, 1, 0}, kDy[4] = {0, 0, 1, 1};
+  for (std::size_t y = 0; y + 1 < rows; ++y) {
+    for (std::size_t x = 0; x + 1 < cols; ++x) {
+      double v[4];
+      bool finite = true;
+      for (int c = 0; c < 4; ++c) {
+        v[c] = at(x + static_cast<std::size_t>(kDx[c]), y + static_cast<std::size_t>(kDy[c]));
+        finite = finite && std::isfinite(v[c]);
+      }
+      if (!finite) continue;
+      Vec2 cross[4];
+      bool has[4] = {false, false, false, false};
+      int count = 0;
+      for (int e = 0; e < 4; ++e) {
+        const int c0 = e, c1 = (e + 1) % 4;
+        if ((v[c0] > level) == (v[c1] > level)) continue;
+        const double t = (level - v[c0]) / (v[c1] - v[c0]);
+        cross[e] = {static_cast<float>(static_cast<double>(x) + kDx[c0] + t * (kDx[c1] - kDx[c0])),
+                    static_cast<float>(static_cast<double>(y) + kDy[c0] + t * (kDy[c1] - kDy[c0]))};
+        has[e] = true;
+        ++count;
+      }
+      if (count == 2) {
+        int e0 = -1, e1 = -1;
+        for (int e = 0; e < 4; ++e) {
+          if (!has[e]) continue;
+          (e0 < 0 ? e0 : e1) = e;
+        }
+        out.push_back({cross[e0], cross[e1]});
+      } else if (count == 4) {
+        // A saddle: the corners on the other side of the level from the cell's mean are cut off alone,
+        // each by the segment between its two edges (corner c lies between edges c - 1 and c).
+        const bool centre_above = (v[0] + v[1] + v[2] + v[3]) / 4 > level;
+        for (int c = 0; c < 4; ++c) {
+          if ((v[c] > level) != centre_above) out.push_back({cross[(c + 3) % 4], cross[c]});
+        }
+      }
+    }
+  }
+  return out;
+}
+
 }  // namespace epochscope::ui

@@ -1,0 +1,69 @@
+// The loss landscape under the trajectory in the window (issue #18): train::session_landscape over the
+// frames with parameters the store holds, evaluated on a thread of its own at the lowest priority and
+// never in the training thread's way: while training runs it works at most a fifth of the time of one
+// core (after each slice of losses it sleeps four times as long as the slice took), so the grid fills
+// over a few epochs; otherwise (training over, a saved session) as fast as one core allows. A new frame
+// starts a new landscape, centred on it, only once the current one is complete: the picture lags by at
+// most one computation and never mixes two planes.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "epochscope/train/landscape.hpp"
+#include "epochscope/ui/context.hpp"
+
+namespace epochscope::app {
+
+/// What the view draws of a LandscapeRun as far as it went (`sample`: the points its losses average
+/// over; `seconds` spent so far; `throttled`: at a fifth of a core).
+ui::LandscapeGrid landscape_grid(const train::LandscapeRun& run, std::size_t sample, double seconds = 0, bool throttled = false);
+
+class LandscapeWorker {
+ public:
+  /// options.grid and options.sample size every landscape it computes (threads: 1 unless set).
+  explicit LandscapeWorker(train::LandscapeOptions options);
+  ~LandscapeWorker();  ///< stops at once (the evaluation checks its stop token between losses)
+  LandscapeWorker(const LandscapeWorker&) = delete;
+  LandscapeWorker& operator=(const LandscapeWorker&) = delete;
+
+  /// Every frame, on the window's thread: when ctx.landscape_wanted (a view drew it in the last frame),
+  /// starts a landscape for ctx's frames as above; `meta` names the model (the session's). Sets
+  /// ctx.landscape to what there is; returns true when it changed (draw again).
+  bool poll(ui::UiContext& ctx, const std::map<std::string, std::string>& meta);
+
+ private:
+  struct Job {
+    std::shared_ptr<const store::EpochStore> store;  ///< keeps the points alive while it runs
+    std::vector<store::FramePtr> frames;
+    std::map<std::string, std::string> meta;
+    std::uint64_t generation = 0;
+  };
+  void loop(std::stop_token stop);
+  void publish(std::shared_ptr<const ui::LandscapeGrid> grid, std::uint64_t generation);
+
+  train::LandscapeOptions options_;
+  std::mutex mutex_;
+  std::condition_variable_any wake_;
+  std::optional<Job> next_;                          ///< guarded by mutex_
+  std::shared_ptr<const ui::LandscapeGrid> latest_;  ///< guarded by mutex_
+  std::uint64_t version_ = 0;                        ///< guarded by mutex_: bumped by every publish
+  bool busy_ = false;                                ///< guarded by mutex_: a job is being computed
+  std::atomic<std::uint64_t> generation_{0};         ///< a new source: what runs for the old one stops
+  std::atomic<bool> training_{false};                ///< throttle to a fifth of a core
+  // The window's thread only.
+  const store::EpochStore* store_ = nullptr;  ///< the source the landscapes are for
+  std::optional<std::size_t> queued_frames_;  ///< frames with parameters the last job was given
+  std::uint64_t seen_version_ = 0;
+  std::jthread thread_;  ///< last: joined first
+};
+
+}  // namespace epochscope::app
