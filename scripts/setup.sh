@@ -10,6 +10,7 @@ BASE_PACKAGES=(
   libfftw3-dev libmsgpack-cxx-dev libboost-dev libgtest-dev libcli11-dev libfmt-dev libspdlog-dev libstb-dev
   nlohmann-json3-dev zlib1g-dev
   python3-torch python3-numpy python3-msgpack
+  python3-scipy  # tests/bench_test.py: the bench's scoring (kd-tree neighbour lists, ranks), as make bench uses it
   python3-venv python3-setuptools python3-pytest  # tests/python_package_test.sh: pip install ./python in a fresh venv, pytest there
   dataset-fashion-mnist
   xvfb xauth xdotool libgl1-mesa-dri fonts-dejavu-core

@@ -1,4 +1,4 @@
-"""`make bench`'s own parts, checked against direct formulas on small inputs (numpy only, so it runs
+"""`make bench`'s own parts, checked against direct formulas on small inputs (numpy and scipy, which setup.sh base installs, so it runs
 in `make test` without the peers): the objectives, and the interleaved runner."""
 import math
 import os

@@ -159,6 +159,26 @@ TEST(ParameterPlane, GridCoversThePathWithItsMargin) {
   EXPECT_THROW(store::grid_axes(plane, 25, std::nan("")), Error);
 }
 
+TEST(ParameterPlane, OtherSnapshotsProjectLikeThePathsOwn) {
+  const auto path = random_path(6, 20, 8);
+  const auto plane = store::fit_parameter_plane(path);
+  for (std::size_t i = 0; i < path.size(); ++i) {  // the path's own snapshots: the same (a, b) as the fit's
+    const auto p = store::project_onto_plane(plane, path[i]);
+    EXPECT_NEAR(p.a, plane.path[i].a, 1e-4);
+    EXPECT_NEAR(p.b, plane.path[i].b, 1e-4);
+    EXPECT_NEAR(p.off_plane, plane.path[i].off_plane, 1e-3);
+  }
+  // Another run's snapshot at centre + 2 d1 - 3 d2 lies there, on the plane.
+  std::vector<float> other;
+  store::point_on_plane(plane, 2.0, -3.0, other);
+  const auto p = store::project_onto_plane(plane, {7, 7, snapshot(other)});
+  EXPECT_NEAR(p.a, 2.0, 1e-4);
+  EXPECT_NEAR(p.b, -3.0, 1e-4);
+  EXPECT_NEAR(p.off_plane, 0.0, 1e-2);
+  EXPECT_EQ(p.frame, 7);
+  EXPECT_THROW(store::project_onto_plane(plane, {0, 0, snapshot(std::vector<float>(5, 1.0f))}), Error);
+}
+
 TEST(ParameterPlane, RefusesBadSnapshotsWithAReason) {
   EXPECT_THROW(store::fit_parameter_plane({}), Error);
   auto path = random_path(3, 10, 1);

@@ -25,7 +25,9 @@ namespace epochscope::app {
 
 /// What the view draws of a LandscapeRun as far as it went (`sample`: the points its losses average
 /// over; `seconds` spent so far; `throttled`: at a fifth of a core).
-ui::LandscapeGrid landscape_grid(const train::LandscapeRun& run, std::size_t sample, double seconds = 0, bool throttled = false);
+/// `overlays`: the names and frame counts of the runs session_landscape appended to the path.
+ui::LandscapeGrid landscape_grid(const train::LandscapeRun& run, std::size_t sample, double seconds = 0, bool throttled = false,
+                                 const std::vector<std::pair<std::string, std::size_t>>& overlays = {});
 
 class LandscapeWorker {
  public:
@@ -45,6 +47,8 @@ class LandscapeWorker {
     std::shared_ptr<const store::EpochStore> store;  ///< keeps the points alive while it runs
     std::vector<store::FramePtr> frames;
     std::map<std::string, std::string> meta;
+    std::vector<std::string> names;                        ///< overlaid runs
+    std::vector<std::vector<store::PlaneSnapshot>> overlays;  ///< their frames' snapshots
     std::uint64_t generation = 0;
   };
   void loop(std::stop_token stop);
@@ -62,6 +66,7 @@ class LandscapeWorker {
   // The window's thread only.
   const store::EpochStore* store_ = nullptr;  ///< the source the landscapes are for
   std::optional<std::size_t> queued_frames_;  ///< frames with parameters the last job was given
+  std::size_t queued_overlays_ = 0;           ///< and overlaid runs
   std::uint64_t seen_version_ = 0;
   std::jthread thread_;  ///< last: joined first
 };

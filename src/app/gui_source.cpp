@@ -82,7 +82,10 @@ SourceOpener::Progress SourceOpener::poll() {
 ui::OverlayRun read_overlay_run(const std::string& path) {
   auto other = io::read_session(path);
   ui::OverlayRun run{std::filesystem::path(path).stem().string(), std::move(other.trajectory), {}};
-  for (const auto& f : other.frames) run.heldout_loss.push_back(static_cast<float>(f->metrics.heldout_loss));
+  for (const auto& f : other.frames) {
+    run.heldout_loss.push_back(static_cast<float>(f->metrics.heldout_loss));
+    if (f->parameters) run.frames.push_back({f->index, f->epoch, f->parameters});  // the landscape's overlay
+  }
   return run;
 }
 

@@ -130,6 +130,21 @@ ParameterPlane fit_parameter_plane(std::span<const PlaneSnapshot> path, const Pl
   return plane;
 }
 
+PlanePoint project_onto_plane(const ParameterPlane& plane, const PlaneSnapshot& snapshot) {
+  if (!plane.centre || !snapshot.parameters) throw Error("a projection needs a plane and a snapshot");
+  const auto& c = *plane.centre;
+  const auto& v = snapshot.parameters->values;
+  if (v.size() != c.values.size()) {
+    throw Error("a snapshot of " + std::to_string(v.size()) + " values cannot lie on the plane of a model with " +
+                std::to_string(c.values.size()));
+  }
+  const std::size_t p = c.parameter_count();
+  std::vector<float> diff(p);
+  for (std::size_t j = 0; j < p; ++j) diff[j] = v[j] - c.values[j];
+  const double a = dot(diff, plane.d1), b = dot(diff, plane.d2), sq = dot(diff, diff);
+  return {snapshot.frame, snapshot.epoch, a, b, std::sqrt(std::max(0.0, sq - a * a - b * b)), snapshot.parameters};
+}
+
 void point_on_plane(const ParameterPlane& plane, double a, double b, std::vector<float>& out) {
   const auto& c = *plane.centre;
   out = c.values;

@@ -174,7 +174,8 @@ double LandscapeRun::loss_at(double a, double b) {
 
 std::unique_ptr<LandscapeRun> session_landscape(const store::PointSet& points, const std::vector<store::FramePtr>& frames,
                                                 const std::map<std::string, std::string>& meta,
-                                                const LandscapeOptions& options, std::size_t* sample_size) {
+                                                const LandscapeOptions& options, std::size_t* sample_size,
+                                                std::span<const std::vector<store::PlaneSnapshot>> overlays) {
   std::vector<store::PlaneSnapshot> path;
   for (const auto& f : frames) {
     if (f && f->parameters) path.push_back({f->index, f->epoch, f->parameters});
@@ -184,7 +185,11 @@ std::unique_ptr<LandscapeRun> session_landscape(const store::PointSet& points, c
                 "writes; older sessions, the Python recorder and imports have none)");
   }
   auto loss = network_loss(points, model_from_meta(meta), path.back().parameters->values.size(), options, sample_size);
-  return std::make_unique<LandscapeRun>(store::fit_parameter_plane(path, {.seed = options.seed}), std::move(loss), options);
+  auto plane = store::fit_parameter_plane(path, {.seed = options.seed});
+  for (const auto& run : overlays) {
+    for (const auto& s : run) plane.path.push_back(store::project_onto_plane(plane, s));
+  }
+  return std::make_unique<LandscapeRun>(std::move(plane), std::move(loss), options);
 }
 
 }  // namespace epochscope::train

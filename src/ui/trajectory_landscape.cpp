@@ -131,6 +131,28 @@ void draw_landscape(UiContext& ctx, UiState& state, const Rect& rect, Trajectory
     ctx.animating = true;  // the app publishes more as it goes; look again
   }
 
+  // Overlaid runs first (under this run's path): their frames projected onto this plane, in the
+  // runs' colours (as on the components' plots), their own losses in the dots.
+  std::vector<Vec2> other_at;
+  std::vector<std::pair<std::size_t, std::size_t>> other_of;  // (run, frame) of each entry of other_at
+  for (std::size_t r = 0; r < g->others.size(); ++r) {
+    const ImU32 run_colour = to_imu32(th.class_color(static_cast<int>(r) + 5), 255);
+    std::vector<ImVec2> pts;
+    for (std::size_t i = 0; i < g->others[r].path.size(); ++i) {
+      const auto& f = g->others[r].path[i];
+      other_at.push_back(screen(f.a, f.b));
+      other_of.emplace_back(r, i);
+      pts.push_back(im(other_at.back()));
+    }
+    dl->AddPolyline(pts.data(), static_cast<int>(pts.size()), to_imu32(th.ring_shadow), 0, 4.0f * em());
+    dl->AddPolyline(pts.data(), static_cast<int>(pts.size()), run_colour, 0, 2.0f * em());
+    for (std::size_t i = 0; i < pts.size(); ++i) {
+      const double l = g->others[r].path[i].loss > 0 ? std::log(g->others[r].path[i].loss) : NAN;
+      dl->AddCircleFilled(pts[i], 5.0f * em(), run_colour, 14);
+      dl->AddCircleFilled(pts[i], 3.5f * em(), colour(l, 255), 14);
+    }
+  }
+
   // The path: the frames' exact projections, straight lines between them, the start a square and the
   // frame on the epoch bar ringed.
   std::vector<ImVec2> line;
@@ -169,7 +191,15 @@ void draw_landscape(UiContext& ctx, UiState& state, const Rect& rect, Trajectory
   const Vec2 mouse{io.MousePos.x, io.MousePos.y};
   if (hovered && cells.contains(mouse)) {
     const int near = nearest_within(at, mouse, 9 * em());
-    if (near >= 0) {
+    const int near_other = near >= 0 ? -1 : nearest_within(other_at, mouse, 9 * em());
+    if (near_other >= 0) {
+      const auto [r, i] = other_of[static_cast<std::size_t>(near_other)];
+      const auto& f = g->others[r].path[i];
+      report.hovered = static_cast<int>(g->path.size()) + near_other;
+      report.hover = fmt::format("{}: frame {} (epoch {}): loss {:.4g} on the sample; {:.3g} off the plane", g->others[r].name,
+                                 f.frame, f.epoch, f.loss, f.off_plane);
+      ImGui::SetTooltip("%s", report.hover.c_str());
+    } else if (near >= 0) {
       const auto& f = g->path[static_cast<std::size_t>(near)];
       const double reach = std::sqrt(f.a * f.a + f.b * f.b + f.off_plane * f.off_plane);
       report.hovered = near;
@@ -209,6 +239,17 @@ void draw_landscape(UiContext& ctx, UiState& state, const Rect& rect, Trajectory
                       to_imu32(sequential_color((static_cast<float>(i) + 0.5f) / kSteps), 255));
   }
   dl->AddText(ImVec2(x + bar_w + 4 * em(), y0), to_imu32(th.text_dim), right.c_str());
+  // The runs: this one's path white, the overlaid ones in their colours.
+  x += bar_w + ImGui::CalcTextSize(right.c_str()).x + 20 * em();
+  const std::string own = ctx.session_file.empty() ? "this run" : ctx.session_file.stem().string();
+  for (std::size_t r = 0; r <= g->others.size(); ++r) {
+    const std::string& name = r == 0 ? own : g->others[r - 1].name;
+    const ImU32 c = r == 0 ? to_imu32(th.ring) : to_imu32(th.class_color(static_cast<int>(r) + 4), 255);
+    const float mid = y0 + line_h / 2;
+    dl->AddLine(ImVec2(x, mid), ImVec2(x + 16 * em(), mid), c, 2.5f * em());
+    dl->AddText(ImVec2(x + 20 * em(), y0), to_imu32(th.text), name.c_str());
+    x += 28 * em() + ImGui::CalcTextSize(name.c_str()).x;
+  }
   double off = 0, reach = 0;
   for (const auto& f : g->path) {
     off = std::max(off, f.off_plane);

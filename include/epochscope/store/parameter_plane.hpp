@@ -59,6 +59,10 @@ struct ParameterPlane {
 /// about 0.1 s.
 ParameterPlane fit_parameter_plane(std::span<const PlaneSnapshot> path, const PlaneOptions& options = {});
 
+/// Another snapshot of the same model (another run's, say) projected exactly onto the plane: its
+/// (a, b) and distance off it. Throws epochscope::Error when its size differs from the centre's.
+PlanePoint project_onto_plane(const ParameterPlane& plane, const PlaneSnapshot& snapshot);
+
 /// The full snapshot at (a, b): centre + a d1 + b d2 over the parameters, then the centre's
 /// buffers; `out` is resized to the centre's size.
 void point_on_plane(const ParameterPlane& plane, double a, double b, std::vector<float>& out);

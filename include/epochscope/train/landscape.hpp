@@ -108,8 +108,14 @@ class LandscapeRun {
 /// (network_loss). *sample_size, when given, says how many points the losses average over. Throws
 /// epochscope::Error, in one line, when no frame holds parameters ("holds no parameter snapshots
 /// ...") or the model cannot be rebuilt.
+///
+/// `overlays`: other runs of the same model (a sweep, Adam against SGD), each its frames' snapshots.
+/// They do not shape the plane: each snapshot is projected onto it (store::project_onto_plane) and
+/// appended to plane().path after this run's frames, run after run, so the grid covers them too and
+/// their own losses are evaluated with the path's.
 std::unique_ptr<LandscapeRun> session_landscape(const store::PointSet& points, const std::vector<store::FramePtr>& frames,
                                                 const std::map<std::string, std::string>& meta,
-                                                const LandscapeOptions& options = {}, std::size_t* sample_size = nullptr);
+                                                const LandscapeOptions& options = {}, std::size_t* sample_size = nullptr,
+                                                std::span<const std::vector<store::PlaneSnapshot>> overlays = {});
 
 }  // namespace epochscope::train

@@ -90,6 +90,12 @@ struct OverlayRun {
   std::string name;
   std::vector<store::TrajectoryPoint> points;
   std::vector<float> heldout_loss;  ///< per frame (the 3-D plot's height)
+  /// Its frames' full parameter snapshots (format 1.7), projected onto the landscape's plane.
+  struct Frame {
+    int frame = 0, epoch = 0;
+    store::ParameterSnapshotPtr parameters;
+  };
+  std::vector<Frame> frames;
 };
 
 /// The trajectory panel's PCA of the parameter snapshots, refitted as snapshots arrive.
@@ -127,6 +133,12 @@ struct LandscapeGrid {
     double loss = 0;        ///< at the snapshot itself; NaN until evaluated
   };
   std::vector<Frame> path;             ///< every frame with parameters, the latest (the centre) last
+  /// Overlaid runs (OverlayRun): their frames projected onto this run's plane (they do not shape it).
+  struct Run {
+    std::string name;
+    std::vector<Frame> path;
+  };
+  std::vector<Run> others;
   std::array<double, 2> explained{0, 0};  ///< the share of the path each direction holds
   int random_directions = 0;           ///< directions the path did not span (seeded random ones)
   std::size_t evaluated = 0, total = 0;  ///< losses done, of all
