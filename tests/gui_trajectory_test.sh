@@ -6,7 +6,7 @@
 # on the epoch bar ringed and following the bar; hovering a step names it and clicking it moves the
 # epoch bar to its frame; the small multiples and the colour by epoch; the view is saved in gui.json.
 # The landscape under the path, computed in the background at a small grid: contours, the frames'
-# path, hover on a frame and on the grid. `render --method trajectory --pairs` and `--landscape`
+# path and the overlaid run's frames on this run's plane, hover on a frame and on the grid. `render --method trajectory --pairs` and `--landscape`
 # write PNGs; the trajectory's bad flags are one-line errors.
 # Usage: gui_trajectory_test.sh path/to/epochscope scratch-dir     (exit 77 = skipped)
 set -euo pipefail
@@ -62,7 +62,8 @@ py check-png "$(py get 'j["last_screenshot"]')"
 
 step "the landscape under the path: computed in the background, contours, the frames' path; hover names a frame"
 click_hook view1_landscape
-py wait "$T['landscape'] and $T['total'] == 1 + 4 + 49 and $T['evaluated'] == $T['total'] and $T['contours'] > 0" 120
+py wait "$T['landscape'] and $T['total'] == 1 + 4 + 4 + 49 and $T['evaluated'] == $T['total'] and $T['contours'] > 0" 120
+py wait "$T['runs'] == 2" 5  # the overlaid run's frames projected onto this run's plane
 py wait "$T['path_frames'] == 4 and $T['marked_step'] == 3 and j['views'][1]['final'] and 'Landscape: 7 x 7 grid' in j['views'][1]['status']" 10
 read -r lx ly < <(py get '" ".join(str(int(round(v))) for v in '"$T"'["last_at"])')
 move "$lx" "$ly"

@@ -130,13 +130,15 @@ bool LandscapeWorker::poll(ui::UiContext& ctx, const std::map<std::string, std::
     std::lock_guard lock(mutex_);
     const bool complete = latest_ && (!latest_->error.empty() || latest_->evaluated == latest_->total);
     // The first landscape at once, and at once again when runs are overlaid or taken away (what runs
-    // stops); a newer one for new frames only when this one is done.
+    // stops). A newer one for new frames: while training, at once (at a fifth of a core a landscape
+    // outlasts many epochs, and the newest plane is the one worth filling); else once this one is done.
     const bool overlays_changed = queued_frames_ && job.overlays.size() != queued_overlays_;
-    if (overlays_changed) {
+    const bool frames_changed = queued_frames_ && frames.size() != *queued_frames_;
+    if (overlays_changed || (frames_changed && training_)) {
       ++generation_;
       next_.reset();
     }
-    if (!next_ && (overlays_changed || (!busy_ && (!queued_frames_ || (frames.size() != *queued_frames_ && complete))))) {
+    if (!next_ && (overlays_changed || (frames_changed && training_) || (!busy_ && (!queued_frames_ || (frames_changed && complete))))) {
       queued_frames_ = frames.size();
       queued_overlays_ = job.overlays.size();
       job.generation = generation_.load();

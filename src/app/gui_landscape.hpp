@@ -2,9 +2,10 @@
 // frames with parameters the store holds, evaluated on a thread of its own at the lowest priority and
 // never in the training thread's way: while training runs it works at most a fifth of the time of one
 // core (after each slice of losses it sleeps four times as long as the slice took), so the grid fills
-// over a few epochs; otherwise (training over, a saved session) as fast as one core allows. A new frame
-// starts a new landscape, centred on it, only once the current one is complete: the picture lags by at
-// most one computation and never mixes two planes.
+// slowly; otherwise (training over, a saved session) as fast as one core allows. While training, a new
+// frame starts a new landscape centred on it at once (one at a fifth of a core outlasts many epochs:
+// the newest plane is the one worth filling); otherwise only once the current one is complete, so the
+// picture lags by at most one computation. It never mixes two planes.
 #pragma once
 
 #include <atomic>

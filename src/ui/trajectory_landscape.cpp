@@ -70,6 +70,7 @@ void draw_landscape(UiContext& ctx, UiState& state, const Rect& rect, Trajectory
   report.evaluated = g->evaluated;
   report.total = g->total;
   report.path_frames = static_cast<int>(g->path.size());
+  report.runs = static_cast<int>(1 + g->others.size());
   const std::size_t na = g->a.size(), nb = g->b.size();
 
   // The loss scale: log, over every value there is (grid and frames), bright = low.
@@ -89,9 +90,21 @@ void draw_landscape(UiContext& ctx, UiState& state, const Rect& rect, Trajectory
     return to_imu32(sequential_color(hi > lo ? static_cast<float>(1 - (log_loss - lo) / (hi - lo)) : 0.5f), alpha);
   };
 
-  // The plot above; below, the colour bar and what the plane is.
+  // The plot above; below, the colour bar and what the plane is (as many lines as that takes).
   const float pad = 8 * em(), line_h = ImGui::GetTextLineHeight();
-  const float below = 3 * line_h + 16 * em();
+  double off = 0, reach = 0;
+  for (const auto& f : g->path) {
+    off = std::max(off, f.off_plane);
+    reach = std::max(reach, std::sqrt(f.a * f.a + f.b * f.b + f.off_plane * f.off_plane));
+  }
+  const std::string plane = fmt::format(
+      "The plane of {} frame snapshots' first two principal directions, centred on frame {}{}; the frames lie at most "
+      "{:.0f}% of their distance off it. The path is their exact projection, straight between frames.",
+      g->path.size(), g->path.empty() ? 0 : g->path.back().frame,
+      g->random_directions > 0 ? fmt::format(" ({} random: the path spans fewer than two)", g->random_directions) : "",
+      reach > 0 ? 100 * off / reach : 0.0);
+  const float text_w = rect.width() - 2 * pad;
+  const float below = 2 * (line_h + 4 * em()) + ImGui::CalcTextSize(plane.c_str(), nullptr, false, text_w).y + 8 * em();
   const Rect plot{{rect.min.x + pad, rect.min.y + pad}, {rect.max.x - pad, rect.max.y - pad - below}};
   report.plots = {plot};
   const float label = line_h + 6 * em();
@@ -239,30 +252,20 @@ void draw_landscape(UiContext& ctx, UiState& state, const Rect& rect, Trajectory
                       to_imu32(sequential_color((static_cast<float>(i) + 0.5f) / kSteps), 255));
   }
   dl->AddText(ImVec2(x + bar_w + 4 * em(), y0), to_imu32(th.text_dim), right.c_str());
-  // The runs: this one's path white, the overlaid ones in their colours.
-  x += bar_w + ImGui::CalcTextSize(right.c_str()).x + 20 * em();
+  // The runs, on a line of their own: this one's path white, the overlaid ones in their colours.
+  x = plot.min.x;
+  const float y1 = y0 + line_h + 4 * em();
   const std::string own = ctx.session_file.empty() ? "this run" : ctx.session_file.stem().string();
   for (std::size_t r = 0; r <= g->others.size(); ++r) {
     const std::string& name = r == 0 ? own : g->others[r - 1].name;
     const ImU32 c = r == 0 ? to_imu32(th.ring) : to_imu32(th.class_color(static_cast<int>(r) + 4), 255);
-    const float mid = y0 + line_h / 2;
+    const float mid = y1 + line_h / 2;
     dl->AddLine(ImVec2(x, mid), ImVec2(x + 16 * em(), mid), c, 2.5f * em());
-    dl->AddText(ImVec2(x + 20 * em(), y0), to_imu32(th.text), name.c_str());
+    dl->AddText(ImVec2(x + 20 * em(), y1), to_imu32(th.text), name.c_str());
     x += 28 * em() + ImGui::CalcTextSize(name.c_str()).x;
   }
-  double off = 0, reach = 0;
-  for (const auto& f : g->path) {
-    off = std::max(off, f.off_plane);
-    reach = std::max(reach, std::sqrt(f.a * f.a + f.b * f.b + f.off_plane * f.off_plane));
-  }
-  const std::string plane = fmt::format(
-      "The plane of {} frame snapshots' first two principal directions, centred on frame {}{}; the frames lie at most "
-      "{:.0f}% of their distance off it. The path is their exact projection, straight between frames.",
-      g->path.size(), g->path.empty() ? 0 : g->path.back().frame,
-      g->random_directions > 0 ? fmt::format(" ({} random: the path spans fewer than two)", g->random_directions) : "",
-      reach > 0 ? 100 * off / reach : 0.0);
-  dl->AddText(nullptr, 0.0f, ImVec2(plot.min.x, y0 + line_h + 4 * em()), to_imu32(th.text_dim), plane.c_str(), nullptr,
-              plot.width());
+  dl->AddText(nullptr, 0.0f, ImVec2(plot.min.x, y1 + line_h + 4 * em()), to_imu32(th.text_dim), plane.c_str(), nullptr,
+              text_w);
   ImGui::PopClipRect();
 }
 

@@ -342,8 +342,10 @@ void TrajectoryView::draw(UiContext& ctx, UiState& state, const ViewConfig& conf
     if (pi == 0) {
       report_.drawn = static_cast<int>(screen.size());
       if (!t.points.empty()) report_.last_at = screen[t.points.size() - 1];
+      // "start" beside the first step: above it, or below where the axis label sits above.
       const Vec2 start = screen[0];
-      dl->AddText(ImVec2(start.x + 7 * em(), start.y - line_h - 2 * em()), to_imu32(th.text_dim), "start");
+      const float y = start.y - line_h - 2 * em() < plot.min.y + line_h + 6 * em() ? start.y + 4 * em() : start.y - line_h - 2 * em();
+      dl->AddText(ImVec2(start.x + 7 * em(), y), to_imu32(th.text_dim), "start");
     }
     // The frame on the epoch bar: its step ringed in every run (this run's brighter and larger).
     for (std::size_t r = runs.size(); r-- > 0;) {
