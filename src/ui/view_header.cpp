@@ -189,7 +189,7 @@ void ProjectionView::draw_header(UiContext& ctx, UiState& state) {
     if (config_.depth_strip && !is_pixels()) label += " \xc2\xb7 depth";
     if (config_.dims == 3 && can_3d) label += " \xc2\xb7 3-D";
     ImGui::SetNextItemWidth(std::max(w - 2 * (step_w + spacing), 4 * step_w));
-    if (ImGui::BeginCombo("##view", label.c_str(), ImGuiComboFlags_HeightLarge)) {
+    if (ImGui::BeginCombo("##view", label.c_str(), ImGuiComboFlags_HeightLargest)) {  // every item in sight: no scrolling to the toggles
       ImGui::TextDisabled("method");
       method_items();
       ImGui::Separator();
