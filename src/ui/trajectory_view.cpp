@@ -186,6 +186,14 @@ bool refresh_trajectory(UiContext& ctx, std::string* why) {
 
 void TrajectoryView::controls(UiContext& ctx, const ViewConfig& config, ViewConfig& next, int slot) const {
   const auto& t = ctx.trajectory;
+  // Each control after the last one (the method menu) while it fits, else on the next line: a narrow
+  // view (four views at a large UI scale) wraps them instead of cutting them off.
+  const float spacing = ImGui::GetStyle().ItemSpacing.x;
+  const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
+  const auto flow = [&](float width) {
+    if (ImGui::GetItemRectMax().x + spacing + width <= right) ImGui::SameLine();
+  };
+  flow(chip_width("landscape"));
   toggle_chip("landscape", &next.landscape);
   ctx.hooks[fmt::format("view{}_landscape", slot)] = last_item_rect();
   if (ImGui::IsItemHovered()) {
@@ -193,11 +201,14 @@ void TrajectoryView::controls(UiContext& ctx, const ViewConfig& config, ViewConf
                       "the background (a fifth of one core while training runs), with the frames' path on it");
   }
   if (config.landscape) return;  // the plane's two directions: no components, no colour choice
-  ImGui::SameLine();
   const int k = t.coordinates.cols() >= 2 ? static_cast<int>(std::min<Eigen::Index>(t.coordinates.cols(), 12)) : 12;
-  const float combo_w = ImGui::CalcTextSize("PC12").x + ImGui::GetFrameHeight() + 2 * ImGui::GetStyle().FramePadding.x;
+  // The two menus as wide as "PC12" needs, narrower where a whole line is less than that.
+  const float line_w = right - ImGui::GetWindowPos().x - ImGui::GetWindowContentRegionMin().x;
+  const float combo_w = std::min(ImGui::CalcTextSize("PC12").x + ImGui::GetFrameHeight() + 2 * ImGui::GetStyle().FramePadding.x,
+                                 (line_w - ImGui::CalcTextSize("vs").x - 2 * spacing) / 2);
   if (!config.pc_pairs) {
     int x = std::clamp(config.pc_x, 0, k - 1), y = std::clamp(config.pc_y, 0, k - 1);
+    flow(2 * combo_w + ImGui::CalcTextSize("vs").x + 2 * spacing);  // "PC1 vs PC2" stays together
     ImGui::SetNextItemWidth(combo_w);
     if (ImGui::Combo("##pc_x", &x, kPcNames, k)) next.pc_x = x;
     ctx.hooks[fmt::format("view{}_pc_x", slot)] = last_item_rect();
@@ -209,15 +220,15 @@ void TrajectoryView::controls(UiContext& ctx, const ViewConfig& config, ViewConf
     if (ImGui::Combo("##pc_y", &y, kPcNames, k)) next.pc_y = y;
     ctx.hooks[fmt::format("view{}_pc_y", slot)] = last_item_rect();
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("The principal component on the vertical axis");
-    ImGui::SameLine();
   }
+  flow(chip_width("pairs"));
   toggle_chip("pairs", &next.pc_pairs);
   ctx.hooks[fmt::format("view{}_pc_pairs", slot)] = last_item_rect();
   if (ImGui::IsItemHovered()) {
     ImGui::SetTooltip("Small multiples: PC1 against PC2, PC1-PC3, PC2-PC3 and PC3-PC4, as in Lorch's figures;\n"
-                      "off: one pair, chosen in the two menus");
+                      "off: one pair, chosen in the two menus. A small view shows the first pair only.");
   }
-  ImGui::SameLine();
+  flow(chip_width("by epoch"));
   toggle_chip("by epoch", &next.colour_by_epoch);
   ctx.hooks[fmt::format("view{}_colour_epoch", slot)] = last_item_rect();
   if (ImGui::IsItemHovered()) {
@@ -279,7 +290,7 @@ void TrajectoryView::draw(UiContext& ctx, UiState& state, const ViewConfig& conf
   std::vector<const std::vector<store::TrajectoryPoint>*> run_points;
   for (const auto& run : runs) run_points.push_back(run.points);
   const auto scale = ColourScale::of(run_points, config.colour_by_epoch);
-  const auto pairs = trajectory_pairs(k, config.pc_pairs, config.pc_x, config.pc_y);
+  auto pairs = trajectory_pairs(k, config.pc_pairs, config.pc_x, config.pc_y);
   report_.pc_x = pairs.front().first;
   report_.pc_y = pairs.front().second;
   report_.snapshots = static_cast<int>(t.points.size());
@@ -292,6 +303,8 @@ void TrajectoryView::draw(UiContext& ctx, UiState& state, const ViewConfig& conf
   const ImVec2 legend = legend_size(runs);
   const float bars_h = rect.height() > 300 * em() ? std::max(3 * line_h + 34 * em(), legend.y) : 0.0f;
   const Rect area{{rect.min.x + pad, rect.min.y + pad}, {rect.max.x - pad, rect.max.y - pad - (bars_h > 0 ? bars_h + pad : 0.0f)}};
+  // Small multiples need room: under 160 x 120 pixels a plot (at scale 1) the view shows the first pair.
+  if (pairs.size() > 1 && (area.width() < 2 * 160 * em() || area.height() < 2 * 120 * em())) pairs.resize(1);
   const auto plots = trajectory_plot_rects(area, static_cast<int>(pairs.size()), 10 * em());
   report_.plots = plots;
   const ImGuiIO& io = ImGui::GetIO();
@@ -317,8 +330,13 @@ void TrajectoryView::draw(UiContext& ctx, UiState& state, const ViewConfig& conf
     const Vec2 origin = fit.to_screen(0, 0);
     if (origin.x > plot.min.x && origin.x < plot.max.x) dl->AddLine(ImVec2(origin.x, plot.min.y), ImVec2(origin.x, plot.max.y), to_imu32(th.grid));
     if (origin.y > plot.min.y && origin.y < plot.max.y) dl->AddLine(ImVec2(plot.min.x, origin.y), ImVec2(plot.max.x, origin.y), to_imu32(th.grid));
-    const std::string xl = fmt::format("{} ({:.0f}%) \xe2\x86\x92", kPcNames[cx], 100 * t.explained[static_cast<std::size_t>(cx)]);
-    const std::string yl = fmt::format("\xe2\x86\x91 {} ({:.0f}%)", kPcNames[cy], 100 * t.explained[static_cast<std::size_t>(cy)]);
+    // Each axis's name and share; only the name where a narrow plot has no room for both labels.
+    std::string xl = fmt::format("{} ({:.0f}%) \xe2\x86\x92", kPcNames[cx], 100 * t.explained[static_cast<std::size_t>(cx)]);
+    std::string yl = fmt::format("\xe2\x86\x91 {} ({:.0f}%)", kPcNames[cy], 100 * t.explained[static_cast<std::size_t>(cy)]);
+    if (ImGui::CalcTextSize((xl + yl).c_str()).x + 24 * em() > plot.width()) {
+      xl = fmt::format("{} \xe2\x86\x92", kPcNames[cx]);
+      yl = fmt::format("\xe2\x86\x91 {}", kPcNames[cy]);
+    }
     dl->AddText(ImVec2(plot.max.x - ImGui::CalcTextSize(xl.c_str()).x - 6 * em(), plot.max.y - line_h - 3 * em()),
                 to_imu32(th.text_dim), xl.c_str());
     dl->AddText(ImVec2(plot.min.x + 6 * em(), plot.min.y + 3 * em()), to_imu32(th.text_dim), yl.c_str());

@@ -64,22 +64,15 @@ void ProjectionView::draw_trajectory(UiContext& ctx, UiState& state, ImVec2 size
   const float w = ImGui::GetContentRegionAvail().x;
   if (header) {
     ViewConfig next = config_;
-    const float spacing = ImGui::GetStyle().ItemSpacing.x;
     const float arrow = ImGui::GetFrameHeight() + 2 * ImGui::GetStyle().FramePadding.x;
     const float method_w = ImGui::CalcTextSize(jobs::method_label(jobs::Method::star)).x + arrow;
-    const float combo_w = ImGui::CalcTextSize("PC12").x + arrow;
-    const float controls_w = chip_width("landscape") +
-                             (config_.landscape ? 0.0f
-                                                : (config_.pc_pairs ? 0.0f : 2 * combo_w + ImGui::CalcTextSize("vs").x + 2 * spacing) +
-                                                      chip_width("pairs") + chip_width("by epoch") + 3 * spacing);
     ImGui::SetNextItemWidth(std::min(method_w, w));
     if (ImGui::BeginCombo("##method", jobs::method_label(config_.method))) {
       method_menu_items(ctx, config_, next, slot_);
       ImGui::EndCombo();
     }
     report_.method_combo = last_item_rect();
-    if (method_w + spacing + controls_w <= w) ImGui::SameLine();
-    trajectory_.controls(ctx, config_, next, slot_);
+    trajectory_.controls(ctx, config_, next, slot_);  // after it on the row, wrapping where narrow
     if (!(next == config_)) {
       set_config(next);
       if (slot_ < kMaxViews) state.views[static_cast<std::size_t>(slot_)] = next;
