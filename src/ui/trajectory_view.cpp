@@ -313,6 +313,7 @@ void TrajectoryView::draw(UiContext& ctx, UiState& state, const ViewConfig& conf
   std::vector<Vec2> screen(static_cast<std::size_t>(t.coordinates.rows()));
   std::vector<ImVec2> line;
   int hovered_row = -1;
+  std::vector<AxisFit> fits;  // each plot's, for the hovered step's ring in all of them
   ImGui::PushClipRect(im(rect.min), im(rect.max), true);
   for (std::size_t pi = 0; pi < plots.size(); ++pi) {
     const Rect& plot = plots[pi];
@@ -374,12 +375,15 @@ void TrajectoryView::draw(UiContext& ctx, UiState& state, const ViewConfig& conf
       dl->AddCircle(im(at), radius, r == 0 ? to_imu32(th.ring) : runs[r].line | IM_COL32_A_MASK, 20, 2.0f * em());
       if (r == 0 && pi == 0) report_.marked_at = at;
     }
-    if (hovered && plot.contains(mouse)) {
-      hovered_row = nearest_within(screen, mouse, 8 * em());
-      if (hovered_row >= 0) {
-        const Vec2 at = screen[static_cast<std::size_t>(hovered_row)];
-        dl->AddCircle(im(at), dot + 4 * em(), to_imu32(th.ring), 16, 2.0f * em());
-      }
+    fits.push_back(fit);
+    if (hovered && plot.contains(mouse)) hovered_row = nearest_within(screen, mouse, 8 * em());
+  }
+  // The hovered step ringed in every plot (the small multiples show one step four ways).
+  if (hovered_row >= 0) {
+    const auto row = static_cast<Eigen::Index>(hovered_row);
+    for (std::size_t pi = 0; pi < plots.size(); ++pi) {
+      const Vec2 at = fits[pi].to_screen(t.coordinates(row, pairs[pi].first), t.coordinates(row, pairs[pi].second));
+      dl->AddCircle(im(at), dot + 4 * em(), to_imu32(th.ring), 16, 2.0f * em());
     }
   }
   // Below the plots: the variance bars, and the legend at the right; in a short view the legend goes
