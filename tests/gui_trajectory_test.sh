@@ -6,8 +6,10 @@
 # on the epoch bar ringed and following the bar; hovering a step names it and clicking it moves the
 # epoch bar to its frame; the small multiples and the colour by epoch; the view is saved in gui.json.
 # The landscape under the path, computed in the background at a small grid: contours, the frames'
-# path and the overlaid run's frames on this run's plane, hover on a frame and on the grid. `render --method trajectory --pairs` and `--landscape`
-# write PNGs; the trajectory's bad flags are one-line errors.
+# path and the overlaid run's frames on this run's plane, hover on a frame and on the grid. While
+# training in the window: a coarse first picture, the frames since drawn over it, the plane renewed,
+# and the full grid once training ends. `render --method trajectory --pairs` and `--landscape` write
+# PNGs; the trajectory's bad flags are one-line errors.
 # Usage: gui_trajectory_test.sh path/to/epochscope scratch-dir     (exit 77 = skipped)
 set -euo pipefail
 exe=$(readlink -f "$1")
@@ -76,6 +78,15 @@ import json, sys
 v = json.load(open(sys.argv[1]))["views"][1]
 assert v["method"] == "trajectory" and v["pc_pairs"] and v["trajectory_colour"] == "epoch" and v["landscape"], v
 PY
+
+step "while training, the landscape follows the newest plane coarse to fine; newer frames go on over the last picture"
+launch --data-dir "$tmp/data" --epochs 30 --batch-size 32 --threads 1 --tracked 200 --landscape-grid 7 --landscape-sample 100
+R='j["training"]["state"] == "running"'
+py wait "$R and $T['landscape'] and $T['stride'] > 1 and $T['path_frames'] > $T['plane_frames'] > 0" 60
+first_plane=$(py get "$T['plane_frames']")
+py wait "$R and $T['stride'] > 0 and $T['plane_frames'] > $first_plane" 60
+py wait "$T['plane_frames'] == j['frames'] == 31 and $T['stride'] == 1 and $T['evaluated'] == $T['total']" 120
+close
 
 step "render --method trajectory --pairs writes the picture; its bad flags are one-line errors"
 first=$(ls "$tmp/sweep/"*.epochscope | head -1)

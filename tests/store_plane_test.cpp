@@ -213,3 +213,61 @@ TEST(ParameterSnapshot, Rules) {
   EXPECT_EQ(store::parameter_snapshot_problem(*snapshot({1, std::nanf("")})), "parameters: value 1 of 2 is not finite");
   EXPECT_EQ(snapshot({1, 2, 3}, 1)->parameters().size(), 2u);
 }
+
+// The grid is evaluated coarse to fine: 25 x 25 as 4 x 4, 7 x 7, 13 x 13, then every cell, each cell
+// once; a small grid is one level.
+TEST(GridLevels, CoarseToFine) {
+  const auto l = store::grid_levels(25, 25);
+  EXPECT_EQ(l.ends, (std::vector<std::size_t>{16, 49, 169, 625}));
+  EXPECT_EQ(l.strides, (std::vector<std::size_t>{8, 4, 2, 1}));
+  std::vector<int> seen(625, 0);
+  for (const auto c : l.order) ++seen[c];
+  for (const int s : seen) EXPECT_EQ(s, 1);
+  EXPECT_EQ(l.order[0], 0u);
+  EXPECT_EQ(l.order[3], 24u);             // the last column belongs to every level
+  EXPECT_EQ(l.order[15], 24u * 25 + 24);  // and the last row
+  EXPECT_EQ(l.order[16], 4u);             // level 1 starts with the first new cell of row 0
+  const auto odd = store::grid_levels(30, 3);  // a: strides 8, 4, 2, 1 (last column 29); b: every row
+  EXPECT_EQ(odd.ends.front(), 5u * 3);
+  EXPECT_EQ(odd.ends.back(), 90u);
+  EXPECT_EQ(store::grid_levels(6, 6).ends, (std::vector<std::size_t>{36}));
+}
+
+// Until level 0 is known the values are shown as they are; then the rest is interpolated from the
+// finest complete level's lattice, known cells kept: a plane (linear in a and b) and a bowl (quadratic)
+// come back exactly, and every cell is known once the last level completes.
+TEST(GridLevels, FillInterpolatesFromTheFinestCompleteLevel) {
+  const std::size_t n = 25;
+  const auto l = store::grid_levels(n, n);
+  auto make = [&](auto f) {
+    std::vector<double> v(n * n);
+    for (std::size_t b = 0; b < n; ++b) {
+      for (std::size_t a = 0; a < n; ++a) v[b * n + a] = f(double(a) / 24, double(b) / 24);
+    }
+    return v;
+  };
+  const auto plane = make([](double a, double b) { return 1 + 2 * a - 3 * b; });
+  const auto bowl = make([](double a, double b) { return (a - 0.4) * (a - 0.4) + 2 * (b - 0.6) * (b - 0.6); });
+  auto partial = [&](const std::vector<double>& v, std::size_t evaluated) {
+    std::vector<double> p(n * n, std::nan(""));
+    for (std::size_t k = 0; k < evaluated; ++k) p[l.order[k]] = v[l.order[k]];
+    return p;
+  };
+  std::size_t stride = 99;
+  auto early = store::fill_grid(partial(plane, 15), n, n, l, 15, &stride);
+  EXPECT_EQ(stride, 0u);
+  EXPECT_TRUE(std::isnan(early[1]));
+  const auto flat = store::fill_grid(partial(plane, 16), n, n, l, 16, &stride);
+  EXPECT_EQ(stride, 8u);
+  for (std::size_t c = 0; c < n * n; ++c) EXPECT_NEAR(flat[c], plane[c], 1e-12) << c;
+  const auto coarse = store::fill_grid(partial(bowl, 60), n, n, l, 60, &stride);  // 7 x 7 and 11 more
+  EXPECT_EQ(stride, 4u);
+  double worst = 0;
+  for (std::size_t c = 0; c < n * n; ++c) worst = std::max(worst, std::abs(coarse[c] - bowl[c]));
+  EXPECT_LT(worst, 1e-9);  // a quadratic comes back exactly from its 7 x 7 lattice
+  for (std::size_t k = 0; k < 60; ++k) EXPECT_EQ(coarse[l.order[k]], bowl[l.order[k]]);
+  const auto all = store::fill_grid(bowl, n, n, l, n * n, &stride);
+  EXPECT_EQ(stride, 1u);
+  EXPECT_EQ(all, bowl);
+  EXPECT_THROW(store::fill_grid(bowl, n, n + 1, l, 0), Error);
+}

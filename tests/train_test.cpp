@@ -483,8 +483,10 @@ TEST(Landscape, OnAConvexToyTheGridMinimumLiesAtThePathsEnd) {
 }
 
 // Run in slices, stopped and resumed, the landscape is the one a single run gives; the losses not
-// computed yet read as NaN, and the progress counts them.
-TEST(Landscape, SlicesStopsAndResumesGiveTheSameLosses) {
+// computed yet read as NaN, and the progress counts them (the centre, the latest frame's snapshot,
+// with its twin on the path: 5 losses before the grid). The grid fills coarse to fine, and path
+// losses known from an earlier landscape are taken, not computed again.
+TEST(Landscape, SlicesStopsResumesAndReuseGiveTheSameLosses) {
   std::vector<store::PlaneSnapshot> path;
   for (int i = 0; i < 5; ++i) {
     auto p = std::make_shared<store::ParameterSnapshot>();
@@ -492,32 +494,54 @@ TEST(Landscape, SlicesStopsAndResumesGiveTheSameLosses) {
     path.push_back({i, i, p});
   }
   const auto plane = store::fit_parameter_plane(path);
-  const train::SnapshotLoss loss = [](std::span<const float> v) {
+  int calls = 0;
+  const train::SnapshotLoss loss = [&calls](std::span<const float> v) {
+    ++calls;
     double s = 0;
     for (const float x : v) s += (x - 0.1) * (x - 0.1);
     return s;
   };
   train::LandscapeRun whole(plane, loss, {.grid = 6});
   EXPECT_TRUE(whole.run());
+  EXPECT_EQ(calls, 5 + 36);
   train::LandscapeRun sliced(plane, loss, {.grid = 6});
   EXPECT_EQ(sliced.total(), 1u + 5u + 36u);
+  EXPECT_EQ(sliced.done(), 1u);  // the centre, with its twin
   EXPECT_FALSE(sliced.run(10));
-  EXPECT_EQ(sliced.done(), 10u);
+  EXPECT_EQ(sliced.done(), 11u);
   const auto partial = sliced.result();
-  EXPECT_EQ(partial.evaluated, 10u);
+  EXPECT_EQ(partial.evaluated, 11u);
+  EXPECT_EQ(partial.grid_evaluated, 5u);
   EXPECT_FALSE(partial.complete());
-  EXPECT_TRUE(std::isfinite(partial.at(3, 0)));  // the first grid row has begun
-  EXPECT_TRUE(std::isnan(partial.at(4, 0)));
+  EXPECT_TRUE(std::isfinite(partial.at(4, 0)));  // a 6 x 6 grid is one level: row by row
+  EXPECT_TRUE(std::isnan(partial.at(5, 0)));
   std::stop_source stop;
   stop.request_stop();
   EXPECT_FALSE(sliced.run(0, stop.get_token()));
-  EXPECT_EQ(sliced.done(), 10u);
+  EXPECT_EQ(sliced.done(), 11u);
   EXPECT_TRUE(sliced.run());
   const auto a = whole.result(), b = sliced.result();
   EXPECT_EQ(a.loss, b.loss);
   EXPECT_EQ(a.path_loss, b.path_loss);
   EXPECT_EQ(a.centre_loss, b.centre_loss);
+  EXPECT_EQ(a.centre_loss, a.path_loss.back());
+  EXPECT_THROW(sliced.reuse_path_losses(a.path_loss), Error);  // begun
   EXPECT_THROW(train::LandscapeRun(plane, loss, {.grid = 1}), Error);
+  // Reused: the path's first four losses (the fifth unknown) are not computed again.
+  train::LandscapeRun reused(plane, loss, {.grid = 25});
+  std::vector<double> known(a.path_loss.begin(), a.path_loss.end() - 1);
+  reused.reuse_path_losses(known);
+  EXPECT_EQ(reused.done(), 5u);  // and the centre
+  calls = 0;
+  EXPECT_FALSE(reused.run(1 + 16));  // the latest snapshot, then the first level: 4 x 4
+  EXPECT_EQ(calls, 17);
+  const auto coarse = reused.result();
+  EXPECT_EQ(coarse.grid_evaluated, 16u);
+  EXPECT_EQ(coarse.path_loss, a.path_loss);
+  EXPECT_TRUE(std::isfinite(coarse.at(8, 16)) && std::isfinite(coarse.at(24, 24)));
+  EXPECT_TRUE(std::isnan(coarse.at(1, 0)) && std::isnan(coarse.at(4, 0)));
+  EXPECT_TRUE(reused.run());
+  EXPECT_EQ(calls, 17 + 625 - 16);
 }
 
 // cnn-bn's snapshots end with its BatchNorm running statistics (the buffers), and the loss at a

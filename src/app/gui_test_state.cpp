@@ -146,7 +146,7 @@ void write_test_state(const std::filesystem::path& path, const ui::UiContext& ct
                        {"plots", plots}, {"marked_at", {tr.marked_at.x, tr.marked_at.y}},
                        {"last_at", {tr.last_at.x, tr.last_at.y}}, {"message", tr.message}, {"landscape", tr.landscape},
                        {"evaluated", tr.evaluated}, {"total", tr.total}, {"path_frames", tr.path_frames},
-                       {"contours", tr.contours}};
+                       {"contours", tr.contours}, {"stride", tr.stride}, {"plane_frames", tr.plane_frames}};
     views.push_back(v);
   }
   j["views"] = views;

@@ -182,4 +182,114 @@ GridAxes grid_axes(const ParameterPlane& plane, int cells, double margin) {
   return axes;
 }
 
+namespace {
+
+// Is index i on the lattice of stride s of an axis of n (its multiples of s, and the last index)?
+bool on_lattice(std::size_t i, std::size_t n, std::size_t s) { return i % s == 0 || i + 1 == n; }
+
+// The coarsest stride for an axis of n: the largest power of two leaving at least 4 lattice points.
+std::size_t coarsest_stride(std::size_t n) {
+  std::size_t s = 1;
+  while (n > 1 && (n - 1) / (2 * s) >= 3) s *= 2;
+  return s;
+}
+
+// The slope at x of the parabola through three points.
+double parabola_slope(const double* x, const double* y, double at) {
+  return y[0] * ((at - x[1]) + (at - x[2])) / ((x[0] - x[1]) * (x[0] - x[2])) +
+         y[1] * ((at - x[0]) + (at - x[2])) / ((x[1] - x[0]) * (x[1] - x[2])) +
+         y[2] * ((at - x[0]) + (at - x[1])) / ((x[2] - x[0]) * (x[2] - x[1]));
+}
+
+// A cubic through (xs[k], ys[k]) (xs ascending), piecewise Hermite with each knot's slope that of
+// the parabola through it and its neighbours (at the ends, the nearest three: a quadratic comes back
+// exactly), evaluated at every integer from 0 to n - 1 into out[i * step].
+void cubic_through(const std::vector<double>& xs, const std::vector<double>& ys, std::size_t n, double* out, std::size_t step) {
+  const std::size_t m = xs.size();
+  if (m == 1) {
+    for (std::size_t i = 0; i < n; ++i) out[i * step] = ys[0];
+    return;
+  }
+  std::vector<double> tangent(m);
+  for (std::size_t k = 0; k < m; ++k) {
+    if (m == 2) {
+      tangent[k] = (ys[1] - ys[0]) / (xs[1] - xs[0]);
+      continue;
+    }
+    const std::size_t first = std::clamp<std::size_t>(k, 1, m - 2) - 1;
+    tangent[k] = parabola_slope(&xs[first], &ys[first], xs[k]);
+  }
+  std::size_t k = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const double x = static_cast<double>(i);
+    while (k + 2 < m && x > xs[k + 1]) ++k;
+    const double h = xs[k + 1] - xs[k], t = (x - xs[k]) / h, t2 = t * t, t3 = t2 * t;
+    out[i * step] = (2 * t3 - 3 * t2 + 1) * ys[k] + (t3 - 2 * t2 + t) * h * tangent[k] + (-2 * t3 + 3 * t2) * ys[k + 1] +
+                    (t3 - t2) * h * tangent[k + 1];
+  }
+}
+
+}  // namespace
+
+GridLevels grid_levels(std::size_t na, std::size_t nb) {
+  GridLevels levels;
+  std::vector<char> taken(na * nb, 0);
+  for (std::size_t s = std::max(coarsest_stride(na), coarsest_stride(nb));; s /= 2) {
+    const std::size_t sa = std::min(s, coarsest_stride(na)), sb = std::min(s, coarsest_stride(nb));
+    for (std::size_t ib = 0; ib < nb; ++ib) {
+      for (std::size_t ia = 0; ia < na; ++ia) {
+        const std::size_t cell = ib * na + ia;
+        if (!taken[cell] && on_lattice(ia, na, sa) && on_lattice(ib, nb, sb)) {
+          taken[cell] = 1;
+          levels.order.push_back(cell);
+        }
+      }
+    }
+    levels.ends.push_back(levels.order.size());
+    levels.strides.push_back(s);
+    if (s == 1) break;
+  }
+  return levels;
+}
+
+std::vector<double> fill_grid(std::span<const double> values, std::size_t na, std::size_t nb, const GridLevels& levels,
+                              std::size_t evaluated, std::size_t* stride) {
+  if (values.size() != na * nb) throw Error("fill_grid: the values do not match the grid");
+  std::vector<double> out(values.begin(), values.end());
+  std::size_t level = levels.ends.size();
+  for (std::size_t l = 0; l < levels.ends.size(); ++l) {
+    if (levels.ends[l] <= evaluated) level = l;
+  }
+  if (stride != nullptr) *stride = level < levels.ends.size() ? levels.strides[level] : 0;
+  if (level >= levels.ends.size() || levels.strides[level] == 1) return out;
+  const std::size_t s = levels.strides[level];
+  const std::size_t sa = std::min(s, coarsest_stride(na)), sb = std::min(s, coarsest_stride(nb));
+  std::vector<double> xa, xb;
+  for (std::size_t i = 0; i < na; ++i) {
+    if (on_lattice(i, na, sa)) xa.push_back(static_cast<double>(i));
+  }
+  for (std::size_t i = 0; i < nb; ++i) {
+    if (on_lattice(i, nb, sb)) xb.push_back(static_cast<double>(i));
+  }
+  std::vector<double> rows(na * nb), ys;  // along a on the lattice's rows, then along b on every column
+  for (const double b : xb) {
+    const auto ib = static_cast<std::size_t>(b);
+    ys.clear();
+    for (const double a : xa) ys.push_back(values[ib * na + static_cast<std::size_t>(a)]);
+    cubic_through(xa, ys, na, &rows[ib * na], 1);
+  }
+  std::vector<double> smooth(na * nb);
+  for (std::size_t ia = 0; ia < na; ++ia) {
+    ys.clear();
+    for (const double b : xb) ys.push_back(rows[static_cast<std::size_t>(b) * na + ia]);
+    cubic_through(xb, ys, nb, &smooth[ia], na);
+  }
+  std::vector<char> known(na * nb, 0);
+  for (std::size_t k = 0; k < std::min(evaluated, levels.order.size()); ++k) known[levels.order[k]] = 1;
+  for (std::size_t c = 0; c < out.size(); ++c) {
+    if (!known[c]) out[c] = smooth[c];
+  }
+  return out;
+}
+
 }  // namespace epochscope::store

@@ -129,35 +129,69 @@ LandscapeRun::LandscapeRun(store::ParameterPlane plane, SnapshotLoss loss, const
   if (!plane_.centre) throw Error("a landscape needs a plane with a centre");
   if (!loss_) throw Error("a landscape needs a loss");
   result_.axes = store::grid_axes(plane_, options.grid, options.margin);
+  result_.levels = store::grid_levels(result_.axes.a.size(), result_.axes.b.size());
   result_.loss.assign(result_.axes.a.size() * result_.axes.b.size(), kNaN);
   result_.centre_loss = kNaN;
   result_.path_loss.assign(plane_.path.size(), kNaN);
   total_ = result_.total = 1 + plane_.path.size() + result_.loss.size();
+  for (std::size_t i = plane_.path.size(); i-- > 0;) {
+    if (plane_.path[i].parameters == plane_.centre) {
+      centre_twin_ = i;
+      break;
+    }
+  }
+  if (!centre_twin_) todo_.push_back(0);
+  for (std::size_t i = 0; i < plane_.path.size(); ++i) todo_.push_back(1 + i);
+  for (const auto c : result_.levels.order) todo_.push_back(1 + plane_.path.size() + c);
+  result_.evaluated = total_ - todo_.size();  // the centre counts with its twin
+  done_.store(result_.evaluated, std::memory_order_release);
+}
+
+void LandscapeRun::reuse_path_losses(std::span<const double> losses) {
+  if (next_ > 0) throw Error("reuse_path_losses: the landscape has begun");
+  std::lock_guard lock(mutex_);
+  std::erase_if(todo_, [&](std::size_t task) {
+    if (task == 0 || task > plane_.path.size()) return false;
+    const std::size_t i = task - 1;
+    if (i >= losses.size() || std::isnan(losses[i]) || !std::isnan(result_.path_loss[i])) return false;
+    result_.path_loss[i] = losses[i];
+    if (centre_twin_ == i) result_.centre_loss = losses[i];
+    return true;
+  });
+  result_.evaluated = total_ - todo_.size();
+  done_.store(result_.evaluated, std::memory_order_release);
 }
 
 bool LandscapeRun::run(std::size_t max_losses, std::stop_token stop) {
   std::size_t budget = max_losses == 0 ? total_ : max_losses;
-  const std::size_t na = result_.axes.a.size();  // the axes never change after construction
-  for (std::size_t k = done(); k < total_ && budget > 0; ++k, --budget) {
+  const std::size_t na = result_.axes.a.size(), paths = plane_.path.size();  // fixed after construction
+  for (; next_ < todo_.size() && budget > 0; ++next_, --budget) {
     if (stop.stop_requested()) return false;
+    const std::size_t task = todo_[next_];
     double value = kNaN;
-    if (k == 0) {
+    if (task == 0) {
       value = loss_(plane_.centre->values);
-    } else if (k <= plane_.path.size()) {
-      value = loss_(plane_.path[k - 1].parameters->values);
+    } else if (task <= paths) {
+      value = loss_(plane_.path[task - 1].parameters->values);
     } else {
-      const std::size_t g = k - 1 - plane_.path.size();
+      const std::size_t g = task - 1 - paths;
       store::point_on_plane(plane_, result_.axes.a[g % na], result_.axes.b[g / na], scratch_);
       value = loss_(scratch_);
     }
     {
       std::lock_guard lock(mutex_);
-      if (k == 0) result_.centre_loss = value;
-      else if (k <= plane_.path.size()) result_.path_loss[k - 1] = value;
-      else result_.loss[k - 1 - plane_.path.size()] = value;
-      result_.evaluated = k + 1;
+      if (task == 0) {
+        result_.centre_loss = value;
+      } else if (task <= paths) {
+        result_.path_loss[task - 1] = value;
+        if (centre_twin_ == task - 1) result_.centre_loss = value;
+      } else {
+        result_.loss[task - 1 - paths] = value;
+        ++result_.grid_evaluated;
+      }
+      result_.evaluated = total_ - (todo_.size() - next_ - 1);
     }
-    done_.store(k + 1, std::memory_order_release);
+    done_.store(total_ - (todo_.size() - next_ - 1), std::memory_order_release);
   }
   return done() == total_;
 }

@@ -31,7 +31,8 @@ double loss_at(const LandscapeGrid& g, double a, double b) {
   const auto ia = std::min<std::size_t>(static_cast<std::size_t>(std::upper_bound(g.a.begin(), g.a.end(), a) - g.a.begin()), na - 1) - 1;
   const auto ib = std::min<std::size_t>(static_cast<std::size_t>(std::upper_bound(g.b.begin(), g.b.end(), b) - g.b.begin()), nb - 1) - 1;
   const double u = (a - g.a[ia]) / (g.a[ia + 1] - g.a[ia]), v = (b - g.b[ib]) / (g.b[ib + 1] - g.b[ib]);
-  auto l = [&](std::size_t x, std::size_t y) { return g.loss[y * na + x]; };
+  const auto& values = g.shown.empty() ? g.loss : g.shown;
+  auto l = [&](std::size_t x, std::size_t y) { return values[y * na + x]; };
   return (1 - u) * (1 - v) * l(ia, ib) + u * (1 - v) * l(ia + 1, ib) + (1 - u) * v * l(ia, ib + 1) + u * v * l(ia + 1, ib + 1);
 }
 
@@ -43,10 +44,26 @@ std::string landscape_status(const UiContext& ctx) {
   if (!g->error.empty()) return "Landscape: " + g->error;
   const std::string progress =
       g->evaluated < g->total
-          ? fmt::format("{} of {} losses{}", g->evaluated, g->total, g->throttled ? " (a fifth of a core while training)" : "")
+          ? fmt::format("{} of {} losses{}{}", g->evaluated, g->total, g->throttled ? " (a fifth of a core while training)" : "",
+                        g->stride > 1 ? fmt::format("; drawn from {}", coarse_grid(*g)) : "")
           : fmt::format("{} losses in {:.0f} s", g->total, g->seconds);
   return fmt::format("Landscape: {} x {} grid, {}, on {} training images; plane of {} frames", g->a.size(), g->b.size(),
-                     progress, g->sample, g->path.size());
+                     progress, g->sample, fitted_frames(*g));
+}
+
+std::size_t fitted_frames(const LandscapeGrid& g) {
+  std::size_t n = 0;
+  while (n < g.path.size() && !g.path[n].newer) ++n;
+  return n;
+}
+
+std::string coarse_grid(const LandscapeGrid& g) {
+  auto side = [&](std::size_t n) {  // the lattice of the stride on an axis of n: multiples and the last
+    std::size_t s = 1;
+    while (n > 1 && (n - 1) / (2 * s) >= 3 && 2 * s <= g.stride) s *= 2;
+    return (n - 1 + s - 1) / s + 1;
+  };
+  return fmt::format("{} x {} computed, the rest interpolated", side(g.a.size()), side(g.b.size()));
 }
 
 void draw_landscape(UiContext& ctx, UiState& state, const Rect& rect, TrajectoryReport& report, bool hovered, bool clicked) {
@@ -69,15 +86,19 @@ void draw_landscape(UiContext& ctx, UiState& state, const Rect& rect, Trajectory
   }
   report.evaluated = g->evaluated;
   report.total = g->total;
+  report.stride = g->stride;
+  const std::size_t fitted = fitted_frames(*g);
+  report.plane_frames = static_cast<int>(fitted);
   report.path_frames = static_cast<int>(g->path.size());
   report.runs = static_cast<int>(1 + g->others.size());
   const std::size_t na = g->a.size(), nb = g->b.size();
 
   // The loss scale: log, over every value there is (grid and frames), bright = low.
   double lo = std::numeric_limits<double>::infinity(), hi = -lo;
-  std::vector<double> logs(g->loss.size(), NAN);
-  for (std::size_t i = 0; i < g->loss.size(); ++i) {
-    if (g->loss[i] > 0 && std::isfinite(g->loss[i])) logs[i] = std::log(g->loss[i]);
+  const auto& values = g->shown.empty() ? g->loss : g->shown;  // interpolated where not computed yet
+  std::vector<double> logs(values.size(), NAN);
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (values[i] > 0 && std::isfinite(values[i])) logs[i] = std::log(values[i]);
   }
   for (const double l : logs) {
     if (std::isfinite(l)) lo = std::min(lo, l), hi = std::max(hi, l);
@@ -93,16 +114,21 @@ void draw_landscape(UiContext& ctx, UiState& state, const Rect& rect, Trajectory
   // The plot above; below, the colour bar and what the plane is (as many lines as that takes).
   const float pad = 8 * em(), line_h = ImGui::GetTextLineHeight();
   double off = 0, reach = 0;
-  for (const auto& f : g->path) {
+  for (std::size_t i = 0; i < fitted; ++i) {
+    const auto& f = g->path[i];
     off = std::max(off, f.off_plane);
     reach = std::max(reach, std::sqrt(f.a * f.a + f.b * f.b + f.off_plane * f.off_plane));
   }
   const std::string plane = fmt::format(
-      "The plane of {} frame snapshots' first two principal directions, centred on frame {}{}; the frames lie at most "
-      "{:.0f}% of their distance off it. The path is their exact projection, straight between frames.",
-      g->path.size(), g->path.empty() ? 0 : g->path.back().frame,
+      "The plane of {} frame snapshot{} first two principal directions, centred on frame {}{}; the frames lie at most "
+      "{:.0f}% of their distance off it. The path is their exact projection, straight between frames.{}",
+      fitted, fitted == 1 ? "'s" : "s'", fitted == 0 ? 0 : g->path[fitted - 1].frame,
       g->random_directions > 0 ? fmt::format(" ({} random: the path spans fewer than two)", g->random_directions) : "",
-      reach > 0 ? 100 * off / reach : 0.0);
+      reach > 0 ? 100 * off / reach : 0.0,
+      fitted < g->path.size()
+          ? fmt::format(" Frames {} to {} came after it: hollow, projected onto it until a newer plane is drawn.",
+                        g->path[fitted].frame, g->path.back().frame)
+          : "");
   const float text_w = rect.width() - 2 * pad;
   const float below = 2 * (line_h + 4 * em()) + ImGui::CalcTextSize(plane.c_str(), nullptr, false, text_w).y + 8 * em();
   const Rect plot{{rect.min.x + pad, rect.min.y + pad}, {rect.max.x - pad, rect.max.y - pad - below}};
@@ -138,9 +164,16 @@ void draw_landscape(UiContext& ctx, UiState& state, const Rect& rect, Trajectory
   const std::string yl = fmt::format("\xe2\x86\x91 direction 2 ({})", pct(g->explained[1]));
   dl->AddText(ImVec2(cells.max.x - ImGui::CalcTextSize(xl.c_str()).x, cells.max.y + 3 * em()), to_imu32(th.text_dim), xl.c_str());
   dl->AddText(ImVec2(cells.min.x, plot.min.y), to_imu32(th.text_dim), yl.c_str());
-  if (g->evaluated < g->total) {
-    const auto text = fmt::format("computing: {} of {} losses", g->evaluated, g->total);
-    dl->AddText(ImVec2(cells.min.x + 6 * em(), cells.min.y + 4 * em()), to_imu32(th.text), text.c_str());
+  if (g->evaluated < g->total || !g->pending.empty()) {  // on a dimmed band over the cells' top
+    std::string text = g->pending.empty() ? fmt::format("computing: {} of {} losses", g->evaluated, g->total) : "";
+    if (g->evaluated < g->total && g->stride > 1) text += (text.empty() ? "" : "; ") + coarse_grid(*g);
+    if (!g->pending.empty()) text += (text.empty() ? "" : "; ") + g->pending;
+    const float wrap = cells.width() - 12 * em();
+    const ImVec2 ts = ImGui::CalcTextSize(text.c_str(), nullptr, false, wrap);
+    dl->AddRectFilled(ImVec2(cells.min.x + 1, cells.min.y + 1), ImVec2(cells.max.x - 1, cells.min.y + ts.y + 8 * em()),
+                      to_imu32(th.view_bg, 170));
+    dl->AddText(nullptr, 0.0f, ImVec2(cells.min.x + 6 * em(), cells.min.y + 4 * em()), to_imu32(th.text), text.c_str(), nullptr,
+                wrap);
     ctx.animating = true;  // the app publishes more as it goes; look again
   }
 
@@ -181,6 +214,10 @@ void draw_landscape(UiContext& ctx, UiState& state, const Rect& rect, Trajectory
     if (g->path[i].frame <= state.frame) marked = static_cast<int>(i);
     const double l = g->path[i].loss > 0 ? std::log(g->path[i].loss) : NAN;
     dl->AddCircleFilled(line[i], 6.0f * em(), to_imu32(th.ring_shadow), 14);
+    if (g->path[i].newer) {  // after the plane: a hollow ring
+      dl->AddCircle(line[i], 4.5f * em(), to_imu32(th.ring), 14, 1.5f * em());
+      continue;
+    }
     dl->AddCircleFilled(line[i], 5.0f * em(), to_imu32(th.ring), 14);
     dl->AddCircleFilled(line[i], 3.5f * em(), colour(l, 255), 14);
   }
@@ -216,8 +253,10 @@ void draw_landscape(UiContext& ctx, UiState& state, const Rect& rect, Trajectory
       const auto& f = g->path[static_cast<std::size_t>(near)];
       const double reach = std::sqrt(f.a * f.a + f.b * f.b + f.off_plane * f.off_plane);
       report.hovered = near;
-      report.hover = fmt::format("frame {} (epoch {}): loss {:.4g} on the sample; {:.3g} off the plane ({:.0f}% of its distance)",
-                                 f.frame, f.epoch, f.loss, f.off_plane, reach > 0 ? 100 * f.off_plane / reach : 0.0);
+      report.hover = f.newer ? fmt::format("frame {} (epoch {}): after this plane, projected onto it; {:.3g} off it ({:.0f}% of its "
+                                           "distance)", f.frame, f.epoch, f.off_plane, reach > 0 ? 100 * f.off_plane / reach : 0.0)
+                             : fmt::format("frame {} (epoch {}): loss {:.4g} on the sample; {:.3g} off the plane ({:.0f}% of its "
+                                           "distance)", f.frame, f.epoch, f.loss, f.off_plane, reach > 0 ? 100 * f.off_plane / reach : 0.0);
       ImGui::SetTooltip("%s\nClick: show this frame on the epoch bar", report.hover.c_str());
       dl->AddCircle(line[static_cast<std::size_t>(near)], 6.0f * em(), to_imu32(th.ring), 16, 2.0f * em());
       if (clicked) {
@@ -230,7 +269,8 @@ void draw_landscape(UiContext& ctx, UiState& state, const Rect& rect, Trajectory
       const double a = g->a.front() + (mouse.x - cells.min.x) / cells.width() * (g->a.back() - g->a.front());
       const double b = g->b.front() + (cells.max.y - mouse.y) / cells.height() * (g->b.back() - g->b.front());
       const double l = loss_at(*g, a, b);
-      report.hover = std::isfinite(l) ? fmt::format("a = {:.3g}, b = {:.3g}: loss {:.4g}", a, b, l)
+      report.hover = std::isfinite(l) ? fmt::format("a = {:.3g}, b = {:.3g}: loss {:.4g}{}", a, b, l,
+                                                    g->stride > 1 ? " (interpolated from the coarse grid so far)" : "")
                                       : fmt::format("a = {:.3g}, b = {:.3g}: not computed yet", a, b);
       ImGui::SetTooltip("%s\n(a, b: distances in parameter space from the latest frame, at 0, 0)", report.hover.c_str());
     }

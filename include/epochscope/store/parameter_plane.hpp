@@ -78,4 +78,24 @@ struct GridAxes {
 /// 2..1001 or a margin that is negative or not finite.
 GridAxes grid_axes(const ParameterPlane& plane, int cells, double margin);
 
+/// The order a landscape's grid is evaluated in, coarse to fine, so that a picture exists long before
+/// the last loss: level 0 is the lattice of every s-th column and row (s the largest power of two that
+/// leaves at least 4 a side; the last column and row always belong), then every s/2-th, and so on to
+/// every cell. 25 x 25: 4 x 4, 7 x 7, 13 x 13, then all 625. Within a level, the cells no coarser
+/// level holds, row by row (b ascending, a ascending).
+struct GridLevels {
+  std::vector<std::size_t> order;    ///< every cell once, as b * na + a
+  std::vector<std::size_t> ends;     ///< per level: how many of `order` complete it (the last = na * nb)
+  std::vector<std::size_t> strides;  ///< per level: its stride (the last = 1)
+};
+GridLevels grid_levels(std::size_t na, std::size_t nb);
+
+/// What a landscape shows once the first `evaluated` cells of `levels.order` are known (`values`:
+/// na * nb, in any unit; the trajectory view passes log losses): the known cells as they are and the
+/// others interpolated from the finest complete level's lattice (a cubic through its points, along a
+/// then along b). Before level 0 completes, `values` unchanged. *stride, when given: that level's
+/// stride (0: none complete yet, 1: every cell known).
+std::vector<double> fill_grid(std::span<const double> values, std::size_t na, std::size_t nb, const GridLevels& levels,
+                              std::size_t evaluated, std::size_t* stride = nullptr);
+
 }  // namespace epochscope::store

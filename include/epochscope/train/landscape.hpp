@@ -17,6 +17,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <span>
 #include <stop_token>
 #include <string>
@@ -59,19 +60,23 @@ SnapshotLoss network_loss(const store::PointSet& points, const ModelOptions& mod
 /// The losses over the grid (rows = b, columns = a) and at the path's snapshots.
 struct Landscape {
   store::GridAxes axes;           ///< the grid's a and b values
+  store::GridLevels levels;       ///< the order the grid is evaluated in, coarse to fine
   std::vector<double> loss;       ///< b.size() x a.size(), row-major; NaN where not evaluated (yet)
   double centre_loss = 0;         ///< at (0, 0), the latest snapshot (NaN until evaluated)
   std::vector<double> path_loss;  ///< per plane.path entry: at that snapshot itself (not its projection); NaN until evaluated
-  std::size_t evaluated = 0;      ///< losses computed so far, of total
+  std::size_t evaluated = 0;      ///< losses known so far (computed or reused), of total
   std::size_t total = 0;          ///< 1 + path points + grid points
+  std::size_t grid_evaluated = 0; ///< of them, the first this many cells of levels.order
 
   bool complete() const { return total > 0 && evaluated == total; }
   double at(std::size_t ia, std::size_t ib) const { return loss[ib * axes.a.size() + ia]; }
 };
 
 /// A resumable evaluation of the landscape: the centre first, then every path snapshot, then the
-/// grid row by row (b ascending, a ascending within a row). run() may be called from a worker in
-/// slices; result() and the progress from any thread at any time.
+/// grid coarse to fine (store::grid_levels: a 25 x 25 grid shows as 4 x 4 after 16 of its 625 losses).
+/// A snapshot shared by the centre and a path entry (the latest frame is both) is evaluated once, and
+/// losses known from an earlier landscape of the same snapshots are taken with reuse_path_losses().
+/// run() may be called from a worker in slices; result() and the progress from any thread at any time.
 class LandscapeRun {
  public:
   /// The grid is store::grid_axes(plane, options.grid, options.margin). Throws epochscope::Error for
@@ -83,6 +88,10 @@ class LandscapeRun {
   /// Evaluates up to `max_losses` more (0: all that remain), checking `stop` before each; returns
   /// whether every loss is done. One caller at a time; a stopped run continues where it stopped.
   bool run(std::size_t max_losses = 0, std::stop_token stop = {});
+  /// Before run(): the losses at path snapshots already known (per plane().path entry; NaN =
+  /// unknown; a shorter span leaves the rest unknown). They count as evaluated and are not computed
+  /// again. Throws epochscope::Error once run() has begun.
+  void reuse_path_losses(std::span<const double> losses);
   /// The losses so far (a copy, taken under a short lock).
   Landscape result() const;
   /// Lock-free progress: losses done and in all.
@@ -99,6 +108,10 @@ class LandscapeRun {
   Landscape result_;  ///< guarded by mutex_
   std::size_t total_ = 0;
   std::atomic<std::size_t> done_{0};
+  // What is left, in order: 0 = the centre, 1..P = path entry k - 1, P + 1 + c = grid cell c.
+  std::vector<std::size_t> todo_;
+  std::size_t next_ = 0;                         ///< the first of todo_ not evaluated
+  std::optional<std::size_t> centre_twin_;       ///< the path entry holding the centre's own snapshot
   std::vector<float> scratch_;
 };
 

@@ -17,6 +17,7 @@
 #include "epochscope/jobs/layout_pool.hpp"
 #include "epochscope/jobs/tasks.hpp"
 #include "epochscope/store/epoch_store.hpp"
+#include "epochscope/store/parameter_plane.hpp"
 #include "epochscope/store/selection.hpp"
 #include "epochscope/ui/file_browser.hpp"
 #include "epochscope/ui/orbit_camera.hpp"
@@ -126,13 +127,22 @@ struct TrajectoryCache {
 struct LandscapeGrid {
   std::vector<double> a, b;  ///< the grid's axes: distances in parameter space along the two directions
   std::vector<double> loss;  ///< b.size() x a.size(), row-major (b-major); NaN where not evaluated yet
+  /// What to draw: `loss` with the cells not evaluated yet interpolated (in log loss) from the finest
+  /// complete level of the coarse-to-fine order (store::fill_grid); empty before the first level.
+  std::vector<double> shown;
+  std::size_t stride = 0;        ///< that level's stride: 0 = none yet, 1 = every cell evaluated
+  std::size_t evaluated_cells = 0;  ///< grid cells evaluated (of a.size() x b.size())
   struct Frame {
     int frame = 0, epoch = 0;
     double a = 0, b = 0;    ///< the frame snapshot's exact projection onto the plane
     double off_plane = 0;   ///< its distance from the plane
     double loss = 0;        ///< at the snapshot itself; NaN until evaluated
+    bool newer = false;     ///< came after the plane was fitted: projected onto it, not part of it (no loss)
   };
-  std::vector<Frame> path;             ///< every frame with parameters, the latest (the centre) last
+  /// Every frame with parameters the plane was fitted to, the latest (the centre) last; then, while a
+  /// newer plane is computed, the frames since (newer = true).
+  std::vector<Frame> path;
+  std::shared_ptr<const store::ParameterPlane> plane;  ///< the plane itself (to project newer frames)
   /// Overlaid runs (OverlayRun): their frames projected onto this run's plane (they do not shape it).
   struct Run {
     std::string name;
@@ -146,6 +156,7 @@ struct LandscapeGrid {
   bool throttled = false;              ///< computed at a fifth of one core (training was running)
   double seconds = 0;                  ///< spent on it so far
   std::string error;                   ///< why there is none (one line), or empty
+  std::string pending;                 ///< a newer plane being computed, shown over this picture until it has one
 };
 
 /// A second run over the same tracked points (`--compare`), shown by views whose ViewConfig::run is

@@ -43,6 +43,8 @@ struct TrajectoryReport {
   bool landscape = false;       ///< the landscape under the path is shown (ViewConfig::landscape)
   std::size_t evaluated = 0;    ///< landscape: losses computed so far
   std::size_t total = 0;        ///< landscape: losses in all
+  std::size_t stride = 0;       ///< landscape: the finest complete level's stride (0 none yet, 1 every cell)
+  int plane_frames = 0;         ///< landscape: frames the shown plane was fitted to
   int path_frames = 0;          ///< landscape: frames on its path
   int contours = 0;             ///< landscape: contour segments drawn
 };
@@ -55,6 +57,11 @@ void draw_landscape(UiContext& ctx, UiState& state, const Rect& rect, Trajectory
                     bool clicked);
 /// The landscape's state in words, for the view's status line.
 std::string landscape_status(const UiContext& ctx);
+/// While the grid fills coarse to fine: what its picture is drawn from ("7 x 7 computed, the rest
+/// interpolated").
+std::string coarse_grid(const LandscapeGrid& g);
+/// The frames of g.path its plane was fitted to (the newer ones follow them).
+std::size_t fitted_frames(const LandscapeGrid& g);
 
 class TrajectoryView {
  public:
