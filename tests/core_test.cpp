@@ -4,10 +4,12 @@
 #include <atomic>
 #include <numeric>
 #include <stdexcept>
+#include <thread>
 #include <vector>
 
 #include "epochscope/core/matrix.hpp"
 #include "epochscope/core/parallel.hpp"
+#include "epochscope/core/thread_priority.hpp"
 
 using namespace epochscope;
 
@@ -77,4 +79,25 @@ TEST(ThreadTeam, AnExceptionReachesTheCallerAfterEveryTaskFinished) {
   std::atomic<int> again{0};
   team.run(10, [&](std::size_t, int) { ++again; });
   EXPECT_EQ(again.load(), 10);
+}
+
+// A lowered thread started by a lowered one takes what it asks for relative to the process, not on
+// top of its creator's (the window's layout pool is made on a niced task: 10 + 10 was 19, and the
+// trainer 10 + 5 = 15, below the layout workers it should outrank); asking for less raises nothing.
+TEST(ThreadPriority, LoweredThreadsStartedByLoweredOnesDoNotCompound) {
+  int outer = -1, inner = -1, asked_less = -1;
+  std::thread([&] {
+    epochscope::lower_thread_priority(6);
+    outer = epochscope::thread_priority_offset();
+    std::thread([&] {
+      epochscope::lower_thread_priority(6);
+      inner = epochscope::thread_priority_offset();
+      epochscope::lower_thread_priority(3);
+      asked_less = epochscope::thread_priority_offset();
+    }).join();
+  }).join();
+  if (outer <= 0) GTEST_SKIP() << "this system does not let a thread lower its priority";
+  EXPECT_EQ(inner, outer);  // 6 (or less where the process is already near 19), not 12
+  EXPECT_EQ(asked_less, outer);
+  EXPECT_EQ(epochscope::thread_priority_offset(), 0);  // the calling thread untouched
 }

@@ -161,6 +161,7 @@ void App::replace_source(std::unique_ptr<DataSource> next) {
     retired_.emplace_back([old = std::move(source_)]() mutable { old.reset(); });
   }
   source_ = std::move(next);
+  if (auto* trainer = source_->trainer()) trainer->start();  // from the window's thread: see DataSource::train
   ctx_.store = source_->store();
   ctx_.pool = &source_->pool();
   ctx_.tsne_edit_valid = false;  // the t-SNE panel starts from the new pool's options

@@ -134,7 +134,8 @@ std::unique_ptr<DataSource> DataSource::train(const TrainCommand& raw) {
                                                        io::evict_when_saved(s->store_, out));
   s->label_ = fmt::format("Training {} ({} points), session {}", name, s->store_->points().size(), out.filename().string());
   s->make_pool();
-  s->trainer_->start();
+  // Not started here, on a niced task: its thread would inherit the task's niceness and rank below
+  // the layout workers (core/thread_priority.hpp). The window starts it when it takes the source.
   return s;
 }
 

@@ -28,7 +28,8 @@ namespace epochscope::app {
 
 class DataSource {
  public:
-  /// Loads the dataset, builds the trainer, opens the session file and starts training.
+  /// Loads the dataset, builds the trainer and opens the session file; the caller starts the trainer
+  /// (trainer()->start()) from the window's thread, so it outranks the layout workers.
   /// Throws epochscope::Error (missing dataset, unwritable session file).
   static std::unique_ptr<DataSource> train(const TrainCommand& cmd);
   /// Reads a session file; the store keeps `memory` of it resident and reads the rest back from the

@@ -8,14 +8,31 @@
 
 namespace epochscope {
 
+namespace {
+
+// Niceness of the thread `tid` (the main thread's when tid is the process id), or nullopt.
+bool niceness(id_t tid, int& out) {
+  errno = 0;
+  out = getpriority(PRIO_PROCESS, tid);
+  return errno == 0;
+}
+
+}  // namespace
+
 void lower_thread_priority(int increment) {
   if (increment <= 0) return;
-  // On Linux, PRIO_PROCESS with a thread id sets that thread's niceness alone.
-  const auto tid = static_cast<id_t>(gettid());
-  errno = 0;
-  const int current = getpriority(PRIO_PROCESS, tid);
-  if (errno != 0) return;
-  setpriority(PRIO_PROCESS, tid, std::min(19, current + increment));
+  // On Linux, PRIO_PROCESS with a thread id gets and sets that thread's niceness alone; with the
+  // process id, the main thread's.
+  int base = 0, current = 0;
+  if (!niceness(static_cast<id_t>(getpid()), base) || !niceness(static_cast<id_t>(gettid()), current)) return;
+  const int target = std::min(19, base + increment);
+  if (current < target) setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), target);
+}
+
+int thread_priority_offset() {
+  int base = 0, current = 0;
+  if (!niceness(static_cast<id_t>(getpid()), base) || !niceness(static_cast<id_t>(gettid()), current)) return 0;
+  return current - base;
 }
 
 }  // namespace epochscope

@@ -5,7 +5,14 @@
 
 namespace epochscope {
 
-/// Adds `increment` (>= 0, clamped to the maximum niceness of 19) to the calling thread's niceness.
+/// Sets the calling thread's niceness to the process's (its main thread's) plus `increment` (>= 0,
+/// clamped to the maximum of 19), unless it is already that low: a thread inherits its creator's
+/// niceness, so a thread started by lowered work (a layout pool made on a niced task) would otherwise
+/// compound the two. A thread started by one lowered further than it asks for stays there (raising
+/// is not attempted): start threads that need more than their creator has from the window's thread.
 void lower_thread_priority(int increment);
+
+/// The calling thread's niceness relative to the process's (0 = as the main thread).
+int thread_priority_offset();
 
 }  // namespace epochscope
