@@ -293,6 +293,7 @@ void ProjectionView::draw_header(UiContext& ctx, UiState& state) {
       }
     }
     if (quality_.covers(shown)) ctx.animating = ctx.animating || quality_.figures(shown) == nullptr;
+    else if (quality_.waiting()) ctx.animating = true;  // ask again once the older layout's are done
     if (const auto* q = quality_.figures(shown)) {
       report_.trustworthiness = q->trustworthiness;
       report_.continuity = q->continuity;

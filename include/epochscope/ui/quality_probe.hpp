@@ -16,13 +16,21 @@ namespace epochscope::ui {
 class QualityProbe {
  public:
   /// Starts the figures for `positions` (the layout of `layer` at `frame`) unless they are known or
-  /// under way; a different layout replaces the one before. `data_nn`: the layer's neighbour list
-  /// when the layout pool has it (nullptr: the task makes one). The task uses every core.
+  /// under way; a different layout replaces the one before, but only once the one under way has
+  /// finished (a task cannot be stopped, and a layout animating under a resting cursor would
+  /// otherwise queue one full computation per step: at 70,000 points, seconds each). Until then the
+  /// request is refused and waiting() is true: ask again. `data_nn`: the layer's neighbour list when
+  /// the layout pool has it (nullptr: the task makes one). The task uses every core.
   void request(jobs::TaskRunner& tasks, std::shared_ptr<const store::EpochStore> source, store::FramePtr frame,
                const std::string& layer, std::shared_ptr<const Matrix> positions,
                std::shared_ptr<const knn::NeighborList> data_nn = nullptr);
   /// Whether figures exist or are under way for exactly this layout.
   bool covers(const Matrix* positions) const { return positions != nullptr && positions == for_.get(); }
+  /// A request for another layout was refused while figures for an older one are computed.
+  bool waiting() {
+    poll();
+    return waiting_ && task_ != nullptr;
+  }
   /// "trustworthiness 0.912  continuity 0.975  distance rho 0.845 (k = 10, 2,000 points)", or
   /// "... computing", or why not; empty when nothing was asked for this layout.
   std::string line(const Matrix* positions);
@@ -35,6 +43,7 @@ class QualityProbe {
   jobs::TaskPtr<project::RankQuality> task_;
   std::optional<project::RankQuality> value_;
   std::string error_;
+  bool waiting_ = false;
 };
 
 }  // namespace epochscope::ui

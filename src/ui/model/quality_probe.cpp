@@ -13,6 +13,9 @@ void QualityProbe::request(jobs::TaskRunner& tasks, std::shared_ptr<const store:
                            const std::string& layer, std::shared_ptr<const Matrix> positions,
                            std::shared_ptr<const knn::NeighborList> data_nn) {
   if (positions == nullptr || frame == nullptr || source == nullptr || covers(positions.get())) return;
+  poll();
+  waiting_ = task_ != nullptr;  // one at a time: the older layout's figures finish first
+  if (waiting_) return;
   for_ = positions;
   value_.reset();
   error_.clear();
@@ -49,7 +52,7 @@ const project::RankQuality* QualityProbe::figures(const Matrix* positions) {
 
 std::string QualityProbe::line(const Matrix* positions) {
   poll();
-  if (!covers(positions)) return {};
+  if (!covers(positions)) return waiting() ? "trustworthiness, continuity and distance rho: computing..." : std::string();
   if (!error_.empty()) return "trustworthiness and continuity: " + error_;
   if (!value_) return "trustworthiness, continuity and distance rho: computing...";
   return fmt::format("trustworthiness {:.3f}  continuity {:.3f}  distance rho {:.3f}", value_->trustworthiness,
