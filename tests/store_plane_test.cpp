@@ -231,6 +231,10 @@ TEST(GridLevels, CoarseToFine) {
   EXPECT_EQ(odd.ends.front(), 5u * 3);
   EXPECT_EQ(odd.ends.back(), 90u);
   EXPECT_EQ(store::grid_levels(6, 6).ends, (std::vector<std::size_t>{36}));
+  EXPECT_EQ(store::lattice_points(25, 8), 4u);  // what the view says it is drawn from: "4 x 4 computed"
+  EXPECT_EQ(store::lattice_points(25, 2), 13u);
+  EXPECT_EQ(store::lattice_points(30, 8), 5u);  // 0, 8, 16, 24 and the last, 29
+  EXPECT_EQ(store::lattice_points(3, 8), 3u);   // an axis too short for the stride: every point
 }
 
 // Until level 0 is known the values are shown as they are; then the rest is interpolated from the

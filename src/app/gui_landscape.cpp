@@ -22,7 +22,6 @@ ui::LandscapeGrid landscape_grid(const train::LandscapeRun& run, std::size_t sam
   g.loss = land.loss;
   std::vector<double> logs(land.loss.size());
   for (std::size_t i = 0; i < logs.size(); ++i) logs[i] = land.loss[i] > 0 ? std::log(land.loss[i]) : NAN;
-  g.evaluated_cells = land.grid_evaluated;
   logs = store::fill_grid(logs, land.axes.a.size(), land.axes.b.size(), land.levels, land.grid_evaluated, &g.stride);
   if (g.stride > 0) {
     g.shown.resize(logs.size());
@@ -62,10 +61,7 @@ std::shared_ptr<const ui::LandscapeGrid> with_newer_frames(const ui::LandscapeGr
   const int last = grid.path.back().newer ? -1 : grid.path.back().frame;
   for (const auto& f : frames) {
     if (!f->parameters || f->index <= last || f->parameters->values.size() != grid.plane->centre->values.size()) continue;
-    if (!out) {
-      out = std::make_shared<ui::LandscapeGrid>(grid);
-      out->plane = grid.plane;
-    }
+    if (!out) out = std::make_shared<ui::LandscapeGrid>(grid);
     const auto p = store::project_onto_plane(*grid.plane, {f->index, f->epoch, f->parameters});
     out->path.push_back({p.frame, p.epoch, p.a, p.b, p.off_plane, NAN, true});
   }
@@ -149,10 +145,11 @@ void LandscapeWorker::loop(std::stop_token stop) {
       const std::size_t own = owner.size() - static_cast<std::size_t>(std::count_if(owner.begin(), owner.end(), [](const auto& o) { return !o.empty(); }));
       const int centre_frame = own > 0 ? run->plane().path[own - 1].frame : 0;
       bool shown = !has_picture(job.generation);
+      const auto first_level = run->result();  // losses before the first picture: all but the grid's finer levels
+      const std::size_t first = first_level.total - first_level.loss.size() + first_level.levels.ends.front();
       auto show = [&](bool throttled) {
         auto grid = std::make_shared<ui::LandscapeGrid>(landscape_grid(*run, sample, since(start), throttled, overlays, plane));
-        if (!shown && grid->stride == 0 && grid->error.empty()) {
-          const std::size_t first = grid->total - grid->a.size() * grid->b.size() + run->result().levels.ends.front();
+        if (!shown && grid->stride == 0) {
           publish_pending(fmt::format("the plane of frame {} is being computed: {} of the {} losses of its first picture",
                                       centre_frame, grid->evaluated, first),
                           job.generation);

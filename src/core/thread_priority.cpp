@@ -10,7 +10,8 @@ namespace epochscope {
 
 namespace {
 
-// Niceness of the thread `tid` (the main thread's when tid is the process id), or nullopt.
+// The niceness of the thread `tid` (the main thread's when tid is the process id) into `out`;
+// false when it cannot be read.
 bool niceness(id_t tid, int& out) {
   errno = 0;
   out = getpriority(PRIO_PROCESS, tid);

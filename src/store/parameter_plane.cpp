@@ -252,6 +252,12 @@ GridLevels grid_levels(std::size_t na, std::size_t nb) {
   return levels;
 }
 
+std::size_t lattice_points(std::size_t n, std::size_t stride) {
+  std::size_t count = 0;
+  for (std::size_t i = 0; i < n; ++i) count += on_lattice(i, n, std::min(std::max<std::size_t>(stride, 1), coarsest_stride(n)));
+  return count;
+}
+
 std::vector<double> fill_grid(std::span<const double> values, std::size_t na, std::size_t nb, const GridLevels& levels,
                               std::size_t evaluated, std::size_t* stride) {
   if (values.size() != na * nb) throw Error("fill_grid: the values do not match the grid");

@@ -178,6 +178,7 @@ bool LandscapeRun::run(std::size_t max_losses, std::stop_token stop) {
       store::point_on_plane(plane_, result_.axes.a[g % na], result_.axes.b[g / na], scratch_);
       value = loss_(scratch_);
     }
+    const std::size_t known = total_ - (todo_.size() - next_ - 1);  // this one included
     {
       std::lock_guard lock(mutex_);
       if (task == 0) {
@@ -189,9 +190,9 @@ bool LandscapeRun::run(std::size_t max_losses, std::stop_token stop) {
         result_.loss[task - 1 - paths] = value;
         ++result_.grid_evaluated;
       }
-      result_.evaluated = total_ - (todo_.size() - next_ - 1);
+      result_.evaluated = known;
     }
-    done_.store(total_ - (todo_.size() - next_ - 1), std::memory_order_release);
+    done_.store(known, std::memory_order_release);
   }
   return done() == total_;
 }

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <limits>
 
+#include "epochscope/store/parameter_plane.hpp"
 #include "epochscope/ui/style.hpp"
 #include "epochscope/ui/trajectory_plot.hpp"
 #include "epochscope/ui/trajectory_view.hpp"
@@ -58,12 +59,8 @@ std::size_t fitted_frames(const LandscapeGrid& g) {
 }
 
 std::string coarse_grid(const LandscapeGrid& g) {
-  auto side = [&](std::size_t n) {  // the lattice of the stride on an axis of n: multiples and the last
-    std::size_t s = 1;
-    while (n > 1 && (n - 1) / (2 * s) >= 3 && 2 * s <= g.stride) s *= 2;
-    return (n - 1 + s - 1) / s + 1;
-  };
-  return fmt::format("{} x {} computed, the rest interpolated", side(g.a.size()), side(g.b.size()));
+  return fmt::format("{} x {} computed, the rest interpolated", store::lattice_points(g.a.size(), g.stride),
+                     store::lattice_points(g.b.size(), g.stride));
 }
 
 void draw_landscape(UiContext& ctx, UiState& state, const Rect& rect, TrajectoryReport& report, bool hovered, bool clicked) {

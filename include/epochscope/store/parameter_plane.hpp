@@ -89,6 +89,8 @@ struct GridLevels {
   std::vector<std::size_t> strides;  ///< per level: its stride (the last = 1)
 };
 GridLevels grid_levels(std::size_t na, std::size_t nb);
+/// How many points a level of `stride` (one of GridLevels::strides) has along an axis of n.
+std::size_t lattice_points(std::size_t n, std::size_t stride);
 
 /// What a landscape shows once the first `evaluated` cells of `levels.order` are known (`values`:
 /// na * nb, in any unit; the trajectory view passes log losses): the known cells as they are and the

@@ -131,7 +131,6 @@ struct LandscapeGrid {
   /// complete level of the coarse-to-fine order (store::fill_grid); empty before the first level.
   std::vector<double> shown;
   std::size_t stride = 0;        ///< that level's stride: 0 = none yet, 1 = every cell evaluated
-  std::size_t evaluated_cells = 0;  ///< grid cells evaluated (of a.size() x b.size())
   struct Frame {
     int frame = 0, epoch = 0;
     double a = 0, b = 0;    ///< the frame snapshot's exact projection onto the plane
