@@ -178,4 +178,24 @@ TEST(RankQuality, KnownCases) {
   EXPECT_THROW(rank_agreement(x.topRows(12), knn::build_knn(x.topRows(12), {.k = 10}), knn::build_knn(x.topRows(12), {.k = 10}), 10), Error);
 }
 
+TEST(RankQuality, SampledEstimateIsCloseAndFixedBySeed) {
+  std::vector<std::uint8_t> labels;
+  const Matrix x = blobs(400, 12, labels);  // 2,000 points
+  std::mt19937 rng(3);
+  std::normal_distribution<float> g(0.f, 1.f);
+  Matrix y(x.rows(), 2);
+  for (Eigen::Index i = 0; i < x.rows(); ++i) y.row(i) << x(i, 0) + 2 * g(rng), x(i, 1) + 2 * g(rng);
+  const auto xn = knn::build_knn(x, {.k = 10}), yn = knn::build_knn(y, {.k = 10});
+  const RankQuality exact = rank_quality(x, y, xn, yn, {.threads = 2});
+  EXPECT_EQ(exact.ranked, 2000u);
+  const RankQuality sampled = rank_quality(x, y, xn, yn, {.rank_points = 500, .threads = 2});
+  EXPECT_EQ(sampled.ranked, 500u);
+  EXPECT_NE(sampled.trustworthiness, exact.trustworthiness);  // an estimate, not the exact sum
+  EXPECT_NEAR(sampled.trustworthiness, exact.trustworthiness, 0.01);
+  EXPECT_NEAR(sampled.continuity, exact.continuity, 0.01);
+  EXPECT_EQ(rank_quality(x, y, xn, yn, {.rank_points = 500, .threads = 1}).trustworthiness, sampled.trustworthiness);
+  // A sample as large as the data is the exact figure.
+  EXPECT_EQ(rank_quality(x, y, xn, yn, {.rank_points = 2000, .threads = 2}).trustworthiness, exact.trustworthiness);
+}
+
 }  // namespace epochscope::project

@@ -50,7 +50,7 @@ std::vector<double> ranks_of(const std::vector<double>& values) {
 }  // namespace
 
 double rank_agreement(const Matrix& space, const knn::NeighborList& space_nn, const knn::NeighborList& other, int k,
-                      int threads) {
+                      int threads, int sample_points, std::uint64_t seed) {
   const auto n = static_cast<std::size_t>(space.rows());
   check_list(space_nn, n, "first");
   check_list(other, n, "second");
@@ -78,9 +78,22 @@ double rank_agreement(const Matrix& space, const knn::NeighborList& space_nn, co
     }
     return sum;
   };
+  // The points whose costs are summed: all, or a sample drawn with `seed` (a partial Fisher-Yates
+  // shuffle, then in index order) whose sum is scaled to all n.
+  std::vector<std::uint32_t> chosen(n);
+  std::iota(chosen.begin(), chosen.end(), 0u);
+  double scale = 1.0;
+  if (sample_points > 0 && static_cast<std::size_t>(sample_points) < n) {
+    const auto s = static_cast<std::size_t>(sample_points);
+    SplitMix64 rng{seed};
+    for (std::size_t i = 0; i < s; ++i) std::swap(chosen[i], chosen[i + rng.below(static_cast<std::uint32_t>(n - i))]);
+    chosen.resize(s);
+    std::sort(chosen.begin(), chosen.end());
+    scale = static_cast<double>(n) / static_cast<double>(s);
+  }
   // Only the points whose two lists differ can cost anything, so only their rows are computed.
   std::vector<std::uint32_t> active;
-  for (std::size_t i = 0; i < n; ++i) {
+  for (const std::uint32_t i : chosen) {
     for (int j = 0; j < k; ++j) {
       const std::int32_t m = other.index(i, j);
       bool own = false;
@@ -164,7 +177,7 @@ double rank_agreement(const Matrix& space, const knn::NeighborList& space_nn, co
       }
     }
   });
-  const double total = std::accumulate(cost.begin(), cost.end(), 0.0);
+  const double total = scale * std::accumulate(cost.begin(), cost.end(), 0.0);
   const double nd = static_cast<double>(n), kd = static_cast<double>(k);
   return 1.0 - 2.0 / (nd * kd * (2.0 * nd - 3.0 * kd - 1.0)) * total;
 }
@@ -214,8 +227,10 @@ RankQuality rank_quality(const Matrix& data, const Matrix& layout, const knn::Ne
   if (data.rows() != layout.rows()) throw Error("rank quality: the layout and the data hold different points");
   if (!data.allFinite() || !layout.allFinite()) throw Error("rank quality: non-finite values");
   RankQuality q;
-  q.trustworthiness = rank_agreement(data, data_nn, layout_nn, options.k, options.threads);
-  q.continuity = rank_agreement(layout, layout_nn, data_nn, options.k, options.threads);
+  q.trustworthiness = rank_agreement(data, data_nn, layout_nn, options.k, options.threads, options.rank_points, options.seed);
+  q.continuity = rank_agreement(layout, layout_nn, data_nn, options.k, options.threads, options.rank_points, options.seed);
+  q.ranked = options.rank_points > 0 ? std::min<std::size_t>(static_cast<std::size_t>(options.rank_points), static_cast<std::size_t>(data.rows()))
+                                     : static_cast<std::size_t>(data.rows());
   q.spearman = distance_spearman(data, layout, options.spearman_points, options.seed, options.threads);
   return q;
 }

@@ -10,6 +10,7 @@
 
 #include "epochscope/core/random.hpp"
 #include "model.hpp"
+#include "epochscope/train/tensor_cache.hpp"
 
 namespace epochscope::train {
 namespace {
@@ -105,6 +106,7 @@ SnapshotLoss network_loss(const store::PointSet& points, const ModelOptions& mod
                         points.value_scale).clone();
   auto y = torch::from_blob(labels.data(), {n}, torch::kLong).clone();
   net->eval();
+  install_tensor_cache();
   if (sample_size != nullptr) *sample_size = chosen.size();
   const int threads = options.threads > 0 ? options.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   const long batch = options.batch;

@@ -18,6 +18,7 @@
 #include "epochscope/store/trajectory.hpp"
 #include "epochscope/train/tracked_points.hpp"
 #include "model.hpp"
+#include "epochscope/train/tensor_cache.hpp"
 
 namespace epochscope::train {
 namespace {
@@ -161,6 +162,7 @@ void Trainer::Impl::run(std::stop_token stop) {
     const int threads = options.threads > 0 ? options.threads
                                             : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     at::set_num_threads(threads);
+    install_tensor_cache();  // a step's large buffers reused, not faulted in anew (tensor_cache.hpp)
     torch::manual_seed(options.seed);
     std::mt19937_64 rng(options.seed);
 

@@ -34,7 +34,8 @@ void QualityProbe::request(jobs::TaskRunner& tasks, std::shared_ptr<const store:
     const bool cached = data_nn != nullptr && data_nn->n == static_cast<std::size_t>(data.rows());
     const auto own_nn = cached ? knn::NeighborList{} : knn::build_knn(data, {.k = 10, .threads = threads});
     const auto layout_nn = knn::build_knn(*positions, {.k = 10, .threads = threads});
-    return project::rank_quality(data, *positions, cached ? *data_nn : own_nn, layout_nn, {.threads = threads});
+    return project::rank_quality(data, *positions, cached ? *data_nn : own_nn, layout_nn,
+                                 {.rank_points = QualityProbe::kRankPoints, .threads = threads});
   });
 }
 
@@ -55,8 +56,12 @@ std::string QualityProbe::line(const Matrix* positions) {
   if (!covers(positions)) return waiting() ? "trustworthiness, continuity and distance rho: computing..." : std::string();
   if (!error_.empty()) return "trustworthiness and continuity: " + error_;
   if (!value_) return "trustworthiness, continuity and distance rho: computing...";
-  return fmt::format("trustworthiness {:.3f}  continuity {:.3f}  distance rho {:.3f}", value_->trustworthiness,
-                     value_->continuity, value_->spearman);
+  std::string text = fmt::format("trustworthiness {:.3f}  continuity {:.3f}  distance rho {:.3f}", value_->trustworthiness,
+                                 value_->continuity, value_->spearman);
+  if (value_->ranked < static_cast<std::size_t>(for_->rows())) {
+    text += fmt::format(" (trustworthiness and continuity estimated on {} of the {} points)", value_->ranked, for_->rows());
+  }
+  return text;
 }
 
 }  // namespace epochscope::ui
