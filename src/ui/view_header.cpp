@@ -15,6 +15,8 @@
 namespace epochscope::ui {
 namespace {
 
+constexpr double kReadoutsRest = 0.4;  ///< seconds the cursor rests on the readouts before their figures are asked for
+
 // `text` on one line in `width` pixels: shortened with "..." when longer, whole in the tooltip (with
 // `explanation` below it, when given).
 void fitted_text(const std::string& text, float width, const char* explanation = nullptr) {
@@ -271,7 +273,12 @@ void ProjectionView::draw_header(UiContext& ctx, UiState& state) {
   if (!readouts.empty()) {
     // Hovering the readouts asks for the rank figures of the layout shown (made off this thread).
     const Matrix* shown = a_.positions.get();
-    const std::string probe = quality_.line(shown);
+    // Asked for once the cursor rests on the line (a pointer passing over asks nothing) and only
+    // for a settled layout: at 70,000 points each set of figures costs seconds of a core, and an
+    // animating layout's would be stale before they arrive.
+    const bool settled = !a_.result || a_.result->final;
+    std::string probe = quality_.line(shown);
+    if (probe.empty() && !settled) probe = "trustworthiness, continuity and distance rho: once the layout settles";
     const std::string explanation =
         (probe.empty() ? std::string() : probe + "\n\n") +
         "recall@10: the share of each point's 10 nearest neighbours in the layer that are also\n"
@@ -285,7 +292,12 @@ void ProjectionView::draw_header(UiContext& ctx, UiState& state) {
         "distances in the layer and in the picture over 2,000 points.";
     fitted_text(readouts, w, explanation.c_str());
     ctx.hooks[fmt::format("view{}_readouts", slot_)] = last_item_rect();
-    if (ImGui::IsItemHovered() && ctx.tasks != nullptr && shown_frame_ >= 0 && shown_frame_ < ctx.frame_count() && !is_pixels()) {
+    const bool hovered = ImGui::IsItemHovered();
+    if (!hovered) readouts_hovered_since_ = -1;
+    else if (readouts_hovered_since_ < 0) readouts_hovered_since_ = ImGui::GetTime();
+    const bool rested = hovered && ImGui::GetTime() - readouts_hovered_since_ >= kReadoutsRest;
+    if (hovered && !rested) ctx.animating = true;  // a frame when the rest is long enough
+    if (rested && settled && ctx.tasks != nullptr && shown_frame_ >= 0 && shown_frame_ < ctx.frame_count() && !is_pixels()) {
       if (!quality_.covers(a_.positions.get())) {  // the layer's neighbours, when the pool has them
         auto data_nn = ctx.pool != nullptr ? ctx.pool->cached_neighbors(config_.layer, shown_frame_, 10) : nullptr;
         quality_.request(*ctx.tasks, ctx.store, ctx.frames[static_cast<std::size_t>(shown_frame_)], config_.layer,

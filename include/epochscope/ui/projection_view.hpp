@@ -206,6 +206,7 @@ class ProjectionView {
   float t_ = -1;                ///< interpolation weight last uploaded
   int shown_frame_ = -1;        ///< frame whose layout a_ is
   QualityProbe quality_;        ///< trustworthiness, continuity, rho of a_, on demand
+  double readouts_hovered_since_ = -1;  ///< ImGui time the cursor came to rest on the readouts (-1: not there)
   int shown_dims_ = 2;          ///< dims of the positions uploaded
   std::vector<float> xy_;       ///< 2-D: positions on the GPU, interleaved; 3-D: screen offsets (camera_ identity)
   std::vector<float> xyz_;      ///< 3-D: positions on the GPU, interleaved x y z
