@@ -607,6 +607,6 @@ TEST(TensorCache, LargeBlocksAreReusedSmallOnesPassThrough) {
     std::vector<c10::DataPtr> many;
     for (int i = 0; i < 40; ++i) many.push_back(cpu->allocate(std::size_t{40} << 20));
   }
-  EXPECT_LE(train::tensor_cache_stats().cached, std::size_t{768} << 20);
-  EXPECT_GE(train::tensor_cache_stats().cached, std::size_t{700} << 20);
+  EXPECT_LE(train::tensor_cache_stats().cached, std::size_t{512} << 20);
+  EXPECT_GE(train::tensor_cache_stats().cached, std::size_t{450} << 20);
 }
