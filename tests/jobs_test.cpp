@@ -14,6 +14,7 @@
 #include "epochscope/jobs/tasks.hpp"
 #include "epochscope/store/metrics.hpp"
 #include "test_util.hpp"
+#include "../src/jobs/neighbor_cache.hpp"  // private to jobs/: its bounds
 
 using namespace epochscope;
 using namespace std::chrono_literals;
@@ -529,4 +530,33 @@ TEST(LayoutPool, TheWindowsPoolGrowsWithTheMachine) {
   const auto big = jobs::window_pool_options(256);
   EXPECT_EQ(big.workers, 4);
   EXPECT_EQ(big.threads_per_job, 4);
+}
+
+// The pool's neighbour lists stay within a count and a byte budget (at 70,000 points one list of
+// k = 90 is 50 MB), always keeping the newest two; the least recently used go first.
+TEST(NeighborCache, BoundedByCountAndBytesKeepingTheNewestTwo) {
+  const Matrix data = Matrix::Random(3000, 6);
+  const std::size_t list_bytes = 3000 * 90 * 8;  // 2.16 MB
+  jobs::NeighborCache cache(2 * list_bytes + list_bytes / 2);
+  const auto first = cache.get("hidden", 0, data, 90, 2);
+  EXPECT_EQ(cache.get("hidden", 0, data, 90, 2), first);  // cached
+  EXPECT_EQ(cache.get("hidden", 0, data, 10, 2), first);  // a shorter list is the same one
+  cache.get("hidden", 1, data, 90, 2);
+  cache.get("hidden", 0, data, 90, 2);  // frame 0 used again: frame 1 is the least recent now
+  cache.get("hidden", 2, data, 90, 2);  // three lists pass the budget: frame 1 goes
+  EXPECT_NE(cache.find("hidden", 0, 90), nullptr);
+  EXPECT_EQ(cache.find("hidden", 1, 90), nullptr);
+  EXPECT_NE(cache.find("hidden", 2, 90), nullptr);
+  // A budget below two lists still keeps the newest two.
+  jobs::NeighborCache tight(1);
+  for (int f = 0; f < 4; ++f) tight.get("hidden", f, data, 90, 2);
+  EXPECT_EQ(tight.find("hidden", 1, 90), nullptr);
+  EXPECT_NE(tight.find("hidden", 2, 90), nullptr);
+  EXPECT_NE(tight.find("hidden", 3, 90), nullptr);
+  // Small lists: at most kCachedLists of them.
+  jobs::NeighborCache many;
+  for (int f = 0; f < 20; ++f) many.get("output", f, data.leftCols(2), 5, 2);
+  int kept = 0;
+  for (int f = 0; f < 20; ++f) kept += many.find("output", f, 5) != nullptr ? 1 : 0;
+  EXPECT_EQ(kept, static_cast<int>(jobs::NeighborCache::kCachedLists));
 }
