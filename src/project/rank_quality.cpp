@@ -107,12 +107,19 @@ double rank_agreement(const Matrix& space, const knn::NeighborList& space_nn, co
   constexpr std::size_t kBlock = 256;
   const std::size_t blocks = (active.size() + kBlock - 1) / kBlock;
   std::vector<double> cost(blocks, 0.0);
-  parallel_for(threads, blocks, [&](std::size_t b, int) {
+  // Each worker's block and products are kept across its blocks: at 70,000 points one product is
+  // 72 MB, which a fresh allocation would map and fault in anew every block.
+  const int workers = static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(std::max(threads, 1)), std::max<std::size_t>(blocks, 1)));
+  std::vector<Matrix> block_of(static_cast<std::size_t>(workers)), dots_of(static_cast<std::size_t>(workers));
+  parallel_for(workers, blocks, [&](std::size_t b, int worker) {
     const std::size_t begin = b * kBlock, end = std::min(active.size(), begin + kBlock);
     const auto rows = static_cast<Eigen::Index>(end - begin);
-    Matrix block(rows, x.cols());
+    Matrix& block = block_of[static_cast<std::size_t>(worker)];
+    block.resize(rows, x.cols());
     for (Eigen::Index r = 0; r < rows; ++r) block.row(r) = x.row(active[begin + static_cast<std::size_t>(r)]);
-    const Matrix dots = block * x.transpose();  // rows x n, float
+    Matrix& dots = dots_of[static_cast<std::size_t>(worker)];
+    dots.resize(rows, x.rows());
+    dots.noalias() = block * x.transpose();  // rows x n, float
     std::vector<std::pair<double, std::int32_t>> intruders;
     std::vector<std::size_t> buckets(static_cast<std::size_t>(k) + 1), ties(static_cast<std::size_t>(k));
     for (std::size_t a = begin; a < end; ++a) {
