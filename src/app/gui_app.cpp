@@ -28,6 +28,7 @@
 #include "epochscope/ui/settings.hpp"
 #include "epochscope/ui/workspace.hpp"
 #include "exporter.hpp"
+#include "screenshot_writer.hpp"
 #include "gui.hpp"
 #include "gui_landscape.hpp"
 #include "gui_sweep.hpp"
@@ -126,6 +127,7 @@ class App {
   /// up a layout; niced like the layout workers.
   jobs::TaskRunner tasks_{{.threads = 2, .nice = 10}};
   /// The view menu's exports: `render` in a child process, into the screenshot folder.
+  ScreenshotWriter screenshots_;  ///< F12's PNGs, written off this thread
   Exporter exporter_{std::filesystem::read_symlink("/proc/self/exe"),
                      cmd_.screenshot_dir.empty() ? data_home() / "exports" : cmd_.screenshot_dir};
   ui::UiState state_;
@@ -385,6 +387,15 @@ bool App::poll_changes() {
     if (!error.empty()) set_message(error, true);
     changed = true;
   }
+  for (const auto& shot : screenshots_.take_finished()) {
+    if (shot.error.empty()) {
+      ctx_.last_screenshot = shot.path;
+      std::cerr << "epochscope: saved " << shot.path << "\n";
+    } else {
+      set_message(shot.error, true);
+    }
+    changed = true;
+  }
   if (auto done = exporter_.take_result()) {  // an export finished: say where it went
     ctx_.export_status = *done;
     set_message(*done, done->starts_with("export failed"));
@@ -420,13 +431,7 @@ void App::save_screenshot() {
   const auto dir = cmd_.screenshot_dir.empty() ? data_home() / "screenshots" : cmd_.screenshot_dir;
   const auto path = dir / fmt::format("epochscope-{:%Y%m%d-%H%M%S}-{}.png", fmt::localtime(std::time(nullptr)),
                                       stats_.count());
-  try {
-    render::write_png(path, w, h, render::read_pixels(0, 0, w, h));
-    ctx_.last_screenshot = path.string();
-    std::cerr << "epochscope: saved " << path.string() << "\n";
-  } catch (const std::exception& e) {
-    set_message(e.what(), true);
-  }
+  screenshots_.save(path, w, h, render::read_pixels(0, 0, w, h));  // encoded and written off this thread
 }
 
 // Test mode, on a screenshot after a partial redraw: the same frame drawn whole must have exactly

@@ -3,8 +3,9 @@
 // kCachedLists or kCachedBytes, whichever comes first, keeping the newest two (a frame's and the one
 // before it: the neighbourhood change compares them). A list of k = 90 over 10,000 points takes
 // 7 MB (12 fit; recomputing one takes well under a second); over 70,000 points 50 MB (3 fit: 12
-// held 600 MB of the window's memory), so memory does not grow with the number of epochs or layers. Thread-safe; a list is
-// computed outside the lock (two workers may compute the same one; the later wins, both are right).
+// held 600 MB of the window's memory). So memory does not grow with the number of epochs or
+// layers. Thread-safe; a list is computed outside the lock (two workers may compute the same one;
+// the later wins, both are right).
 #pragma once
 
 #include <cstdint>
