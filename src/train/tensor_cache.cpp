@@ -37,12 +37,13 @@ class CachingAllocator final : public c10::Allocator {
         order_.erase(it->second);
         free_.erase(it);
         ++stats_.hits;
+        live_[data] = size;
       } else {
         ++stats_.misses;
       }
     }
-    if (data == nullptr) data = c10::alloc_cpu(size);  // throws c10::Error when out of memory
-    {
+    if (data == nullptr) {  // from the system, outside the lock
+      data = c10::alloc_cpu(size);  // throws c10::Error when out of memory
       std::lock_guard lock(mutex_);
       live_[data] = size;
     }
@@ -64,7 +65,7 @@ class CachingAllocator final : public c10::Allocator {
     std::size_t size;
   };
 
-  static void release(void* data) { the_cache(0)->give_back(data); }
+  static void release(void* data) { the_cache(kTensorCacheBytes)->give_back(data); }  // installed by then
 
   void give_back(void* data) const {
     std::vector<void*> drop;
@@ -121,6 +122,6 @@ CachingAllocator* the_cache(std::size_t cache_bytes) {
 
 void install_tensor_cache(std::size_t cache_bytes) { the_cache(cache_bytes); }
 
-TensorCacheStats tensor_cache_stats() { return the_cache(0)->stats(); }
+TensorCacheStats tensor_cache_stats() { return the_cache(kTensorCacheBytes)->stats(); }
 
 }  // namespace epochscope::train

@@ -20,11 +20,14 @@ struct TensorCacheStats {
   std::size_t cached = 0;   ///< bytes held free now
 };
 
+/// The most bytes of free blocks kept, unless install_tensor_cache is told otherwise.
+inline constexpr std::size_t kTensorCacheBytes = std::size_t{512} << 20;
+
 /// Makes the cache torch's CPU allocator (idempotent; thread-safe). cache_bytes: the most bytes of
 /// free blocks kept (the first call's value holds).
-void install_tensor_cache(std::size_t cache_bytes = std::size_t{512} << 20);
+void install_tensor_cache(std::size_t cache_bytes = kTensorCacheBytes);
 
-/// Counters since installation (installs the cache when it is not).
+/// Counters since installation (installs the cache, with kTensorCacheBytes, when it is not).
 TensorCacheStats tensor_cache_stats();
 
 }  // namespace epochscope::train
