@@ -178,7 +178,74 @@ __attribute__((target("avx2,fma"))) void block_dots_avx2(const Prepared& p, Eige
   }
 }
 
+// AVX-512: c[8][48] (+)= q[8 rows] . two adjacent panels (columns 0-23 from pa, 24-47 from pb), three
+// 16-lane registers per row, so each FMA does twice an AVX2 one's work. Every element is the same
+// chain of FMAs over t as in kernel_4x24, so the products are bit-identical to it.
+__attribute__((target("avx512f"))) void kernel_8x48(const float* const q[8], const float* pa, const float* pb,
+                                                    int depth, float* c, std::size_t c_stride, bool accumulate) {
+  __m512 acc[8][3];
+  for (int r = 0; r < 8; ++r) {
+    for (int v = 0; v < 3; ++v) {
+      acc[r][v] = accumulate ? _mm512_loadu_ps(c + static_cast<std::size_t>(r) * c_stride + 16 * static_cast<std::size_t>(v))
+                             : _mm512_setzero_ps();
+    }
+  }
+  for (int t = 0; t < depth; ++t) {
+    const float* at = pa + static_cast<std::size_t>(t) * kPanel;
+    const float* bt = pb + static_cast<std::size_t>(t) * kPanel;
+    const __m512 p0 = _mm512_loadu_ps(at);
+    // (the masked form: GCC 12's plain insert reads an "undefined" vector and warns)
+    const __m512d lo = _mm512_castps_pd(_mm512_castps256_ps512(_mm256_loadu_ps(at + 16)));
+    const __m512 p1 = _mm512_castpd_ps(_mm512_mask_insertf64x4(lo, 0xFF, lo, _mm256_castps_pd(_mm256_loadu_ps(bt)), 1));
+    const __m512 p2 = _mm512_loadu_ps(bt + 8);
+    for (int r = 0; r < 8; ++r) {
+      const __m512 b = _mm512_set1_ps(q[r][t]);
+      acc[r][0] = _mm512_fmadd_ps(b, p0, acc[r][0]);
+      acc[r][1] = _mm512_fmadd_ps(b, p1, acc[r][1]);
+      acc[r][2] = _mm512_fmadd_ps(b, p2, acc[r][2]);
+    }
+  }
+  for (int r = 0; r < 8; ++r) {
+    for (int v = 0; v < 3; ++v) {
+      _mm512_storeu_ps(c + static_cast<std::size_t>(r) * c_stride + 16 * static_cast<std::size_t>(v), acc[r][v]);
+    }
+  }
+}
+
+// block_dots_avx2's products, panels two at a time through kernel_8x48 (an odd last one through
+// kernel_4x24): on the 70,000 x 64 Fashion-MNIST hidden layer (2 threads) the whole search took 1.7 s
+// instead of 2.1 s at k = 15 and 3.1 s instead of 3.5 s at k = 90, the same lists.
+__attribute__((target("avx512f,avx2,fma"))) void block_dots_avx512(const Prepared& p, Eigen::Index i0, Eigen::Index ni,
+                                                                   Eigen::Index j0, Eigen::Index nj, float* dots) {
+  const auto d = static_cast<std::size_t>(p.x.cols());
+  const Eigen::Index panels = (nj + kPanel - 1) / kPanel;
+  for (std::size_t t0 = 0; t0 < d; t0 += kDepth) {
+    const int depth = static_cast<int>(std::min<std::size_t>(kDepth, d - t0));
+    const auto panel_at = [&](Eigen::Index pj) {
+      return p.panels.data() + static_cast<std::size_t>(j0 / kPanel + pj) * d * kPanel + t0 * kPanel;
+    };
+    Eigen::Index pj = 0;
+    for (; pj + 1 < panels; pj += 2) {
+      for (Eigen::Index r = 0; r < ni; r += 8) {
+        const float* q[8];
+        for (int s = 0; s < 8; ++s) q[s] = p.x.row(i0 + std::min<Eigen::Index>(r + s, ni - 1)).data() + t0;
+        kernel_8x48(q, panel_at(pj), panel_at(pj + 1), depth,
+                    dots + static_cast<std::size_t>(r) * kBlock + static_cast<std::size_t>(pj) * kPanel, kBlock, t0 > 0);
+      }
+    }
+    if (pj < panels) {
+      for (Eigen::Index r = 0; r < ni; r += 4) {
+        const float* q[4];
+        for (int s = 0; s < 4; ++s) q[s] = p.x.row(i0 + std::min<Eigen::Index>(r + s, ni - 1)).data() + t0;
+        kernel_4x24(q, panel_at(pj), depth, dots + static_cast<std::size_t>(r) * kBlock + static_cast<std::size_t>(pj) * kPanel,
+                    kBlock, t0 > 0);
+      }
+    }
+  }
+}
+
 bool has_avx2() { return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"); }
+bool has_avx512() { return has_avx2() && __builtin_cpu_supports("avx512f"); }
 
 __attribute__((target("avx2,fma"))) float squared_distance_avx2(const float* a, const float* b, std::size_t d) {
   __m256 acc0 = _mm256_setzero_ps(), acc1 = _mm256_setzero_ps();
@@ -197,6 +264,7 @@ __attribute__((target("avx2,fma"))) float squared_distance_avx2(const float* a, 
 }
 #else
 bool has_avx2() { return false; }
+bool has_avx512() { return false; }
 #endif
 
 float squared_distance_generic(const float* a, const float* b, std::size_t d) {
@@ -286,18 +354,21 @@ void detail::exact_knn(const Matrix& data, NeighborList& out, int threads) {
   const Eigen::Index n = p.x.rows();
   const int width = std::min(out.k + kExtra, static_cast<int>(n) - 1);
   const Eigen::Index blocks = (n + kBlock - 1) / kBlock;
-  const bool avx2 = has_avx2();
+  const bool avx2 = has_avx2(), avx512 = has_avx512();
   auto dots_of = [&](Eigen::Index a, Eigen::Index b, std::vector<float>& dots) {
     const Eigen::Index i0 = a * kBlock, j0 = b * kBlock;
     const Eigen::Index ni = std::min<Eigen::Index>(kBlock, n - i0), nj = std::min<Eigen::Index>(kBlock, n - j0);
 #ifdef EPOCHSCOPE_KNN_X86
-    if (avx2) {
+    if (avx512) {
+      block_dots_avx512(p, i0, ni, j0, nj, dots.data());
+    } else if (avx2) {
       block_dots_avx2(p, i0, ni, j0, nj, dots.data());
     } else {
       block_dots_generic(p, i0, ni, j0, nj, dots.data());
     }
 #else
     (void)avx2;
+    (void)avx512;
     block_dots_generic(p, i0, ni, j0, nj, dots.data());
 #endif
     return std::array<Eigen::Index, 4>{i0, ni, j0, nj};

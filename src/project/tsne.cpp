@@ -12,6 +12,10 @@
 #include "epochscope/project/fft_repulsion.hpp"
 #include "epochscope/project/pca.hpp"
 
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#endif
+
 namespace epochscope::project {
 
 // ---- affinities --------------------------------------------------------------------------------
@@ -213,6 +217,55 @@ template <int D>
 __attribute__((target("avx2"))) void attract_avx2(const float* pos, const std::int64_t* rp, const std::int32_t* cols,
                                                   const float* vals, std::size_t i, float* attr) {
   attract_row<D, v8f>(pos, rp, cols, vals, i, attr);
+}
+
+// 2-D: each neighbour's (x, y) pair comes in one 8-byte load, four pairs to a 128-bit register, and
+// two shuffles part them into x and y, in entry order (the element-wise gathers above take two
+// inserts per entry and were a third of t-SNE's time at 20,000 points). The arithmetic is
+// attract_row's, lane for lane: the same results.
+template <>
+__attribute__((target("avx2"))) void attract_avx2<2>(const float* pos, const std::int64_t* row_ptr,
+                                                     const std::int32_t* cols, const float* vals, std::size_t i,
+                                                     float* attr) {
+  auto e = static_cast<std::size_t>(row_ptr[i]);
+  const auto end = static_cast<std::size_t>(row_ptr[i + 1]);
+  const float* yi = pos + i * 2;
+  const auto pair = [&](std::size_t a, std::size_t b) {
+    const auto ja = static_cast<std::size_t>(cols[a]), jb = static_cast<std::size_t>(cols[b]);
+    const __m128 lo = _mm_castpd_ps(_mm_load_sd(reinterpret_cast<const double*>(pos + ja * 2)));
+    return _mm_loadh_pi(lo, reinterpret_cast<const __m64*>(pos + jb * 2));  // xa ya xb yb
+  };
+  v8f acc_x = v8f{}, acc_y = v8f{};
+  const v8f xi = v8f{} + yi[0], yi1 = v8f{} + yi[1];
+  for (; e + kLanes <= end; e += kLanes) {
+    const __m256 a = _mm256_set_m128(pair(e + 4, e + 5), pair(e, e + 1));      // 0 1 | 4 5
+    const __m256 b = _mm256_set_m128(pair(e + 6, e + 7), pair(e + 2, e + 3));  // 2 3 | 6 7
+    const v8f ox = reinterpret_cast<v8f>(_mm256_shuffle_ps(a, b, 0x88));       // x0 .. x7
+    const v8f oy = reinterpret_cast<v8f>(_mm256_shuffle_ps(a, b, 0xDD));       // y0 .. y7
+    const v8f dx = xi - ox, dy = yi1 - oy;
+    v8f r2 = v8f{} + 1.f;
+    r2 += dx * dx;
+    r2 += dy * dy;
+    v8f p;
+    std::memcpy(&p, vals + e, sizeof(v8f));
+    const v8f w = p / r2;
+    acc_x += w * dx;
+    acc_y += w * dy;
+  }
+  for (int k = 0; k < 2; ++k) {
+    const v8f& l = k == 0 ? acc_x : acc_y;
+    attr[k] = ((l[0] + l[1]) + (l[2] + l[3])) + ((l[4] + l[5]) + (l[6] + l[7]));
+  }
+  for (; e < end; ++e) {
+    const float* b = pos + static_cast<std::size_t>(cols[e]) * 2;
+    float diff[2], r2 = 1;
+    for (int k = 0; k < 2; ++k) {
+      diff[k] = yi[k] - b[k];
+      r2 += diff[k] * diff[k];
+    }
+    const float w = vals[e] / r2;
+    for (int k = 0; k < 2; ++k) attr[k] += w * diff[k];
+  }
 }
 #endif
 
