@@ -30,6 +30,14 @@ import runner
 
 FASHION_CLASSES = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag",
                    "Ankle boot"]
+# The two thetas mean different tests: Rtsne (bhtsne's sptree) summarises a fixed quadtree cell when
+# its largest half-width is below theta times the point's distance; ours, a node whose points' tight
+# box is narrower than theta times the distance to a whole group of points (barnes_hut.hpp). On the
+# converged 20,000-point layouts the repulsive forces' relative error was, with the former at 0.5 and
+# ours at 1 (ours at 0.5 in brackets): hidden layer 8.4 % and 3.3 % (0.83 %), pixels 9.7 % and 3.6 %
+# (0.96 %). project_barnes_hut_test checks the order on clustered points.
+THETA_NOTE = {"hidden": "force error on a converged layout of these points: Rtsne's test at 0.5 8.4 %, ours at 1 3.3 %",
+              "raw": "force error on a converged layout of these points: Rtsne's test at 0.5 9.7 %, ours at 1 3.6 %"}
 GOALS = {"umap": 0.25, "tsne": 0.10}  # issue 17: ours / peer time at most this, recall@10 no lower
 
 
@@ -186,11 +194,12 @@ def bench_fashion70k(b, read_idx, fashion_dir, exe_truth, epochs=3, points=None,
             if high_d:
                 rt["partial_pca"] = "TRUE"
             rows += compare(b, "tsne", ds, data_name,
-                            f"same settings: perplexity 30, theta 0.5, 1000 iterations (250 exaggerated x12), PCA init, "
-                            f"learning rate N/12 = {lr:.0f}; times include each side's kNN (Rtsne: "
+                            f"same settings: perplexity 30, 1000 iterations (250 exaggerated x12), PCA init, "
+                            f"learning rate N/12 = {lr:.0f}; each side's default Barnes-Hut theta, Rtsne 0.5 and ours 1, "
+                            f"which approximate alike or ours better ({THETA_NOTE[data_name]}); times include each side's kNN (Rtsne: "
                             + ("PCA to 50 dims by irlba, then its vantage-point tree" if high_d else "vantage-point tree")
                             + ")",
-                            ["--theta", "0.5", "--tsne-iterations", "1000", "--tsne-init", "pca", "--perplexity", "30"],
+                            ["--theta", "1", "--tsne-iterations", "1000", "--tsne-init", "pca", "--perplexity", "30"],
                             [{"label": "Rtsne", "kind": "r", "name": "rtsne", "init": pca_init(ds.x), "settings": rt}])
             del ds
     finally:

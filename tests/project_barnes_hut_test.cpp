@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdio>
 #include <limits>
+#include <memory>
 #include <random>
 #include <vector>
 
@@ -59,6 +60,53 @@ Errors compare(int dims, RepulsionKernel kernel, double theta, std::size_t n) {
   std::printf("dims %d theta %.2f: force error %.4f, sum error %.5f, interactions/point %.0f\n", dims, theta, e.force,
               e.sum, double(bh.counts().interactions) / double(n));
   return e;
+}
+
+
+// The classic per-point test (bhtsne's sptree, which Rtsne uses): a quadtree of fixed cells split
+// at their centres, one point per leaf, a cell summarised by its centre of mass when its largest
+// half-width is below theta times the distance. Written here from that description, to compare
+// what the two thetas mean.
+struct Cell {
+  double c[2] = {}, half[2] = {}, com[2] = {};
+  int count = 0, point = -1;
+  std::unique_ptr<Cell> kid[4];
+};
+
+void insert(Cell& cell, const std::vector<float>& y, int i) {
+  for (int k = 0; k < 2; ++k) cell.com[k] = (cell.com[k] * cell.count + y[2 * i + k]) / (cell.count + 1);
+  if (++cell.count == 1) {
+    cell.point = i;
+    return;
+  }
+  const auto quadrant = [&](int p) { return int(y[2 * p] > cell.c[0]) | (int(y[2 * p + 1] > cell.c[1]) << 1); };
+  if (!cell.kid[0]) {
+    for (int q = 0; q < 4; ++q) {
+      cell.kid[q] = std::make_unique<Cell>();
+      for (int k = 0; k < 2; ++k) {
+        cell.kid[q]->half[k] = cell.half[k] / 2;
+        cell.kid[q]->c[k] = cell.c[k] + (((q >> k) & 1) ? 0.5 : -0.5) * cell.half[k];
+      }
+    }
+    const int old = cell.point;
+    cell.point = -1;
+    insert(*cell.kid[quadrant(old)], y, old);
+  }
+  insert(*cell.kid[quadrant(i)], y, i);
+}
+
+void classic_forces(const Cell& cell, const std::vector<float>& y, int i, double theta, double* f, double& z) {
+  const bool leaf = !cell.kid[0];
+  if (cell.count == 0 || (leaf && cell.point == i)) return;
+  const double dx = y[2 * i] - cell.com[0], dy = y[2 * i + 1] - cell.com[1], d2 = dx * dx + dy * dy;
+  if (leaf || std::max(cell.half[0], cell.half[1]) < theta * std::sqrt(d2)) {
+    const double q = 1 / (1 + d2);
+    z += cell.count * q;
+    f[0] += cell.count * q * q * dx;
+    f[1] += cell.count * q * q * dy;
+    return;
+  }
+  for (const auto& k : cell.kid) classic_forces(*k, y, i, theta, f, z);
 }
 
 }  // namespace
@@ -130,4 +178,47 @@ TEST(BarnesHut, RejectsBadInput) {
   std::vector<float> y = {0, 0, 1, std::numeric_limits<float>::quiet_NaN()}, f(4), s(2);
   BarnesHut bh;
   EXPECT_THROW(bh.compute(y.data(), 2, RepulsionKernel::student_t, f.data(), s.data()), Error);
+}
+
+// make bench runs Rtsne at its theta 0.5 and ours at our default 1: ours at 1 must be the more
+// accurate (on the converged 20,000-point Fashion-MNIST layout of the bench: force error 3.3 %
+// against 8.4 %, Z 2.3 % against 4.6 %).
+TEST(BarnesHut, ThetaOneIsMoreAccurateThanTheClassicTestAtHalf) {
+  const std::size_t n = 3000;
+  const auto y = blobs(n, 2, 5);
+  std::vector<float> fe(y.size()), se(n), f(y.size()), s(n);
+  exact_repulsion(2, y.data(), n, RepulsionKernel::student_t, fe.data(), se.data());
+  Cell root;
+  double lo[2] = {1e30, 1e30}, hi[2] = {-1e30, -1e30};
+  for (std::size_t i = 0; i < n; ++i) {
+    for (int k = 0; k < 2; ++k) {
+      lo[k] = std::min<double>(lo[k], y[2 * i + k]);
+      hi[k] = std::max<double>(hi[k], y[2 * i + k]);
+    }
+  }
+  for (int k = 0; k < 2; ++k) {
+    root.c[k] = (lo[k] + hi[k]) / 2;
+    root.half[k] = (hi[k] - lo[k]) / 2 + 1e-5;
+  }
+  for (std::size_t i = 0; i < n; ++i) insert(root, y, static_cast<int>(i));
+  const auto error = [&](const std::vector<float>& forces) {
+    double num = 0, den = 0;
+    for (std::size_t o = 0; o < y.size(); ++o) {
+      num += (forces[o] - fe[o]) * double(forces[o] - fe[o]);
+      den += fe[o] * double(fe[o]);
+    }
+    return std::sqrt(num / den);
+  };
+  for (std::size_t i = 0; i < n; ++i) {
+    double fi[2] = {}, z = 0;
+    classic_forces(root, y, static_cast<int>(i), 0.5, fi, z);
+    f[2 * i] = static_cast<float>(fi[0]);
+    f[2 * i + 1] = static_cast<float>(fi[1]);
+  }
+  const double classic = error(f);
+  BarnesHut({.dims = 2, .theta = 1.0}).compute(y.data(), n, RepulsionKernel::student_t, f.data(), s.data());
+  const double ours = error(f);
+  std::printf("force error: classic test at theta 0.5 %.4f, ours at theta 1 %.4f\n", classic, ours);
+  EXPECT_GT(classic, 0.0);
+  EXPECT_LT(ours, classic);
 }
