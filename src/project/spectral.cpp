@@ -7,6 +7,7 @@
 #include <cmath>
 #include <numeric>
 
+#include "epochscope/core/parallel.hpp"
 #include "epochscope/core/random.hpp"
 
 namespace epochscope::project {
@@ -40,6 +41,11 @@ class Operator {
     y.noalias() = m_ * x;
     y = 0.5 * (y + x);
     deflate(y);
+  }
+  /// Rows [r0, r0 + len) of apply() before the deflation.
+  void apply_rows(const Eigen::VectorXd& x, Eigen::VectorXd& y, Eigen::Index r0, Eigen::Index len) const {
+    y.segment(r0, len).noalias() = m_.middleRows(r0, len) * x;
+    y.segment(r0, len) = 0.5 * (y.segment(r0, len) + x.segment(r0, len));
   }
 
  private:
@@ -99,6 +105,78 @@ Matrix component_positions(const std::vector<std::int32_t>& label, std::int32_t 
   return meta;
 }
 
+// The Lanczos basis is n x (m + 1) doubles (23 MB at 70,000 points): every step streams it from
+// memory, so the step works on row blocks, on the team's threads. Gram-Schmidt of w against the
+// first `cols` columns, twice (CGS2): pass 1 takes the products V^T w; pass 2 subtracts them and,
+// while each block is in cache, takes the products again; pass 3 subtracts those and sums |w|^2.
+// Partial sums are added in block order, so the result does not depend on the thread count. The
+// sparse product goes by row blocks too. UMAP's start-up after the kNN at 70,000 points (Fashion
+// hidden layer, 2 threads): 1.9 s with Eigen's whole-vector products, 1.15 to 1.6 s this way.
+class BlockedBasis {
+ public:
+  static constexpr Eigen::Index kRows = 4096;
+
+  BlockedBasis(Eigen::Index n, Eigen::Index max_cols, int threads)
+      : team_(std::max(1, threads)), n_(n), blocks_((n + kRows - 1) / kRows),
+        part_(max_cols, static_cast<Eigen::Index>(blocks_)), norm_(static_cast<Eigen::Index>(blocks_)) {}
+
+  // Orthogonalises w against v's first `cols` columns; coef = the coefficients taken off, returns |w|.
+  double orthogonalise(const Eigen::MatrixXd& v, Eigen::Index cols, Eigen::VectorXd& w, Eigen::VectorXd& coef) {
+    Eigen::VectorXd again;
+    for_blocks([&](Eigen::Index b, Eigen::Index r0, Eigen::Index len) {
+      part_.col(b).head(cols).noalias() = v.block(r0, 0, len, cols).transpose() * w.segment(r0, len);
+    });
+    sum_parts(cols, coef);
+    for_blocks([&](Eigen::Index b, Eigen::Index r0, Eigen::Index len) {
+      w.segment(r0, len).noalias() -= v.block(r0, 0, len, cols) * coef;
+      part_.col(b).head(cols).noalias() = v.block(r0, 0, len, cols).transpose() * w.segment(r0, len);
+    });
+    sum_parts(cols, again);
+    for_blocks([&](Eigen::Index b, Eigen::Index r0, Eigen::Index len) {
+      w.segment(r0, len).noalias() -= v.block(r0, 0, len, cols) * again;
+      norm_(b) = w.segment(r0, len).squaredNorm();
+    });
+    coef += again;
+    double sum = 0;
+    for (Eigen::Index b = 0; b < norm_.size(); ++b) sum += norm_(b);
+    return std::sqrt(sum);
+  }
+
+  // y = op(x), its rows by blocks.
+  void apply(const Operator& op, const Eigen::VectorXd& x, Eigen::VectorXd& y) {
+    y.resize(n_);
+    for_blocks([&](Eigen::Index, Eigen::Index r0, Eigen::Index len) { op.apply_rows(x, y, r0, len); });
+    op.deflate(y);
+  }
+
+  // out (n x s.cols()) = v's first s.rows() columns times s.
+  void times(const Eigen::MatrixXd& v, const Eigen::MatrixXd& s, Eigen::MatrixXd& out) {
+    out.resize(n_, s.cols());
+    for_blocks([&](Eigen::Index, Eigen::Index r0, Eigen::Index len) {
+      out.middleRows(r0, len).noalias() = v.block(r0, 0, len, s.rows()) * s;
+    });
+  }
+
+ private:
+  template <class Fn>
+  void for_blocks(Fn&& fn) {
+    team_.run(blocks_, [&](std::size_t b, int) {
+      const auto r0 = static_cast<Eigen::Index>(b) * kRows;
+      fn(static_cast<Eigen::Index>(b), r0, std::min(kRows, n_ - r0));
+    });
+  }
+  void sum_parts(Eigen::Index cols, Eigen::VectorXd& out) const {
+    out = part_.col(0).head(cols);
+    for (Eigen::Index b = 1; b < part_.cols(); ++b) out += part_.col(b).head(cols);
+  }
+
+  ThreadTeam team_;
+  Eigen::Index n_;
+  std::size_t blocks_;
+  Eigen::MatrixXd part_;
+  Eigen::VectorXd norm_;
+};
+
 }  // namespace
 
 std::vector<std::int32_t> connected_components(const SparseGraph& graph, std::int32_t& count) {
@@ -137,18 +215,14 @@ std::optional<Eigenpairs> laplacian_eigenvectors(const SparseGraph& graph, int c
   SplitMix rng{options.seed ^ 0x5bd1e995ULL};
   random_orthogonal(op, v, 0, rng, v.col(0));
   Eigen::VectorXd w(n), coef;
+  BlockedBasis basis(n, m + 1, options.threads);
   Eigen::Index start = 0;
   const double tol = options.tolerance / 2;  // residual of A = (2 - L) / 2
   for (int matvecs = 0; matvecs < options.max_matvecs;) {
     for (Eigen::Index j = start; j < m; ++j, ++matvecs) {
-      op.apply(v.col(j), w);
-      coef = v.leftCols(j + 1).transpose() * w;
-      w.noalias() -= v.leftCols(j + 1) * coef;
-      const Eigen::VectorXd again = v.leftCols(j + 1).transpose() * w;  // second Gram-Schmidt pass
-      w.noalias() -= v.leftCols(j + 1) * again;
-      coef += again;
+      basis.apply(op, v.col(j), w);
+      const double beta = basis.orthogonalise(v, j + 1, w, coef);
       h.col(j).head(j + 1) = coef;
-      const double beta = w.norm();
       h(j + 1, j) = beta;
       if (beta > 1e-12) {
         v.col(j + 1) = w / beta;
@@ -180,7 +254,8 @@ std::optional<Eigenpairs> laplacian_eigenvectors(const SparseGraph& graph, int c
     }
     // Restart from the `keep` largest Ritz vectors plus the residual direction v_m.
     const Eigen::MatrixXd s = eig.eigenvectors().rightCols(keep);
-    const Eigen::MatrixXd ritz = v.leftCols(m) * s;
+    Eigen::MatrixXd ritz;
+    basis.times(v, s, ritz);
     const Eigen::VectorXd residual_dir = v.col(m);
     v.leftCols(keep) = ritz;
     v.col(keep) = residual_dir;

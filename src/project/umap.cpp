@@ -129,7 +129,7 @@ Matrix Umap::start_layout(const Matrix& data, const SparseGraph& graph) const {
     for (Eigen::Index i = 0; i < y->size(); ++i) y->data()[i] = static_cast<float>(20.0 * static_cast<double>(rng.next() >> 11) * 0x1.0p-53 - 10.0);
     return *y;
   }
-  if (opt_.init == UmapInit::spectral) y = spectral_layout(graph, &data, {.dims = dims});
+  if (opt_.init == UmapInit::spectral) y = spectral_layout(graph, &data, {.dims = dims, .threads = opt_.threads});
   if (!y) {  // PCA (asked for, or the eigensolver did not converge)
     const Eigen::Index d = data.cols();
     if (d >= dims) {

@@ -1,7 +1,7 @@
 // Contract: k-nearest-neighbour lists (Euclidean), computed once per (layer, frame) and shared by
 // every method that needs them. Rows = points. A point is never its own neighbour; neighbours are
 // sorted nearest first (ties by index). Exact search: blocked matrix products over pairs of row
-// blocks (each pair once; an AVX2 kernel where the CPU has it), candidates screened on the
+// blocks (each pair once; an AVX2 or AVX-512 kernel where the CPU has it, the same products), candidates screened on the
 // expanded distance and re-measured directly. "kdtree": FLANN's single kd-tree (KDTreeSingleIndex),
 // exact with eps = 0, (1 + eps)-approximate above; FLANN's randomized forest is not used because
 // Debian's FLANN 1.9 seeds it from std::random_device. "pca", for wide data at many points: the

@@ -1,7 +1,8 @@
 // Contract: spectral layout of a weighted graph, the starting layout UMAP uses. For every connected
 // component, the eigenvectors of its normalised Laplacian L = I - D^-1/2 W D^-1/2 belonging to the
 // `dims` smallest eigenvalues after the trivial one, computed by a thick-restart Lanczos iteration
-// on the sparse matrix (no dense N x N matrix). Components are laid out apart from each other:
+// on the sparse matrix (no dense N x N matrix), its products by row blocks on options.threads
+// threads (the result does not depend on how many). Components are laid out apart from each other:
 // each is scaled to half the distance between component positions, and the positions come from
 // the PCA of the components' centroids in the data (or from +-unit axes when there are few).
 // Components too small for an eigenproblem get uniform random coordinates in their box. The result
@@ -26,6 +27,7 @@ struct SpectralOptions {
   std::uint64_t seed = 1;        ///< start vector of the iteration and the fill of tiny components
   double tolerance = 1e-4;       ///< residual |L v - l v| at convergence, relative to the spectrum (width 2)
   int max_matvecs = 5000;        ///< matrix-vector products per component before giving up
+  int threads = 1;               ///< threads of the iteration's products (the result does not depend on it)
 };
 
 /// Connected components: a label in [0, count) per vertex, numbered in order of first vertex.
