@@ -37,12 +37,7 @@ class Operator {
   }
   Eigen::Index size() const { return m_.rows(); }
   void deflate(Eigen::Ref<Eigen::VectorXd> x) const { x -= u0_ * u0_.dot(x); }
-  void apply(const Eigen::VectorXd& x, Eigen::VectorXd& y) const {
-    y.noalias() = m_ * x;
-    y = 0.5 * (y + x);
-    deflate(y);
-  }
-  /// Rows [r0, r0 + len) of apply() before the deflation.
+  /// Rows [r0, r0 + len) of A x before the deflation (BlockedBasis::apply deflates the whole).
   void apply_rows(const Eigen::VectorXd& x, Eigen::VectorXd& y, Eigen::Index r0, Eigen::Index len) const {
     y.segment(r0, len).noalias() = m_.middleRows(r0, len) * x;
     y.segment(r0, len) = 0.5 * (y.segment(r0, len) + x.segment(r0, len));
@@ -215,7 +210,7 @@ std::optional<Eigenpairs> laplacian_eigenvectors(const SparseGraph& graph, int c
   SplitMix rng{options.seed ^ 0x5bd1e995ULL};
   random_orthogonal(op, v, 0, rng, v.col(0));
   Eigen::VectorXd w(n), coef;
-  BlockedBasis basis(n, m + 1, options.threads);
+  BlockedBasis basis(n, m + 1, n > BlockedBasis::kRows ? options.threads : 1);  // one block: no threads to start
   Eigen::Index start = 0;
   const double tol = options.tolerance / 2;  // residual of A = (2 - L) / 2
   for (int matvecs = 0; matvecs < options.max_matvecs;) {
