@@ -126,8 +126,8 @@ class App {
   /// Work the window hands off (files, cheap layouts): two threads, so a slow read never holds
   /// up a layout; niced like the layout workers.
   jobs::TaskRunner tasks_{{.threads = 2, .nice = 10}};
-  /// The view menu's exports: `render` in a child process, into the screenshot folder.
   ScreenshotWriter screenshots_;  ///< F12's PNGs, written off this thread
+  /// The view menu's exports: `render` in a child process, into the screenshot folder.
   Exporter exporter_{std::filesystem::read_symlink("/proc/self/exe"),
                      cmd_.screenshot_dir.empty() ? data_home() / "exports" : cmd_.screenshot_dir};
   ui::UiState state_;

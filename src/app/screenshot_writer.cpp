@@ -1,45 +1,35 @@
 #include "screenshot_writer.hpp"
 
-#include <exception>
-#include <utility>
+#include <chrono>
+#include <thread>
 
 #include "epochscope/render/screenshot.hpp"
 
 namespace epochscope::app {
 
 ScreenshotWriter::~ScreenshotWriter() {
-  for (auto& w : writes_) {
-    if (w.thread.joinable()) w.thread.join();
+  // The runner drops queued tasks when destroyed: wait until its one thread has run them all.
+  for (const auto& [path, task] : pending_) {
+    while (!task->ready()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
 }
 
 void ScreenshotWriter::save(std::filesystem::path path, int width, int height, std::vector<std::uint8_t> rgba) {
-  // Writes that are done are joined here (their threads have ended or are ending).
-  std::erase_if(writes_, [](Write& w) {
-    if (!w.done->load()) return false;
-    w.thread.join();
+  std::string name = path.string();
+  pending_.emplace_back(std::move(name), runner_.submit([path = std::move(path), width, height, rgba = std::move(rgba)] {
+    render::write_png(path, width, height, rgba);
     return true;
-  });
-  auto done = std::make_unique<std::atomic<bool>>(false);
-  std::atomic<bool>* flag = done.get();
-  writes_.push_back({std::move(done), std::jthread([this, flag, path = std::move(path), width, height, rgba = std::move(rgba)] {
-    Outcome outcome{path.string(), {}};
-    try {
-      render::write_png(path, width, height, rgba);
-    } catch (const std::exception& e) {
-      outcome.error = e.what();
-    }
-    {
-      std::lock_guard lock(mutex_);
-      finished_.push_back(std::move(outcome));
-    }
-    flag->store(true);
-  })});
+  }));
 }
 
 std::vector<ScreenshotWriter::Outcome> ScreenshotWriter::take_finished() {
-  std::lock_guard lock(mutex_);
-  return std::exchange(finished_, {});
+  std::vector<Outcome> out;
+  while (!pending_.empty() && pending_.front().second->ready()) {  // one thread: they finish in order
+    const auto& [path, task] = pending_.front();
+    out.push_back({path, task->failed() ? task->error() : std::string()});
+    pending_.erase(pending_.begin());
+  }
+  return out;
 }
 
 }  // namespace epochscope::app

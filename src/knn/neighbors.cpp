@@ -160,6 +160,29 @@ __attribute__((target("avx2,fma"))) void kernel_4x24(const float* const q[4], co
   }
 }
 
+// Panel pj of the block starting at row j0, dimensions from t0.
+const float* panel_of(const Prepared& p, Eigen::Index j0, Eigen::Index pj, std::size_t t0) {
+  const auto d = static_cast<std::size_t>(p.x.cols());
+  return p.panels.data() + static_cast<std::size_t>(j0 / kPanel + pj) * d * kPanel + t0 * kPanel;
+}
+
+// Rows r of [i0, i0+ni) from t0 (a `lanes`-row group starting at r; past the end, the last row again).
+template <int lanes>
+void rows_of(const Prepared& p, Eigen::Index i0, Eigen::Index ni, Eigen::Index r, std::size_t t0, const float* (&q)[lanes]) {
+  for (int s = 0; s < lanes; ++s) q[s] = p.x.row(i0 + std::min<Eigen::Index>(r + s, ni - 1)).data() + t0;
+}
+
+// dots' columns of panel pj (+)= rows [i0, i0+ni) . the panel, four rows at a time.
+__attribute__((target("avx2,fma"))) void panel_dots_avx2(const Prepared& p, Eigen::Index i0, Eigen::Index ni, Eigen::Index j0,
+                                                         Eigen::Index pj, std::size_t t0, int depth, float* dots) {
+  for (Eigen::Index r = 0; r < ni; r += 4) {
+    const float* q[4];
+    rows_of(p, i0, ni, r, t0, q);
+    kernel_4x24(q, panel_of(p, j0, pj, t0), depth, dots + static_cast<std::size_t>(r) * kBlock + static_cast<std::size_t>(pj) * kPanel,
+                kBlock, t0 > 0);
+  }
+}
+
 // dots (kBlock x kBlock, row-major) = rows [i0, i0+ni) . rows [j0, j0+nj)^T through the panels.
 __attribute__((target("avx2,fma"))) void block_dots_avx2(const Prepared& p, Eigen::Index i0, Eigen::Index ni,
                                                          Eigen::Index j0, Eigen::Index nj, float* dots) {
@@ -167,14 +190,7 @@ __attribute__((target("avx2,fma"))) void block_dots_avx2(const Prepared& p, Eige
   const Eigen::Index panels = (nj + kPanel - 1) / kPanel;
   for (std::size_t t0 = 0; t0 < d; t0 += kDepth) {
     const int depth = static_cast<int>(std::min<std::size_t>(kDepth, d - t0));
-    for (Eigen::Index pj = 0; pj < panels; ++pj) {
-      const float* panel = p.panels.data() + static_cast<std::size_t>(j0 / kPanel + pj) * d * kPanel + t0 * kPanel;
-      for (Eigen::Index r = 0; r < ni; r += 4) {
-        const float* q[4];
-        for (int s = 0; s < 4; ++s) q[s] = p.x.row(i0 + std::min<Eigen::Index>(r + s, ni - 1)).data() + t0;
-        kernel_4x24(q, panel, depth, dots + static_cast<std::size_t>(r) * kBlock + static_cast<std::size_t>(pj) * kPanel, kBlock, t0 > 0);
-      }
-    }
+    for (Eigen::Index pj = 0; pj < panels; ++pj) panel_dots_avx2(p, i0, ni, j0, pj, t0, depth, dots);
   }
 }
 
@@ -221,26 +237,16 @@ __attribute__((target("avx512f,avx2,fma"))) void block_dots_avx512(const Prepare
   const Eigen::Index panels = (nj + kPanel - 1) / kPanel;
   for (std::size_t t0 = 0; t0 < d; t0 += kDepth) {
     const int depth = static_cast<int>(std::min<std::size_t>(kDepth, d - t0));
-    const auto panel_at = [&](Eigen::Index pj) {
-      return p.panels.data() + static_cast<std::size_t>(j0 / kPanel + pj) * d * kPanel + t0 * kPanel;
-    };
     Eigen::Index pj = 0;
     for (; pj + 1 < panels; pj += 2) {
       for (Eigen::Index r = 0; r < ni; r += 8) {
         const float* q[8];
-        for (int s = 0; s < 8; ++s) q[s] = p.x.row(i0 + std::min<Eigen::Index>(r + s, ni - 1)).data() + t0;
-        kernel_8x48(q, panel_at(pj), panel_at(pj + 1), depth,
+        rows_of(p, i0, ni, r, t0, q);
+        kernel_8x48(q, panel_of(p, j0, pj, t0), panel_of(p, j0, pj + 1, t0), depth,
                     dots + static_cast<std::size_t>(r) * kBlock + static_cast<std::size_t>(pj) * kPanel, kBlock, t0 > 0);
       }
     }
-    if (pj < panels) {
-      for (Eigen::Index r = 0; r < ni; r += 4) {
-        const float* q[4];
-        for (int s = 0; s < 4; ++s) q[s] = p.x.row(i0 + std::min<Eigen::Index>(r + s, ni - 1)).data() + t0;
-        kernel_4x24(q, panel_at(pj), depth, dots + static_cast<std::size_t>(r) * kBlock + static_cast<std::size_t>(pj) * kPanel,
-                    kBlock, t0 > 0);
-      }
-    }
+    if (pj < panels) panel_dots_avx2(p, i0, ni, j0, pj, t0, depth, dots);
   }
 }
 

@@ -38,7 +38,7 @@ class Operator {
   Eigen::Index size() const { return m_.rows(); }
   void deflate(Eigen::Ref<Eigen::VectorXd> x) const { x -= u0_ * u0_.dot(x); }
   /// Rows [r0, r0 + len) of A x before the deflation (BlockedBasis::apply deflates the whole).
-  void apply_rows(const Eigen::VectorXd& x, Eigen::VectorXd& y, Eigen::Index r0, Eigen::Index len) const {
+  void apply_rows(const Eigen::Ref<const Eigen::VectorXd>& x, Eigen::VectorXd& y, Eigen::Index r0, Eigen::Index len) const {
     y.segment(r0, len).noalias() = m_.middleRows(r0, len) * x;
     y.segment(r0, len) = 0.5 * (y.segment(r0, len) + x.segment(r0, len));
   }
@@ -138,7 +138,7 @@ class BlockedBasis {
   }
 
   // y = op(x), its rows by blocks.
-  void apply(const Operator& op, const Eigen::VectorXd& x, Eigen::VectorXd& y) {
+  void apply(const Operator& op, const Eigen::Ref<const Eigen::VectorXd>& x, Eigen::VectorXd& y) {  // x: a basis column, not copied
     y.resize(n_);
     for_blocks([&](Eigen::Index, Eigen::Index r0, Eigen::Index len) { op.apply_rows(x, y, r0, len); });
     op.deflate(y);

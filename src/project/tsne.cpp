@@ -159,6 +159,22 @@ using v4f = float __attribute__((vector_size(16)));
 using v8f = float __attribute__((vector_size(32)));
 using AttractFn = void (*)(const float*, const std::int64_t*, const std::int32_t*, const float*, std::size_t, float*);
 
+// The entries [e, end) after the last whole group of kLanes, one by one.
+template <int D>
+[[gnu::always_inline]] inline void attract_rest(const float* pos, const std::int32_t* cols, const float* vals,
+                                                const float* yi, std::size_t e, std::size_t end, float* attr) {
+  for (; e < end; ++e) {
+    const float* b = pos + static_cast<std::size_t>(cols[e]) * D;
+    float diff[D], r2 = 1;
+    for (int k = 0; k < D; ++k) {
+      diff[k] = yi[k] - b[k];
+      r2 += diff[k] * diff[k];
+    }
+    const float w = vals[e] / r2;
+    for (int k = 0; k < D; ++k) attr[k] += w * diff[k];
+  }
+}
+
 template <int D, typename V>
 [[gnu::always_inline]] inline void attract_row(const float* pos, const std::int64_t* row_ptr, const std::int32_t* cols,
                                                const float* vals, std::size_t i, float* attr) {
@@ -193,16 +209,7 @@ template <int D, typename V>
     for (int h = 0; h < kH; ++h) std::memcpy(lane + h * kW, &acc[h][k], sizeof(V));
     attr[k] = ((lane[0] + lane[1]) + (lane[2] + lane[3])) + ((lane[4] + lane[5]) + (lane[6] + lane[7]));
   }
-  for (; e < end; ++e) {
-    const float* b = pos + static_cast<std::size_t>(cols[e]) * D;
-    float diff[D], r2 = 1;
-    for (int k = 0; k < D; ++k) {
-      diff[k] = yi[k] - b[k];
-      r2 += diff[k] * diff[k];
-    }
-    const float w = vals[e] / r2;
-    for (int k = 0; k < D; ++k) attr[k] += w * diff[k];
-  }
+  attract_rest<D>(pos, cols, vals, yi, e, end, attr);
 }
 
 template <int D>
@@ -256,16 +263,7 @@ __attribute__((target("avx2"))) void attract_avx2<2>(const float* pos, const std
     const v8f& l = k == 0 ? acc_x : acc_y;
     attr[k] = ((l[0] + l[1]) + (l[2] + l[3])) + ((l[4] + l[5]) + (l[6] + l[7]));
   }
-  for (; e < end; ++e) {
-    const float* b = pos + static_cast<std::size_t>(cols[e]) * 2;
-    float diff[2], r2 = 1;
-    for (int k = 0; k < 2; ++k) {
-      diff[k] = yi[k] - b[k];
-      r2 += diff[k] * diff[k];
-    }
-    const float w = vals[e] / r2;
-    for (int k = 0; k < 2; ++k) attr[k] += w * diff[k];
-  }
+  attract_rest<2>(pos, cols, vals, yi, e, end, attr);
 }
 #endif
 
