@@ -199,7 +199,8 @@ def bench_fashion70k(b, read_idx, fashion_dir, exe_truth, epochs=3, points=None,
                             f"which approximate alike or ours better ({THETA_NOTE[data_name]}); times include each side's kNN (Rtsne: "
                             + ("PCA to 50 dims by irlba, then its vantage-point tree" if high_d else "vantage-point tree")
                             + ")",
-                            ["--theta", "1", "--tsne-iterations", "1000", "--tsne-init", "pca", "--perplexity", "30"],
+                            ["--theta", "1", "--tsne-iterations", "1000", "--tsne-early-iterations", "250",
+                             "--tsne-init", "pca", "--perplexity", "30"],
                             [{"label": "Rtsne", "kind": "r", "name": "rtsne", "init": pca_init(ds.x), "settings": rt}])
             del ds
     finally:

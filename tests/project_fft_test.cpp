@@ -149,10 +149,14 @@ TEST(Tsne, FftRepulsionSeparatesBlobsWithoutNaN) {
   std::vector<int> labels;
   const Matrix x = gaussian_blobs(5, 100, 20, 4, &labels);
   const TsneOptions o{.iterations = 500, .repulsion = TsneRepulsion::fft, .threads = 1};
-  EXPECT_TRUE(tsne_uses_fft(o, 500));
-  EXPECT_FALSE(tsne_uses_fft({.dims = 3, .repulsion = TsneRepulsion::fft}, 500));
-  EXPECT_FALSE(tsne_uses_fft({}, 70000));  // automatic: Barnes-Hut up to 70,000 points at least
-  EXPECT_FALSE(tsne_uses_fft({.repulsion = TsneRepulsion::barnes_hut}, 500));
+  EXPECT_EQ(tsne_repulsion_for(o, 500, 1000), TsneRepulsion::fft);
+  EXPECT_EQ(tsne_repulsion_for({.dims = 3, .repulsion = TsneRepulsion::fft}, 500, 10), TsneRepulsion::barnes_hut);
+  EXPECT_EQ(tsne_repulsion_for({.repulsion = TsneRepulsion::barnes_hut}, 70000, 10), TsneRepulsion::barnes_hut);
+  // automatic: the FFT while its transform is cheap against Barnes-Hut's cost of n points.
+  EXPECT_EQ(tsne_repulsion_for({}, 70000, 30), TsneRepulsion::fft);    // P = 378
+  EXPECT_EQ(tsne_repulsion_for({}, 70000, 165), TsneRepulsion::barnes_hut);  // P = 1080
+  EXPECT_EQ(tsne_repulsion_for({}, 20000, 10), TsneRepulsion::barnes_hut);
+  EXPECT_EQ(tsne_repulsion_for({.dims = 3}, 70000, 10), TsneRepulsion::barnes_hut);
   const Matrix y = run_all(o, x);
   EXPECT_TRUE(y.allFinite());
   EXPECT_GT(majority_accuracy(y, labels), 0.95);
@@ -165,4 +169,26 @@ TEST(Tsne, FftRepulsionSeparatesBlobsWithoutNaN) {
   p->initialize({.data = &x});
   pb->initialize({.data = &x});
   EXPECT_NEAR(p->stats(y).cost, pb->stats(y).cost, 0.02 * pb->stats(y).cost);
+}
+
+TEST(Tsne, AutomaticStartsOnTheFftAndEndsOnBarnesHut) {
+  // Few boxes make the FFT's grid cheap enough for 500 points while the layout is small; as it grows,
+  // the rule hands the rest of the run to Barnes-Hut. The result is then neither run's alone.
+  std::vector<int> labels;
+  const Matrix x = gaussian_blobs(5, 100, 20, 9, &labels);
+  TsneOptions o{.iterations = 500, .threads = 1};
+  o.fft.min_boxes = 4;
+  o.fft.max_box_width = 0.5;
+  EXPECT_EQ(tsne_repulsion_for(o, 500, 1), TsneRepulsion::fft);
+  EXPECT_EQ(tsne_repulsion_for(o, 500, 40), TsneRepulsion::barnes_hut);
+  const Matrix both = run_all(o, x);
+  EXPECT_TRUE(both.allFinite());
+  EXPECT_GT(majority_accuracy(both, labels), 0.95);
+  auto fft = o, bh = o, threads = o;
+  fft.repulsion = TsneRepulsion::fft;
+  bh.repulsion = TsneRepulsion::barnes_hut;
+  EXPECT_NE(both, run_all(fft, x));
+  EXPECT_NE(both, run_all(bh, x));
+  threads.threads = 2;
+  EXPECT_EQ(run_all(threads, x), both);
 }

@@ -62,6 +62,10 @@ TEST(TsneAffinities, SymmetricAndNormalised) {
     }
   }
   EXPECT_NEAR(total, 1.0, 1e-4);
+  const auto s2 = symmetrize_affinities(nn, conditional_affinities(nn, 10), 3);  // threads change nothing
+  EXPECT_EQ(s2.row_ptr, s.row_ptr);
+  EXPECT_EQ(s2.cols, s.cols);
+  EXPECT_EQ(s2.values, s.values);
 }
 
 TEST(TsneAffinities, FiniteWhenDuplicatesOutnumberThePerplexity) {

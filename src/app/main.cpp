@@ -276,6 +276,9 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0.1, 100.0))->capture_default_str();
   project_cmd->add_option("--tsne-iterations", ms.tsne.iterations, "t-SNE iterations")->check(CLI::Range(1, 100000))
       ->capture_default_str();
+  project_cmd->add_option("--tsne-early-iterations", ms.tsne.early_iterations,
+                          "t-SNE iterations of the early (exaggerated) phase, within --tsne-iterations")
+      ->check(CLI::Range(0, 100000))->capture_default_str();
   project_cmd->add_option("--theta", ms.tsne.theta, "t-SNE Barnes-Hut opening angle (0 = exact)")
       ->check(CLI::Range(0.0, 5.0))->capture_default_str();
   project_cmd->add_option_function<double>(
@@ -291,7 +294,7 @@ int main(int argc, char** argv) {
       {"fft", epochscope::project::TsneRepulsion::fft}};
   project_cmd->add_option("--tsne-repulsion", ms.tsne.repulsion,
                           "t-SNE repulsion: bh (Barnes-Hut), fft (FFT-accelerated interpolation as FIt-SNE, 2-D only) "
-                          "or auto (Barnes-Hut: it was the faster at every size measured)")
+                          "or auto (the FFT while its grid costs less than Barnes-Hut, then Barnes-Hut)")
       ->transform(CLI::CheckedTransformer(repulsions, CLI::ignore_case))->default_str("auto");
   project_cmd->add_option("--n-neighbors", ms.umap.n_neighbors, "UMAP neighbours")->check(CLI::Range(2, 500))
       ->capture_default_str();

@@ -91,6 +91,30 @@ int fft_size(int n) {
   }
 }
 
+struct GridShape {
+  double width = 1;  // of a box
+  int boxes = 1;     // per axis
+  int m = 1;         // nodes per axis
+};
+
+GridShape grid_shape(const FftRepulsionOptions& o, double extent) {
+  // The box width: max_box_width * 2^(e / kLadder), e <= 0 the largest with at least min_boxes boxes,
+  // raised while there would be more than max_boxes.
+  int e = 0;
+  if (extent < o.min_boxes * o.max_box_width) {
+    e = -static_cast<int>(std::ceil(kLadder * std::log2(o.min_boxes * o.max_box_width / extent)));
+  }
+  const auto boxes_at = [&](int ex) { return std::ceil(extent / (o.max_box_width * std::exp2(ex / kLadder))); };
+  while (boxes_at(e) > o.max_boxes) ++e;
+  GridShape s;
+  s.width = o.max_box_width * std::exp2(e / kLadder);
+  s.boxes = std::max(1, static_cast<int>(boxes_at(e)));
+  // Every point's stencil (below) must fit: the points' lattice coordinates u span extent / h and
+  // must lie in [p/2 - 1, m - p/2).
+  s.m = static_cast<int>(std::floor(extent / (s.width / o.nodes_per_box))) + o.nodes_per_box;
+  return s;
+}
+
 // Lagrange weights of the p nodes 0, 1, .., p - 1 at t.
 struct Lagrange {
   int p = 3;
@@ -218,21 +242,11 @@ struct FftRepulsion::Impl {
   }
 
   void choose_grid(const FftRepulsionOptions& o, const double lo[2], const double hi[2]) {
-    const double extent = std::max({hi[0] - lo[0], hi[1] - lo[1], 1e-30});
-    // The box width: max_box_width * 2^(e / kLadder), e <= 0 the largest with at least min_boxes boxes,
-    // raised while there would be more than max_boxes.
-    int e = 0;
-    if (extent < o.min_boxes * o.max_box_width) {
-      e = -static_cast<int>(std::ceil(kLadder * std::log2(o.min_boxes * o.max_box_width / extent)));
-    }
-    const auto boxes_at = [&](int ex) { return std::ceil(extent / (o.max_box_width * std::exp2(ex / kLadder))); };
-    while (boxes_at(e) > o.max_boxes) ++e;
-    width = o.max_box_width * std::exp2(e / kLadder);
+    const GridShape s = grid_shape(o, std::max({hi[0] - lo[0], hi[1] - lo[1], 1e-30}));
+    width = s.width;
     h = width / p;
-    boxes = std::max(1, static_cast<int>(boxes_at(e)));
-    // Every point's stencil (below) must fit: the points' lattice coordinates u span extent / h and
-    // must lie in [p/2 - 1, m - p/2).
-    m = static_cast<int>(std::floor(extent / h)) + p;
+    boxes = s.boxes;
+    m = s.m;
     for (int k = 0; k < 2; ++k) origin[k] = 0.5 * (lo[k] + hi[k]) - 0.5 * (m - 1) * h;
   }
 
@@ -252,6 +266,11 @@ FftRepulsion::FftRepulsion(const FftRepulsionOptions& options) : options_(option
   if (!(options.max_box_width > 0) || !std::isfinite(options.max_box_width))
     throw Error("FFT repulsion: max_box_width must be > 0");
   impl_->p = options.nodes_per_box;
+}
+
+int fft_transform_size(const FftRepulsionOptions& options, double extent) {
+  const int m = grid_shape(options, std::max(extent, 1e-30)).m;
+  return fft_size(static_cast<int>(std::ceil(kGrowth * (2 * m - 1))));
 }
 
 FftRepulsion::~FftRepulsion() = default;

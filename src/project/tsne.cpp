@@ -18,133 +18,6 @@
 
 namespace epochscope::project {
 
-// ---- affinities --------------------------------------------------------------------------------
-
-namespace {
-
-// Row i of P_{j|i}: exp(-beta d2_j) / sum, beta found so that the entropy H (nats) equals
-// log(perplexity): safeguarded Newton steps (dH/dbeta = -beta Var(d2)), bisection inside the bracket
-// when a step leaves it.
-void calibrate_row(const float* dist, int k, double target, double* d2, double* e, float* out) {
-  double d2min = std::numeric_limits<double>::max(), d2mean = 0;
-  for (int j = 0; j < k; ++j) {
-    d2[j] = double(dist[j]) * dist[j];
-    d2min = std::min(d2min, d2[j]);
-  }
-  for (int j = 0; j < k; ++j) {
-    d2[j] -= d2min;  // shifts every exponent equally: the row is unchanged
-    d2mean += d2[j] / k;
-  }
-  double beta = d2mean > 0 ? 1.0 / d2mean : 1.0, lo = 0, hi = std::numeric_limits<double>::infinity();
-  double sum = 1;
-  for (int it = 0; it < 100; ++it) {
-    sum = 0;
-    double m1 = 0, m2 = 0;
-    for (int j = 0; j < k; ++j) {
-      e[j] = std::exp(-beta * d2[j]);
-      sum += e[j];
-      m1 += d2[j] * e[j];
-      m2 += d2[j] * d2[j] * e[j];
-    }
-    m1 /= sum;
-    m2 /= sum;
-    const double h = std::log(sum) + beta * m1;
-    if (std::abs(h - target) < 1e-5) break;
-    if (h > target) {
-      lo = beta;  // too flat: sharpen
-    } else {
-      hi = beta;
-    }
-    const double var = m2 - m1 * m1;
-    double next = var > 0 ? beta + (h - target) / (beta * var) : -1;
-    if (!(next > lo && next < hi) || !std::isfinite(next)) next = std::isinf(hi) ? beta * 2 : (lo + hi) / 2;
-    // More exact duplicates than the perplexity (saturated softmax outputs): the entropy cannot fall
-    // to the target, the row is as sharp as it gets (uniform over the nearest). Stop before beta
-    // overflows (inf * 0 would make every weight NaN).
-    if (!std::isfinite(next) || next > 1e200) break;
-    beta = next;
-  }
-  for (int j = 0; j < k; ++j) out[j] = static_cast<float>(e[j] / sum);
-}
-
-}  // namespace
-
-std::vector<float> conditional_affinities(const knn::NeighborList& nn, double perplexity, int threads) {
-  if (nn.n == 0 || nn.k < 1) throw Error("t-SNE: empty neighbour list");
-  if (!(perplexity > 0) || perplexity >= nn.k) {
-    throw Error("t-SNE: perplexity " + std::to_string(perplexity) + " must be in (0, k = " + std::to_string(nn.k) +
-                ")");
-  }
-  std::vector<float> p(nn.n * static_cast<std::size_t>(nn.k));
-  const double target = std::log(perplexity);
-  constexpr std::size_t kChunk = 256;
-  parallel_for(threads, (nn.n + kChunk - 1) / kChunk, [&](std::size_t c, int) {
-    std::vector<double> d2(static_cast<std::size_t>(nn.k)), e(static_cast<std::size_t>(nn.k));
-    for (std::size_t i = c * kChunk; i < std::min(nn.n, (c + 1) * kChunk); ++i) {
-      const std::size_t o = i * static_cast<std::size_t>(nn.k);
-      calibrate_row(nn.distances.data() + o, nn.k, target, d2.data(), e.data(), p.data() + o);
-    }
-  });
-  return p;
-}
-
-SparseAffinities symmetrize_affinities(const knn::NeighborList& nn, const std::vector<float>& cond) {
-  if (cond.size() != nn.n * static_cast<std::size_t>(nn.k))
-    throw Error("t-SNE: affinities do not match the neighbour list");
-  const std::size_t n = nn.n, k = static_cast<std::size_t>(nn.k);
-  using Entry = std::pair<std::int32_t, float>;
-  // Reverse entries (j <- i) in CSR; filled for i ascending, so every row comes out sorted.
-  std::vector<std::int64_t> rev_ptr(n + 1, 0);
-  for (std::size_t i = 0; i < n; ++i) {
-    for (std::size_t a = 0; a < k; ++a) {
-      const auto j = static_cast<std::size_t>(nn.indices[i * k + a]);
-      if (j != i && j < n) ++rev_ptr[j + 1];
-    }
-  }
-  std::partial_sum(rev_ptr.begin(), rev_ptr.end(), rev_ptr.begin());
-  std::vector<Entry> rev(static_cast<std::size_t>(rev_ptr[n]));
-  {
-    std::vector<std::int64_t> fill(rev_ptr.begin(), rev_ptr.end() - 1);
-    for (std::size_t i = 0; i < n; ++i) {
-      for (std::size_t a = 0; a < k; ++a) {
-        const auto j = static_cast<std::size_t>(nn.indices[i * k + a]);
-        if (j != i && j < n) rev[static_cast<std::size_t>(fill[j]++)] = {static_cast<std::int32_t>(i), cond[i * k + a]};
-      }
-    }
-  }
-  SparseAffinities s;
-  s.n = n;
-  s.row_ptr.assign(n + 1, 0);
-  s.cols.reserve(rev.size() * 2);
-  s.values.reserve(rev.size() * 2);
-  const double scale = 1.0 / (2.0 * static_cast<double>(n));
-  std::vector<Entry> fwd;
-  // Row i: its own (sorted) neighbours merged with the reverse entries; duplicates are summed.
-  for (std::size_t i = 0; i < n; ++i) {
-    fwd.clear();
-    for (std::size_t a = 0; a < k; ++a) {
-      const auto j = static_cast<std::size_t>(nn.indices[i * k + a]);
-      if (j != i && j < n) fwd.emplace_back(static_cast<std::int32_t>(j), cond[i * k + a]);
-    }
-    std::sort(fwd.begin(), fwd.end(), [](const Entry& x, const Entry& y) {
-      return x.first < y.first || (x.first == y.first && x.second < y.second);
-    });
-    auto f = fwd.begin();
-    auto r = rev.begin() + rev_ptr[i];
-    const auto re = rev.begin() + rev_ptr[i + 1];
-    while (f != fwd.end() || r != re) {
-      const std::int32_t col = std::min(f != fwd.end() ? f->first : INT32_MAX, r != re ? r->first : INT32_MAX);
-      double v = 0;
-      for (; f != fwd.end() && f->first == col; ++f) v += f->second;
-      for (; r != re && r->first == col; ++r) v += r->second;
-      s.cols.push_back(col);
-      s.values.push_back(static_cast<float>(v * scale));
-    }
-    s.row_ptr[i + 1] = static_cast<std::int64_t>(s.cols.size());
-  }
-  return s;
-}
-
 // ---- the projection ----------------------------------------------------------------------------
 
 namespace {
@@ -265,6 +138,7 @@ __attribute__((target("avx2"))) void attract_avx2<2>(const float* pos, const std
   }
   attract_rest<2>(pos, cols, vals, yi, e, end, attr);
 }
+
 #endif
 
 template <int D>
@@ -304,17 +178,19 @@ class Tsne final : public Projection {
       }
       if (!input.warm_start->allFinite()) throw Error("t-SNE: warm start holds NaN or Inf values");
     }
-    const bool use_fft = tsne_uses_fft(opt_, n);
-    const auto nn = neighbors(input);
+    const bool use_fft = opt_.dims == 2 && opt_.repulsion != TsneRepulsion::barnes_hut;
+    const auto shared = neighbors(input);
+    const knn::NeighborList& nn = *shared;
     // Few points: the perplexity shrinks to what the neighbour lists can hold.
     const double perplexity = std::max(1.0, std::min(opt_.perplexity, (nn.k - 1) / 3.0 + 1e-9));
-    auto p = symmetrize_affinities(nn, conditional_affinities(nn, perplexity, opt_.threads));
+    auto p = symmetrize_affinities(nn, conditional_affinities(nn, perplexity, opt_.threads), opt_.threads);
     Matrix y = input.warm_start ? *input.warm_start : initial_layout(x);
     // Nothing above changed the object: a throw leaves it as it was.
     n_ = n;
     p_ = std::move(p);
     fft_.reset();
     if (use_fft) fft_ = std::make_unique<FftRepulsion>(opt_.fft);
+    fft_now_ = use_fft;
     warm_ = input.warm_start != nullptr;
     prev_ = warm_ ? y : Matrix();
     lr_ = opt_.learning_rate.value_or(std::max(200.0, static_cast<double>(n_) / opt_.early_exaggeration));
@@ -347,7 +223,7 @@ class Tsne final : public Projection {
   ProjectionStats stats(const Matrix& y) const override {
     if (p_.n == 0 || static_cast<std::size_t>(y.rows()) != n_ || y.cols() != opt_.dims) return {"KL divergence", 0};
     std::vector<float> f(n_ * static_cast<std::size_t>(opt_.dims)), s(n_);
-    if (fft_) {
+    if (fft_now_) {
       FftRepulsion(fft_->options()).compute(y.data(), n_, f.data(), s.data());
     } else {
       BarnesHut({.dims = opt_.dims, .theta = opt_.theta})
@@ -368,11 +244,14 @@ class Tsne final : public Projection {
   }
 
  private:
-  knn::NeighborList neighbors(const ProjectionInput& input) const {
+  // The given lists when they have exactly the k needed (no copy), else cut to k or built.
+  std::shared_ptr<const knn::NeighborList> neighbors(const ProjectionInput& input) const {
     const auto n = static_cast<std::size_t>(input.data->rows());
     const int k = static_cast<int>(std::min<double>(static_cast<double>(n - 1), std::ceil(3 * opt_.perplexity)));
-    if (input.neighbors && input.neighbors->n == n && input.neighbors->k >= k) return input.neighbors->truncated(k);
-    return knn::build_knn(*input.data, {.k = k, .threads = opt_.threads});
+    if (input.neighbors && input.neighbors->n == n && input.neighbors->k == k) return input.neighbors;
+    if (input.neighbors && input.neighbors->n == n && input.neighbors->k > k)
+      return std::make_shared<const knn::NeighborList>(input.neighbors->truncated(k));
+    return std::make_shared<const knn::NeighborList>(knn::build_knn(*input.data, {.k = k, .threads = opt_.threads}));
   }
 
   Matrix initial_layout(const Matrix& x) const {
@@ -410,7 +289,12 @@ class Tsne final : public Projection {
     const auto momentum = static_cast<float>(early ? opt_.early_momentum : opt_.momentum);
     const auto lr = static_cast<float>(lr_);
     const float* pos = y.data();
-    if (fft_) {
+    if (fft_now_ && opt_.repulsion == TsneRepulsion::automatic) {
+      double extent = 0;
+      for (Eigen::Index k = 0; k < y.cols(); ++k) extent = std::max(extent, double(y.col(k).maxCoeff() - y.col(k).minCoeff()));
+      fft_now_ = tsne_repulsion_for(opt_, n_, extent) == TsneRepulsion::fft;  // once off, off to the end
+    }
+    if (fft_now_) {
       fft_->compute(pos, n_, rep_.data(), sums_.data(), &team_);
     } else {
       bh_.compute(pos, n_, RepulsionKernel::student_t, rep_.data(), sums_.data(), &team_);
@@ -455,7 +339,8 @@ class Tsne final : public Projection {
   AttractFn attract_ = nullptr;
   ThreadTeam team_;
   BarnesHut bh_;
-  std::unique_ptr<FftRepulsion> fft_;  ///< set when this layout uses the FFT repulsion
+  std::unique_ptr<FftRepulsion> fft_;  ///< set when this layout may use the FFT repulsion
+  bool fft_now_ = false;               ///< the FFT, not Barnes-Hut, makes this iteration's repulsion
   SparseAffinities p_;
   std::size_t n_ = 0;
   int iter_ = 0, total_ = 0;
@@ -467,14 +352,11 @@ class Tsne final : public Projection {
 
 }  // namespace
 
-bool tsne_uses_fft(const TsneOptions& options, std::size_t n) {
-  if (options.dims != 2) return false;
-  switch (options.repulsion) {
-    case TsneRepulsion::fft: return true;
-    case TsneRepulsion::barnes_hut: return false;
-    case TsneRepulsion::automatic: break;
-  }
-  return n >= kTsneFftMinPoints;
+TsneRepulsion tsne_repulsion_for(const TsneOptions& options, std::size_t n, double extent) {
+  if (options.dims != 2 || options.repulsion == TsneRepulsion::barnes_hut) return TsneRepulsion::barnes_hut;
+  if (options.repulsion == TsneRepulsion::fft) return TsneRepulsion::fft;
+  const double p = fft_transform_size(options.fft, extent);
+  return p * p <= kTsneFftCostRatio * static_cast<double>(n) ? TsneRepulsion::fft : TsneRepulsion::barnes_hut;
 }
 
 std::unique_ptr<Projection> make_tsne(const TsneOptions& options) { return std::make_unique<Tsne>(options); }

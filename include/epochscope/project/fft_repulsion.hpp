@@ -97,4 +97,8 @@ class FftRepulsion {
   FftRepulsionGrid grid_;
 };
 
+/// The transform size P (per axis) compute() picks for a layout whose larger side is `extent`, on a
+/// fresh grid (a reused one may be up to 1 / 0.7 larger). Its cost grows as P^2 log P.
+int fft_transform_size(const FftRepulsionOptions& options, double extent);
+
 }  // namespace epochscope::project
