@@ -200,7 +200,7 @@ def bench_fashion70k(b, read_idx, fashion_dir, exe_truth, epochs=3, points=None,
                             + ("PCA to 50 dims by irlba, then its vantage-point tree" if high_d else "vantage-point tree")
                             + ")",
                             ["--theta", "1", "--tsne-iterations", "1000", "--tsne-early-iterations", "250",
-                             "--tsne-init", "pca", "--perplexity", "30"],
+                             "--learning-rate", f"{lr:.3f}", "--tsne-init", "pca", "--perplexity", "30"],
                             [{"label": "Rtsne", "kind": "r", "name": "rtsne", "init": pca_init(ds.x), "settings": rt}])
             del ds
     finally:

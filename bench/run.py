@@ -262,13 +262,13 @@ def bench_projections(build, data_dir, threads, work, methods, rounds, quick, da
             same = f"perplexity 30, theta 0.5, 1000 iterations (250 exaggerated x12), PCA init, learning rate N/12 = {lr:.0f}"
             rows += b.compare("tsne", ds, "same settings: " + same,
                               ["--theta", "0.5", "--tsne-iterations", "1000", "--tsne-early-iterations", "250",
-                               "--tsne-init", "pca", "--perplexity", "30"], {},
+                               "--learning-rate", f"{lr:.3f}", "--tsne-init", "pca", "--perplexity", "30"], {},
                               [{"label": "Rtsne", "kind": "r", "name": "rtsne", "init": pca_init(ds.x),
                                 "settings": {"perplexity": 30, "theta": 0.5, "max_iter": 1000, "eta": lr, "pca": "FALSE"}},
                                {"label": "scikit-learn TSNE", "kind": "py", "name": "sklearn-tsne",
                                 "settings": {"perplexity": 30, "angle": 0.5, "n_iter": 1000, "init": "pca",
                                              "learning_rate": lr}}])
-            rows += b.compare("tsne", ds, "defaults: ours theta 1.0, 650 iterations (125 exaggerated); Rtsne theta 0.5, 1000, PCA to 50 "
+            rows += b.compare("tsne", ds, "defaults: ours theta 1.0, 500 iterations (125 exaggerated), learning rate N/12 then N/4; Rtsne theta 0.5, 1000, PCA to 50 "
                               "dims, random init, eta 200; scikit-learn 1.2 defaults", [], {},
                               [{"label": "Rtsne", "kind": "r", "name": "rtsne"},
                                {"label": "scikit-learn TSNE", "kind": "py", "name": "sklearn-tsne"}])

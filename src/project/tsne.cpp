@@ -162,6 +162,7 @@ class Tsne final : public Projection {
     if (o.iterations < 0 || o.warm_iterations < 0 || o.early_iterations < 0)
       throw Error("t-SNE: negative iteration count");
     if (!(o.early_exaggeration > 0) || !(o.exaggeration > 0)) throw Error("t-SNE: exaggeration must be > 0");
+    if (!(o.late_learning_rate_factor > 0)) throw Error("t-SNE: late learning rate factor must be > 0");
     if (!(o.lambda >= 0)) throw Error("t-SNE: lambda must be >= 0");
     if (o.dims == 2) FftRepulsion{o.fft};  // throws on bad FFT options now rather than at initialize()
   }
@@ -287,7 +288,7 @@ class Tsne final : public Projection {
     const bool early = !warm_ && iter_ < opt_.early_iterations;
     const auto exaggeration = static_cast<float>(early ? opt_.early_exaggeration : opt_.exaggeration);
     const auto momentum = static_cast<float>(early ? opt_.early_momentum : opt_.momentum);
-    const auto lr = static_cast<float>(lr_);
+    const auto lr = static_cast<float>(early || opt_.learning_rate ? lr_ : lr_ * opt_.late_learning_rate_factor);
     const float* pos = y.data();
     if (fft_now_ && opt_.repulsion == TsneRepulsion::automatic) {
       double extent = 0;

@@ -52,7 +52,7 @@ void draw_tsne_panel(UiContext& ctx, UiState& state) {
     if (auto_rate) t.learning_rate.reset();
     else t.learning_rate = std::max(200.0, static_cast<double>(n) / t.early_exaggeration);
   }
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("auto: N / early exaggeration (at least 200), after Belkina et al. 2019");
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("auto: N / early exaggeration (at least 200) while exaggerated, after Belkina et al. 2019; 3x that afterwards and in warm starts");
   if (auto_rate) {
     ImGui::SameLine();
     ImGui::TextDisabled("= %.0f", std::max(200.0, static_cast<double>(n) / t.early_exaggeration));
