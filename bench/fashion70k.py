@@ -154,9 +154,11 @@ def raw_pixels(fashion_dir, labels, read_idx):
     return x
 
 
-def bench_fashion70k(b, read_idx, fashion_dir, exe_truth, epochs=3, points=None, tsne_points=20000):
+def bench_fashion70k(b, read_idx, fashion_dir, exe_truth, epochs=3, points=None, tsne_points=20000,
+                     methods=("umap", "tsne")):
     """The part's rows. b: run.Bench (runs ours and the peers); points: lay out this many (a fixed
-    random subset) instead of all 70,000, for a quick check of the part itself."""
+    random subset) instead of all 70,000, for a quick check of the part itself; methods: the rows'
+    methods (run.py's --methods; its others are ignored here)."""
     t_part = time.time()
     session = fashion_session(b.exe, b.work, epochs)
     hidden, labels = hidden_layer(b.exe, session, b.work)
@@ -172,37 +174,37 @@ def bench_fashion70k(b, read_idx, fashion_dir, exe_truth, epochs=3, points=None,
     try:
         for data_name, layer, x in (("hidden", "hidden", hidden), ("raw", "input", raw)):
             high_d = x.shape[1] > 100
-            # UMAP on every point (or the quick subset).
-            sel = umap_idx if umap_idx is not None else np.arange(n_all)
-            ds = LargeSet(f"f70-{data_name}" if umap_idx is None else f"f70-{data_name}-{len(sel)}", layer, x[sel],
-                          b.work, exe_truth, b.threads, None if umap_idx is None else umap_idx)
-            same = {"n_neighbors": 15, "min_dist": 0.1, "n_epochs": 200, "init": "spectral"}
-            peers = [{"label": "uwot", "kind": "r", "name": "uwot", "settings": same}]
-            if high_d:
-                peers.append({"label": "uwot, PCA to 50", "kind": "r", "name": "uwot",
-                              "settings": dict(same, pca=50), "note": "; uwot reduces to 50 dims by PCA (irlba) first"})
-            rows += compare(b, "umap", ds, data_name,
-                            "same settings: 15 neighbours, min_dist 0.1, 200 epochs, spectral init; times include "
-                            "each side's kNN (uwot: Annoy)", ["--n-neighbors", "15", "--min-dist", "0.1",
-                                                             "--umap-epochs", "200"], peers)
-            del ds
-            # t-SNE on the 20,000-point subset.
-            ds = LargeSet(f"f70-{data_name}-{len(tsne_idx)}", layer, x[tsne_idx], b.work, exe_truth, b.threads, tsne_idx)
-            lr = len(tsne_idx) / 12.0
-            rt = {"perplexity": 30, "theta": 0.5, "max_iter": 1000, "eta": round(lr, 3), "stop_lying_iter": 250,
-                  "mom_switch_iter": 250, "pca": "TRUE" if high_d else "FALSE"}
-            if high_d:
-                rt["partial_pca"] = "TRUE"
-            rows += compare(b, "tsne", ds, data_name,
-                            f"same settings: perplexity 30, 1000 iterations (250 exaggerated x12), PCA init, "
-                            f"learning rate N/12 = {lr:.0f}; each side's default Barnes-Hut theta, Rtsne 0.5 and ours 1, "
-                            f"which approximate alike or ours better ({THETA_NOTE[data_name]}); times include each side's kNN (Rtsne: "
-                            + ("PCA to 50 dims by irlba, then its vantage-point tree" if high_d else "vantage-point tree")
-                            + ")",
-                            ["--theta", "1", "--tsne-iterations", "1000", "--tsne-early-iterations", "250",
-                             "--learning-rate", f"{lr:.3f}", "--tsne-init", "pca", "--perplexity", "30"],
-                            [{"label": "Rtsne", "kind": "r", "name": "rtsne", "init": pca_init(ds.x), "settings": rt}])
-            del ds
+            if "umap" in methods:  # on every point (or the quick subset)
+                sel = umap_idx if umap_idx is not None else np.arange(n_all)
+                ds = LargeSet(f"f70-{data_name}" if umap_idx is None else f"f70-{data_name}-{len(sel)}", layer, x[sel],
+                              b.work, exe_truth, b.threads, None if umap_idx is None else umap_idx)
+                same = {"n_neighbors": 15, "min_dist": 0.1, "n_epochs": 200, "init": "spectral"}
+                peers = [{"label": "uwot", "kind": "r", "name": "uwot", "settings": same}]
+                if high_d:
+                    peers.append({"label": "uwot, PCA to 50", "kind": "r", "name": "uwot",
+                                  "settings": dict(same, pca=50), "note": "; uwot reduces to 50 dims by PCA (irlba) first"})
+                rows += compare(b, "umap", ds, data_name,
+                                "same settings: 15 neighbours, min_dist 0.1, 200 epochs, spectral init; times include "
+                                "each side's kNN (uwot: Annoy)", ["--n-neighbors", "15", "--min-dist", "0.1",
+                                                                 "--umap-epochs", "200"], peers)
+                del ds
+            if "tsne" in methods:  # on the 20,000-point subset
+                ds = LargeSet(f"f70-{data_name}-{len(tsne_idx)}", layer, x[tsne_idx], b.work, exe_truth, b.threads, tsne_idx)
+                lr = len(tsne_idx) / 12.0
+                rt = {"perplexity": 30, "theta": 0.5, "max_iter": 1000, "eta": round(lr, 3), "stop_lying_iter": 250,
+                      "mom_switch_iter": 250, "pca": "TRUE" if high_d else "FALSE"}
+                if high_d:
+                    rt["partial_pca"] = "TRUE"
+                rows += compare(b, "tsne", ds, data_name,
+                                f"same settings: perplexity 30, 1000 iterations (250 exaggerated x12), PCA init, "
+                                f"learning rate N/12 = {lr:.0f}; each side's default Barnes-Hut theta, Rtsne 0.5 and ours 1, "
+                                f"which approximate alike or ours better ({THETA_NOTE[data_name]}); times include each side's kNN (Rtsne: "
+                                + ("PCA to 50 dims by irlba, then its vantage-point tree" if high_d else "vantage-point tree")
+                                + ")",
+                                ["--theta", "1", "--tsne-iterations", "1000", "--tsne-early-iterations", "250",
+                                 "--learning-rate", f"{lr:.3f}", "--tsne-init", "pca", "--perplexity", "30"],
+                                [{"label": "Rtsne", "kind": "r", "name": "rtsne", "init": pca_init(ds.x), "settings": rt}])
+                del ds
     finally:
         b.session = old_session
     log(f"fashion70k: {time.time() - t_part:.0f} s in all ({t_prep - t_part:.0f} s preparing the data)")

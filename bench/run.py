@@ -387,7 +387,7 @@ def main():
         b = Bench(a.build, a.threads, os.path.join(a.build, "bench"), rounds)
         os.makedirs(b.work, exist_ok=True)
         rows += fashion70k.bench_fashion70k(b, read_idx, a.fashion_dir, exe_truth, points=a.fashion_points,
-                                            tsne_points=a.fashion_tsne_points)
+                                            tsne_points=a.fashion_tsne_points, methods=a.methods.split(","))
     print(f"\nepochscope benchmark, {time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} cores, "
           f"{rounds} interleaved round(s) per side; medians (min-max); ratio = ours / peer, below 1 is faster")
     print_table(rows)

@@ -288,6 +288,28 @@ TEST(Knn, AutomaticRule) {
             0.9);  // and that route is not the exact one
 }
 
+TEST(Knn, AutomaticLeavesTheKdTreeWhereTheDataFillItsDimensions) {
+  // 20,000 points in 12 dimensions: an isotropic blob makes every query visit much of the tree; the
+  // same count on a plane through the 12 dimensions leaves the kd-tree cheap. Both searches are exact.
+  std::mt19937 rng(11);
+  std::normal_distribution<float> g(0.f, 1.f);
+  Matrix blob(20000, 12), plane(20000, 12);
+  for (Eigen::Index i = 0; i < blob.rows(); ++i) {
+    const float a = g(rng), b = g(rng);
+    for (Eigen::Index d = 0; d < 12; ++d) {
+      blob(i, d) = g(rng);
+      plane(i, d) = a * static_cast<float>(d % 3) + b * static_cast<float>(d % 5);
+    }
+  }
+  const KnnOptions o{.k = 30, .threads = 2};
+  EXPECT_EQ(resolve_method(20000, 12, o), KnnMethod::kdtree);  // by shape alone
+  EXPECT_EQ(resolve_method(blob, o), KnnMethod::exact);
+  EXPECT_EQ(resolve_method(plane, o), KnnMethod::kdtree);
+  EXPECT_EQ(resolve_method(blob, {.k = 30, .method = KnnMethod::kdtree}), KnnMethod::kdtree);  // asked for
+  const auto chosen = build_knn(blob, o), exact = build_knn(blob, {.k = 30, .method = KnnMethod::exact, .threads = 2});
+  EXPECT_EQ(chosen.indices, exact.indices);
+}
+
 TEST(Knn, PcaBadOptionsThrow) {
   const Matrix x = gaussian(50, 8, 4);
   EXPECT_THROW(build_knn(x, {.method = KnnMethod::pca, .pca_dims = 0}), Error);

@@ -19,6 +19,43 @@ namespace epochscope::knn::detail {
 
 bool prefer_kdtree(Eigen::Index n, Eigen::Index d) { return (d <= 3 && n >= 2000) || (d <= 16 && n >= 5000); }
 
+namespace {
+
+// flann::L2 that counts the full distances it computes: the points a search visits.
+struct CountingL2 : flann::L2<float> {
+  std::size_t* count = nullptr;
+  template <typename Iterator1, typename Iterator2>
+  ResultType operator()(Iterator1 a, Iterator2 b, std::size_t size, ResultType worst_dist = -1) const {
+    ++*count;
+    return flann::L2<float>::operator()(a, b, size, worst_dist);
+  }
+};
+
+}  // namespace
+
+double kdtree_visits(const Matrix& data, int k, int leaf_size, std::size_t queries) {
+  const auto n = static_cast<std::size_t>(data.rows());
+  const auto d = static_cast<std::size_t>(data.cols());
+  if (n == 0 || queries == 0) return 0;
+  std::size_t count = 0;
+  CountingL2 distance;
+  distance.count = &count;
+  flann::Matrix<float> points(const_cast<float*>(data.data()), n, d);
+  flann::KDTreeSingleIndex<CountingL2> index(points, flann::KDTreeSingleIndexParams(std::max(1, leaf_size), true),
+                                             distance);
+  index.buildIndex();
+  count = 0;  // the build computes none today; count the searches only
+  flann::SearchParams params;
+  params.sorted = false;
+  flann::KNNResultSet<float> result(static_cast<std::size_t>(std::min<std::size_t>(static_cast<std::size_t>(k) + 1, n)));
+  const std::size_t q = std::min(queries, n);
+  for (std::size_t s = 0; s < q; ++s) {
+    result.clear();
+    index.findNeighbors(result, data.data() + (s * n / q) * d, params);
+  }
+  return static_cast<double>(count) / static_cast<double>(q);
+}
+
 void kdtree_knn(const Matrix& data, NeighborList& out, const KnnOptions& options) {
   const auto n = static_cast<std::size_t>(data.rows());
   const auto d = static_cast<std::size_t>(data.cols());

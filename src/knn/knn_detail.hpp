@@ -15,6 +15,10 @@ namespace epochscope::knn::detail {
 /// enough points for the N^2 search to cost more).
 bool prefer_kdtree(Eigen::Index n, Eigen::Index d);
 
+/// The mean number of points a k-nearest query visits (full distances computed) in this data's
+/// kd-tree, over `queries` evenly spaced rows: the kd-tree's cost per query, deterministic.
+double kdtree_visits(const Matrix& data, int k, int leaf_size, std::size_t queries);
+
 /// FLANN kd-tree search into `out` (out.n, out.k and the arrays already sized).
 void kdtree_knn(const Matrix& data, NeighborList& out, const KnnOptions& options);
 

@@ -465,7 +465,7 @@ NeighborList build_knn(const Matrix& data, const KnnOptions& options) {
   out.distances.resize(out.n * static_cast<std::size_t>(out.k));
   if (options.pca_dims < 1) throw Error("kNN: pca_dims must be at least 1, not " + std::to_string(options.pca_dims));
   if (!(options.rerank_factor >= 1.f)) throw Error("kNN: rerank_factor must be at least 1");
-  switch (resolve_method(data.rows(), data.cols(), options)) {
+  switch (resolve_method(data, options)) {
     case KnnMethod::kdtree:
       detail::kdtree_knn(data, out, options);
       break;
@@ -477,6 +477,15 @@ NeighborList build_knn(const Matrix& data, const KnnOptions& options) {
       break;
   }
   return out;
+}
+
+KnnMethod resolve_method(const Matrix& data, const KnnOptions& options) {
+  const KnnMethod shape = resolve_method(data.rows(), data.cols(), options);
+  if (options.method != KnnMethod::automatic || shape != KnnMethod::kdtree || data.cols() <= 3) return shape;
+  constexpr std::size_t kProbeQueries = 256;
+  const int k = std::clamp(options.k, 1, static_cast<int>(std::max<Eigen::Index>(data.rows(), 2)) - 1);
+  const double visits = detail::kdtree_visits(data, k, options.leaf_size, kProbeQueries);
+  return visits > static_cast<double>(data.rows()) / 50 ? KnnMethod::exact : KnnMethod::kdtree;
 }
 
 KnnMethod resolve_method(Eigen::Index n, Eigen::Index d, const KnnOptions& options) {
