@@ -142,6 +142,34 @@ TEST(Tsne, ReportsFallingKL) {
   EXPECT_LT(late.cost, early.cost);
 }
 
+TEST(Tsne, KlMatchesTheDirectSum) {
+  // theta 0: Barnes-Hut's Z is exact, so stats() must equal sum p log(p / q) computed plainly.
+  const Matrix x = gaussian_blobs(4, 60, 10, 12);
+  TsneOptions o;
+  o.theta = 0;
+  o.iterations = 200;
+  auto p = make_tsne(o);
+  Matrix y = p->initialize({.data = &x});
+  p->run(y, 200);
+  const auto nn = knn::build_knn(x, {.k = 90});
+  const auto s = symmetrize_affinities(nn, conditional_affinities(nn, (90 - 1) / 3.0 + 1e-9));  // t-SNE's cap
+  double z = 0, kl = 0;
+  for (Eigen::Index i = 0; i < y.rows(); ++i) {
+    for (Eigen::Index j = 0; j < y.rows(); ++j) {
+      if (i != j) z += 1.0 / (1.0 + (y.row(i) - y.row(j)).cast<double>().squaredNorm());
+    }
+  }
+  for (std::size_t i = 0; i < s.n; ++i) {
+    for (auto e = s.row_ptr[i]; e < s.row_ptr[i + 1]; ++e) {
+      const double pij = s.values[static_cast<std::size_t>(e)];
+      const auto j = static_cast<Eigen::Index>(s.cols[static_cast<std::size_t>(e)]);
+      const double q = 1.0 / (1.0 + (y.row(static_cast<Eigen::Index>(i)) - y.row(j)).cast<double>().squaredNorm()) / z;
+      if (pij > 0) kl += pij * std::log(pij / q);
+    }
+  }
+  EXPECT_NEAR(p->stats(y).cost, kl, 1e-4 * kl);
+}
+
 TEST(Tsne, WarmStartMovesLessThanColdStart) {
   std::vector<int> labels;
   const Matrix x0 = gaussian_blobs(5, 100, 20, 7, &labels);
