@@ -138,7 +138,6 @@ __attribute__((target("avx2"))) void attract_avx2<2>(const float* pos, const std
   }
   attract_rest<2>(pos, cols, vals, yi, e, end, attr);
 }
-
 #endif
 
 // ln(u) for u >= 1 to about 1e-7 relative: u = m 2^e with m in [0.707, 1.414], ln m = 2 atanh(s),
