@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <utility>
+#include <vector>
 
 #include "test_util.hpp"
 
@@ -288,4 +290,51 @@ TEST(Cli, TrainInfoExportEndToEnd) {
   const auto jc = nlohmann::json::parse(cut.out);
   EXPECT_EQ(jc["frames"].size(), 2u);
   EXPECT_GT(jc["dropped_bytes"].get<int>(), 0);
+}
+
+// project --init-file: t-SNE or UMAP from a given start (what `make bench` hands ours and Rtsne alike).
+TEST(Cli, ProjectStartsFromAGivenLayout) {
+  const auto dir = scratch_dir();
+  epochscope::testing::write_idx_dir(epochscope::testing::synthetic_dataset(300, 60), dir / "data", true);
+  const auto session = dir / "run.epochscope";
+  ASSERT_EQ(run("train --data-dir '" + (dir / "data").string() + "' --epochs 1 --threads 1 --tracked 120 --out '" +
+                    session.string() + "' --quiet",
+                dir).code,
+            0);
+  const auto write_start = [&](const std::string& name, int rows, float shift) {
+    std::string text;
+    for (int i = 0; i < rows; ++i) text += std::to_string(0.01f * static_cast<float>(i % 11) + shift) + ", " + std::to_string(0.02f * static_cast<float>(i % 7)) + "\n";
+    write_bytes(dir / name, text);
+    return "'" + (dir / name).string() + "'";
+  };
+  const std::string base = "project '" + session.string() + "' --layer hidden --frames last --quiet --threads 1 ";
+  const auto layout = [&](const std::string& args) {  // the CSV written, empty on failure
+    const auto out = dir / "layout.csv";
+    std::filesystem::remove(out);
+    const auto r = run(base + args + " --out '" + out.string() + "'", dir);
+    EXPECT_EQ(r.code, 0) << args << ": " << r.err;
+    return r.code == 0 ? read_bytes(out) : std::string();
+  };
+  const auto a = layout("--method tsne --tsne-iterations 60 --init-file " + write_start("a.txt", 120, 0.f));
+  ASSERT_FALSE(a.empty());
+  EXPECT_EQ(layout("--method tsne --tsne-iterations 60 --init-file " + write_start("a2.txt", 120, 0.f)), a);
+  EXPECT_NE(layout("--method tsne --tsne-iterations 60 --init-file " + write_start("b.txt", 120, 0.5f)), a);
+  EXPECT_FALSE(layout("--method umap --umap-epochs 30 --init-file " + write_start("u.txt", 120, 0.f)).empty());
+  std::vector<float> values(240);
+  for (std::size_t i = 0; i < values.size(); ++i) values[i] = 0.001f * static_cast<float>((i * 37) % 101);
+  const std::string f32(reinterpret_cast<const char*>(values.data()), values.size() * sizeof(float));
+  write_bytes(dir / "ok.f32", f32);
+  EXPECT_FALSE(layout("--method tsne --tsne-iterations 30 --init-file '" + (dir / "ok.f32").string() + "'").empty());
+  write_bytes(dir / "short.f32", f32.substr(8));
+  write_bytes(dir / "word.txt", "1 2\nthree 4\n");
+  for (const auto& [args, says] : std::vector<std::pair<std::string, std::string>>{
+           {"--method tsne --init-file " + write_start("few.txt", 119, 0.f), "119 points, expected 120"},
+           {"--method tsne --init-file '" + (dir / "short.f32").string() + "'", "expected 960"},
+           {"--method tsne --init-file '" + (dir / "word.txt").string() + "'", ":2: not a number: 'three'"},
+           {"--method pca --init-file " + write_start("p.txt", 120, 0.f), "t-SNE or UMAP only"}}) {
+    const auto r = run(base + args, dir);
+    EXPECT_EQ(r.code, 1) << args << ": " << r.err;
+    EXPECT_EQ(count_lines(r.err), 1) << args << ": " << r.err;
+    EXPECT_NE(r.err.find(says), std::string::npos) << args << ": " << r.err;
+  }
 }

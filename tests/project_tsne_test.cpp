@@ -208,6 +208,30 @@ TEST(Tsne, UsesSharedNeighboursAndRejectsBadInput) {
   EXPECT_THROW(p->run(bad_layout, 20), Error);
 }
 
+TEST(Tsne, StartsFromAGivenLayout) {
+  const Matrix x = gaussian_blobs(3, 60, 5, 12);
+  const TsneOptions o{.early_iterations = 40, .iterations = 120};
+  // The method's own PCA start, handed back as a given start: the same run, to the bit.
+  const Matrix own = make_tsne(o)->initialize({.data = &x});
+  auto p = make_tsne(o);
+  Matrix y = p->initialize({.data = &x, .start = &own});
+  EXPECT_EQ(y, own);  // used as given
+  p->run(y, p->total_iterations());
+  EXPECT_EQ(y, run_all(o, x));
+  // Another start, another layout; a cold start still (the early phase runs).
+  Matrix other = own;
+  other.col(0).swap(other.col(1));
+  auto q = make_tsne(o);
+  Matrix z = q->initialize({.data = &x, .start = &other});
+  EXPECT_EQ(q->total_iterations(), 120);
+  q->run(z, q->total_iterations());
+  EXPECT_NE(z, y);
+  Matrix wrong(5, 2), bad = own;
+  bad(2, 1) = std::nanf("");
+  EXPECT_THROW(make_tsne(o)->initialize({.data = &x, .start = &wrong}), Error);
+  EXPECT_THROW(make_tsne(o)->initialize({.data = &x, .start = &bad}), Error);
+}
+
 TEST(Tsne, TinyInputsWork) {
   const Matrix x = gaussian_blobs(2, 10, 3, 10);  // 20 points, perplexity clamped
   const Matrix y = run_all({.iterations = 300}, x);

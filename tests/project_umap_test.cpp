@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <iostream>
+#include <limits>
 #include <numeric>
 #include <random>
 #include <vector>
@@ -113,6 +114,22 @@ TEST(Umap, WarmStartMovesLessThanAFreshRun) {
   UmapOptions anchored = o;
   anchored.lambda = 1.f;  // the movement penalty pulls harder towards the previous layout
   EXPECT_LT(mean_move(y0, run_all(anchored, x1, &y0)), mean_move(y0, warm));
+}
+
+TEST(Umap, StartsFromAGivenLayout) {
+  const Matrix x = gaussian_blobs(3, 60, 5, 13);
+  const UmapOptions o{.n_epochs = 60};
+  const Matrix own = make_umap(o)->initialize({.data = &x});
+  auto p = make_umap(o);
+  Matrix y = p->initialize({.data = &x, .start = &own});
+  EXPECT_EQ(y, own);  // used as given, then the full cold run
+  EXPECT_EQ(p->total_iterations(), 60);
+  p->run(y, p->total_iterations());
+  EXPECT_EQ(y, run_all(o, x));
+  Matrix wrong(5, 2), bad = own;
+  bad(4, 0) = std::numeric_limits<float>::infinity();
+  EXPECT_THROW(make_umap(o)->initialize({.data = &x, .start = &wrong}), Error);
+  EXPECT_THROW(make_umap(o)->initialize({.data = &x, .start = &bad}), Error);
 }
 
 TEST(Umap, ReportsCrossEntropyAndRejectsBadInput) {

@@ -1,4 +1,5 @@
 #include <fmt/format.h>
+#include <algorithm>
 
 #include <chrono>
 #include <fstream>
@@ -6,6 +7,8 @@
 #include <iostream>
 #include <msgpack.hpp>
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <sstream>
 #include <thread>
 
 #include "commands.hpp"
@@ -52,12 +55,14 @@ nlohmann::ordered_json number_or_null(double v) { return std::isfinite(v) ? nloh
 
 // One frame from scratch: kNN, initialisation and every iteration, timed together.
 FrameOutcome project_one(const ProjectCommand& cmd, jobs::Method method, const jobs::MethodSettings& settings,
-                         const Matrix& input, const store::PointSet& ps, int frame, ProgressBar& bar) {
+                         const Matrix& input, const store::PointSet& ps, int frame, ProgressBar& bar,
+                         const Matrix* start_layout = nullptr) {
   FrameOutcome out;
   out.frame = frame;
   const auto start = Clock::now();
   project::ProjectionInput in;
   in.data = &input;
+  in.start = start_layout;
   const int k = jobs::neighbors_needed(method, settings);
   std::shared_ptr<const knn::NeighborList> nb;
   if (k > 0) {
@@ -117,6 +122,55 @@ std::vector<std::size_t> read_point_indices(const std::filesystem::path& file, s
     out.push_back(static_cast<std::size_t>(v));
   }
   if (out.size() < 2) throw Error(file.string() + ": lists fewer than 2 points");
+  return out;
+}
+
+// --init-file: `rows` x `dims` finite numbers, raw float32 (.f32) or text, one point per line.
+Matrix read_start_layout(const std::filesystem::path& file, Eigen::Index rows, Eigen::Index dims) {
+  Matrix out(rows, dims);
+  if (file.extension() == ".f32") {
+    std::ifstream in(file, std::ios::binary | std::ios::ate);
+    if (!in) throw Error(file.string() + ": cannot open the starting layout");
+    const auto want = static_cast<std::streamoff>(out.size() * static_cast<Eigen::Index>(sizeof(float)));
+    if (in.tellg() != want) {
+      throw Error(fmt::format("{}: {} bytes, expected {} ({} points x {} float32)", file.string(),
+                              static_cast<long long>(in.tellg()), static_cast<long long>(want), rows, dims));
+    }
+    in.seekg(0);
+    in.read(reinterpret_cast<char*>(out.data()), want);
+    if (!in) throw Error(file.string() + ": read error");
+  } else {
+    std::ifstream in(file);
+    if (!in) throw Error(file.string() + ": cannot open the starting layout");
+    std::string line;
+    Eigen::Index r = 0;
+    for (int n = 1; std::getline(in, line); ++n) {
+      if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+      std::replace(line.begin(), line.end(), ',', ' ');
+      std::istringstream fields(line);
+      std::vector<float> v;
+      std::string field;
+      while (fields >> field) {
+        std::size_t used = 0;
+        float x = 0;
+        try {
+          x = std::stof(field, &used);
+        } catch (const std::exception&) {
+          used = 0;
+        }
+        if (used != field.size()) throw Error(fmt::format("{}:{}: not a number: '{}'", file.string(), n, field));
+        v.push_back(x);
+      }
+      if (static_cast<Eigen::Index>(v.size()) != dims) {
+        throw Error(fmt::format("{}:{}: {} numbers, expected {} (one point per line)", file.string(), n, v.size(), dims));
+      }
+      if (r == rows) throw Error(fmt::format("{}: more than {} points", file.string(), rows));
+      for (Eigen::Index c = 0; c < dims; ++c) out(r, c) = v[static_cast<std::size_t>(c)];
+      ++r;
+    }
+    if (r != rows) throw Error(fmt::format("{}: {} points, expected {}", file.string(), r, rows));
+  }
+  if (!out.allFinite()) throw Error(file.string() + ": the starting layout holds NaN or Inf values");
   return out;
 }
 
@@ -218,6 +272,14 @@ int run_project(const ProjectCommand& cmd) {
     subset = read_point_indices(cmd.points, ps.size());
   }
 
+  std::optional<Matrix> start;
+  if (!cmd.init_file.empty()) {
+    if (*method != jobs::Method::tsne && *method != jobs::Method::umap) throw Error("--init-file starts t-SNE or UMAP only");
+    if (cmd.frames == "all") throw Error("--init-file starts one frame: give --frames last or a frame index");
+    start = read_start_layout(cmd.init_file, static_cast<Eigen::Index>(subset.empty() ? ps.size() : subset.size()), cmd.dims);
+  }
+  const Matrix* start_ptr = start ? &*start : nullptr;
+
   if (cmd.frames == "all" && cmd.independent) {
     // Every frame from scratch, then aligned to the previous one: what coherence is measured against.
     for (std::size_t f = 0; f < session.frames.size(); ++f) {
@@ -233,10 +295,10 @@ int run_project(const ProjectCommand& cmd) {
     const auto f = parse_frame_choice(cmd.frames, session.frames.size());
     const Matrix& input = cmd.layer == "input" ? pixels : *session.frames[f]->layer(cmd.layer);
     if (subset.empty()) {
-      outcomes.push_back(project_one(cmd, *method, settings, input, ps, static_cast<int>(f), bar));
+      outcomes.push_back(project_one(cmd, *method, settings, input, ps, static_cast<int>(f), bar, start_ptr));
     } else {
       outcomes.push_back(project_one(cmd, *method, settings, rows_of(input, subset), subset_of(ps, subset),
-                                     static_cast<int>(f), bar));
+                                     static_cast<int>(f), bar, start_ptr));
     }
   } else {
     // The coherent chain: every frame warm-started from and aligned to the one before.

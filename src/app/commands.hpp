@@ -108,6 +108,10 @@ struct ProjectCommand {
   /// Non-empty: lay out only these points (a file of point indices, one per line; one frame only),
   /// e.g. the same subsample a peer gets in `make bench`.
   std::filesystem::path points;
+  /// Non-empty: t-SNE's or UMAP's starting layout, used as given (one frame only): N x dims numbers,
+  /// a .f32 file (little-endian float32, row-major) or text (one point per line, comma- or space-
+  /// separated), in the order of the points laid out (--points' order when given).
+  std::filesystem::path init_file;
 };
 int run_project(const ProjectCommand& cmd);
 

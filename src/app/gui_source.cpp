@@ -115,6 +115,7 @@ void DataSource::make_pool() {
       }
     };
   }
+  options.loans = loans_;  // training steps aside while the workers compute (null: nothing trains)
   pool_ = std::make_unique<jobs::LayoutPool>(store_, options);
 }
 
@@ -123,7 +124,10 @@ std::unique_ptr<DataSource> DataSource::train(const TrainCommand& raw) {
   auto dataset = data::load_dataset(cmd.dataset);
   const std::string name = cmd.dataset.data_dir.empty() ? cmd.dataset.name : cmd.dataset.data_dir.filename().string();
   std::unique_ptr<DataSource> s(new DataSource());
-  s->trainer_ = std::make_unique<train::Trainer>(std::move(dataset), cmd.options);
+  s->loans_ = std::make_shared<CoreLoans>();
+  auto options = cmd.options;
+  options.loans = s->loans_;
+  s->trainer_ = std::make_unique<train::Trainer>(std::move(dataset), options);
   s->store_ = s->trainer_->store();
   const auto out = cmd.out.empty() ? default_session_path() : cmd.out;
   s->file_ = out;

@@ -79,6 +79,7 @@ class DataSource {
   std::string selections_error_;
   std::atomic<std::size_t> saved_layouts_{0};
   std::mutex layouts_mutex_;  ///< one layout written to layouts_ at a time
+  std::shared_ptr<CoreLoans> loans_;  ///< the cores the layout workers borrow from training (training only)
   std::unique_ptr<jobs::LayoutPool> pool_;
   std::string label_;
   std::filesystem::path file_;

@@ -284,6 +284,10 @@ int main(int argc, char** argv) {
   project_cmd->add_option_function<double>(
       "--learning-rate", [&ms](double lr) { ms.tsne.learning_rate = lr; },
       "t-SNE learning rate (default: max(200, N / early exaggeration))")->check(CLI::Range(1e-3, 1e7));
+  project_cmd->add_option("--init-file", proj.init_file,
+                          "t-SNE's or UMAP's starting layout, used as given (one frame): N x dims numbers, .f32 "
+                          "(float32, row-major) or text (one point per line), in --points' order when given")
+      ->check(CLI::ExistingFile);
   std::map<std::string, epochscope::project::TsneInit> inits = {{"pca", epochscope::project::TsneInit::pca},
                                                                 {"random", epochscope::project::TsneInit::random}};
   project_cmd->add_option("--tsne-init", ms.tsne.init, "t-SNE initialisation: pca or random")

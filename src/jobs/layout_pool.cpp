@@ -115,13 +115,21 @@ ResultPtr LayoutPool::Impl::make_result(const LayoutKey& key, Chain& chain, int 
   if (chain.job) {
     r->iteration = chain.job->iteration();
     r->total_iterations = chain.job->total_iterations();
-    // t-SNE's KL divergence is shown while it runs (one repulsion pass and one sweep over half of P:
-    // about three iterations' cost per slice of 25 at 70,000 points); the others report their cost
-    // when final.
-    if (final || key.method == Method::tsne) {
+    // t-SNE's KL divergence is shown while it runs; the others report their cost when final. A
+    // readout is one repulsion pass and a sweep over half of P (0.064 s at 70,000 points, three
+    // iterations: every slice of 25 made it an eighth of the work), so one is due only after 20
+    // times its own cost, or half a second, of the job's time; slices between carry the last.
+    if (final || (key.method == Method::tsne && chain.job_seconds >= chain.cost_due)) {
+      const auto start = Clock::now();
       const auto st = chain.job->stats(positions);
-      r->cost_name = st.cost_name;
-      if (!st.cost_name.empty()) r->cost = st.cost;
+      const double took = std::chrono::duration<double>(Clock::now() - start).count();
+      chain.cost_name = st.cost_name;
+      chain.cost = st.cost;
+      chain.cost_due = chain.job_seconds + std::max(0.5, 20 * took);
+    }
+    if (final || key.method == Method::tsne) {
+      r->cost_name = chain.cost_name;
+      if (!chain.cost_name.empty()) r->cost = chain.cost;
     }
     if (key.method == Method::graph) {
       if (auto* g = dynamic_cast<project::GraphLayout*>(chain.job.get())) {
@@ -248,6 +256,8 @@ void LayoutPool::Impl::work_on(const LayoutKey& key, Chain& chain, std::size_t f
     chain.job_frame_ptr = frame;
     chain.job_frame = t;
     chain.job_seconds = 0;
+    chain.cost_name.clear();
+    chain.cost_due = 0;
     const auto start = Clock::now();
     project::ProjectionInput in;
     in.data = chain.job_input.get();
@@ -375,6 +385,7 @@ void LayoutPool::Impl::worker(std::stop_token stop) {
       }
     }
     if (change) {
+      const CoreLoans::Lease lease(options.loans.get(), options.threads_per_job);
       compute_change(*change);
       continue;
     }
@@ -391,6 +402,7 @@ void LayoutPool::Impl::worker(std::stop_token stop) {
       }
     }
     try {
+      const CoreLoans::Lease lease(options.loans.get(), options.threads_per_job);
       work_on(key, *chain, available);
     } catch (const std::exception& e) {
       // A method that cannot handle this input: leave the chain where it is, stop asking, say why.

@@ -31,6 +31,10 @@ struct Chain {
   // Frame 0 only: the neighbouring layer's frame-0 layout the job started from and is aligned to.
   std::shared_ptr<const LayoutResult> job_depth_seed;
   double job_seconds = 0;
+  // t-SNE's cost while it runs: the last readout, and the job_seconds from which the next is due.
+  std::string cost_name;
+  double cost = 0;
+  double cost_due = 0;
   // Published progress of the job (under the pool mutex).
   int status_frame = -1;
   int status_iteration = 0;

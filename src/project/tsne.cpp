@@ -195,13 +195,19 @@ class Tsne final : public Projection {
       }
       if (!input.warm_start->allFinite()) throw Error("t-SNE: warm start holds NaN or Inf values");
     }
+    if (input.start && !input.warm_start) {
+      if (input.start->rows() != x.rows() || input.start->cols() != d) {
+        throw Error("t-SNE: the starting layout must be " + std::to_string(n) + " x " + std::to_string(d));
+      }
+      if (!input.start->allFinite()) throw Error("t-SNE: the starting layout holds NaN or Inf values");
+    }
     const bool use_fft = opt_.dims == 2 && opt_.repulsion != TsneRepulsion::barnes_hut;
     const auto shared = neighbors(input);
     const knn::NeighborList& nn = *shared;
     // Few points: the perplexity shrinks to what the neighbour lists can hold.
     const double perplexity = std::max(1.0, std::min(opt_.perplexity, (nn.k - 1) / 3.0 + 1e-9));
     auto p = symmetrize_affinities(nn, conditional_affinities(nn, perplexity, opt_.threads), opt_.threads);
-    Matrix y = input.warm_start ? *input.warm_start : initial_layout(x);
+    Matrix y = input.warm_start ? *input.warm_start : input.start ? *input.start : initial_layout(x);
     // Nothing above changed the object: a throw leaves it as it was.
     n_ = n;
     p_ = std::move(p);

@@ -109,6 +109,16 @@ Matrix Umap::initialize(const ProjectionInput& input) {
     total_ = opt_.warm_epochs;
     params_.learning_rate = opt_.warm_learning_rate;
     params_.lambda = opt_.lambda;
+  } else if (input.start != nullptr) {
+    const Matrix& s = *input.start;
+    if (s.rows() != n || s.cols() != opt_.dims) {
+      throw Error("UMAP: the starting layout is " + std::to_string(s.rows()) + " x " + std::to_string(s.cols()) +
+                  ", expected " + std::to_string(n) + " x " + std::to_string(opt_.dims));
+    }
+    if (!s.allFinite()) throw Error("UMAP: the starting layout holds NaN or Inf values");
+    y = s;
+    previous_.resize(0, 0);
+    total_ = epochs;
   } else {
     y = start_layout(x, graph);
     previous_.resize(0, 0);

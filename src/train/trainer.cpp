@@ -106,6 +106,13 @@ struct Trainer::Impl {
   std::vector<bool> recorded;                ///< per entry of net_layers: whether frames hold it
 
   void run(std::stop_token stop);
+  int threads = 1;  ///< libtorch threads when nothing is borrowed (set by run())
+  // libtorch on `threads` threads less what the window's layout workers borrow now (per calling
+  // thread in libtorch: call it on the training thread).
+  void adapt_threads() const {
+    const int want = options.loans ? options.loans->threads_left(threads) : threads;
+    if (at::get_num_threads() != want) at::set_num_threads(want);
+  }
   // Returns false when stopped.
   bool wait_if_paused(const std::stop_token& stop) {
     if (!paused.load()) return !stop.stop_requested();
@@ -132,6 +139,7 @@ store::FramePtr Trainer::Impl::record(NetImpl& model, const torch::Tensor& track
   std::vector<torch::Tensor> batch_taps;
   for (long begin = 0; begin < n; begin += options.eval_batch) {
     if (stop.stop_requested()) return nullptr;
+    adapt_threads();
     const long end = std::min<long>(n, begin + options.eval_batch);
     batch_taps.clear();
     logits.push_back(model.forward(tracked_x.slice(0, begin, end), &batch_taps));
@@ -159,8 +167,7 @@ store::FramePtr Trainer::Impl::record(NetImpl& model, const torch::Tensor& track
 void Trainer::Impl::run(std::stop_token stop) {
   try {
     // Threads are per calling thread in libtorch: set them here, on the training thread.
-    const int threads = options.threads > 0 ? options.threads
-                                            : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    threads = options.threads > 0 ? options.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     at::set_num_threads(threads);
     install_tensor_cache();  // a step's large buffers reused, not faulted in anew (tensor_cache.hpp)
     torch::manual_seed(options.seed);
@@ -221,6 +228,7 @@ void Trainer::Impl::run(std::stop_token stop) {
           state = TrainState::stopped;
           return;
         }
+        adapt_threads();
         const long begin = static_cast<long>(b) * options.batch_size;
         const long end = std::min<long>(n, begin + options.batch_size);
         auto idx = perm.slice(0, begin, end);

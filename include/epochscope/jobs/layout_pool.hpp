@@ -20,6 +20,7 @@
 #include <utility>
 #include <vector>
 
+#include "epochscope/core/core_loans.hpp"
 #include "epochscope/core/matrix.hpp"
 #include "epochscope/jobs/methods.hpp"
 #include "epochscope/store/epoch_store.hpp"
@@ -81,6 +82,9 @@ struct PoolOptions {
   std::uint64_t seed = 1;       ///< seed of every method
   bool quality = true;          ///< compute recall@10 / 10-NN accuracy / displacement when final
   int nice = 0;                 ///< added to the workers' niceness (the window uses 10: drawing first)
+  /// When set, each worker holds a lease of threads_per_job cores while it computes, so training
+  /// can step aside meanwhile (core/core_loans.hpp). Default none.
+  std::shared_ptr<CoreLoans> loans;
   /// Called on a worker thread whenever a layout becomes final (e.g. to save it in the session
   /// file). Must be thread-safe and quick.
   std::function<void(const LayoutKey&, std::shared_ptr<const LayoutResult>)> on_final;

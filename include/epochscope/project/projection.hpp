@@ -23,6 +23,9 @@ namespace epochscope::project {
 struct ProjectionInput {
   const Matrix* data = nullptr;        ///< N x D, rows = points (required, must outlive initialize())
   const Matrix* warm_start = nullptr;  ///< N x dims, the previous frame's layout (optional)
+  /// N x dims, a cold start's layout used as given instead of the method's own initialisation
+  /// (optional; t-SNE and UMAP read it, e.g. the same start a peer gets; warm_start wins).
+  const Matrix* start = nullptr;
   /// Shared neighbour lists of `data` (optional; methods that need neighbours build their own
   /// when absent or when it holds fewer than they need).
   std::shared_ptr<const knn::NeighborList> neighbors;

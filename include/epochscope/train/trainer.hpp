@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 
+#include "epochscope/core/core_loans.hpp"
 #include "epochscope/data/dataset.hpp"
 #include "epochscope/store/epoch_store.hpp"
 #include "epochscope/train/models.hpp"
@@ -31,6 +32,9 @@ struct TrainOptions {
   std::size_t tracked = 10000;  ///< points whose activations every frame records
   int eval_batch = 1000;        ///< images per forward pass when recording a frame
   int nice = 0;                 ///< added to the training thread's niceness (the window uses 5)
+  /// When set, each step runs on `threads` minus the cores borrowed now (at least 1): the window's
+  /// layout workers borrow theirs while they compute (core/core_loans.hpp). Default none.
+  std::shared_ptr<const CoreLoans> loans;
   store::MemoryOptions memory;  ///< how much of the frames the store keeps resident once saved
   /// A parameter-space snapshot (a 256-number sketch, store/trajectory.hpp) every this many
   /// optimisation steps, and one before the first: the default run (16 steps an epoch, 45 epochs)
