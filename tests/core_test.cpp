@@ -7,6 +7,7 @@
 #include <thread>
 #include <vector>
 
+#include "epochscope/core/core_loans.hpp"
 #include "epochscope/core/matrix.hpp"
 #include "epochscope/core/parallel.hpp"
 #include "epochscope/core/thread_priority.hpp"
@@ -100,4 +101,36 @@ TEST(ThreadPriority, LoweredThreadsStartedByLoweredOnesDoNotCompound) {
   EXPECT_EQ(inner, outer);  // 6 (or less where the process is already near 19), not 12
   EXPECT_EQ(asked_less, outer);
   EXPECT_EQ(epochscope::thread_priority_offset(), 0);  // the calling thread untouched
+}
+
+TEST(CoreLoans, LeasesCountUntilTheyEndAndTrainingKeepsOneThread) {
+  CoreLoans loans;
+  EXPECT_EQ(loans.borrowed(), 0);
+  EXPECT_EQ(loans.threads_left(2), 2);
+  {
+    CoreLoans::Lease a(&loans, 1);
+    CoreLoans::Lease b(&loans, 2);
+    EXPECT_EQ(loans.borrowed(), 3);
+    EXPECT_EQ(loans.threads_left(2), 1);  // never below one
+    EXPECT_EQ(loans.threads_left(16), 13);
+    CoreLoans::Lease moved(std::move(b));  // the moved-from lease gives nothing back
+    EXPECT_EQ(loans.borrowed(), 3);
+    a.release();
+    a.release();  // idempotent
+    EXPECT_EQ(loans.borrowed(), 2);
+    a = std::move(moved);
+    EXPECT_EQ(loans.borrowed(), 2);
+  }
+  EXPECT_EQ(loans.borrowed(), 0);
+  const CoreLoans::Lease none(nullptr, 4);  // no loans to borrow from: nothing happens
+  EXPECT_EQ(loans.borrowed(), 0);
+  // Leases from many threads at once add up and cancel out.
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&loans] {
+      for (int i = 0; i < 10000; ++i) const CoreLoans::Lease lease(&loans, 1);
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(loans.borrowed(), 0);
 }

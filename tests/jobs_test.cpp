@@ -260,7 +260,8 @@ TEST(LayoutPool, PublishesIntermediateLayoutsAndCancels) {
   auto store = make_store(400, 2);
   auto o = quick_options();
   o.slice_iterations = 5;
-  o.methods.tsne.iterations = 5000;
+  o.methods.tsne.iterations = 50000;  // runs for seconds: released long before the end
+  o.loans = std::make_shared<CoreLoans>();
   jobs::LayoutPool pool(store, o);
   const jobs::LayoutKey key{jobs::Method::tsne, "output", 2};
   pool.request(key);
@@ -271,13 +272,32 @@ TEST(LayoutPool, PublishesIntermediateLayoutsAndCancels) {
   EXPECT_LT(r->iteration, r->total_iterations);
   const auto st = pool.status(key);
   EXPECT_EQ(st.working_frame, 0);
-  EXPECT_EQ(st.total_iterations, 5000);
+  EXPECT_EQ(st.total_iterations, 50000);
+  // Every intermediate layout shows a KL divergence (the last readout between readouts).
+  EXPECT_EQ(r->cost_name, "KL divergence");
+  EXPECT_GT(r->cost, 0.0);
+  // While it computes, the worker borrows its job's cores from training.
+  int borrowed = 0;
+  for (int i = 0; i < 200 && borrowed == 0; ++i) {
+    borrowed = o.loans->borrowed();
+    std::this_thread::sleep_for(1ms);
+  }
+  EXPECT_EQ(borrowed, 2);
+  EXPECT_EQ(o.loans->threads_left(2), 1);  // training keeps one thread at least
+  EXPECT_EQ(o.loans->threads_left(8), 6);
+  for (int i = 0; i < 20; ++i) {
+    std::this_thread::sleep_for(2ms);
+    const auto later = pool.get(key, 0);
+    ASSERT_NE(later, nullptr);
+    EXPECT_EQ(later->cost_name, "KL divergence") << "iteration " << later->iteration;
+  }
   pool.release(key);
   std::this_thread::sleep_for(200ms);  // a slice in flight may still land
   const auto v = pool.version();
   std::this_thread::sleep_for(300ms);
   EXPECT_EQ(pool.version(), v) << "a released chain keeps computing";
   EXPECT_TRUE(pool.wait_idle(1));  // nothing requested is outstanding
+  EXPECT_EQ(o.loans->borrowed(), 0);  // idle workers give their cores back
   EXPECT_NE(pool.get(key, 0), nullptr);  // what was computed stays cached
   // Another chain still gets computed.
   pool.request({jobs::Method::star, "output", 2});

@@ -107,10 +107,22 @@ struct Trainer::Impl {
 
   void run(std::stop_token stop);
   int threads = 1;  ///< libtorch threads when nothing is borrowed (set by run())
+  Clock::time_point lent_until{};  ///< until then the threads stay down after a loan ended
   // libtorch on `threads` threads less what the window's layout workers borrow now (per calling
-  // thread in libtorch: call it on the training thread).
-  void adapt_threads() const {
-    const int want = options.loans ? options.loans->threads_left(threads) : threads;
+  // thread in libtorch: call it on the training thread). The threads come back only after the
+  // loans have been gone for half a second: a worker lets go for a moment between two slices of
+  // its work, and a step on every core then would share a core with it.
+  void adapt_threads() {
+    int want = threads;
+    if (options.loans) {
+      const auto now = Clock::now();
+      want = options.loans->threads_left(threads);
+      if (want < threads) {
+        lent_until = now + std::chrono::milliseconds(500);
+      } else if (now < lent_until) {
+        want = std::min(want, at::get_num_threads());
+      }
+    }
     if (at::get_num_threads() != want) at::set_num_threads(want);
   }
   // Returns false when stopped.
