@@ -30,14 +30,14 @@
 // Error (tests/project_fft_test.cpp, against exact_repulsion): the interpolation error of smooth
 // kernels, largest for pairs a node or two apart, growing as h^3 for p = 3. With the defaults, on
 // 1,000 clustered points, the relative error of the forces (sqrt(sum |F - F_exact|^2 / sum
-// |F_exact|^2)) is 2e-3 with boxes 0.65 wide and 1.6e-2 at the widest (1), that of Z = sum_i sum_i
-// 3e-5 and 3e-4. On a converged 70,000-point Fashion-MNIST layout (extent 165, boxes of width 1):
+// |F_exact|^2)) is 4.6e-5 with boxes 0.18 wide and 7.5e-3 to 1.6e-2 at the widest (1), that of
+// Z = sum_i sum_i 7e-7 and 1.3e-4 to 3.4e-4. On a converged 70,000-point Fashion-MNIST layout (extent 165, boxes of width 1):
 // forces 1.9e-2, Z 1.6e-4 (Barnes-Hut at t-SNE's theta = 1: 5.3e-2 and 3.5e-2); wider boxes cost
 // recall@10 there (width 1.5: 0.393 against 0.411). Costs O(N p^2) for spreading and reading back
 // plus O(P^2 log P) for the transforms, whatever the clustering.
 // Speed: the transforms dominate, and P grows with the layout's extent (165 units for 70,000 t-SNE
-// points: P = 1000). On 2 cores this was slower than barnes_hut.hpp at every size measured (see
-// tsne.hpp), so t-SNE uses it only when asked to.
+// points: P = 1120). t-SNE's automatic repulsion uses it while it is the cheaper of the two
+// (tsne.hpp): small layouts, many points.
 //
 // Determinism: points are sorted by their stencil's row by a stable counting sort; stencil rows p
 // apart share no node, so they spread in parallel, phase by phase, and every node receives its
@@ -60,7 +60,11 @@ namespace epochscope::project {
 
 struct FftRepulsionOptions {
   int nodes_per_box = 3;       ///< Lagrange nodes per box per axis (FIt-SNE's n_interpolation_points), 1..8
-  int min_boxes = 50;          ///< boxes per axis at least (FIt-SNE's min_num_intervals)
+  /// Boxes per axis at least. FIt-SNE's min_num_intervals is 50; 20 here: a small layout (t-SNE's
+  /// early phase) then needs P = 140-160 rather than 350-380, so the FFT is the cheaper repulsion
+  /// there from 20,000 points on (a 20,000-point run's 250 early iterations: 0.67 -> 0.47 s, recall@10
+  /// and KL the same), and boxes stay at most max_box_width wide, FIt-SNE's bound for larger layouts.
+  int min_boxes = 20;
   double max_box_width = 1.0;  ///< in layout units (FIt-SNE's 1 / intervals_per_integer); > 0
   int max_boxes = 400;         ///< boxes per axis at most: bounds the grid (memory ~ 28 P^2 bytes, P ~ 2 p boxes)
 };

@@ -31,8 +31,9 @@
 // per call on 2 cores (FFT against Barnes-Hut at theta 1): 70,000 points, P = 384: 3.5 against 6.9 ms;
 // P = 540: 6.2 against 6.9; P = 750: 10.7 against 6.9; 20,000 points, P = 350: 2.0 against 1.9. On
 // 70,000 Fashion-MNIST hidden-layer points the early phase and the first growth run on the FFT
-// (more accurate there, too), converged layouts and warm starts (extent ~165: P = 1080) on
-// Barnes-Hut; at 20,000 points and fewer every iteration is Barnes-Hut's.
+// (more accurate there, too), converged layouts and warm starts (extent ~165: P = 1120) on
+// Barnes-Hut. At 20,000 points the early phase runs on the FFT (its small layout: P = 140-160 with
+// the FFT's 20 boxes at least), the rest on Barnes-Hut; at a few thousand points, Barnes-Hut only.
 // stats(): KL(P || Q) over the non-zero P, with Q's normaliser Z from one pass of the repulsion in
 // use (an estimate, as openTSNE's; the exact Z needs all pairs).
 // Warm start (input.warm_start): starts from it, no early exaggeration, warm_iterations steps at
