@@ -38,7 +38,7 @@ test: build test-tsan fuzz
 # projection that runs on more than one thread.
 TSAN_TESTS := core_test store_test jobs_test knn_test project_tsne_test project_umap_test project_mds_test \
               project_graph_test project_barnes_hut_test project_fft_test ui_view_test
-TSAN_SUITES := ThreadTeam|Spectral|EpochStore|Metrics|Trajectory|LayoutPool|LayoutRecords|Methods|TaskRunner|Knn|Tsne|TsneAffinities|Umap|UmapCurve|UmapGraph|Mds|GraphLayout|BarnesHut|FftRepulsion|LocalLayouts
+TSAN_SUITES := ThreadTeam|CoreLoans|Spectral|EpochStore|Metrics|Trajectory|LayoutPool|LayoutRecords|Methods|TaskRunner|Knn|Tsne|TsneAffinities|Umap|UmapCurve|UmapGraph|Mds|GraphLayout|BarnesHut|FftRepulsion|LocalLayouts
 test-tsan: deps
 	@test -f $(TSAN)/build.ninja || $(CMAKE) --preset tsan
 	@$(CMAKE) --build $(TSAN) -j $(JOBS) --target $(TSAN_TESTS)
