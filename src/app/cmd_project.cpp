@@ -1,6 +1,7 @@
 #include <fmt/format.h>
-#include <algorithm>
 
+#include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <fstream>
 #include <functional>
@@ -151,14 +152,12 @@ Matrix read_start_layout(const std::filesystem::path& file, Eigen::Index rows, E
       std::vector<float> v;
       std::string field;
       while (fields >> field) {
-        std::size_t used = 0;
         float x = 0;
-        try {
-          x = std::stof(field, &used);
-        } catch (const std::exception&) {
-          used = 0;
+        const char* first = field.data() + (field.size() > 1 && field[0] == '+' ? 1 : 0);  // from_chars takes no '+'
+        const auto [end, ec] = std::from_chars(first, field.data() + field.size(), x);
+        if (ec != std::errc() || end != field.data() + field.size()) {
+          throw Error(fmt::format("{}:{}: not a number: '{}'", file.string(), n, field));
         }
-        if (used != field.size()) throw Error(fmt::format("{}:{}: not a number: '{}'", file.string(), n, field));
         v.push_back(x);
       }
       if (static_cast<Eigen::Index>(v.size()) != dims) {

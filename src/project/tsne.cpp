@@ -189,17 +189,16 @@ class Tsne final : public Projection {
     const auto n = static_cast<std::size_t>(x.rows());
     const auto d = static_cast<Eigen::Index>(opt_.dims);
     if (n < 4) throw Error("t-SNE: needs at least 4 points, got " + std::to_string(n));
+    const auto check = [&](const Matrix& layout, const char* what) {
+      if (layout.rows() != x.rows() || layout.cols() != d) {
+        throw Error(std::string("t-SNE: ") + what + " must be " + std::to_string(n) + " x " + std::to_string(d));
+      }
+      if (!layout.allFinite()) throw Error(std::string("t-SNE: ") + what + " holds NaN or Inf values");
+    };
     if (input.warm_start) {
-      if (input.warm_start->rows() != x.rows() || input.warm_start->cols() != d) {
-        throw Error("t-SNE: warm start must be " + std::to_string(n) + " x " + std::to_string(d));
-      }
-      if (!input.warm_start->allFinite()) throw Error("t-SNE: warm start holds NaN or Inf values");
-    }
-    if (input.start && !input.warm_start) {
-      if (input.start->rows() != x.rows() || input.start->cols() != d) {
-        throw Error("t-SNE: the starting layout must be " + std::to_string(n) + " x " + std::to_string(d));
-      }
-      if (!input.start->allFinite()) throw Error("t-SNE: the starting layout holds NaN or Inf values");
+      check(*input.warm_start, "warm start");
+    } else if (input.start) {
+      check(*input.start, "the starting layout");
     }
     const bool use_fft = opt_.dims == 2 && opt_.repulsion != TsneRepulsion::barnes_hut;
     const auto shared = neighbors(input);

@@ -96,31 +96,24 @@ Matrix Umap::initialize(const ProjectionInput& input) {
              .seed = opt_.seed, .lambda = 0.f, .learning_rate = opt_.learning_rate};
   edges_ = umap_detail::make_edges(graph, opt_.negative_sample_rate);
   Matrix y;
-  if (input.warm_start != nullptr) {
-    const Matrix& w = *input.warm_start;
-    if (w.rows() != n || w.cols() != opt_.dims) {
-      throw Error("UMAP: warm start is " + std::to_string(w.rows()) + " x " + std::to_string(w.cols()) + ", expected " +
-                  std::to_string(n) + " x " + std::to_string(opt_.dims));
+  const auto checked = [&](const Matrix& layout, const char* what) -> const Matrix& {
+    if (layout.rows() != n || layout.cols() != opt_.dims) {
+      throw Error(std::string("UMAP: ") + what + " is " + std::to_string(layout.rows()) + " x " +
+                  std::to_string(layout.cols()) + ", expected " + std::to_string(n) + " x " + std::to_string(opt_.dims));
     }
-    if (!w.allFinite()) throw Error("UMAP: warm start holds NaN or Inf values");
+    if (!layout.allFinite()) throw Error(std::string("UMAP: ") + what + " holds NaN or Inf values");
+    return layout;
+  };
+  if (input.warm_start != nullptr) {
+    const Matrix& w = checked(*input.warm_start, "warm start");
     y = w;
     previous_.resize(n, opt_.dims);  // in the optimiser's order
     for (Eigen::Index r = 0; r < n; ++r) previous_.row(r) = w.row(edges_.order[static_cast<std::size_t>(r)]);
     total_ = opt_.warm_epochs;
     params_.learning_rate = opt_.warm_learning_rate;
     params_.lambda = opt_.lambda;
-  } else if (input.start != nullptr) {
-    const Matrix& s = *input.start;
-    if (s.rows() != n || s.cols() != opt_.dims) {
-      throw Error("UMAP: the starting layout is " + std::to_string(s.rows()) + " x " + std::to_string(s.cols()) +
-                  ", expected " + std::to_string(n) + " x " + std::to_string(opt_.dims));
-    }
-    if (!s.allFinite()) throw Error("UMAP: the starting layout holds NaN or Inf values");
-    y = s;
-    previous_.resize(0, 0);
-    total_ = epochs;
   } else {
-    y = start_layout(x, graph);
+    y = input.start != nullptr ? checked(*input.start, "the starting layout") : start_layout(x, graph);
     previous_.resize(0, 0);
     total_ = epochs;
   }

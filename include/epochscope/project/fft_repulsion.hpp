@@ -31,8 +31,8 @@
 // kernels, largest for pairs a node or two apart, growing as h^3 for p = 3. With the defaults, on
 // 1,000 clustered points, the relative error of the forces (sqrt(sum |F - F_exact|^2 / sum
 // |F_exact|^2)) is 4.6e-5 with boxes 0.18 wide and 7.5e-3 to 1.6e-2 at the widest (1), that of
-// Z = sum_i sum_i 7e-7 and 1.3e-4 to 3.4e-4. On a converged 70,000-point Fashion-MNIST layout (extent 165, boxes of width 1):
-// forces 1.9e-2, Z 1.6e-4 (Barnes-Hut at t-SNE's theta = 1: 5.3e-2 and 3.5e-2); wider boxes cost
+// Z = sum_i sum_i 7e-7 and 1.3e-4 to 3.4e-4. On a converged 70,000-point Fashion-MNIST layout
+// (extent 165, boxes of width 1): forces 1.9e-2, Z 1.6e-4 (Barnes-Hut at t-SNE's theta = 1: 5.3e-2 and 3.5e-2); wider boxes cost
 // recall@10 there (width 1.5: 0.393 against 0.411). Costs O(N p^2) for spreading and reading back
 // plus O(P^2 log P) for the transforms, whatever the clustering.
 // Speed: the transforms dominate, and P grows with the layout's extent (165 units for 70,000 t-SNE
